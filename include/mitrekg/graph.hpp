@@ -1,0 +1,125 @@
+// knowledge_graph: loads ATT&CK bundles into one read-only graph and answers lookups.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mitrekg/attack.hpp"
+
+namespace mitrekg {
+
+// A vertex of the graph. Dense: 0 … size()-1, stable for the graph's lifetime.
+using node = std::uint32_t;
+inline constexpr node no_node = 0xffffffffu;
+
+// One edge. Views borrow from the graph.
+struct edge {
+  node source;
+  node target;
+  relation type;
+  std::string_view stix_id;       // the relationship object's id; empty for property links
+  std::string_view description;   // e.g. how a group used a technique; observes: the channel
+  std::string_view log_source;    // observes edges: "auditd:SYSCALL", "WinEventLog:Security"
+  bool revoked = false;
+  bool deprecated = false;
+};
+
+// What to load. Files are read in order; an object that appears in several
+// bundles (same STIX id) is merged, the newest `modified` winning.
+struct load_options {
+  std::vector<std::filesystem::path> attack_files;
+  std::filesystem::path d3fend_file;   // empty: none
+};
+
+// One loaded file.
+struct source_file {
+  std::string path;
+  std::string domain;          // "enterprise", "mobile", "ics" (from the matrix); empty if none
+  std::string spec_version;    // bundle spec_version ("2.0", "2.1"); empty for 2.1 bundles
+  std::string release;         // ATT&CK release ("18.1"): the collection's version, else the file name's
+  std::size_t objects = 0;
+  std::uintmax_t bytes = 0;
+};
+
+// Problems that did not stop loading. Each kind is counted; `samples` keeps the
+// first few messages of each kind, one line each, naming the file.
+struct load_report {
+  std::size_t unknown_types = 0;        // objects of a STIX type this version does not know
+  std::size_t unknown_properties = 0;   // properties this version does not read
+  std::size_t dangling_references = 0;  // relationships or refs naming missing objects
+  std::size_t merged_objects = 0;       // same STIX id in several bundles (merged; not a warning)
+  std::size_t subtechnique_cycles = 0;  // subtechnique-of edges dropped to break a cycle
+  std::size_t malformed_objects = 0;    // objects skipped: no id, no type, wrong types
+  std::vector<std::string> samples;
+
+  std::size_t total() const noexcept {
+    return unknown_types + unknown_properties + dangling_references + subtechnique_cycles +
+           malformed_objects;
+  }
+};
+
+// Lookup filters. By default only live objects are answered.
+struct lookup_options {
+  bool include_revoked = false;
+  bool include_deprecated = false;
+  domain_set domains = all_domains;
+};
+
+class knowledge_graph {
+public:
+  // Reads every file of `options`. Throws mitrekg::error when a file cannot be
+  // read or is not a bundle; object-level problems go to report().
+  static knowledge_graph load(const load_options& options);
+
+  knowledge_graph(knowledge_graph&&) noexcept;
+  knowledge_graph& operator=(knowledge_graph&&) noexcept;
+  ~knowledge_graph();
+
+  std::size_t size() const noexcept;                 // number of vertices
+  const attack_object& operator[](node n) const;     // n < size()
+
+  // True when `n` passes the filter (live, or revoked/deprecated allowed; domain).
+  bool visible(node n, const lookup_options& options) const noexcept;
+
+  // Exact lookups. ATT&CK ids are unique only per type (a deprecated mitigation
+  // reuses T1113), so `find` takes the type; live objects are preferred.
+  std::optional<node> find(object_type type, std::string_view id,
+                           const lookup_options& options = {}) const;
+  // Every object with this ATT&CK id (case-insensitive), any type, live first.
+  std::vector<node> find_id(std::string_view id, const lookup_options& options = {}) const;
+  std::optional<node> find_stix(std::string_view stix_id) const;
+  // Objects whose name or alias equals `name`, case-insensitively.
+  std::vector<node> find_name(std::string_view name, const lookup_options& options = {}) const;
+
+  // Edges leaving / entering `n` of one relation, in load order.
+  std::vector<edge> out_edges(node n, relation r) const;
+  std::vector<edge> in_edges(node n, relation r) const;
+  // The other ends of those edges, filtered by `options` (both the edge and the node).
+  std::vector<node> targets(node n, relation r, const lookup_options& options = {}) const;
+  std::vector<node> sources(node n, relation r, const lookup_options& options = {}) const;
+
+  // Every node of a type, in load order, filtered.
+  std::vector<node> all(object_type type, const lookup_options& options = {}) const;
+
+  // Relationship objects that are themselves live (or allowed by `options`) and
+  // whose source is in the visible domains.
+  std::size_t relationship_count(const lookup_options& options = {}) const;
+  const std::vector<source_file>& files() const noexcept;   // what was loaded, in order
+  const load_report& report() const noexcept;
+
+  struct impl;
+  // For in-tree algorithms (lib/): the Boost.Graph behind this graph.
+  const impl& internals() const noexcept { return *impl_; }
+
+private:
+  explicit knowledge_graph(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace mitrekg

@@ -1,0 +1,8 @@
+// Umbrella header: everything public in mitrekg.
+#pragma once
+
+#include "mitrekg/attack.hpp"
+#include "mitrekg/data.hpp"
+#include "mitrekg/error.hpp"
+#include "mitrekg/graph.hpp"
+#include "mitrekg/query.hpp"

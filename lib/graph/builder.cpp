@@ -1,0 +1,269 @@
+// Builds the knowledge graph from parsed bundles: merge objects, link relationships and property refs.
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "graph/graph_impl.hpp"
+#include "support/text.hpp"
+
+namespace mitrekg {
+
+namespace {
+
+constexpr std::size_t max_samples = 40;
+
+std::optional<domain> kill_chain_domain(std::string_view kill_chain_name) {
+  if (kill_chain_name == "mitre-attack") return domain::enterprise;
+  if (kill_chain_name == "mitre-mobile-attack") return domain::mobile;
+  if (kill_chain_name == "mitre-ics-attack") return domain::ics;
+  return std::nullopt;
+}
+
+// Release from a file name such as enterprise-attack-18.1.json ("18.1"), else "".
+std::string release_from_path(const std::string& path) {
+  std::string_view name = path;
+  if (auto slash = name.find_last_of('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  if (name.size() > 5 && name.substr(name.size() - 5) == ".json") name.remove_suffix(5);
+  auto dash = name.find_last_of('-');
+  if (dash == std::string_view::npos) return {};
+  std::string_view v = name.substr(dash + 1);
+  if (v.empty() || v.find_first_not_of("0123456789.") != std::string_view::npos) return {};
+  return std::string(v);
+}
+
+class builder {
+public:
+  explicit builder(knowledge_graph::impl& g) : g_(g) {}
+
+  void add_objects(stix::bundle& b, domain_set bundle_domains);
+  void add_links(stix::bundle& b);
+  void finish();
+
+private:
+  void warn(std::size_t& counter, std::string message) {
+    ++counter;
+    if (g_.report.samples.size() < max_samples) g_.report.samples.push_back(std::move(message));
+  }
+  std::optional<node> stix(std::string_view id) const {
+    auto it = g_.by_stix.find(id);
+    if (it == g_.by_stix.end()) return std::nullopt;
+    return it->second;
+  }
+  void link(node s, node t, edge_data d) { boost::add_edge(s, t, d, g_.graph); }
+  bool reaches(node from, node to) const;  // along subtechnique-of edges
+
+  knowledge_graph::impl& g_;
+  std::unordered_set<std::string_view> seen_relationships_;
+  // Property links wait until every bundle's objects are known (refs may cross bundles).
+  struct pending {
+    const stix::raw_object* raw;
+    std::string path;
+  };
+  std::vector<pending> pending_;
+};
+
+void builder::add_objects(stix::bundle& b, domain_set bundle_domains) {
+  for (stix::raw_object& r : b.objects) {
+    if (r.object.domains == 0) r.object.domains = bundle_domains;
+    if (auto existing = stix(r.object.stix_id)) {
+      // The same object in several bundles (enterprise and ics share software): merge.
+      attack_object& old = g_.objects[*existing];
+      domain_set merged = old.domains | r.object.domains;
+      ++g_.report.merged_objects;
+      if (r.object.modified > old.modified) old = r.object;
+      old.domains = merged;
+      continue;
+    }
+    node n = static_cast<node>(g_.objects.size());
+    g_.objects.push_back(r.object);
+    boost::add_vertex(g_.graph);
+    g_.by_stix.emplace(r.object.stix_id, n);
+  }
+}
+
+void builder::add_links(stix::bundle& b) {
+  for (const stix::raw_relationship& r : b.relationships) {
+    if (!seen_relationships_.insert(r.stix_id).second) continue;  // repeated in another bundle
+    auto s = stix(r.source_ref);
+    auto t = stix(r.target_ref);
+    if (!s || !t) {
+      warn(g_.report.dangling_references,
+           fmt::format("{}: relationship {} ({}) names missing object {}; skipped", b.path, r.stix_id, r.type,
+                       s ? r.target_ref : r.source_ref));
+      continue;
+    }
+    relation type = relation_from_stix(r.type);
+    if (type == relation::subtechnique_of && (*s == *t || reaches(*t, *s))) {
+      warn(g_.report.subtechnique_cycles,
+           fmt::format("{}: relationship {} would make a subtechnique-of cycle ({} -> {}); dropped", b.path,
+                       r.stix_id, g_.objects[*s].id, g_.objects[*t].id));
+      continue;
+    }
+    ++g_.relationships;
+    link(*s, *t, edge_data{type, r.stix_id, r.description, {}, r.revoked, r.deprecated});
+  }
+  for (const stix::raw_object& r : b.objects) pending_.push_back({&r, b.path});
+}
+
+bool builder::reaches(node from, node to) const {
+  // Parent chains are short; the visited set guards against cycles in bad input.
+  std::vector<node> stack{from};
+  std::unordered_set<node> visited;
+  while (!stack.empty()) {
+    node n = stack.back();
+    stack.pop_back();
+    if (n == to) return true;
+    if (!visited.insert(n).second) continue;
+    for (auto [e, end] = boost::out_edges(n, g_.graph); e != end; ++e)
+      if (g_.graph[*e].type == relation::subtechnique_of) stack.push_back(static_cast<node>(boost::target(*e, g_.graph)));
+  }
+  return false;
+}
+
+void builder::finish() {
+  auto& objects = g_.objects;
+  // Tactics by (domain, shortname); live ones win over deprecated twins.
+  std::map<std::pair<domain_set, std::string_view>, node> tactic_of;
+  for (node n = 0; n < objects.size(); ++n) {
+    const attack_object& o = objects[n];
+    if (o.type != object_type::tactic) continue;
+    for (domain d : {domain::enterprise, domain::mobile, domain::ics}) {
+      if (!(o.domains & bit(d))) continue;
+      auto key = std::make_pair(bit(d), o.shortname);
+      auto it = tactic_of.find(key);
+      if (it == tactic_of.end() || (!objects[it->second].live() && o.live())) tactic_of[key] = n;
+    }
+  }
+
+  // Techniques in id order, so a tactic's in-edges come out sorted.
+  std::vector<node> by_id_order(objects.size());
+  for (node n = 0; n < objects.size(); ++n) by_id_order[n] = n;
+  std::stable_sort(by_id_order.begin(), by_id_order.end(),
+                   [&](node a, node b) { return objects[a].id < objects[b].id; });
+
+  for (node n : by_id_order) {
+    const attack_object& o = objects[n];
+    if (o.type != object_type::technique) continue;
+    for (const kill_chain_phase& k : o.kill_chain_phases) {
+      auto d = kill_chain_domain(k.kill_chain_name);
+      auto it = d ? tactic_of.find({bit(*d), k.phase_name}) : tactic_of.end();
+      if (it == tactic_of.end()) {
+        warn(g_.report.dangling_references,
+             fmt::format("technique {} names unknown tactic {}:{}", o.id, k.kill_chain_name, k.phase_name));
+        continue;
+      }
+      link(n, it->second, edge_data{relation::in_tactic, {}, {}, {}, false, false});
+    }
+  }
+
+  // Refs stated as properties.
+  for (const pending& p : pending_) {
+    const stix::raw_object& r = *p.raw;
+    auto self = stix(r.object.stix_id);
+    if (!self) continue;
+    auto ref = [&](std::string_view target, relation type, std::string_view log_source = {},
+                   std::string_view channel = {}) {
+      auto t = stix(target);
+      if (!t) {
+        warn(g_.report.dangling_references,
+             fmt::format("{}: {} {} names missing object {}; skipped", p.path, r.object.stix_type,
+                         r.object.id.empty() ? r.object.stix_id : r.object.id, target));
+        return;
+      }
+      link(*self, *t, edge_data{type, {}, channel, log_source, false, false});
+    };
+    if (r.object.type == object_type::matrix)
+      for (auto t : r.refs) ref(t, relation::matrix_tactic);
+    if (r.object.type == object_type::detection_strategy)
+      for (auto t : r.refs) ref(t, relation::has_analytic);
+    if (r.object.type == object_type::analytic)
+      for (const auto& l : r.log_sources) ref(l.data_component_ref, relation::observes, l.name, l.channel);
+    if (r.object.type == object_type::data_component && !r.data_source_ref.empty())
+      ref(r.data_source_ref, relation::component_of);
+  }
+  pending_.clear();
+
+  // A sub-technique without a subtechnique-of relationship: its parent from the dotted id.
+  std::unordered_map<std::string_view, node> technique_by_id;
+  for (node n : by_id_order)
+    if (objects[n].type == object_type::technique && !objects[n].id.empty() &&
+        (!technique_by_id.count(objects[n].id) || objects[n].live()))
+      technique_by_id[objects[n].id] = n;
+  for (node n : by_id_order) {
+    const attack_object& o = objects[n];
+    auto dot = o.id.find('.');
+    if (o.type != object_type::technique || dot == std::string_view::npos) continue;
+    bool has_parent = false;
+    for (auto [e, end] = boost::out_edges(n, g_.graph); e != end; ++e)
+      has_parent |= g_.graph[*e].type == relation::subtechnique_of;
+    if (has_parent) continue;
+    auto it = technique_by_id.find(o.id.substr(0, dot));
+    if (it != technique_by_id.end() && !reaches(it->second, n))
+      link(n, it->second, edge_data{relation::subtechnique_of, {}, {}, {}, false, false});
+  }
+
+  // Indexes: ids and names, lower-case, live objects first.
+  for (node n : by_id_order) {
+    const attack_object& o = objects[n];
+    if (!o.id.empty()) g_.by_id[to_lower(o.id)].push_back(n);
+    if (!o.name.empty()) g_.by_name[to_lower(o.name)].push_back(n);
+    for (auto a : o.aliases) {
+      auto& v = g_.by_name[to_lower(a)];
+      if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
+    }
+  }
+  auto live_first = [&](std::vector<node>& v) {
+    std::stable_partition(v.begin(), v.end(), [&](node n) { return objects[n].live(); });
+  };
+  for (auto& [k, v] : g_.by_id) live_first(v);
+  for (auto& [k, v] : g_.by_name) live_first(v);
+}
+
+}  // namespace
+
+std::unique_ptr<knowledge_graph::impl> build_graph(std::vector<stix::bundle> bundles) {
+  auto g = std::make_unique<knowledge_graph::impl>();
+  builder b(*g);
+  std::vector<domain_set> bundle_domains;
+  for (stix::bundle& bundle : bundles) {
+    // The bundle's domain: its matrix's external id, else every domain its objects name.
+    domain_set ds = 0;
+    std::string matrix_domain;
+    for (const auto& r : bundle.objects)
+      if (r.object.type == object_type::matrix && r.object.live())
+        if (auto d = parse_domain(r.object.id)) { ds |= bit(*d); matrix_domain = std::string(to_string(*d)); }
+    if (ds == 0)
+      for (const auto& r : bundle.objects) ds |= r.object.domains;
+    bundle_domains.push_back(ds);
+    b.add_objects(bundle, ds);
+
+    source_file sf;
+    sf.path = bundle.path;
+    sf.domain = matrix_domain;
+    sf.spec_version = bundle.spec_version;
+    sf.objects = bundle.object_count;
+    sf.bytes = bundle.buffer ? bundle.buffer->size() : 0;
+    sf.release = release_from_path(bundle.path);
+    for (const auto& r : bundle.objects)
+      if (r.object.type == object_type::collection && !r.collection_version.empty())
+        sf.release = std::string(r.collection_version);
+    g->sources.push_back(std::move(sf));
+    g->report.unknown_types += bundle.unknown_types;
+    g->report.unknown_properties += bundle.unknown_properties;
+    g->report.malformed_objects += bundle.malformed_objects;
+    for (auto& s : bundle.samples)
+      if (g->report.samples.size() < max_samples) g->report.samples.push_back(std::move(s));
+  }
+  for (stix::bundle& bundle : bundles) b.add_links(bundle);
+  b.finish();
+  for (stix::bundle& bundle : bundles) {
+    g->storage.push_back(bundle.buffer);
+    g->storage.push_back(bundle.arena);
+  }
+  return g;
+}
+
+}  // namespace mitrekg

@@ -1,0 +1,60 @@
+// The inside of knowledge_graph: a Boost.Graph adjacency_list plus id, STIX-id and name indexes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "mitrekg/graph.hpp"
+#include "stix/bundle_reader.hpp"
+
+namespace mitrekg {
+
+// Edge bundle: the relation and the relationship's details (views into a bundle).
+struct edge_data {
+  relation type = relation::other;
+  std::string_view stix_id;
+  std::string_view description;
+  std::string_view log_source;
+  bool revoked = false;
+  bool deprecated = false;
+};
+
+// Vertex i is attack_object i of `objects`; edges carry edge_data.
+using boost_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                          boost::no_property, edge_data>;
+
+// Transparent hashing so std::string keys are found with a std::string_view.
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using string_index = std::unordered_map<std::string, std::vector<node>, string_hash, std::equal_to<>>;
+
+struct knowledge_graph::impl {
+  // Owners of every string_view below: file buffers and arenas of unescaped strings.
+  std::vector<std::shared_ptr<const void>> storage;
+  std::vector<attack_object> objects;
+  boost_graph graph;
+  std::unordered_map<std::string_view, node> by_stix;
+  string_index by_id;     // lower-case ATT&CK id -> objects, live first
+  string_index by_name;   // lower-case name and aliases -> objects, live first
+  std::vector<source_file> sources;
+  load_report report;
+  std::size_t relationships = 0;   // relationship objects (not property links)
+
+  edge to_edge(const boost_graph::edge_descriptor& e) const {
+    const edge_data& d = graph[e];
+    return edge{static_cast<node>(boost::source(e, graph)), static_cast<node>(boost::target(e, graph)),
+                d.type, d.stix_id, d.description, d.log_source, d.revoked, d.deprecated};
+  }
+};
+
+// Builds the graph from parsed bundles (lib/graph/builder.cpp).
+std::unique_ptr<knowledge_graph::impl> build_graph(std::vector<stix::bundle> bundles);
+
+}  // namespace mitrekg

@@ -1,0 +1,130 @@
+// knowledge_graph: loading entry point, lookups and neighbour access over the Boost.Graph.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "graph/graph_impl.hpp"
+#include "mitrekg/error.hpp"
+#include "support/text.hpp"
+
+namespace mitrekg {
+
+knowledge_graph::knowledge_graph(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+knowledge_graph::knowledge_graph(knowledge_graph&&) noexcept = default;
+knowledge_graph& knowledge_graph::operator=(knowledge_graph&&) noexcept = default;
+knowledge_graph::~knowledge_graph() = default;
+
+knowledge_graph knowledge_graph::load(const load_options& options) {
+  if (options.attack_files.empty())
+    throw error(errc::no_data, "", "", "no ATT&CK bundle given: pass --attack FILE or --data DIR, or set MITREKG_DATA");
+  std::vector<stix::bundle> bundles;
+  bundles.reserve(options.attack_files.size());
+  for (const auto& path : options.attack_files) bundles.push_back(stix::read_bundle(path));
+  return knowledge_graph(build_graph(std::move(bundles)));
+}
+
+std::size_t knowledge_graph::size() const noexcept { return impl_->objects.size(); }
+
+const attack_object& knowledge_graph::operator[](node n) const { return impl_->objects.at(n); }
+
+bool knowledge_graph::visible(node n, const lookup_options& o) const noexcept {
+  const attack_object& obj = impl_->objects[n];
+  if (obj.revoked && !o.include_revoked) return false;
+  if (obj.deprecated && !o.include_deprecated) return false;
+  return (obj.domains & o.domains) != 0 || obj.domains == 0;
+}
+
+std::optional<node> knowledge_graph::find(object_type type, std::string_view id, const lookup_options& o) const {
+  auto it = impl_->by_id.find(to_lower(id));
+  if (it == impl_->by_id.end()) return std::nullopt;
+  for (node n : it->second)
+    if (impl_->objects[n].type == type && visible(n, o)) return n;
+  return std::nullopt;
+}
+
+std::vector<node> knowledge_graph::find_id(std::string_view id, const lookup_options& o) const {
+  std::vector<node> out;
+  auto it = impl_->by_id.find(to_lower(id));
+  if (it != impl_->by_id.end())
+    for (node n : it->second)
+      if (visible(n, o)) out.push_back(n);
+  return out;
+}
+
+std::optional<node> knowledge_graph::find_stix(std::string_view stix_id) const {
+  auto it = impl_->by_stix.find(stix_id);
+  if (it == impl_->by_stix.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<node> knowledge_graph::find_name(std::string_view name, const lookup_options& o) const {
+  std::vector<node> out;
+  auto it = impl_->by_name.find(to_lower(name));
+  if (it != impl_->by_name.end())
+    for (node n : it->second)
+      if (visible(n, o)) out.push_back(n);
+  return out;
+}
+
+std::vector<edge> knowledge_graph::out_edges(node n, relation r) const {
+  std::vector<edge> out;
+  for (auto [e, end] = boost::out_edges(n, impl_->graph); e != end; ++e)
+    if (impl_->graph[*e].type == r) out.push_back(impl_->to_edge(*e));
+  return out;
+}
+
+std::vector<edge> knowledge_graph::in_edges(node n, relation r) const {
+  std::vector<edge> out;
+  for (auto [e, end] = boost::in_edges(n, impl_->graph); e != end; ++e)
+    if (impl_->graph[*e].type == r) out.push_back(impl_->to_edge(*e));
+  return out;
+}
+
+namespace {
+bool edge_visible(const edge_data& d, const lookup_options& o) {
+  return (!d.revoked || o.include_revoked) && (!d.deprecated || o.include_deprecated);
+}
+}  // namespace
+
+std::vector<node> knowledge_graph::targets(node n, relation r, const lookup_options& o) const {
+  std::vector<node> out;
+  for (auto [e, end] = boost::out_edges(n, impl_->graph); e != end; ++e) {
+    const edge_data& d = impl_->graph[*e];
+    node t = static_cast<node>(boost::target(*e, impl_->graph));
+    if (d.type == r && edge_visible(d, o) && visible(t, o)) out.push_back(t);
+  }
+  return out;
+}
+
+std::vector<node> knowledge_graph::sources(node n, relation r, const lookup_options& o) const {
+  std::vector<node> out;
+  for (auto [e, end] = boost::in_edges(n, impl_->graph); e != end; ++e) {
+    const edge_data& d = impl_->graph[*e];
+    node s = static_cast<node>(boost::source(*e, impl_->graph));
+    if (d.type == r && edge_visible(d, o) && visible(s, o)) out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<node> knowledge_graph::all(object_type type, const lookup_options& o) const {
+  std::vector<node> out;
+  for (node n = 0; n < impl_->objects.size(); ++n)
+    if (impl_->objects[n].type == type && visible(n, o)) out.push_back(n);
+  return out;
+}
+
+std::size_t knowledge_graph::relationship_count(const lookup_options& o) const {
+  std::size_t count = 0;
+  for (auto [e, end] = boost::edges(impl_->graph); e != end; ++e) {
+    const edge_data& d = impl_->graph[*e];
+    if (d.stix_id.empty() || !edge_visible(d, o)) continue;
+    const attack_object& s = impl_->objects[boost::source(*e, impl_->graph)];
+    if ((s.domains & o.domains) != 0) ++count;
+  }
+  return count;
+}
+
+const std::vector<source_file>& knowledge_graph::files() const noexcept { return impl_->sources; }
+const load_report& knowledge_graph::report() const noexcept { return impl_->report; }
+
+}  // namespace mitrekg

@@ -1,0 +1,292 @@
+// STIX bundle reader: one forward simdjson On-Demand pass into flat records.
+#include "stix/bundle_reader.hpp"
+
+#include <system_error>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "mitrekg/error.hpp"
+#include "support/text.hpp"
+
+namespace mitrekg::stix {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+constexpr std::size_t max_samples = 20;
+
+// Properties ATT&CK bundles carry that this reader deliberately does not keep.
+// Anything not here and not read below is counted as an unknown property.
+constexpr std::string_view ignored_properties[] = {
+    "created", "created_by_ref", "object_marking_refs", "x_mitre_modified_by_ref",
+    "x_mitre_attack_spec_version", "x_mitre_contributors", "x_mitre_detection",
+    "x_mitre_impact_type", "x_mitre_remote_support", "labels", "definition", "definition_type",
+    "identity_class", "first_seen", "last_seen", "x_mitre_first_seen_citation",
+    "x_mitre_last_seen_citation", "x_mitre_mutable_elements", "x_mitre_collection_layers",
+    "x_mitre_log_sources", "x_mitre_sectors", "x_mitre_related_assets", "spec_version",
+    "x_mitre_permissions_required", "x_mitre_system_requirements",
+    "x_mitre_effective_permissions", "x_mitre_defense_bypassed", "x_mitre_data_sources",
+    "x_mitre_network_requirements", "x_mitre_tactic_type", "x_mitre_old_attack_id",
+    "x_mitre_contents", "x_mitre_platforms_description", "lang", "granular_markings",
+    "confidence", "external_id", "x_mitre_tactic_refs", "x_mitre_data_component_refs",
+    "is_family", "roles", "sectors", "contact_information", "start_time", "stop_time",
+    "objective", "x_mitre_detection_strategy_refs"};
+
+bool is_ignored(std::string_view key) {
+  for (auto k : ignored_properties)
+    if (k == key) return true;
+  return false;
+}
+
+constexpr bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Reads objects of one bundle; throws simdjson_error for broken JSON and
+// records wrong-typed properties as warnings.
+class reader {
+public:
+  reader(bundle& b, std::string_view text) : b_(b), text_(text) {}
+
+  void run(od::document& doc);
+  const char* last_object() const { return last_object_; }
+
+private:
+  // A string value: a view into the file when it has no escapes, else an arena copy.
+  std::string_view str(od::value v) {
+    std::string_view tok = v.raw_json_token();
+    while (!tok.empty() && is_space(tok.back())) tok.remove_suffix(1);
+    if (tok.size() < 2 || tok.front() != '"') throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+    std::string_view inner = tok.substr(1, tok.size() - 2);
+    if (inner.find('\\') == std::string_view::npos) return inner;
+    std::string_view decoded = v.get_string();
+    return b_.arena->emplace_back(decoded);
+  }
+  std::vector<std::string_view> str_array(od::value v) {
+    std::vector<std::string_view> out;
+    for (od::value e : v.get_array()) out.push_back(str(e));
+    return out;
+  }
+  void warn(std::size_t& counter, const char* where, std::string message) {
+    ++counter;
+    if (b_.samples.size() < max_samples) {
+      std::string pos = where ? line_column(text_, static_cast<std::size_t>(where - text_.data())) : "";
+      b_.samples.push_back(fmt::format("{}: {}: {}", b_.path, pos, message));
+    }
+  }
+
+  void read_object(od::object obj, const char* where);
+  void read_external_references(od::value v, raw_object& r);
+
+  bundle& b_;
+  std::string_view text_;
+  const char* last_object_ = nullptr;
+};
+
+void reader::read_external_references(od::value v, raw_object& r) {
+  for (od::value ref_value : v.get_array()) {
+    od::object ref = ref_value.get_object();
+    std::string_view source, external_id, url;
+    for (od::field f : ref) {
+      std::string_view key = f.unescaped_key();
+      if (key == "source_name") source = str(f.value());
+      else if (key == "external_id") external_id = str(f.value());
+      else if (key == "url") url = str(f.value());
+    }
+    // ATT&CK's own reference carries the id (mitre-attack, mitre-mobile-attack, mitre-ics-attack).
+    if (r.object.id.empty() && source.substr(0, 6) == "mitre-" && !external_id.empty()) {
+      r.object.id = external_id;
+      r.object.url = url;
+    }
+  }
+}
+
+void reader::read_object(od::object obj, const char* where) {
+  raw_object r;
+  raw_relationship rel;
+  std::string_view type;
+  for (od::field f : obj) {
+    std::string_view key = f.unescaped_key();
+    const char* at = nullptr;
+    try {
+      od::value v = f.value();
+      at = v.current_location().value_unsafe();
+      if (key == "type") type = str(v);
+      else if (key == "id") r.object.stix_id = rel.stix_id = str(v);
+      else if (key == "name") r.object.name = str(v);
+      else if (key == "description") r.object.description = rel.description = str(v);
+      else if (key == "modified") r.object.modified = str(v);
+      else if (key == "x_mitre_version") r.object.version = str(v);
+      else if (key == "x_mitre_shortname") r.object.shortname = str(v);
+      else if (key == "revoked") r.object.revoked = rel.revoked = v.get_bool();
+      else if (key == "x_mitre_deprecated") r.object.deprecated = rel.deprecated = v.get_bool();
+      else if (key == "x_mitre_is_subtechnique") r.object.is_subtechnique = v.get_bool();
+      else if (key == "external_references") read_external_references(v, r);
+      else if (key == "kill_chain_phases") {
+        for (od::value e : v.get_array()) {
+          od::object phase = e.get_object();
+          kill_chain_phase k;
+          for (od::field pf : phase) {
+            std::string_view pk = pf.unescaped_key();
+            if (pk == "kill_chain_name") k.kill_chain_name = str(pf.value());
+            else if (pk == "phase_name") k.phase_name = str(pf.value());
+          }
+          r.object.kill_chain_phases.push_back(k);
+        }
+      }
+      else if (key == "x_mitre_platforms") r.object.platforms = str_array(v);
+      else if (key == "aliases" || key == "x_mitre_aliases") {
+        for (auto a : str_array(v))
+          if (a != r.object.name) r.object.aliases.push_back(a);
+      }
+      else if (key == "x_mitre_domains") {
+        for (auto d : str_array(v))
+          if (auto dom = parse_domain(d)) r.object.domains |= bit(*dom);
+      }
+      else if (key == "tactic_refs" || key == "x_mitre_analytic_refs") r.refs = str_array(v);
+      else if (key == "x_mitre_data_source_ref") r.data_source_ref = str(v);
+      else if (key == "x_mitre_log_source_references") {
+        for (od::value e : v.get_array()) {
+          od::object ls = e.get_object();
+          log_source_ref l;
+          for (od::field lf : ls) {
+            std::string_view lk = lf.unescaped_key();
+            if (lk == "x_mitre_data_component_ref") l.data_component_ref = str(lf.value());
+            else if (lk == "name") l.name = str(lf.value());
+            else if (lk == "channel") l.channel = str(lf.value());
+          }
+          r.log_sources.push_back(l);
+        }
+      }
+      else if (key == "relationship_type") rel.type = str(v);
+      else if (key == "source_ref") rel.source_ref = str(v);
+      else if (key == "target_ref") rel.target_ref = str(v);
+      else if (!is_ignored(key))
+        warn(b_.unknown_properties, at, fmt::format("unknown property \"{}\" skipped", key));
+    } catch (const simdjson::simdjson_error& e) {
+      if (e.error() != simdjson::INCORRECT_TYPE) throw;
+      warn(b_.malformed_objects, at ? at : where,
+           fmt::format("property \"{}\" has the wrong JSON type; object skipped", key));
+      return;
+    }
+  }
+  if (type.empty() || r.object.stix_id.empty()) {
+    warn(b_.malformed_objects, where, "object without \"type\" or \"id\" skipped");
+    return;
+  }
+  if (type == "relationship") {
+    if (rel.type.empty() || rel.source_ref.empty() || rel.target_ref.empty()) {
+      warn(b_.malformed_objects, where,
+           fmt::format("relationship {} lacks relationship_type, source_ref or target_ref; skipped", rel.stix_id));
+      return;
+    }
+    b_.relationships.push_back(rel);
+    return;
+  }
+  r.object.stix_type = type;
+  r.object.type = object_type_from_stix(type);
+  if (r.object.type == object_type::unknown)
+    warn(b_.unknown_types, where, fmt::format("unknown object type \"{}\" kept as unknown", type));
+  if (r.object.type == object_type::collection) r.collection_version = r.object.version;
+  b_.objects.push_back(std::move(r));
+}
+
+void reader::run(od::document& doc) {
+  od::object top;
+  if (doc.get_object().get(top)) throw error(errc::not_a_bundle, b_.path, "line 1, column 1", "expected a JSON object (a STIX bundle)");
+  std::string_view type;
+  bool saw_objects = false;
+  for (od::field f : top) {
+    std::string_view key = f.unescaped_key();
+    od::value v = f.value();
+    if (key == "type") {
+      if (v.get_string().get(type)) type = "(not a string)";
+    } else if (key == "spec_version") {
+      std::string_view s;
+      if (!v.get_string().get(s)) b_.spec_version = s;
+    } else if (key == "objects") {
+      const char* at = v.current_location().value_unsafe();
+      od::array arr;
+      if (v.get_array().get(arr))
+        throw error(errc::not_a_bundle, b_.path, line_column(text_, at - text_.data()), "\"objects\" is not an array");
+      saw_objects = true;
+      for (auto element : arr) {
+        od::value ov = element.value();
+        const char* where = ov.current_location().value_unsafe();
+        last_object_ = where;
+        ++b_.object_count;
+        od::object obj;
+        if (ov.get_object().get(obj)) {
+          warn(b_.malformed_objects, where, "element of \"objects\" is not an object; skipped");
+          continue;
+        }
+        read_object(obj, where);
+      }
+    }
+  }
+  if (type != "bundle")
+    throw error(errc::not_a_bundle, b_.path, "",
+                type.empty() ? "not a STIX bundle: no \"type\": \"bundle\""
+                             : fmt::format("not a STIX bundle: \"type\" is \"{}\"", type));
+  if (!saw_objects) throw error(errc::not_a_bundle, b_.path, "", "STIX bundle has no \"objects\" array");
+  // Anything after the bundle's closing brace is an error, not something to ignore.
+  const char* rest = nullptr;
+  if (!doc.current_location().get(rest)) throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
+}
+
+bundle parse(bundle b) {
+  const simdjson::padded_string& buf = *b.buffer;
+  std::string_view text(buf.data(), buf.size());
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    throw error(errc::not_json, b.path, "", "empty file, expected a STIX bundle (JSON)");
+  od::parser parser;
+  reader rd(b, text);
+  try {
+    od::document doc = parser.iterate(buf);
+    try {
+      rd.run(doc);
+    } catch (const simdjson::simdjson_error& e) {
+      // Position: where the iterator stopped, else the object being read.
+      const char* at = nullptr;
+      if (doc.current_location().get(at)) at = rd.last_object();
+      std::size_t offset = at ? static_cast<std::size_t>(at - text.data()) : text.size();
+      throw error(errc::not_json, b.path, line_column(text, offset),
+                  fmt::format("invalid JSON ({})", simdjson::error_message(e.error())));
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    // Stage 1 failures (unclosed strings, bad UTF-8, truncation) have no finer position.
+    throw error(errc::not_json, b.path, "", fmt::format("invalid JSON ({})", simdjson::error_message(e.error())));
+  }
+  return b;
+}
+
+}  // namespace
+
+bundle read_bundle(const std::filesystem::path& path) {
+  bundle b;
+  b.path = path.string();
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) throw error(errc::not_found, b.path, "", "no such file");
+  if (std::filesystem::is_directory(st))
+    throw error(errc::io_error, b.path, "", "is a directory, expected a STIX bundle file");
+  auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bundle_bytes)
+    throw error(errc::too_large, b.path, "", fmt::format("file is {} bytes, larger than the {} byte limit", size, max_bundle_bytes));
+  auto loaded = simdjson::padded_string::load(b.path);
+  if (loaded.error()) throw error(errc::io_error, b.path, "", fmt::format("cannot read ({})", simdjson::error_message(loaded.error())));
+  b.buffer = std::make_shared<const simdjson::padded_string>(std::move(loaded).value_unsafe());
+  b.arena = std::make_shared<std::deque<std::string>>();
+  return parse(std::move(b));
+}
+
+bundle read_bundle(std::string name, std::string_view bytes) {
+  bundle b;
+  b.path = std::move(name);
+  if (bytes.size() > max_bundle_bytes) throw error(errc::too_large, b.path, "", "input larger than the limit");
+  b.buffer = std::make_shared<const simdjson::padded_string>(bytes);
+  b.arena = std::make_shared<std::deque<std::string>>();
+  return parse(std::move(b));
+}
+
+}  // namespace mitrekg::stix

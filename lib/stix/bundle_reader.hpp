@@ -1,0 +1,70 @@
+// Reads one STIX 2.0/2.1 bundle into flat records; knows nothing of the graph.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mitrekg/attack.hpp"
+
+namespace simdjson { struct padded_string; }
+
+namespace mitrekg::stix {
+
+// x_mitre_log_source_references on an analytic.
+struct log_source_ref {
+  std::string_view data_component_ref;
+  std::string_view name;
+  std::string_view channel;
+};
+
+// One non-relationship object with the references it states as properties.
+struct raw_object {
+  attack_object object;
+  std::vector<std::string_view> refs;          // matrix tactic_refs, strategy x_mitre_analytic_refs
+  std::vector<log_source_ref> log_sources;     // analytics
+  std::string_view data_source_ref;            // data components (≤17.x, some 18.x)
+  std::string_view collection_version;         // x-mitre-collection x_mitre_version
+};
+
+struct raw_relationship {
+  std::string_view stix_id;
+  std::string_view type;        // relationship_type
+  std::string_view source_ref;
+  std::string_view target_ref;
+  std::string_view description;
+  bool revoked = false;
+  bool deprecated = false;
+};
+
+// A parsed bundle. Every string_view borrows from `buffer` or `arena`, both
+// owned here: keep the bundle alive as long as any view is used.
+struct bundle {
+  std::string path;
+  std::shared_ptr<const simdjson::padded_string> buffer;
+  std::shared_ptr<std::deque<std::string>> arena;   // unescaped copies of strings with escapes
+  std::string spec_version;
+  std::vector<raw_object> objects;
+  std::vector<raw_relationship> relationships;
+  std::size_t object_count = 0;                      // elements of "objects"
+  // Warnings, counted; `samples` holds the first few, one line each.
+  std::size_t unknown_types = 0;
+  std::size_t unknown_properties = 0;
+  std::size_t malformed_objects = 0;
+  std::vector<std::string> samples;
+};
+
+// Reads the file at `path`. Throws mitrekg::error (not_found, io_error,
+// not_json, not_a_bundle, too_large) naming the file and the line/column.
+bundle read_bundle(const std::filesystem::path& path);
+// Same for bytes already in memory (fuzzing, tests); `name` names them in messages.
+bundle read_bundle(std::string name, std::string_view bytes);
+
+// Largest file read (bytes); larger ones are refused with errc::too_large.
+inline constexpr std::size_t max_bundle_bytes = std::size_t{1} << 31;
+
+}  // namespace mitrekg::stix
