@@ -19,6 +19,9 @@ struct resolution {
 };
 resolution resolve(const knowledge_graph& g, std::string_view text,
                    const lookup_options& options = {});
+// What replaced a revoked object: revoked-by links followed until an object
+// that is not revoked (chains exist). Empty when `n` is not revoked or nothing live replaces it.
+std::optional<node> replacement(const knowledge_graph& g, node n, const lookup_options& options = {});
 
 // Tactics of the visible domains, each domain in its matrix's order.
 std::vector<node> tactics(const knowledge_graph& g, const lookup_options& options = {});

@@ -119,7 +119,7 @@ std::size_t knowledge_graph::relationship_count(const lookup_options& o) const {
     const edge_data& d = impl_->graph[*e];
     if (d.stix_id.empty() || !edge_visible(d, o)) continue;
     const attack_object& s = impl_->objects[boost::source(*e, impl_->graph)];
-    if ((s.domains & o.domains) != 0) ++count;
+    if ((s.domains & o.domains) != 0 || s.domains == 0) ++count;   // as visible(): no domain is any domain
   }
   return count;
 }

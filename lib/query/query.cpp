@@ -11,11 +11,14 @@ namespace mitrekg {
 namespace {
 
 void sort_by_id(const knowledge_graph& g, std::vector<node>& v) {
-  std::sort(v.begin(), v.end(), [&](node a, node b) {
+  auto by_id = [&](node a, node b) {
     const auto& x = g[a];
     const auto& y = g[b];
     return x.id != y.id ? x.id < y.id : x.name < y.name;
-  });
+  };
+  // The builder adds in-edges in id order, so one node's neighbours usually
+  // arrive sorted: checking is O(n), sorting again is O(n log n) (bench/attack_bench).
+  if (!std::is_sorted(v.begin(), v.end(), by_id)) std::sort(v.begin(), v.end(), by_id);
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
@@ -50,17 +53,24 @@ resolution resolve(const knowledge_graph& g, std::string_view text, const lookup
     if (g.visible(n, o)) r.matches.push_back(n);
     else if (g[n].revoked) r.revoked.push_back(n);
   }
-  // Follow revoked-by until a live object (chains exist: T1089 -> T1562.001).
-  if (!r.revoked.empty()) {
-    node cur = r.revoked.front();
-    for (int hops = 0; hops < 16; ++hops) {
-      auto next = g.targets(cur, relation::revoked_by, any);
-      if (next.empty()) break;
-      cur = next.front();
-      if (!g[cur].revoked) { r.replaced_by = cur; break; }
-    }
-  }
+  if (!r.revoked.empty()) r.replaced_by = replacement(g, r.revoked.front(), o);
   return r;
+}
+
+std::optional<node> replacement(const knowledge_graph& g, node n, const lookup_options& o) {
+  if (!g[n].revoked) return std::nullopt;
+  lookup_options any = o;
+  any.include_revoked = true;
+  any.include_deprecated = true;
+  // Follow revoked-by until a live object (chains exist: T1089 -> T1562.001).
+  node cur = n;
+  for (int hops = 0; hops < 16; ++hops) {
+    auto next = g.targets(cur, relation::revoked_by, any);
+    if (next.empty()) break;
+    cur = next.front();
+    if (!g[cur].revoked) return cur;
+  }
+  return std::nullopt;
 }
 
 std::vector<node> tactics(const knowledge_graph& g, const lookup_options& o) {

@@ -42,6 +42,27 @@ bool is_ignored(std::string_view key) {
 
 constexpr bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
+// Offset just past the first complete object or array in `text` (strings skipped),
+// or npos when the text ends before it closes.
+std::size_t root_end(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
 // Reads objects of one bundle; throws simdjson_error for broken JSON and
 // records wrong-typed properties as warnings.
 class reader {
@@ -75,6 +96,7 @@ private:
     }
   }
 
+  [[noreturn]] void root_error(simdjson::error_code err) const;
   void read_object(od::object obj, const char* where);
   void read_external_references(od::value v, raw_object& r);
 
@@ -191,9 +213,28 @@ void reader::read_object(od::object obj, const char* where) {
   b_.objects.push_back(std::move(r));
 }
 
+// The root is not an object we can read: broken JSON, or valid JSON of another kind.
+void reader::root_error(simdjson::error_code err) const {
+  if (err == simdjson::INCORRECT_TYPE) {
+    // On-Demand has not validated the text ("hello", "[[[..."): check it whole, once.
+    simdjson::dom::parser validator;
+    if (auto invalid = validator.parse(text_.data(), text_.size(), false).error())
+      throw error(errc::not_json, b_.path, "", fmt::format("invalid JSON ({})", simdjson::error_message(invalid)));
+    throw error(errc::not_a_bundle, b_.path, "line 1, column 1", "expected a JSON object (a STIX bundle)");
+  }
+  // On-Demand refuses a root object whose last token is not its closing brace.
+  std::size_t end = root_end(text_);
+  if (end == std::string_view::npos)
+    throw error(errc::not_json, b_.path, line_column(text_, text_.size()),
+                "invalid JSON (the file ends before the bundle's closing brace)");
+  std::size_t rest = text_.find_first_not_of(" \t\r\n", end);
+  throw error(errc::not_json, b_.path, line_column(text_, rest == std::string_view::npos ? end : rest),
+              "invalid JSON (content after the bundle's closing brace)");
+}
+
 void reader::run(od::document& doc) {
   od::object top;
-  if (doc.get_object().get(top)) throw error(errc::not_a_bundle, b_.path, "line 1, column 1", "expected a JSON object (a STIX bundle)");
+  if (auto err = doc.get_object().get(top)) root_error(err);
   std::string_view type;
   bool saw_objects = false;
   for (od::field f : top) {

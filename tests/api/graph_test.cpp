@@ -1,1 +1,479 @@
-// placeholder
+// mitrekg/graph.hpp: loading bundles into the knowledge graph, lookups, edges, filters,
+// the load report; bad input files give one-line mitrekg::errors.
+//
+// Expected figures come from python3's json module over the shared bundles (see each
+// comment), never from this library's own output.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mitrekg/error.hpp"
+#include "mitrekg/graph.hpp"
+
+namespace fs = std::filesystem;
+using mitrekg::errc;
+using mitrekg::knowledge_graph;
+using mitrekg::lookup_options;
+using mitrekg::node;
+using mitrekg::object_type;
+using mitrekg::relation;
+
+namespace {
+
+const fs::path data = MITREKG_TEST_DATA;
+const fs::path fixtures = MITREKG_TEST_FIXTURES;
+const fs::path enterprise_file = data / "attack" / "enterprise-attack-18.1.json";
+const fs::path mobile_file = data / "attack" / "mobile-attack-18.1.json";
+const fs::path ics_file = data / "attack" / "ics-attack-18.1.json";
+
+knowledge_graph load(std::vector<fs::path> files) {
+  mitrekg::load_options o;
+  o.attack_files = std::move(files);
+  return knowledge_graph::load(o);
+}
+
+// Loaded once per executable.
+const knowledge_graph& enterprise() {
+  static const knowledge_graph g = load({enterprise_file});
+  return g;
+}
+const knowledge_graph& three_domains() {
+  static const knowledge_graph g = load({enterprise_file, mobile_file, ics_file});
+  return g;
+}
+
+std::optional<mitrekg::error> load_error(std::vector<fs::path> files) {
+  try {
+    load(std::move(files));
+  } catch (const mitrekg::error& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> ids(const knowledge_graph& g, const std::vector<node>& nodes) {
+  std::vector<std::string> out;
+  for (node n : nodes) out.emplace_back(g[n].id);
+  return out;
+}
+
+bool one_line(std::string_view s) { return s.find('\n') == std::string_view::npos; }
+
+lookup_options with_deprecated() {
+  lookup_options o;
+  o.include_deprecated = true;
+  return o;
+}
+lookup_options with_revoked() {
+  lookup_options o;
+  o.include_revoked = true;
+  return o;
+}
+lookup_options everything() {
+  lookup_options o;
+  o.include_revoked = true;
+  o.include_deprecated = true;
+  return o;
+}
+lookup_options only(mitrekg::domain d) {
+  lookup_options o;
+  o.domains = mitrekg::bit(d);
+  return o;
+}
+
+}  // namespace
+
+// --- loading the real enterprise bundle -------------------------------------------
+
+TEST_CASE("enterprise 18.1 loads cleanly: files, size, report") {
+  const auto& g = enterprise();
+  // 24,771 objects, 20,048 of them relationships (data/README.md; python len(objects) and
+  // count of type == "relationship"): 4,723 vertices.
+  CHECK(g.size() == 24771 - 20048);
+  REQUIRE(g.files().size() == 1);
+  const auto& f = g.files()[0];
+  CHECK(f.path == enterprise_file.string());
+  CHECK(f.domain == "enterprise");
+  CHECK(f.spec_version == "2.0");
+  CHECK(f.release == "18.1");
+  CHECK(f.objects == 24771);
+  CHECK(f.bytes == fs::file_size(enterprise_file));
+  // python: no property outside what the reader reads or ignores, no dangling ref
+  // (x_mitre_data_source_ref is "" on 7 data components: that is no ref).
+  const auto& r = g.report();
+  CHECK(r.total() == 0);
+  CHECK(r.merged_objects == 0);
+  CHECK(r.samples.empty());
+}
+
+TEST_CASE("find takes the type: T1113 is a technique and a deprecated mitigation") {
+  const auto& g = enterprise();
+  // python: attack-pattern T1113 "Screen Capture" (live); course-of-action T1113
+  // "Screen Capture Mitigation" (x_mitre_deprecated).
+  auto t = g.find(object_type::technique, "T1113");
+  REQUIRE(t);
+  CHECK(g[*t].name == "Screen Capture");
+  CHECK(g[*t].type == object_type::technique);
+  CHECK(g[*t].stix_type == "attack-pattern");
+  CHECK(g[*t].live());
+  CHECK_FALSE(g.find(object_type::mitigation, "T1113"));
+  auto m = g.find(object_type::mitigation, "T1113", with_deprecated());
+  REQUIRE(m);
+  CHECK(g[*m].name == "Screen Capture Mitigation");
+  CHECK(g[*m].deprecated);
+  CHECK(g[*m].stix_type == "course-of-action");
+  CHECK_FALSE(g.find(object_type::group, "T1113", everything()));
+
+  auto live_only = g.find_id("T1113");
+  REQUIRE(live_only.size() == 1);
+  CHECK(live_only[0] == *t);
+  auto both = g.find_id("t1113", with_deprecated());
+  REQUIRE(both.size() == 2);
+  CHECK(both[0] == *t);   // live first
+  CHECK(both[1] == *m);
+  CHECK(g.find_id("T9999").empty());
+}
+
+TEST_CASE("ids are case-insensitive; the record of T1562.001 matches the bundle") {
+  const auto& g = enterprise();
+  auto n = g.find(object_type::technique, "t1562.001");
+  REQUIRE(n);
+  CHECK(g.find(object_type::technique, "T1562.001") == n);
+  const auto& t = g[*n];
+  // python: the attack-pattern with external_id T1562.001.
+  CHECK(t.id == "T1562.001");
+  CHECK(t.name == "Disable or Modify Tools");
+  CHECK(t.stix_id == "attack-pattern--ac08589e-ee59-4935-8667-d845e38fe579");
+  CHECK(t.url == "https://attack.mitre.org/techniques/T1562/001");
+  CHECK(t.version == "1.7");
+  CHECK(t.modified == "2025-10-24T17:49:13.019Z");
+  CHECK(t.is_subtechnique);
+  CHECK(t.live());
+  CHECK(t.domains == mitrekg::bit(mitrekg::domain::enterprise));
+  CHECK(t.description.find("Adversaries may") == 0);
+  CHECK(t.platforms == std::vector<std::string_view>{"Containers", "IaaS", "Linux", "macOS", "Network Devices", "Windows"});
+  REQUIRE(t.kill_chain_phases.size() == 1);
+  CHECK(t.kill_chain_phases[0].kill_chain_name == "mitre-attack");
+  CHECK(t.kill_chain_phases[0].phase_name == "defense-evasion");
+  CHECK(g.find_stix("attack-pattern--ac08589e-ee59-4935-8667-d845e38fe579") == n);
+  CHECK_FALSE(g.find_stix("attack-pattern--00000000-0000-0000-0000-000000000000"));
+}
+
+TEST_CASE("names and aliases are found case-insensitively, live first") {
+  const auto& g = enterprise();
+  auto t = g.find_name("disable or modify tools");
+  REQUIRE(t.size() == 1);
+  CHECK(g[t[0]].id == "T1562.001");
+  // python: G0016 APT29 lists "Cozy Bear" among its aliases; no other object does.
+  auto cozy = g.find_name("COZY BEAR");
+  REQUIRE(cozy.size() == 1);
+  CHECK(g[cozy[0]].id == "G0016");
+  CHECK(g.find_name("apt29") == cozy);
+  // python: "NOBELIUM" is an alias of G0016 (live) and of G0118 UNC2452 (revoked).
+  CHECK(ids(g, g.find_name("nobelium")) == std::vector<std::string>{"G0016"});
+  CHECK(ids(g, g.find_name("Nobelium", with_revoked())) == std::vector<std::string>{"G0016", "G0118"});
+  CHECK(g.find_name("no such name at all").empty());
+  CHECK(g.find_name("").empty());
+}
+
+TEST_CASE("edges: a sub-technique's parent link and the revoked-by link into it") {
+  const auto& g = enterprise();
+  node sub = *g.find(object_type::technique, "T1562.001");
+  node parent = *g.find(object_type::technique, "T1562");
+  auto out = g.out_edges(sub, relation::subtechnique_of);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].source == sub);
+  CHECK(out[0].target == parent);
+  CHECK(out[0].type == relation::subtechnique_of);
+  // python: the subtechnique-of relationship from T1562.001 to T1562.
+  CHECK(out[0].stix_id == "relationship--6d8b1f40-48a0-484b-8eea-48195a8bfff2");
+  CHECK_FALSE(out[0].revoked);
+  // Property links have no relationship id.
+  auto tac = g.out_edges(sub, relation::in_tactic);
+  REQUIRE(tac.size() == 1);
+  CHECK(tac[0].stix_id.empty());
+  CHECK(g[tac[0].target].id == "TA0005");
+
+  // python: T1089 (revoked attack-pattern) is the only source of revoked-by into T1562.001.
+  auto in = g.in_edges(sub, relation::revoked_by);
+  REQUIRE(in.size() == 1);
+  CHECK(g[in[0].source].id == "T1089");
+  CHECK(g[in[0].source].revoked);
+  CHECK(g.sources(sub, relation::revoked_by).empty());   // the revoked source is filtered
+  CHECK(ids(g, g.sources(sub, relation::revoked_by, with_revoked())) == std::vector<std::string>{"T1089"});
+
+  // python: 12 subtechnique-of relationships target T1562, all from live sub-techniques.
+  auto subs = g.sources(parent, relation::subtechnique_of);
+  CHECK(subs.size() == 12);
+  CHECK(std::find(subs.begin(), subs.end(), sub) != subs.end());
+  CHECK(g.targets(parent, relation::subtechnique_of).empty());
+  CHECK(g.out_edges(sub, relation::targets).empty());
+}
+
+TEST_CASE("all() counts by kind with the live / revoked / deprecated filters") {
+  const auto& g = enterprise();
+  // python: 835 attack-patterns: 132 revoked, 12 deprecated, 691 live (216 + 475).
+  CHECK(g.all(object_type::technique).size() == 691);
+  CHECK(g.all(object_type::technique, with_revoked()).size() == 691 + 132);
+  CHECK(g.all(object_type::technique, with_deprecated()).size() == 691 + 12);
+  CHECK(g.all(object_type::technique, everything()).size() == 835);
+  // python: 268 course-of-action, 44 live; 14 tactics; 1,739 analytics.
+  CHECK(g.all(object_type::mitigation).size() == 44);
+  CHECK(g.all(object_type::mitigation, everything()).size() == 268);
+  CHECK(g.all(object_type::tactic).size() == 14);
+  CHECK(g.all(object_type::analytic).size() == 1739);
+  CHECK(g.all(object_type::unknown, everything()).empty());
+  // Domain filter: nothing of the enterprise bundle's techniques is mobile.
+  CHECK(g.all(object_type::technique, only(mitrekg::domain::mobile)).empty());
+  // all() is in load order and each node's type matches.
+  auto groups = g.all(object_type::group);
+  CHECK(std::is_sorted(groups.begin(), groups.end()));
+  for (node n : groups) CHECK(g[n].type == object_type::group);
+}
+
+TEST_CASE("visible() applies the filter") {
+  const auto& g = enterprise();
+  node live = *g.find(object_type::technique, "T1113");
+  node deprecated = *g.find(object_type::mitigation, "T1113", with_deprecated());
+  node revoked = g.find_id("T1089", with_revoked())[0];
+  REQUIRE(g[revoked].revoked);
+  CHECK(g.visible(live, {}));
+  CHECK_FALSE(g.visible(deprecated, {}));
+  CHECK(g.visible(deprecated, with_deprecated()));
+  CHECK_FALSE(g.visible(revoked, {}));
+  CHECK_FALSE(g.visible(revoked, with_deprecated()));
+  CHECK(g.visible(revoked, with_revoked()));
+  CHECK_FALSE(g.visible(live, only(mitrekg::domain::ics)));
+  CHECK(g.visible(live, only(mitrekg::domain::enterprise)));
+}
+
+TEST_CASE("relationship_count counts relationship objects by their source's domains") {
+  const auto& g = enterprise();
+  // python: 20,048 relationships, none revoked or deprecated, none dangling.
+  CHECK(g.relationship_count() == 20048);
+  CHECK(g.relationship_count(everything()) == 20048);
+  // python: sources whose x_mitre_domains include mobile-attack: 802; ics-attack: 1,204.
+  CHECK(g.relationship_count(only(mitrekg::domain::mobile)) == 802);
+  CHECK(g.relationship_count(only(mitrekg::domain::ics)) == 1204);
+}
+
+// --- several bundles ----------------------------------------------------------------
+
+TEST_CASE("enterprise + mobile + ics: shared objects are merged, their domains joined") {
+  const auto& g = three_domains();
+  REQUIRE(g.files().size() == 3);
+  CHECK(g.files()[0].domain == "enterprise");
+  CHECK(g.files()[1].domain == "mobile");
+  CHECK(g.files()[2].domain == "ics");
+  CHECK(g.files()[1].objects == 2535);   // data/README.md
+  CHECK(g.files()[2].objects == 1825);
+  // python: STIX ids of non-relationship objects already seen in an earlier bundle,
+  // loading enterprise, mobile, ics in that order: 119; 5,780 distinct objects.
+  CHECK(g.report().merged_objects == 119);
+  CHECK(g.size() == 5780);
+  CHECK(g.report().total() == 0);
+
+  // python: G0056 PROMETHIUM has x_mitre_domains ["enterprise-attack"] in the enterprise
+  // bundle and ["mobile-attack"] in the mobile bundle.
+  auto p = g.find_id("G0056");
+  REQUIRE(p.size() == 1);
+  CHECK(g[p[0]].name == "PROMETHIUM");
+  CHECK(g[p[0]].domains == (mitrekg::bit(mitrekg::domain::enterprise) | mitrekg::bit(mitrekg::domain::mobile)));
+  CHECK(g.find(object_type::group, "G0056", only(mitrekg::domain::mobile)) == p[0]);
+  CHECK(g.find(object_type::group, "G0056", only(mitrekg::domain::enterprise)) == p[0]);
+  CHECK_FALSE(g.find(object_type::group, "G0056", only(mitrekg::domain::ics)));
+  // python: G0057 APT34 (revoked) is ["enterprise-attack"] in one, ["ics-attack"] in the other.
+  auto apt34 = g.find_id("G0057", with_revoked());
+  REQUIRE(apt34.size() == 1);
+  CHECK(g[apt34[0]].domains == (mitrekg::bit(mitrekg::domain::enterprise) | mitrekg::bit(mitrekg::domain::ics)));
+
+  // python: malware S0605 EKANS is in both the enterprise and the ics bundle: one node.
+  auto ekans = g.find_id("S0605");
+  REQUIRE(ekans.size() == 1);
+  CHECK(g[ekans[0]].name == "EKANS");
+  CHECK(g[ekans[0]].domains == (mitrekg::bit(mitrekg::domain::enterprise) | mitrekg::bit(mitrekg::domain::ics)));
+  // python: DC0032 Process Creation is shared by all three bundles.
+  auto dc = g.find_id("DC0032");
+  REQUIRE(dc.size() == 1);
+  CHECK(g[dc[0]].domains == mitrekg::all_domains);
+}
+
+TEST_CASE("enterprise + mobile + ics: counts per domain") {
+  const auto& g = three_domains();
+  // python: live attack-patterns: enterprise 691, mobile 124, ics 83 (no attack-pattern is shared).
+  CHECK(g.all(object_type::technique, only(mitrekg::domain::enterprise)).size() == 691);
+  CHECK(g.all(object_type::technique, only(mitrekg::domain::mobile)).size() == 124);
+  CHECK(g.all(object_type::technique, only(mitrekg::domain::ics)).size() == 83);
+  CHECK(g.all(object_type::technique).size() == 691 + 124 + 83);
+  // python: live tactics 14 + 12 + 12, none shared.
+  CHECK(g.all(object_type::tactic).size() == 38);
+  // python: relationships 20,048 + 1,811 + 1,373 minus 24 shared by enterprise and ics
+  // and 3 shared by enterprise and mobile (one node per STIX id).
+  CHECK(g.relationship_count() == 20048 + 1811 + 1373 - 24 - 3);
+}
+
+TEST_CASE("the same bundle twice: every object merged once, relationships not doubled") {
+  auto g = load({mobile_file, mobile_file});
+  // python: the mobile bundle has 2,535 objects, 1,811 of them relationships.
+  CHECK(g.size() == 2535 - 1811);
+  CHECK(g.report().merged_objects == 2535 - 1811);
+  CHECK(g.relationship_count() == 1811);
+  CHECK(g.files().size() == 2);
+}
+
+TEST_CASE("a moved-from graph's contents live on in the moved-to one") {
+  auto a = load({fixtures / "stix21-bundle.json"});
+  auto n = a.find(object_type::technique, "T1059");
+  REQUIRE(n);
+  std::string_view name = a[*n].name;
+  knowledge_graph b = std::move(a);
+  CHECK(b[*n].name == "Command and Scripting Interpreter");
+  CHECK(b[*n].name.data() == name.data());   // views stay valid: nothing was copied
+  knowledge_graph c = load({fixtures / "cycle.json"});
+  c = std::move(b);
+  CHECK(c.find(object_type::technique, "T1059") == n);
+}
+
+// --- fixtures: warnings that do not stop loading ------------------------------------
+
+TEST_CASE("a STIX 2.1 bundle loads") {
+  auto g = load({fixtures / "stix21-bundle.json"});
+  REQUIRE(g.files().size() == 1);
+  CHECK(g.files()[0].spec_version.empty());
+  CHECK(g.files()[0].domain == "enterprise");
+  CHECK(g.files()[0].objects == 5);
+  CHECK(g.files()[0].release.empty());   // no collection, no release in the file name
+  CHECK(g.report().total() == 0);
+  CHECK(g.size() == 4);
+  node grp = *g.find(object_type::group, "G9021");
+  node tech = *g.find(object_type::technique, "T1059");
+  CHECK(g.targets(grp, relation::uses) == std::vector<node>{tech});
+  CHECK(g.find_name("small bear") == std::vector<node>{grp});
+  auto uses = g.out_edges(grp, relation::uses);
+  REQUIRE(uses.size() == 1);
+  CHECK(uses[0].stix_id == "relationship--21");
+  CHECK(g.relationship_count() == 1);
+}
+
+TEST_CASE("wrong types, unknown types and properties, dangling refs are counted, not fatal") {
+  auto g = load({fixtures / "warnings.json"});
+  const auto& r = g.report();
+  CHECK(r.malformed_objects == 1);      // malware with "name": 5
+  CHECK(r.unknown_types == 1);          // x-acme-widget
+  CHECK(r.unknown_properties == 1);     // x_acme_color
+  CHECK(r.dangling_references == 1);    // uses -> attack-pattern--missing
+  CHECK(r.subtechnique_cycles == 0);
+  CHECK(r.total() == 4);
+  REQUIRE(r.samples.size() == 4);
+  for (const auto& s : r.samples) {
+    CAPTURE(s);
+    CHECK(one_line(s));
+    CHECK(s.find("warnings.json") != std::string::npos);
+  }
+  // The bad malware is gone; everything else is there.
+  CHECK(g.find_id("S9001", everything()).empty());
+  CHECK_FALSE(g.find_stix("malware--wrong-name"));
+  auto widget = g.find_stix("x-acme-widget--w");
+  REQUIRE(widget);
+  CHECK(g[*widget].type == object_type::unknown);
+  CHECK(g[*widget].stix_type == "x-acme-widget");
+  node grp = *g.find(object_type::group, "G9001");
+  node parent = *g.find(object_type::technique, "T9001");
+  node child = *g.find(object_type::technique, "T9001.001");
+  CHECK(g.targets(grp, relation::uses) == std::vector<node>{parent});
+  CHECK(g.targets(child, relation::subtechnique_of) == std::vector<node>{parent});
+  CHECK(g.find_name("noisy panda") == std::vector<node>{grp});
+  CHECK(g.size() == 6);   // matrix, tactic, two techniques, widget, group
+  CHECK(g.relationship_count() == 2);
+}
+
+TEST_CASE("a subtechnique-of cycle is broken, counted, and loading ends") {
+  auto g = load({fixtures / "cycle.json"});
+  // a -> b -> c, then c -> a closes the cycle and a -> a is a self-loop: both dropped.
+  CHECK(g.report().subtechnique_cycles == 2);
+  node a = *g.find(object_type::technique, "T9100");
+  node b = *g.find(object_type::technique, "T9101");
+  node c = *g.find(object_type::technique, "T9102");
+  CHECK(g.targets(a, relation::subtechnique_of) == std::vector<node>{b});
+  CHECK(g.targets(b, relation::subtechnique_of) == std::vector<node>{c});
+  CHECK(g.targets(c, relation::subtechnique_of).empty());
+  // T9200 is stated as a sub-technique of T9200.001: the dotted id must not add the
+  // reverse link, which would make another cycle.
+  node p = *g.find(object_type::technique, "T9200");
+  node q = *g.find(object_type::technique, "T9200.001");
+  CHECK(g.targets(p, relation::subtechnique_of) == std::vector<node>{q});
+  CHECK(g.targets(q, relation::subtechnique_of).empty());
+  CHECK(g.relationship_count() == 3);
+  bool named = false;
+  for (const auto& s : g.report().samples) named |= s.find("cycle") != std::string::npos;
+  CHECK(named);
+}
+
+// --- fixtures: errors that stop loading ---------------------------------------------
+
+TEST_CASE("no files: no_data") {
+  auto e = load_error({});
+  REQUIRE(e);
+  CHECK(e->code() == errc::no_data);
+  CHECK(one_line(e->what()));
+}
+
+TEST_CASE("bad files stop loading with the right code and a one-line message naming the file") {
+  struct bad_case {
+    const char* file;
+    errc code;
+    bool positioned;   // "line N, column M" in the message (not for a string left open:
+                       // simdjson's first stage reports no place for it)
+  };
+  for (bad_case c : {bad_case{"no-such-file.json", errc::not_found, false},
+                     bad_case{"empty.json", errc::not_json, false},
+                     bad_case{"truncated.json", errc::not_json, false},
+                     bad_case{"not-json.txt", errc::not_json, false},
+                     bad_case{"array.json", errc::not_a_bundle, true},
+                     bad_case{"not-a-bundle.json", errc::not_a_bundle, false},
+                     bad_case{"objects-not-array.json", errc::not_a_bundle, true},
+                     bad_case{"trailing-garbage.json", errc::not_json, true}}) {
+    std::string file = c.file;
+    CAPTURE(file);
+    fs::path path = fixtures / c.file;
+    auto e = load_error({path});
+    REQUIRE(e);
+    CHECK(e->code() == c.code);
+    CHECK(e->file() == path.string());
+    std::string what = e->what();
+    CHECK(one_line(what));
+    CHECK(what.find(path.string()) == 0);
+    CHECK((what.find(": line ") != std::string::npos) == c.positioned);
+    CHECK((what.find(", column ") != std::string::npos) == c.positioned);
+  }
+}
+
+TEST_CASE("exact positions of the fixture errors") {
+  // objects-not-array.json: `  "objects": {` on line 4, the value at column 14.
+  auto o = load_error({fixtures / "objects-not-array.json"});
+  REQUIRE(o);
+  CHECK(o->position() == "line 4, column 14");
+  // trailing-garbage.json: the bundle closes on line 1; a stray "}" opens line 2.
+  auto t = load_error({fixtures / "trailing-garbage.json"});
+  REQUIRE(t);
+  CHECK(t->position() == "line 2, column 1");
+}
+
+TEST_CASE("a directory is an io_error") {
+  auto e = load_error({fixtures});
+  REQUIRE(e);
+  CHECK(e->code() == errc::io_error);
+  CHECK(std::string_view(e->what()).find(fixtures.string()) == 0);
+}
+
+TEST_CASE("one bad file among good ones stops the whole load") {
+  auto e = load_error({fixtures / "stix21-bundle.json", fixtures / "truncated.json"});
+  REQUIRE(e);
+  CHECK(e->code() == errc::not_json);
+  CHECK(e->file() == (fixtures / "truncated.json").string());
+}

@@ -1,1 +1,495 @@
-// placeholder
+// Unit tests of the STIX bundle reader (lib/stix): well-formed input, warnings, and
+// every kind of bad input. Inline cases use read_bundle(name, bytes); file cases use
+// the tiny fixtures in tests/fixtures.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "mitrekg/error.hpp"
+#include "stix/bundle_reader.hpp"
+
+namespace fs = std::filesystem;
+using mitrekg::errc;
+using mitrekg::object_type;
+namespace stix = mitrekg::stix;
+
+namespace {
+
+const fs::path fixtures = MITREKG_TEST_FIXTURES;
+const fs::path data = MITREKG_TEST_DATA;
+
+// The error read_bundle throws for `bytes`, or nothing when it loads.
+std::optional<mitrekg::error> error_of(std::string_view bytes, std::string name = "inline.json") {
+  try {
+    stix::read_bundle(std::move(name), bytes);
+  } catch (const mitrekg::error& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
+std::optional<mitrekg::error> error_of_file(const fs::path& path) {
+  try {
+    stix::read_bundle(path);
+  } catch (const mitrekg::error& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
+bool one_line(std::string_view s) { return s.find('\n') == std::string_view::npos && s.find('\r') == std::string_view::npos; }
+
+// A minimal valid bundle around `objects` (the text between the array's brackets).
+std::string bundle_of(std::string_view objects) {
+  return "{\"type\": \"bundle\", \"id\": \"bundle--1\", \"spec_version\": \"2.0\", \"objects\": [" +
+         std::string(objects) + "]}";
+}
+
+constexpr std::string_view tactic_json =
+    R"({"type": "x-mitre-tactic", "id": "x-mitre-tactic--1", "name": "Defense Evasion",
+        "x_mitre_shortname": "defense-evasion", "modified": "2025-04-25T14:40:07.627Z",
+        "external_references": [{"source_name": "mitre-attack", "external_id": "TA0005",
+                                 "url": "https://attack.mitre.org/tactics/TA0005"}]})";
+
+}  // namespace
+
+TEST_CASE("a well-formed object is read with its ATT&CK fields") {
+  std::string text = bundle_of(R"(
+    {"type": "attack-pattern", "id": "attack-pattern--a", "name": "Disable or Modify Tools",
+     "description": "Adversaries may modify and/or disable security tools.",
+     "modified": "2025-10-24T17:49:23.000Z", "x_mitre_version": "1.6",
+     "x_mitre_is_subtechnique": true, "x_mitre_platforms": ["Linux", "Windows"],
+     "x_mitre_domains": ["enterprise-attack"],
+     "kill_chain_phases": [{"kill_chain_name": "mitre-attack", "phase_name": "defense-evasion"}],
+     "external_references": [
+       {"source_name": "some-paper", "external_id": "X1", "url": "https://example.org"},
+       {"source_name": "mitre-attack", "external_id": "T1562.001",
+        "url": "https://attack.mitre.org/techniques/T1562/001"}]},
+    )" + std::string(tactic_json));
+  auto b = stix::read_bundle("inline.json", text);
+  CHECK(b.path == "inline.json");
+  CHECK(b.spec_version == "2.0");
+  CHECK(b.object_count == 2);
+  REQUIRE(b.objects.size() == 2);
+  const auto& t = b.objects[0].object;
+  CHECK(t.type == object_type::technique);
+  CHECK(t.stix_type == "attack-pattern");
+  CHECK(t.stix_id == "attack-pattern--a");
+  // The id comes from the mitre-* reference, not the first one.
+  CHECK(t.id == "T1562.001");
+  CHECK(t.url == "https://attack.mitre.org/techniques/T1562/001");
+  CHECK(t.name == "Disable or Modify Tools");
+  CHECK(t.description == "Adversaries may modify and/or disable security tools.");
+  CHECK(t.modified == "2025-10-24T17:49:23.000Z");
+  CHECK(t.version == "1.6");
+  CHECK(t.is_subtechnique);
+  CHECK(t.live());
+  CHECK(t.domains == mitrekg::bit(mitrekg::domain::enterprise));
+  REQUIRE(t.platforms.size() == 2);
+  CHECK(t.platforms[0] == "Linux");
+  CHECK(t.platforms[1] == "Windows");
+  REQUIRE(t.kill_chain_phases.size() == 1);
+  CHECK(t.kill_chain_phases[0].kill_chain_name == "mitre-attack");
+  CHECK(t.kill_chain_phases[0].phase_name == "defense-evasion");
+  const auto& tac = b.objects[1].object;
+  CHECK(tac.type == object_type::tactic);
+  CHECK(tac.id == "TA0005");
+  CHECK(tac.shortname == "defense-evasion");
+  CHECK(b.unknown_types == 0);
+  CHECK(b.unknown_properties == 0);
+  CHECK(b.malformed_objects == 0);
+  CHECK(b.samples.empty());
+}
+
+TEST_CASE("relationships are read apart from objects, with their flags") {
+  auto b = stix::read_bundle("inline.json", bundle_of(R"(
+    {"type": "relationship", "id": "relationship--1", "relationship_type": "mitigates",
+     "source_ref": "course-of-action--m", "target_ref": "attack-pattern--t",
+     "description": "Restrict permissions.", "x_mitre_deprecated": true},
+    {"type": "relationship", "id": "relationship--2", "relationship_type": "revoked-by",
+     "source_ref": "attack-pattern--old", "target_ref": "attack-pattern--t", "revoked": true})"));
+  CHECK(b.objects.empty());
+  CHECK(b.object_count == 2);
+  REQUIRE(b.relationships.size() == 2);
+  CHECK(b.relationships[0].stix_id == "relationship--1");
+  CHECK(b.relationships[0].type == "mitigates");
+  CHECK(b.relationships[0].source_ref == "course-of-action--m");
+  CHECK(b.relationships[0].target_ref == "attack-pattern--t");
+  CHECK(b.relationships[0].description == "Restrict permissions.");
+  CHECK(b.relationships[0].deprecated);
+  CHECK_FALSE(b.relationships[0].revoked);
+  CHECK(b.relationships[1].revoked);
+  CHECK_FALSE(b.relationships[1].deprecated);
+}
+
+TEST_CASE("a relationship without its refs is malformed and skipped") {
+  auto b = stix::read_bundle("inline.json", bundle_of(R"(
+    {"type": "relationship", "id": "relationship--1", "relationship_type": "uses",
+     "source_ref": "intrusion-set--g"})"));
+  CHECK(b.relationships.empty());
+  CHECK(b.malformed_objects == 1);
+}
+
+TEST_CASE("aliases drop the object's own name; x_mitre_aliases count too") {
+  auto b = stix::read_bundle("inline.json", bundle_of(R"(
+    {"type": "intrusion-set", "id": "intrusion-set--g", "name": "APT29",
+     "aliases": ["APT29", "Cozy Bear", "NOBELIUM"]},
+    {"type": "malware", "id": "malware--s", "name": "CozyCar", "x_mitre_aliases": ["CozyCar", "CozyDuke"]})"));
+  REQUIRE(b.objects.size() == 2);
+  const auto& g = b.objects[0].object;
+  CHECK(g.type == object_type::group);
+  REQUIRE(g.aliases.size() == 2);
+  CHECK(g.aliases[0] == "Cozy Bear");
+  CHECK(g.aliases[1] == "NOBELIUM");
+  const auto& s = b.objects[1].object;
+  CHECK(s.type == object_type::software);
+  REQUIRE(s.aliases.size() == 1);
+  CHECK(s.aliases[0] == "CozyDuke");
+}
+
+TEST_CASE("property refs: matrix tactics, analytic refs, log sources, data source ref") {
+  auto b = stix::read_bundle("inline.json", bundle_of(R"(
+    {"type": "x-mitre-matrix", "id": "x-mitre-matrix--m", "name": "Enterprise ATT&CK",
+     "tactic_refs": ["x-mitre-tactic--1", "x-mitre-tactic--2"]},
+    {"type": "x-mitre-detection-strategy", "id": "x-mitre-detection-strategy--d", "name": "D",
+     "x_mitre_analytic_refs": ["x-mitre-analytic--a"]},
+    {"type": "x-mitre-analytic", "id": "x-mitre-analytic--a", "name": "A",
+     "x_mitre_log_source_references": [
+       {"x_mitre_data_component_ref": "x-mitre-data-component--c", "name": "auditd:SYSCALL",
+        "channel": "execve"}]},
+    {"type": "x-mitre-data-component", "id": "x-mitre-data-component--c", "name": "Process Creation",
+     "x_mitre_data_source_ref": "x-mitre-data-source--s"})"));
+  REQUIRE(b.objects.size() == 4);
+  CHECK(b.objects[0].object.type == object_type::matrix);
+  REQUIRE(b.objects[0].refs.size() == 2);
+  CHECK(b.objects[0].refs[1] == "x-mitre-tactic--2");
+  CHECK(b.objects[1].object.type == object_type::detection_strategy);
+  REQUIRE(b.objects[1].refs.size() == 1);
+  CHECK(b.objects[1].refs[0] == "x-mitre-analytic--a");
+  REQUIRE(b.objects[2].log_sources.size() == 1);
+  CHECK(b.objects[2].log_sources[0].data_component_ref == "x-mitre-data-component--c");
+  CHECK(b.objects[2].log_sources[0].name == "auditd:SYSCALL");
+  CHECK(b.objects[2].log_sources[0].channel == "execve");
+  CHECK(b.objects[3].data_source_ref == "x-mitre-data-source--s");
+}
+
+TEST_CASE("strings with escapes are decoded; plain strings are views into the buffer") {
+  auto b = stix::read_bundle("inline.json", bundle_of(
+      R"({"type": "malware", "id": "malware--e", "name": "Caf\u00e9 \"Bear\"\\x",
+          "description": "plain text"})"));
+  REQUIRE(b.objects.size() == 1);
+  CHECK(b.objects[0].object.name == "Caf\xc3\xa9 \"Bear\"\\x");
+  std::string_view buf(b.buffer->data(), b.buffer->size());
+  std::string_view d = b.objects[0].object.description;
+  CHECK(d == "plain text");
+  CHECK(d.data() >= buf.data());
+  CHECK(d.data() + d.size() <= buf.data() + buf.size());
+  CHECK(b.arena->size() == 1);
+}
+
+TEST_CASE("a wrong-typed property skips that object, counts it, and reading goes on") {
+  std::string text = bundle_of(R"({"type": "malware", "id": "malware--bad", "name": 5},
+    {"type": "malware", "id": "malware--bad2", "x_mitre_platforms": "Windows"},
+    {"type": "malware", "id": "malware--bad3", "revoked": "yes"},
+    {"type": "malware", "id": "malware--good", "name": "Good"})");
+  auto b = stix::read_bundle("wrong-type.json", text);
+  CHECK(b.malformed_objects == 3);
+  CHECK(b.object_count == 4);
+  REQUIRE(b.objects.size() == 1);
+  CHECK(b.objects[0].object.name == "Good");
+  REQUIRE(b.samples.size() == 3);
+  for (const auto& s : b.samples) {
+    CHECK(one_line(s));
+    CHECK(s.find("wrong-type.json") == 0);
+    CHECK(s.find(": line ") != std::string::npos);
+    CHECK(s.find(", column ") != std::string::npos);
+  }
+  CHECK(b.samples[0].find("\"name\"") != std::string::npos);
+  // The position is that of the wrong value: the 5 of "name": 5 (1-based column).
+  auto col = text.find("5}") + 1;
+  CHECK(b.samples[0].find("line 1, column " + std::to_string(col)) != std::string::npos);
+}
+
+TEST_CASE("objects without type or id, and non-object elements, are malformed") {
+  auto b = stix::read_bundle("inline.json", bundle_of(R"({"type": "malware", "name": "no id"},
+    {"id": "malware--x", "name": "no type"}, 42, "text", null, [1],
+    {"type": "malware", "id": "malware--ok", "name": "ok"})"));
+  CHECK(b.object_count == 7);
+  CHECK(b.malformed_objects == 6);
+  REQUIRE(b.objects.size() == 1);
+  CHECK(b.objects[0].object.stix_id == "malware--ok");
+}
+
+TEST_CASE("unknown object types are kept as unknown and counted; unknown properties counted") {
+  auto b = stix::read_bundle("inline.json", bundle_of(R"(
+    {"type": "x-acme-widget", "id": "x-acme-widget--1", "name": "Widget"},
+    {"type": "malware", "id": "malware--1", "name": "M", "x_acme_color": {"deep": [1, 2, {"x": null}]},
+     "x_acme_size": 3, "created": "2020-01-01T00:00:00Z"})"));
+  CHECK(b.unknown_types == 1);
+  CHECK(b.unknown_properties == 2);   // "created" is a known, ignored property
+  CHECK(b.malformed_objects == 0);
+  REQUIRE(b.objects.size() == 2);
+  CHECK(b.objects[0].object.type == object_type::unknown);
+  CHECK(b.objects[0].object.stix_type == "x-acme-widget");
+  CHECK(b.objects[1].object.name == "M");
+  REQUIRE(b.samples.size() == 3);
+  CHECK(b.samples[0].find("x-acme-widget") != std::string::npos);
+  CHECK(b.samples[1].find("x_acme_color") != std::string::npos);
+  CHECK(b.samples[2].find("x_acme_size") != std::string::npos);
+}
+
+TEST_CASE("warning samples are capped but every warning is counted") {
+  std::string objects;
+  for (int i = 0; i < 50; ++i) {
+    if (i) objects += ",";
+    objects += R"({"type": "malware", "id": "malware--)" + std::to_string(i) + R"(", "name": "n", "x_unknown": 1})";
+  }
+  auto b = stix::read_bundle("inline.json", bundle_of(objects));
+  CHECK(b.unknown_properties == 50);
+  CHECK(b.objects.size() == 50);
+  CHECK(b.samples.size() < 50);
+  CHECK_FALSE(b.samples.empty());
+}
+
+TEST_CASE("a STIX 2.1 bundle (no bundle spec_version, objects carry one) loads") {
+  auto b = stix::read_bundle("stix21.json", R"({"type": "bundle", "id": "bundle--2",
+    "objects": [{"type": "x-mitre-tactic", "spec_version": "2.1", "id": "x-mitre-tactic--1",
+                 "name": "Execution", "x_mitre_shortname": "execution",
+                 "external_references": [{"source_name": "mitre-attack", "external_id": "TA0002"}]}]})");
+  CHECK(b.spec_version.empty());
+  REQUIRE(b.objects.size() == 1);
+  CHECK(b.objects[0].object.id == "TA0002");
+  CHECK(b.unknown_properties == 0);
+  CHECK(b.malformed_objects == 0);
+
+  auto f = stix::read_bundle(fixtures / "stix21-bundle.json");
+  CHECK(f.spec_version.empty());
+  CHECK(f.objects.size() == 4);
+  CHECK(f.relationships.size() == 1);
+  CHECK(f.unknown_properties == 0);
+  CHECK(f.malformed_objects == 0);
+}
+
+TEST_CASE("an empty bundle is valid") {
+  auto b = stix::read_bundle("inline.json", R"({"type": "bundle", "id": "bundle--0", "objects": []})");
+  CHECK(b.objects.empty());
+  CHECK(b.relationships.empty());
+  CHECK(b.object_count == 0);
+}
+
+// --- bad input: whole-file errors -------------------------------------------------
+
+TEST_CASE("a missing file is not_found and the message names it") {
+  auto path = fixtures / "no-such-file.json";
+  auto e = error_of_file(path);
+  REQUIRE(e);
+  CHECK(e->code() == errc::not_found);
+  CHECK(e->file() == path.string());
+  CHECK(std::string_view(e->what()).find(path.string()) != std::string_view::npos);
+  CHECK(one_line(e->what()));
+}
+
+TEST_CASE("a directory is an io_error") {
+  auto e = error_of_file(fixtures);
+  REQUIRE(e);
+  CHECK(e->code() == errc::io_error);
+  CHECK(std::string_view(e->what()).find(fixtures.string()) != std::string_view::npos);
+  CHECK(one_line(e->what()));
+}
+
+TEST_CASE("empty and blank input is not_json") {
+  for (std::string_view text : {std::string_view{}, std::string_view{"  \n\t\r\n"}}) {
+    auto e = error_of(text, "empty.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+    CHECK(std::string_view(e->what()).find("empty.json") == 0);
+    CHECK(one_line(e->what()));
+  }
+  auto f = error_of_file(fixtures / "empty.json");
+  REQUIRE(f);
+  CHECK(f->code() == errc::not_json);
+  CHECK(std::string_view(f->what()).find("empty.json") != std::string_view::npos);
+}
+
+TEST_CASE("truncated JSON is not_json") {
+  std::string full = bundle_of(tactic_json);
+  // Cut the text at many places: every prefix must fail cleanly with not_json.
+  for (std::size_t cut : {std::size_t{1}, std::size_t{10}, full.size() / 3, full.size() / 2, full.size() - 2,
+                          full.size() - 1}) {
+    CAPTURE(cut);
+    auto e = error_of(std::string_view(full).substr(0, cut), "cut.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+    CHECK(std::string_view(e->what()).find("cut.json") == 0);
+    CHECK(one_line(e->what()));
+  }
+  // A bundle that ends before its closing brace: the position is the end of the text.
+  std::string_view open_bundle = R"({"type": "bundle", "objects": [])";
+  auto u = error_of(open_bundle, "unclosed.json");
+  REQUIRE(u);
+  CHECK(u->code() == errc::not_json);
+  CHECK(u->position() == "line 1, column " + std::to_string(open_bundle.size() + 1));
+
+  auto f = error_of_file(fixtures / "truncated.json");
+  REQUIRE(f);
+  CHECK(f->code() == errc::not_json);
+  CHECK(one_line(f->what()));
+  CHECK(std::string_view(f->what()).find("truncated.json") != std::string_view::npos);
+}
+
+TEST_CASE("text that is not JSON is not_json") {
+  for (std::string_view text : {"hello, world\n", "<html><body>404</body></html>", "{type: bundle}",
+                                "{\"type\": \"bundle\", \"objects\": [}", "{\"type\": \"bundle\" \"objects\": []}",
+                                "\xff\xfe{}"}) {
+    CAPTURE(text);
+    auto e = error_of(text, "text.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+    CHECK(std::string_view(e->what()).find("text.json") == 0);
+    CHECK(one_line(e->what()));
+  }
+  auto f = error_of_file(fixtures / "not-json.txt");
+  REQUIRE(f);
+  CHECK(f->code() == errc::not_json);
+}
+
+TEST_CASE("valid JSON that is not a bundle object is not_a_bundle") {
+  for (std::string_view text : {"[]", "[{\"type\": \"bundle\", \"objects\": []}]", "42", "\"bundle\"", "null"}) {
+    CAPTURE(text);
+    auto e = error_of(text, "array.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_a_bundle);
+    CHECK(std::string_view(e->what()).find("array.json") == 0);
+    CHECK(one_line(e->what()));
+  }
+  auto f = error_of_file(fixtures / "array.json");
+  REQUIRE(f);
+  CHECK(f->code() == errc::not_a_bundle);
+}
+
+TEST_CASE("an object that is not a bundle is not_a_bundle") {
+  for (std::string_view text : {"{}", R"({"type": "indicator", "objects": []})",
+                                R"({"type": 7, "objects": []})", R"({"objects": []})",
+                                R"({"type": "bundle", "id": "bundle--1"})"}) {
+    CAPTURE(text);
+    auto e = error_of(text, "object.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_a_bundle);
+    CHECK(one_line(e->what()));
+  }
+  auto f = error_of_file(fixtures / "not-a-bundle.json");
+  REQUIRE(f);
+  CHECK(f->code() == errc::not_a_bundle);
+  CHECK(std::string_view(f->what()).find("not-a-bundle.json") != std::string_view::npos);
+  CHECK(std::string_view(f->what()).find("indicator") != std::string_view::npos);
+}
+
+TEST_CASE("\"objects\" that is not an array is not_a_bundle, with its line and column") {
+  auto e = error_of("{\"type\": \"bundle\",\n  \"objects\": {\"a\": 1}}", "objects.json");
+  REQUIRE(e);
+  CHECK(e->code() == errc::not_a_bundle);
+  // The value starts on line 2 after `  "objects": ` (13 characters): column 14.
+  CHECK(e->position() == "line 2, column 14");
+  CHECK(std::string_view(e->what()) == "objects.json: line 2, column 14: \"objects\" is not an array");
+
+  auto f = error_of_file(fixtures / "objects-not-array.json");
+  REQUIRE(f);
+  CHECK(f->code() == errc::not_a_bundle);
+  CHECK(f->position().find("line ") == 0);
+}
+
+TEST_CASE("trailing garbage after the bundle is an error with its position") {
+  auto e = error_of("{\"type\": \"bundle\", \"objects\": []}\n  garbage", "trailing.json");
+  REQUIRE(e);
+  CHECK(e->code() == errc::not_json);
+  CHECK(e->position() == "line 2, column 3");
+  CHECK(one_line(e->what()));
+
+  auto two = error_of("{\"type\": \"bundle\", \"objects\": []}{\"type\": \"bundle\", \"objects\": []}", "two.json");
+  REQUIRE(two);
+  CHECK(two->code() == errc::not_json);
+
+  auto f = error_of_file(fixtures / "trailing-garbage.json");
+  REQUIRE(f);
+  CHECK(f->code() == errc::not_json);
+  CHECK(std::string_view(f->what()).find("trailing-garbage.json") != std::string_view::npos);
+  CHECK(f->position().find("line ") == 0);
+  // Whitespace after the bundle is fine.
+  CHECK_FALSE(error_of("{\"type\": \"bundle\", \"objects\": []}\n\n  \t\n"));
+}
+
+TEST_CASE("deeply nested arrays give an error, not a crash") {
+  const std::size_t depth = 100000;
+  std::string open(depth, '[');
+  std::string close(depth, ']');
+  SUBCASE("unclosed at the top") {
+    auto e = error_of(open, "deep.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+    CHECK(one_line(e->what()));
+  }
+  SUBCASE("closed at the top") {
+    // Valid apart from its depth, which is beyond simdjson's limit (1024).
+    auto e = error_of(open + close, "deep.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+  }
+  SUBCASE("unclosed inside an object's property") {
+    auto e = error_of(bundle_of(R"({"type": "malware", "id": "malware--d", "x_deep": )" + open + "}"), "deep.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+    CHECK(one_line(e->what()));
+  }
+  // Balanced deep values where the reader skips or refuses them: On-Demand walks them
+  // without recursion, so they are counted like any other unknown or wrong value.
+  SUBCASE("closed inside an unknown property: skipped and counted") {
+    auto b = stix::read_bundle("deep.json", bundle_of(R"({"type": "malware", "id": "malware--d", "x_deep": )" + open + close + "}"));
+    CHECK(b.unknown_properties == 1);
+    CHECK(b.objects.size() == 1);
+  }
+  SUBCASE("closed as a known property: wrong type") {
+    auto b = stix::read_bundle("deep.json", bundle_of(R"({"type": "malware", "id": "malware--d", "x_mitre_platforms": )" + open + close + "}"));
+    CHECK(b.malformed_objects == 1);
+    CHECK(b.objects.empty());
+  }
+  SUBCASE("closed as an element of objects: not an object") {
+    auto b = stix::read_bundle("deep.json", bundle_of(open + close));
+    CHECK(b.malformed_objects == 1);
+    CHECK(b.objects.empty());
+  }
+}
+
+TEST_CASE("error messages are one line: FILE: line L, column C: MESSAGE") {
+  auto e = error_of("{\"type\": \"bundle\",\n\"objects\": [\n{\"type\": \"malware\", \"id\": \"m\"}\n] } x", "pos.json");
+  REQUIRE(e);
+  std::string what = e->what();
+  CHECK(one_line(what));
+  CHECK(what.find("pos.json: line 4, column 5: ") == 0);
+  CHECK(e->file() == "pos.json");
+  CHECK(e->position() == "line 4, column 5");
+  CHECK_FALSE(e->message().empty());
+  CHECK(what.substr(what.size() - e->message().size()) == e->message());
+}
+
+TEST_CASE("the real enterprise 18.1 bundle reads cleanly") {
+  auto b = stix::read_bundle(data / "attack" / "enterprise-attack-18.1.json");
+  // 24,771 objects of which 20,048 relationships (data/README.md; python: len(objects),
+  // count of type == "relationship").
+  CHECK(b.object_count == 24771);
+  CHECK(b.relationships.size() == 20048);
+  CHECK(b.objects.size() == 24771 - 20048);
+  CHECK(b.spec_version == "2.0");
+  // python: every property of every object is one the reader reads or knowingly ignores.
+  CHECK(b.unknown_types == 0);
+  CHECK(b.unknown_properties == 0);
+  CHECK(b.malformed_objects == 0);
+  std::size_t attack_patterns =
+      std::count_if(b.objects.begin(), b.objects.end(), [](const auto& r) { return r.object.stix_type == "attack-pattern"; });
+  CHECK(attack_patterns == 835);
+}

@@ -1,0 +1,324 @@
+// Builds the ontology once the JSON-LD is read: the class and property
+// hierarchies (Boost.Graph), ancestor closures (BFS visitors), cycle reports
+// (strong components), node kinds, tactics and the indexes of the inference.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <boost/pending/queue.hpp>
+#include <fmt/format.h>
+
+#include "d3fend/ontology_impl.hpp"
+
+namespace mitrekg::d3fend_detail {
+
+namespace {
+
+// A BFS color map that needs no clearing between searches: a vertex is white
+// unless it was colored during the search stamped `current`.
+struct stamp_colors {
+  using key_type = std::size_t;
+  using value_type = boost::default_color_type;
+  using reference = value_type;
+  using category = boost::read_write_property_map_tag;
+
+  std::vector<std::uint32_t>* stamp;
+  std::vector<boost::default_color_type>* color;
+  std::uint32_t current;
+};
+inline boost::default_color_type get(const stamp_colors& m, std::size_t v) {
+  return (*m.stamp)[v] == m.current ? (*m.color)[v] : boost::white_color;
+}
+inline void put(const stamp_colors& m, std::size_t v, boost::default_color_type c) {
+  (*m.stamp)[v] = m.current;
+  (*m.color)[v] = c;
+}
+
+// Records every vertex the search discovers except its source: the ancestors,
+// nearest first. An edge back into the source means the source is on a cycle.
+struct ancestor_recorder : boost::default_bfs_visitor {
+  std::vector<d3fend_node>* out;
+  std::size_t source;
+  bool* on_cycle;
+  void discover_vertex(std::size_t v, const hierarchy&) const {
+    if (v != source) out->push_back(static_cast<d3fend_node>(v));
+  }
+  template <class Edge>
+  void examine_edge(const Edge& e, const hierarchy& g) const {
+    if (boost::target(e, g) == source) *on_cycle = true;
+  }
+};
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  return out;
+}
+
+// "This technique has been revoked by T1547.004" -> "T1547.004".
+std::string_view revoked_target(std::string_view comment) noexcept {
+  constexpr std::string_view marker = "revoked by ";
+  auto p = comment.find(marker);
+  if (p == std::string_view::npos) return {};
+  auto rest = comment.substr(p + marker.size());
+  auto end = rest.find_first_of(" \t\r\n,;");
+  rest = rest.substr(0, end);
+  while (!rest.empty() && rest.back() == '.') rest.remove_suffix(1);
+  return rest;
+}
+
+// (subject, target) pairs without repeats, in file order. Links arrive grouped
+// by subject (one @graph element at a time), so a repeat is usually close by.
+std::vector<std::pair<std::size_t, std::size_t>> unique_edges(const std::vector<raw_link>& links) {
+  std::vector<std::pair<std::size_t, std::size_t>> edges;
+  edges.reserve(links.size());
+  std::size_t run = 0;  // first edge of the current subject's run
+  for (const auto& l : links) {
+    if (!edges.empty() && edges.back().first != l.subject) run = edges.size();
+    bool seen = false;
+    for (std::size_t i = run; i < edges.size() && !seen; ++i) seen = edges[i].second == l.target;
+    if (!seen) edges.emplace_back(l.subject, l.target);
+  }
+  return edges;
+}
+
+// Built in one go from the edge list: no per-edge duplicate search in the graph.
+// (A subject split over several @graph elements may repeat an edge; parallel
+// edges do not change any search.)
+hierarchy make_hierarchy(const std::vector<std::pair<std::size_t, std::size_t>>& edges, std::size_t n) {
+  return hierarchy(edges.begin(), edges.end(), n);
+}
+
+void build_class_hierarchy(d3fend_ontology::impl& o, std::vector<raw_link>& restriction_statements) {
+  const std::size_t n = o.entries.size();
+  std::vector<raw_link> named;
+  named.reserve(o.raw_subclass.size());
+  for (const auto& link : o.raw_subclass) {
+    if (!(o.extra[link.target].flags & f_blank)) {
+      named.push_back(link);
+      continue;
+    }
+    const auto& r = o.extra[link.target];
+    if (!(r.flags & f_defined)) {
+      o.warn(o.report.dangling_references, o.extra[link.subject].offset,
+             fmt::format("{} is a subclass of {}, which no @graph element defines; ignored",
+                         o.entries[link.subject].id, o.entries[link.target].id));
+    } else if (r.on_property == no_node || r.some_values_from == no_node ||
+               (o.extra[r.some_values_from].flags & f_blank)) {
+      ++o.report.unsupported_restrictions;  // allValuesFrom, cardinalities, unions: not statements
+    } else {
+      restriction_statements.push_back({link.subject, r.on_property, r.some_values_from});
+    }
+  }
+  o.classes = make_hierarchy(unique_edges(named), n);
+}
+
+// Only called when build_closure found a class that reaches itself.
+void report_cycles(d3fend_ontology::impl& o) {
+  const std::size_t n = o.entries.size();
+  std::vector<int> component(n);
+  int count = boost::strong_components(
+      o.classes, boost::make_iterator_property_map(component.begin(), boost::get(boost::vertex_index, o.classes)));
+  std::vector<std::vector<d3fend_node>> members(static_cast<std::size_t>(count));
+  for (std::size_t v = 0; v < n; ++v) members[static_cast<std::size_t>(component[v])].push_back(static_cast<d3fend_node>(v));
+  for (const auto& m : members) {
+    bool cycle = m.size() > 1 || boost::edge(m.front(), m.front(), o.classes).second;
+    if (!cycle) continue;
+    std::string names;
+    for (std::size_t i = 0; i < m.size() && i < 5; ++i) names += fmt::format("{}{}", i ? ", " : "", o.entries[m[i]].id);
+    if (m.size() > 5) names += ", …";
+    o.warn(o.report.subclass_cycles, o.extra[m.front()].offset,
+           fmt::format("rdfs:subClassOf cycle through {} ({} classes); they are treated as equivalent",
+                       names, m.size()));
+  }
+}
+
+// Returns whether some class reaches itself (a subclass cycle).
+bool build_closure(d3fend_ontology::impl& o) {
+  bool cycles = false;
+  const std::size_t n = o.entries.size();
+  std::vector<std::uint32_t> stamp(n, 0);
+  std::vector<boost::default_color_type> color(n, boost::white_color);
+  boost::queue<std::size_t> queue;
+  o.closure.offsets.assign(n + 1, 0);
+  o.closure.items.clear();
+  for (std::size_t v = 0; v < n; ++v) {
+    if (boost::out_degree(v, o.classes) > 0) {
+      ancestor_recorder rec;
+      rec.out = &o.closure.items;
+      rec.source = v;
+      rec.on_cycle = &cycles;
+      boost::breadth_first_visit(o.classes, v, queue, rec,
+                                 stamp_colors{&stamp, &color, static_cast<std::uint32_t>(v + 1)});
+    }
+    o.closure.offsets[v + 1] = static_cast<std::uint32_t>(o.closure.items.size());
+  }
+  return cycles;
+}
+
+void build_statements(d3fend_ontology::impl& o, std::vector<raw_link> restriction_statements) {
+  std::vector<raw_link> all;
+  all.reserve(o.raw_statements.size() + restriction_statements.size());
+  for (const auto& s : o.raw_statements)
+    if (o.extra[s.key].flags & f_object_property) all.push_back(s);
+  for (const auto& s : restriction_statements)
+    if (o.extra[s.key].flags & f_object_property) all.push_back(s);
+  std::stable_sort(all.begin(), all.end(), [](const raw_link& a, const raw_link& b) { return a.subject < b.subject; });
+  std::vector<std::pair<std::uint32_t, d3fend_statement>> grouped;
+  grouped.reserve(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& s = all[i];
+    bool seen = false;
+    for (std::size_t j = i; j-- > 0 && all[j].subject == s.subject;)
+      if (all[j].key == s.key && all[j].target == s.target) { seen = true; break; }
+    if (!seen) grouped.push_back({s.subject, d3fend_statement{s.key, s.target, o.relation_name(s.key)}});
+  }
+  o.statements.assign(o.entries.size(), grouped);
+}
+
+std::optional<d3fend_tactic> tactic_of(const d3fend_ontology::impl& o, d3fend_node n) {
+  for (std::size_t t = 0; t < o.tactic_nodes.size(); ++t)
+    if (o.tactic_nodes[t] == n && n != no_node) return static_cast<d3fend_tactic>(t);
+  return std::nullopt;
+}
+
+}  // namespace
+
+void build(d3fend_ontology::impl& o) {
+  // Nodes the rule names.
+  for (auto t : all_d3fend_tactics) {
+    d3fend_node n = o.find_id(fmt::format("d3f:{}", to_string(t)));
+    o.tactic_nodes[static_cast<std::size_t>(t)] = n;
+  }
+  o.enables_property = o.find_id("d3f:enables");
+  o.related_property = o.find_id("d3f:related");
+  o.reference_property = o.find_id("d3f:kb-reference");
+  const d3fend_node defensive_root = o.find_id("d3f:DefensiveTechnique");
+  const d3fend_node artifact_root = o.find_id("d3f:DigitalArtifact");
+  const std::size_t n = o.entries.size();
+
+  std::vector<raw_link> restriction_statements;
+  build_class_hierarchy(o, restriction_statements);
+  if (build_closure(o)) report_cycles(o);
+
+  o.properties = make_hierarchy(unique_edges(o.raw_subproperty), n);
+  o.inverse.assign(n, no_node);
+  for (const auto& link : o.raw_inverse) {
+    if (o.inverse[link.subject] == no_node) o.inverse[link.subject] = link.target;
+    if (o.inverse[link.target] == no_node) o.inverse[link.target] = link.subject;
+  }
+
+  build_statements(o, std::move(restriction_statements));
+
+  // Own d3f:enables, whether or not the property is declared.
+  for (const auto& s : o.raw_statements)
+    if (s.key == o.enables_property && o.extra[s.subject].enables == no_node && tactic_of(o, s.target))
+      o.extra[s.subject].enables = s.target;
+
+  // Kinds and tactics.
+  for (d3fend_node v = 0; v < n; ++v) {
+    auto& e = o.entries[v];
+    const auto& x = o.extra[v];
+    if (x.flags & f_object_property) {
+      e.kind = d3fend_kind::property;
+    } else if (auto t = tactic_of(o, v)) {
+      e.kind = d3fend_kind::tactic;
+      e.tactic = t;
+    } else if (!e.attack_id.empty()) {
+      e.kind = d3fend_kind::attack_technique;
+    } else if (x.flags & f_mitigation) {
+      e.kind = d3fend_kind::attack_mitigation;
+      e.attack_id = e.name;
+    } else if (defensive_root != no_node && v != defensive_root && o.is_a(v, defensive_root)) {
+      e.kind = d3fend_kind::defensive_technique;
+      if (x.enables != no_node) {
+        e.tactic = tactic_of(o, x.enables);
+      } else {
+        for (auto* a = o.closure.begin(v); a != o.closure.end(v); ++a)
+          if (o.extra[*a].enables != no_node) { e.tactic = tactic_of(o, o.extra[*a].enables); break; }
+      }
+    } else if (artifact_root != no_node && o.is_a(v, artifact_root)) {
+      e.kind = d3fend_kind::artifact;
+    }
+    if (e.deprecated) e.revoked_by = revoked_target(x.comment);
+  }
+
+  // Name order, lists, keys.
+  o.rank.assign(n, 0);
+  {
+    // Named nodes by name (first 8 bytes as a big-endian integer, then the
+    // rest); blank nodes after them, in load order.
+    struct key {
+      std::uint64_t prefix;
+      d3fend_node node;
+    };
+    std::vector<key> named;
+    std::vector<d3fend_node> blank;
+    named.reserve(n);
+    for (d3fend_node v = 0; v < n; ++v) {
+      if (o.extra[v].flags & f_blank) { blank.push_back(v); continue; }
+      std::string_view name = o.entries[v].name;
+      std::uint64_t p = 0;
+      for (std::size_t i = 0; i < 8; ++i)
+        p = (p << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
+      named.push_back(key{p, v});
+    }
+    std::sort(named.begin(), named.end(), [&](const key& a, const key& b) {
+      if (a.prefix != b.prefix) return a.prefix < b.prefix;
+      const auto& ea = o.entries[a.node];
+      const auto& eb = o.entries[b.node];
+      return ea.name != eb.name ? ea.name < eb.name : ea.id < eb.id;
+    });
+    std::vector<d3fend_node> order;
+    order.reserve(n);
+    for (const auto& k : named) order.push_back(k.node);
+    order.insert(order.end(), blank.begin(), blank.end());
+    for (std::uint32_t i = 0; i < n; ++i) o.rank[order[i]] = i;
+    for (d3fend_node v : order) {
+      switch (o.entries[v].kind) {
+        case d3fend_kind::attack_technique: o.attack_techniques.push_back(v); break;
+        case d3fend_kind::attack_mitigation: o.attack_mitigations.push_back(v); break;
+        case d3fend_kind::defensive_technique: o.defensive_techniques.push_back(v); break;
+        case d3fend_kind::artifact: o.artifact_classes.push_back(v); break;
+        default: break;
+      }
+    }
+  }
+  auto by_attack_id = [&](d3fend_node a, d3fend_node b) {
+    return o.entries[a].attack_id != o.entries[b].attack_id ? o.entries[a].attack_id < o.entries[b].attack_id
+                                                            : o.rank[a] < o.rank[b];
+  };
+  std::sort(o.attack_techniques.begin(), o.attack_techniques.end(), by_attack_id);
+  std::sort(o.attack_mitigations.begin(), o.attack_mitigations.end(), by_attack_id);
+  for (d3fend_node v : o.attack_techniques) o.by_key.emplace(upper(o.entries[v].attack_id), v);
+  for (d3fend_node v : o.attack_mitigations) o.by_key.emplace(upper(o.entries[v].attack_id), v);
+  for (d3fend_node v = 0; v < n; ++v)
+    if (!o.entries[v].d3fend_id.empty()) o.by_key.emplace(upper(o.entries[v].d3fend_id), v);
+
+  // Indexes: artifact -> defensive techniques stating it; target -> stating subjects.
+  std::vector<std::pair<std::uint32_t, def_use>> defensive, uses;
+  for (d3fend_node v = 0; v < n; ++v) {
+    for (auto* s = o.statements.begin(v); s != o.statements.end(v); ++s) {
+      uses.push_back({s->target, def_use{v, s->relation}});
+      if (o.entries[v].kind == d3fend_kind::defensive_technique && o.entries[s->target].kind == d3fend_kind::artifact)
+        defensive.push_back({s->target, def_use{v, s->relation}});
+    }
+  }
+  auto by_row = [](const auto& a, const auto& b) { return a.first < b.first; };
+  std::stable_sort(defensive.begin(), defensive.end(), by_row);
+  std::stable_sort(uses.begin(), uses.end(), by_row);
+  o.defensive_index.assign(n, defensive);
+  o.uses_index.assign(n, uses);
+
+  // The raw links are not needed any more.
+  o.raw_subclass = {};
+  o.raw_subproperty = {};
+  o.raw_inverse = {};
+  o.raw_statements = {};
+}
+
+}  // namespace mitrekg::d3fend_detail

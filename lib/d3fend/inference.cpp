@@ -1,0 +1,107 @@
+// The countermeasure inference of docs/d3fend-inference.md, over the indexes
+// built at load: offensive statements of a technique (its own, its ATT&CK
+// ancestors', its direct ATT&CK children's), each offensive artifact walked up
+// its ancestor closure, every defensive technique stating a visited class.
+#include <algorithm>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "d3fend/ontology_impl.hpp"
+
+namespace mitrekg {
+
+using d3fend_detail::no_node;
+
+void d3fend_ontology::impl::sort_mappings(std::vector<d3fend_mapping>::iterator first,
+                                          std::vector<d3fend_mapping>::iterator last) const {
+  std::sort(first, last, [this](const d3fend_mapping& a, const d3fend_mapping& b) {
+    return std::tie(rank[a.countermeasure], rank[a.off_artifact], a.off_relation, rank[a.def_artifact],
+                    a.def_relation) < std::tie(rank[b.countermeasure], rank[b.off_artifact], b.off_relation,
+                                               rank[b.def_artifact], b.def_relation);
+  });
+}
+
+void d3fend_ontology::impl::infer(d3fend_node technique, std::vector<d3fend_mapping>& out) const {
+  if (technique >= entries.size() || entries[technique].kind != d3fend_kind::attack_technique) return;
+
+  // Step 1: offensive (relation, artifact) pairs.
+  std::vector<std::pair<d3fend_node, d3fend_node>> offensive;
+  auto add = [&](d3fend_node c) {
+    for (auto* s = statements.begin(c); s != statements.end(c); ++s) offensive.emplace_back(s->relation, s->target);
+  };
+  add(technique);
+  for (auto* a = closure.begin(technique); a != closure.end(technique); ++a)
+    if (entries[*a].kind == d3fend_kind::attack_technique) add(*a);
+  for (auto [e, end] = boost::in_edges(technique, classes); e != end; ++e) {
+    auto child = static_cast<d3fend_node>(boost::source(*e, classes));
+    if (entries[child].kind == d3fend_kind::attack_technique) add(child);
+  }
+  std::sort(offensive.begin(), offensive.end());
+  offensive.erase(std::unique(offensive.begin(), offensive.end()), offensive.end());
+
+  // Steps 2-4: every defensive artifact that is the offensive artifact or one of its ancestors.
+  const std::size_t first = out.size();
+  const auto attack_id = entries[technique].attack_id;
+  for (const auto& off : offensive) {
+    const d3fend_node artifact = off.second;
+    const auto off_relation = relation_name(off.first);
+    auto visit = [&](d3fend_node x) {
+      for (auto* d = defensive_index.begin(x); d != defensive_index.end(x); ++d)
+        out.push_back(d3fend_mapping{attack_id, technique, d->technique, entries[d->technique].tactic, artifact,
+                                     off_relation, x, relation_name(d->relation)});
+    };
+    visit(artifact);
+    for (auto* a = closure.begin(artifact); a != closure.end(artifact); ++a) visit(*a);
+  }
+  sort_mappings(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+}
+
+std::vector<d3fend_mapping> d3fend_ontology::mappings(d3fend_node attack_technique) const {
+  std::vector<d3fend_mapping> out;
+  impl_->infer(attack_technique, out);
+  return out;
+}
+
+std::vector<d3fend_mapping> d3fend_ontology::mappings(std::string_view attack_id) const {
+  auto n = find_attack(attack_id);
+  return n ? mappings(*n) : std::vector<d3fend_mapping>{};
+}
+
+std::vector<d3fend_node> d3fend_ontology::countermeasures(d3fend_node attack_technique) const {
+  std::vector<d3fend_mapping> rows;
+  impl_->infer(attack_technique, rows);
+  std::vector<d3fend_node> out;
+  for (const auto& r : rows)
+    if (out.empty() || out.back() != r.countermeasure) out.push_back(r.countermeasure);
+  return out;
+}
+
+std::vector<d3fend_node> d3fend_ontology::countermeasures(std::string_view attack_id) const {
+  auto n = find_attack(attack_id);
+  return n ? countermeasures(*n) : std::vector<d3fend_node>{};
+}
+
+const std::vector<d3fend_mapping>& d3fend_ontology::all_mappings() const {
+  const impl& o = *impl_;
+  std::call_once(o.all_once, [&o] {
+    for (d3fend_node t : o.attack_techniques) o.infer(t, o.all);
+    // Reverse index: countermeasure -> techniques, in ATT&CK id order.
+    std::vector<std::pair<std::uint32_t, d3fend_node>> pairs;
+    for (const auto& m : o.all)
+      if (pairs.empty() || pairs.back() != std::pair<std::uint32_t, d3fend_node>{m.countermeasure, m.attack_technique})
+        pairs.emplace_back(m.countermeasure, m.attack_technique);
+    std::stable_sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    o.countered.assign(o.entries.size(), pairs);
+  });
+  return o.all;
+}
+
+std::vector<d3fend_node> d3fend_ontology::countered_techniques(d3fend_node defensive_technique) const {
+  all_mappings();
+  if (defensive_technique >= impl_->entries.size()) return {};
+  return {impl_->countered.begin(defensive_technique), impl_->countered.end(defensive_technique)};
+}
+
+}  // namespace mitrekg

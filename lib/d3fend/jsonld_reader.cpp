@@ -1,0 +1,407 @@
+// D3FEND JSON-LD reader: one forward simdjson On-Demand pass over "@graph".
+// Strings without escapes are views into the file buffer; the others are
+// unescaped into the arena. Nothing here knows the inference.
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "d3fend/ontology_impl.hpp"
+#include "mitrekg/error.hpp"
+#include "support/text.hpp"
+
+namespace mitrekg::d3fend_detail {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+constexpr bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// The JSON type of a value; throws simdjson_error on a broken token.
+od::json_type kind(od::value& v) { return v.type().value(); }
+
+// Text properties kept, by slot.
+enum text_slot : int {
+  t_label, t_definition, t_d3fend_id, t_attack_id, t_kb_article, t_comment,
+  t_title, t_url, t_organization, t_author, t_version, t_count
+};
+
+// Keys read by read_element. Dispatch on the length first: most keys are
+// compared against one or two candidates only.
+enum key_code : int {
+  k_other = t_count, k_id, k_type, k_subclass, k_subproperty, k_inverse, k_on_property, k_some_values_from,
+  k_deprecated
+};
+
+int key_code_of(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 3: if (key == "@id") return k_id; break;
+    case 5: if (key == "@type") return k_type; break;
+    case 10: if (key == "rdfs:label") return t_label; break;
+    case 12:
+      if (key == "rdfs:comment") return t_comment;
+      if (key == "d3f:has-link") return t_url;
+      break;
+    case 13:
+      if (key == "d3f:attack-id") return t_attack_id;
+      if (key == "d3f:d3fend-id") return t_d3fend_id;
+      if (key == "owl:inverseOf") return k_inverse;
+      if (key == "d3f:kb-author") return t_author;
+      break;
+    case 14:
+      if (key == "d3f:definition") return t_definition;
+      if (key == "owl:onProperty") return k_on_property;
+      if (key == "d3f:kb-article") return t_kb_article;
+      if (key == "owl:deprecated") return k_deprecated;
+      break;
+    case 15:
+      if (key == "rdfs:subClassOf") return k_subclass;
+      if (key == "owl:versionInfo") return t_version;
+      break;
+    case 18:
+      if (key == "owl:someValuesFrom") return k_some_values_from;
+      if (key == "rdfs:subPropertyOf") return k_subproperty;
+      break;
+    case 19: if (key == "d3f:kb-organization") return t_organization; break;
+    case 22: if (key == "d3f:kb-reference-title") return t_title; break;
+    default: break;
+  }
+  return k_other;
+}
+
+std::uint16_t type_flag(std::string_view type) noexcept {
+  if (type == "owl:Class") return f_class;
+  if (type == "owl:ObjectProperty") return f_object_property;
+  if (type == "owl:Restriction") return f_restriction;
+  if (type == "d3f:ATTACKEnterpriseMitigation") return f_mitigation;
+  if (type == "d3f:DefensiveTactic") return f_tactic_type;
+  return 0;
+}
+
+// What one @graph element says, gathered before its "@id" is known (JSON-LD
+// does not promise "@id" comes first).
+struct element {
+  std::string_view id;
+  bool has_id = false;
+  bool deprecated = false;
+  std::uint16_t flags = 0;
+  std::string_view text[t_count];
+  std::vector<std::string_view> subclass, subproperty, inverse;
+  std::string_view on_property, some_values_from;
+  std::vector<std::pair<std::string_view, std::string_view>> statements;  // (key, target)
+
+  void clear() {
+    id = {};
+    has_id = deprecated = false;
+    flags = 0;
+    for (auto& t : text) t = {};
+    subclass.clear();
+    subproperty.clear();
+    inverse.clear();
+    on_property = some_values_from = {};
+    statements.clear();
+  }
+};
+
+class reader {
+public:
+  explicit reader(d3fend_ontology::impl& o) : o_(o), text_(o.text) {}
+
+  void run(od::document& doc);
+  const char* last_element() const noexcept { return last_element_; }
+
+private:
+  std::uint32_t offset_of(const char* at) const noexcept {
+    if (at < text_.data() || at > text_.data() + text_.size()) return static_cast<std::uint32_t>(text_.size());
+    return static_cast<std::uint32_t>(at - text_.data());
+  }
+  const char* where(od::value& v) const noexcept {
+    const char* at = nullptr;
+    if (v.current_location().get(at)) return last_element_;
+    return at;
+  }
+  [[noreturn]] void fail(errc code, const char* at, const std::string& message) const {
+    throw error(code, o_.file, line_column(text_, offset_of(at)), message);
+  }
+
+  // A string value: a view into the file when it has no escapes, else an arena copy.
+  std::string_view str(od::value v) {
+    std::string_view tok = v.raw_json_token();
+    while (!tok.empty() && is_space(tok.back())) tok.remove_suffix(1);
+    if (tok.size() < 2 || tok.front() != '"') throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+    std::string_view inner = tok.substr(1, tok.size() - 2);
+    if (inner.find('\\') == std::string_view::npos) return inner;
+    std::string_view decoded = v.get_string();
+    return o_.arena.emplace_back(decoded);
+  }
+
+  // A field's key as a view: into the file when it has no escapes (almost
+  // always), else unescaped by simdjson (valid for the rest of the pass).
+  std::string_view key_of(od::field& f) const {
+    const char* raw = f.key().raw();
+    const char* limit = text_.data() + text_.size();
+    if (raw < limit) {
+      const void* quote = std::memchr(raw, '"', static_cast<std::size_t>(limit - raw));
+      if (quote) {
+        std::string_view key(raw, static_cast<std::size_t>(static_cast<const char*>(quote) - raw));
+        if (key.find('\\') == std::string_view::npos) return key;
+      }
+    }
+    return f.unescaped_key();
+  }
+
+  // {"@id": "…"} -> the id; empty when the object has no string "@id".
+  std::string_view ref_of(od::object obj) {
+    std::string_view id;
+    for (od::field f : obj) {
+      if (key_of(f) != "@id") continue;
+      od::value v = f.value();
+      if (kind(v) != od::json_type::string) return {};
+      id = str(v);
+    }
+    return id;
+  }
+  // One reference or a list of them, for properties whose shape is fixed:
+  // anything else is fatal (wrong_type).
+  void refs(od::value v, std::string_view key, std::vector<std::string_view>& out) {
+    const char* at = where(v);
+    const auto type = kind(v);
+    if (type == od::json_type::object) {
+      auto id = ref_of(v.get_object());
+      if (id.empty()) fail(errc::wrong_type, at, fmt::format("\"{}\" must be {{\"@id\": …}}", key));
+      out.push_back(id);
+    } else if (type == od::json_type::array) {
+      for (od::value e : v.get_array()) {
+        const char* eat = where(e);
+        if (kind(e) != od::json_type::object)
+          fail(errc::wrong_type, eat, fmt::format("\"{}\" list element must be {{\"@id\": …}}", key));
+        auto id = ref_of(e.get_object());
+        if (id.empty()) fail(errc::wrong_type, eat, fmt::format("\"{}\" list element must be {{\"@id\": …}}", key));
+        out.push_back(id);
+      }
+    } else {
+      fail(errc::wrong_type, at, fmt::format("\"{}\" must be {{\"@id\": …}} or a list of them", key));
+    }
+  }
+  std::string_view one_ref(od::value v, std::string_view key) {
+    std::vector<std::string_view> out;
+    const char* at = where(v);
+    refs(v, key, out);
+    if (out.size() != 1) fail(errc::wrong_type, at, fmt::format("\"{}\" must be one {{\"@id\": …}}", key));
+    return out.front();
+  }
+  // Direct-form statements: one reference or a list; other shapes are
+  // datatype values (numbers, strings) and are not statements.
+  void statement_refs(od::value v, std::string_view key, element& e) {
+    const auto type = kind(v);
+    if (type == od::json_type::object) {
+      auto id = ref_of(v.get_object());
+      if (!id.empty()) e.statements.emplace_back(key, id);
+    } else if (type == od::json_type::array) {
+      for (od::value x : v.get_array()) {
+        if (kind(x) != od::json_type::object) continue;
+        auto id = ref_of(x.get_object());
+        if (!id.empty()) e.statements.emplace_back(key, id);
+      }
+    }
+  }
+  // Text: a string, {"@value": "…"}, or a list whose first text counts.
+  bool text_of(od::value v, std::string_view& out, int depth = 0) {
+    switch (kind(v)) {
+      case od::json_type::string:
+        out = str(v);
+        return true;
+      case od::json_type::object:
+        for (od::field f : v.get_object()) {
+          if (key_of(f) != "@value") continue;
+          od::value x = f.value();
+          if (kind(x) != od::json_type::string) return false;
+          out = str(x);
+          return true;
+        }
+        return false;
+      case od::json_type::array:
+        if (depth > 0) return false;
+        for (od::value x : v.get_array()) {
+          std::string_view t;
+          if (out.empty() && kind(x) != od::json_type::array && text_of(x, t, depth + 1)) out = t;
+        }
+        return true;  // a list of references only (no text) is not an error
+      default:
+        return false;
+    }
+  }
+
+  void read_element(od::object obj, const char* at);
+  void store(const element& e, const char* at);
+
+  d3fend_ontology::impl& o_;
+  std::string_view text_;
+  const char* last_element_ = nullptr;
+  element e_;
+};
+
+void reader::read_element(od::object obj, const char* at) {
+  element& e = e_;
+  e.clear();
+  for (od::field f : obj) {
+    std::string_view key = key_of(f);
+    od::value v = f.value();
+    const int code = key_code_of(key);
+    switch (code) {
+      case k_id:
+        if (kind(v) != od::json_type::string) fail(errc::wrong_type, where(v), "\"@id\" must be a string");
+        e.id = str(v);
+        e.has_id = true;
+        break;
+      case k_type: {
+        const char* vat = where(v);
+        const auto type = kind(v);
+        if (type == od::json_type::string) {
+          e.flags |= type_flag(str(v));
+        } else if (type == od::json_type::array) {
+          for (od::value t : v.get_array()) {
+            if (kind(t) != od::json_type::string) fail(errc::wrong_type, where(t), "\"@type\" list element must be a string");
+            e.flags |= type_flag(str(t));
+          }
+        } else {
+          fail(errc::wrong_type, vat, "\"@type\" must be a string or a list of strings");
+        }
+        break;
+      }
+      case k_subclass: refs(v, key, e.subclass); break;
+      case k_subproperty: refs(v, key, e.subproperty); break;
+      case k_inverse: refs(v, key, e.inverse); break;
+      case k_on_property: e.on_property = one_ref(v, key); break;
+      case k_some_values_from: e.some_values_from = one_ref(v, key); break;
+      case k_deprecated: {
+        const char* vat = where(v);
+        if (kind(v) == od::json_type::boolean) {
+          e.deprecated = v.get_bool();
+        } else {
+          std::string_view t;
+          if (text_of(v, t) && (t == "true" || t == "false")) {
+            e.deprecated = t == "true";
+          } else {
+            o_.warn(o_.report.wrong_types, offset_of(vat), "\"owl:deprecated\" is not a boolean; ignored");
+          }
+        }
+        break;
+      }
+      case k_other:
+        if (key.substr(0, 4) == "d3f:") statement_refs(v, key, e);
+        break;
+      default: {  // a text slot
+        const char* vat = where(v);
+        std::string_view t;
+        if (!text_of(v, t)) {
+          o_.warn(o_.report.wrong_types, offset_of(vat), fmt::format("\"{}\" is not text; ignored", key));
+        } else if (e.text[code].empty()) {
+          e.text[code] = t;
+        }
+        break;
+      }
+    }
+  }
+  store(e, at);
+}
+
+void reader::store(const element& e, const char* at) {
+  auto& o = o_;
+  std::uint32_t offset = offset_of(at);
+  if (!e.has_id || e.id.empty()) {
+    o.warn(o.report.malformed_nodes, offset, "@graph element without \"@id\"; skipped");
+    return;
+  }
+  d3fend_node n = o.intern(e.id);
+  auto& x = o.extra[n];
+  auto& entry = o.entries[n];
+  if (!(x.flags & f_defined)) x.offset = offset;
+  x.flags |= static_cast<std::uint16_t>(e.flags | f_defined);
+  entry.deprecated = entry.deprecated || e.deprecated;
+  auto keep = [](std::string_view& field, std::string_view value) {
+    if (field.empty()) field = value;
+  };
+  keep(entry.label, e.text[t_label]);
+  keep(entry.definition, e.text[t_definition]);
+  keep(entry.d3fend_id, e.text[t_d3fend_id]);
+  keep(entry.attack_id, e.text[t_attack_id]);
+  keep(entry.kb_article, e.text[t_kb_article]);
+  keep(x.comment, e.text[t_comment]);
+  keep(x.title, e.text[t_title]);
+  keep(x.url, e.text[t_url]);
+  keep(x.organization, e.text[t_organization]);
+  keep(x.author, e.text[t_author]);
+  keep(o.version, e.text[t_version]);
+  if (!e.on_property.empty()) x.on_property = o.intern(e.on_property);
+  if (!e.some_values_from.empty()) x.some_values_from = o.intern(e.some_values_from);
+  // intern() may grow `extra`: no references into it below this line.
+  for (auto t : e.subclass) o.raw_subclass.push_back({n, no_node, o.intern(t)});
+  for (auto t : e.subproperty) o.raw_subproperty.push_back({n, no_node, o.intern(t)});
+  for (auto t : e.inverse) o.raw_inverse.push_back({n, no_node, o.intern(t)});
+  for (auto [key, t] : e.statements) {
+    d3fend_node k = o.intern(key, false);
+    o.raw_statements.push_back({n, k, o.intern(t)});
+  }
+}
+
+void reader::run(od::document& doc) {
+  od::json_type top_type = doc.type().value();
+  if (top_type != od::json_type::object)
+    throw error(errc::not_a_bundle, o_.file, "line 1, column 1",
+                "expected a JSON object with an \"@graph\" array (JSON-LD)");
+  od::object top = doc.get_object();
+  bool saw_graph = false;
+  for (od::field f : top) {
+    std::string_view key = f.unescaped_key();
+    if (key != "@graph") continue;
+    od::value v = f.value();
+    const char* at = where(v);
+    if (kind(v) != od::json_type::array)
+      throw error(errc::not_a_bundle, o_.file, line_column(text_, offset_of(at)), "\"@graph\" is not an array");
+    saw_graph = true;
+    for (od::value element : v.get_array()) {
+      const char* eat = where(element);
+      last_element_ = eat;
+      ++o_.report.nodes;
+      if (kind(element) != od::json_type::object) fail(errc::wrong_type, eat, "@graph element is not an object");
+      read_element(element.get_object(), eat);
+    }
+  }
+  if (!saw_graph) throw error(errc::not_a_bundle, o_.file, "", "not a JSON-LD graph: no \"@graph\" array");
+  // simdjson 3.0 has no document::at_end(): a location after the root means more tokens.
+  const char* rest = nullptr;
+  if (!doc.current_location().get(rest))
+    throw error(errc::not_json, o_.file, line_column(text_, offset_of(rest)), "invalid JSON (content after the root object)");
+}
+
+}  // namespace
+
+void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity) {
+  std::string_view text = o.text;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    throw error(errc::not_json, o.file, "", "empty file, expected D3FEND JSON-LD");
+  od::parser parser;
+  reader rd(o);
+  od::document doc;
+  auto err = parser.iterate(simdjson::padded_string_view(text.data(), text.size(), capacity)).get(doc);
+  if (err) throw error(errc::not_json, o.file, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
+  try {
+    rd.run(doc);
+  } catch (const simdjson::simdjson_error& e) {
+    // Position: where the iterator stopped, else the element being read.
+    const char* at = nullptr;
+    if (doc.current_location().get(at)) at = rd.last_element();
+    std::size_t offset = at && at >= text.data() && at <= text.data() + text.size()
+                             ? static_cast<std::size_t>(at - text.data())
+                             : text.size();
+    throw error(errc::not_json, o.file, line_column(text, offset),
+                fmt::format("invalid JSON ({})", simdjson::error_message(e.error())));
+  }
+}
+
+}  // namespace mitrekg::d3fend_detail

@@ -1,0 +1,379 @@
+// d3fend_ontology: loading, lookups, hierarchy and listings.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/reverse_graph.hpp>
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "d3fend/ontology_impl.hpp"
+#include "mitrekg/error.hpp"
+#include "support/text.hpp"
+
+namespace mitrekg {
+
+using d3fend_detail::no_node;
+
+// ---- names -------------------------------------------------------------------
+
+namespace {
+constexpr std::string_view tactic_names[] = {"Model", "Harden", "Detect", "Isolate", "Deceive", "Evict", "Restore"};
+constexpr std::size_t max_samples = 20;
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  return out;
+}
+
+// Records the vertices a search discovers, except its source.
+struct discovered : boost::default_bfs_visitor {
+  std::vector<d3fend_node>* out;
+  std::size_t source;
+  template <class Graph>
+  void discover_vertex(std::size_t v, const Graph&) const {
+    if (v != source) out->push_back(static_cast<d3fend_node>(v));
+  }
+};
+
+template <class Graph>
+std::vector<d3fend_node> reachable(const Graph& g, std::size_t from) {
+  std::vector<d3fend_node> out;
+  discovered vis;
+  vis.out = &out;
+  vis.source = from;
+  boost::breadth_first_search(g, from, boost::visitor(vis));
+  return out;
+}
+}  // namespace
+
+std::string_view to_string(d3fend_tactic t) noexcept {
+  auto i = static_cast<std::size_t>(t);
+  return i < std::size(tactic_names) ? tactic_names[i] : "unknown";
+}
+
+std::optional<d3fend_tactic> parse_d3fend_tactic(std::string_view name) noexcept {
+  if (name.substr(0, 4) == "d3f:") name.remove_prefix(4);
+  for (std::size_t i = 0; i < std::size(tactic_names); ++i)
+    if (iequals(name, tactic_names[i])) return static_cast<d3fend_tactic>(i);
+  return std::nullopt;
+}
+
+std::string_view to_string(d3fend_kind k) noexcept {
+  switch (k) {
+    case d3fend_kind::defensive_technique: return "defensive-technique";
+    case d3fend_kind::attack_technique: return "attack-technique";
+    case d3fend_kind::attack_mitigation: return "attack-mitigation";
+    case d3fend_kind::artifact: return "artifact";
+    case d3fend_kind::tactic: return "tactic";
+    case d3fend_kind::property: return "property";
+    case d3fend_kind::other: return "other";
+  }
+  return "other";
+}
+
+// ---- impl helpers ------------------------------------------------------------
+
+d3fend_node d3fend_ontology::impl::intern(std::string_view id, bool persistent) {
+  const auto h = d3fend_detail::id_table::hash(id);
+  if (auto found = by_id.find(id, h); found != no_node) return found;
+  if (!persistent) id = arena.emplace_back(id);
+  auto n = static_cast<d3fend_node>(entries.size());
+  d3fend_entry e;
+  e.id = id;
+  e.name = id.substr(0, 4) == "d3f:" ? id.substr(4) : id;
+  entries.push_back(e);
+  extra.emplace_back();
+  if (id.substr(0, 2) == "_:") extra.back().flags = d3fend_detail::f_blank;
+  by_id.insert(id, h, n);
+  return n;
+}
+
+void d3fend_ontology::impl::warn(std::size_t& counter, std::uint32_t offset, std::string message) {
+  ++counter;
+  if (report.samples.size() < max_samples)
+    report.samples.push_back(fmt::format("{}: {}: {}", file, line_column(text, offset), message));
+}
+
+bool d3fend_ontology::impl::is_a(d3fend_node a, d3fend_node b) const noexcept {
+  if (a == b) return true;
+  if (a >= closure.rows()) return false;
+  return std::find(closure.begin(a), closure.end(a), b) != closure.end(a);
+}
+
+std::string_view d3fend_ontology::impl::relation_name(d3fend_node property) const noexcept {
+  const auto& e = entries[property];
+  return e.label.empty() ? e.name : e.label;
+}
+
+// ---- loading -----------------------------------------------------------------
+
+namespace {
+
+std::unique_ptr<d3fend_ontology::impl> load_impl(std::unique_ptr<d3fend_ontology::impl> o, std::size_t capacity) {
+  o->entries.reserve(o->text.size() / 400 + 16);
+  o->extra.reserve(o->text.size() / 400 + 16);
+  o->by_id.reserve(o->text.size() / 400 + 16);  // ~5,300 nodes in the 3 MB 0.17.0 release
+  d3fend_detail::read_jsonld(*o, capacity);
+  d3fend_detail::build(*o);
+  return o;
+}
+
+}  // namespace
+
+d3fend_ontology d3fend_ontology::load(const std::filesystem::path& path) {
+  auto o = std::make_unique<impl>();
+  o->file = path.string();
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) throw error(errc::not_found, o->file, "", "no such file");
+  if (std::filesystem::is_directory(st))
+    throw error(errc::io_error, o->file, "", "is a directory, expected a D3FEND JSON-LD file");
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw error(errc::io_error, o->file, "", fmt::format("cannot read ({})", ec.message()));
+  if (size > max_d3fend_bytes)
+    throw error(errc::too_large, o->file, "",
+                fmt::format("file is {} bytes, larger than the {} byte limit", size, max_d3fend_bytes));
+  std::FILE* f = std::fopen(o->file.c_str(), "rb");
+  if (!f) throw error(errc::io_error, o->file, "", fmt::format("cannot open ({})", std::strerror(errno)));
+  const std::size_t capacity = static_cast<std::size_t>(size) + simdjson::SIMDJSON_PADDING;
+  o->buffer.reset(new char[capacity]);
+  std::size_t got = std::fread(o->buffer.get(), 1, static_cast<std::size_t>(size), f);
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed || got != size) throw error(errc::io_error, o->file, "", "cannot read the whole file");
+  std::memset(o->buffer.get() + got, 0, capacity - got);
+  o->text = std::string_view(o->buffer.get(), got);
+  return d3fend_ontology(load_impl(std::move(o), capacity));
+}
+
+d3fend_ontology d3fend_ontology::load(std::string name, std::string_view json) {
+  auto o = std::make_unique<impl>();
+  o->file = std::move(name);
+  if (json.size() > max_d3fend_bytes) throw error(errc::too_large, o->file, "", "input larger than the limit");
+  const std::size_t capacity = json.size() + simdjson::SIMDJSON_PADDING;
+  o->buffer.reset(new char[capacity]);
+  if (!json.empty()) std::memcpy(o->buffer.get(), json.data(), json.size());
+  std::memset(o->buffer.get() + json.size(), 0, capacity - json.size());
+  o->text = std::string_view(o->buffer.get(), json.size());
+  return d3fend_ontology(load_impl(std::move(o), capacity));
+}
+
+d3fend_ontology::d3fend_ontology(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+d3fend_ontology::d3fend_ontology(d3fend_ontology&&) noexcept = default;
+d3fend_ontology& d3fend_ontology::operator=(d3fend_ontology&&) noexcept = default;
+d3fend_ontology::~d3fend_ontology() = default;
+
+// ---- basics and lookups --------------------------------------------------------
+
+std::size_t d3fend_ontology::size() const noexcept { return impl_->entries.size(); }
+const d3fend_entry& d3fend_ontology::operator[](d3fend_node n) const { return impl_->entries.at(n); }
+const std::string& d3fend_ontology::file() const noexcept { return impl_->file; }
+std::string_view d3fend_ontology::version() const noexcept { return impl_->version; }
+const d3fend_report& d3fend_ontology::report() const noexcept { return impl_->report; }
+
+std::optional<d3fend_node> d3fend_ontology::find(std::string_view key) const {
+  const impl& o = *impl_;
+  if (key.empty()) return std::nullopt;
+  if (auto n = o.find_id(key); n != no_node) return n;
+  if (auto it = o.by_key.find(upper(key)); it != o.by_key.end()) return it->second;
+  if (key.find(':') == std::string_view::npos)
+    if (auto n = o.find_id(fmt::format("d3f:{}", key)); n != no_node) return n;
+  return std::nullopt;
+}
+
+std::optional<d3fend_node> d3fend_ontology::find_technique(std::string_view key) const {
+  auto n = find(key);
+  if (n && impl_->entries[*n].kind == d3fend_kind::defensive_technique) return n;
+  return std::nullopt;
+}
+
+std::optional<d3fend_node> d3fend_ontology::find_attack(std::string_view attack_id) const {
+  const impl& o = *impl_;
+  auto it = o.by_key.find(upper(attack_id));
+  if (it == o.by_key.end()) return std::nullopt;
+  auto k = o.entries[it->second].kind;
+  if (k != d3fend_kind::attack_technique && k != d3fend_kind::attack_mitigation) return std::nullopt;
+  return it->second;
+}
+
+std::optional<d3fend_node> d3fend_ontology::tactic_node(d3fend_tactic t) const {
+  auto i = static_cast<std::size_t>(t);
+  if (i >= impl_->tactic_nodes.size() || impl_->tactic_nodes[i] == no_node) return std::nullopt;
+  return impl_->tactic_nodes[i];
+}
+
+// ---- hierarchy -------------------------------------------------------------------
+
+std::vector<d3fend_node> d3fend_ontology::parents(d3fend_node n) const {
+  std::vector<d3fend_node> out;
+  if (n >= size()) return out;
+  for (auto [e, end] = boost::out_edges(n, impl_->classes); e != end; ++e)
+    out.push_back(static_cast<d3fend_node>(boost::target(*e, impl_->classes)));
+  return out;
+}
+
+std::optional<d3fend_node> d3fend_ontology::parent(d3fend_node n) const {
+  if (n >= size()) return std::nullopt;
+  auto [e, end] = boost::out_edges(n, impl_->classes);
+  if (e == end) return std::nullopt;
+  return static_cast<d3fend_node>(boost::target(*e, impl_->classes));
+}
+
+std::vector<d3fend_node> d3fend_ontology::children(d3fend_node n) const {
+  std::vector<d3fend_node> out;
+  if (n >= size()) return out;
+  for (auto [e, end] = boost::in_edges(n, impl_->classes); e != end; ++e)
+    out.push_back(static_cast<d3fend_node>(boost::source(*e, impl_->classes)));
+  std::sort(out.begin(), out.end(), [this](d3fend_node a, d3fend_node b) { return impl_->rank[a] < impl_->rank[b]; });
+  return out;
+}
+
+std::vector<d3fend_node> d3fend_ontology::ancestors(d3fend_node n) const {
+  if (n >= size()) return {};
+  return {impl_->closure.begin(n), impl_->closure.end(n)};
+}
+
+bool d3fend_ontology::is_a(d3fend_node a, d3fend_node b) const noexcept { return impl_->is_a(a, b); }
+
+std::vector<d3fend_node> d3fend_ontology::super_properties(d3fend_node property) const {
+  if (property >= size()) return {};
+  return reachable(impl_->properties, property);
+}
+
+std::optional<d3fend_node> d3fend_ontology::inverse_of(d3fend_node property) const {
+  if (property >= size() || impl_->inverse[property] == no_node) return std::nullopt;
+  return impl_->inverse[property];
+}
+
+// ---- statements ----------------------------------------------------------------------
+
+std::vector<d3fend_statement> d3fend_ontology::statements(d3fend_node n) const {
+  if (n >= size()) return {};
+  return {impl_->statements.begin(n), impl_->statements.end(n)};
+}
+
+std::vector<d3fend_statement> d3fend_ontology::artifacts(d3fend_node n) const {
+  std::vector<d3fend_statement> out;
+  if (n >= size()) return out;
+  for (auto* s = impl_->statements.begin(n); s != impl_->statements.end(n); ++s)
+    if (impl_->entries[s->target].kind == d3fend_kind::artifact) out.push_back(*s);
+  return out;
+}
+
+std::vector<d3fend_reference> d3fend_ontology::references(d3fend_node n) const {
+  std::vector<d3fend_reference> out;
+  const impl& o = *impl_;
+  if (n >= size() || o.reference_property == no_node) return out;
+  for (auto* s = o.statements.begin(n); s != o.statements.end(n); ++s) {
+    if (s->relation != o.reference_property) continue;
+    const auto& x = o.extra[s->target];
+    out.push_back(d3fend_reference{s->target, x.title, x.url, x.organization, x.author});
+  }
+  return out;
+}
+
+// ---- listings ---------------------------------------------------------------------------
+
+const std::vector<d3fend_node>& d3fend_ontology::attack_techniques() const noexcept { return impl_->attack_techniques; }
+const std::vector<d3fend_node>& d3fend_ontology::attack_mitigations() const noexcept { return impl_->attack_mitigations; }
+const std::vector<d3fend_node>& d3fend_ontology::defensive_techniques() const noexcept {
+  return impl_->defensive_techniques;
+}
+const std::vector<d3fend_node>& d3fend_ontology::artifact_classes() const noexcept { return impl_->artifact_classes; }
+
+std::vector<std::string_view> d3fend_ontology::attack_ids() const {
+  std::vector<std::string_view> out;
+  out.reserve(impl_->attack_techniques.size());
+  for (auto n : impl_->attack_techniques) out.push_back(impl_->entries[n].attack_id);
+  return out;
+}
+
+std::vector<d3fend_node> d3fend_ontology::related_techniques(d3fend_node mitigation) const {
+  std::vector<d3fend_node> out;
+  const impl& o = *impl_;
+  if (mitigation >= size() || o.related_property == no_node) return out;
+  for (auto* s = o.statements.begin(mitigation); s != o.statements.end(mitigation); ++s)
+    if (s->relation == o.related_property && o.entries[s->target].kind == d3fend_kind::defensive_technique)
+      out.push_back(s->target);
+  std::sort(out.begin(), out.end(), [&o](d3fend_node a, d3fend_node b) { return o.rank[a] < o.rank[b]; });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<d3fend_matrix_cell> d3fend_ontology::matrix_column(d3fend_tactic t) const {
+  std::vector<d3fend_matrix_cell> out;
+  const impl& o = *impl_;
+  auto tactic = tactic_node(t);
+  if (!tactic) return out;
+  auto by_label = [&o](d3fend_node a, d3fend_node b) {
+    const auto& ea = o.entries[a];
+    const auto& eb = o.entries[b];
+    return ea.label != eb.label ? ea.label < eb.label : o.rank[a] < o.rank[b];
+  };
+  std::vector<d3fend_node> roots;
+  for (auto n : o.defensive_techniques)
+    if (o.extra[n].enables == *tactic) roots.push_back(n);
+  std::sort(roots.begin(), roots.end(), by_label);
+  std::vector<bool> seen(size(), false);
+  // Depth-first, explicit stack of (node, depth); children pushed in reverse label order.
+  std::vector<std::pair<d3fend_node, std::uint32_t>> stack;
+  for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.emplace_back(*it, 0);
+  while (!stack.empty()) {
+    auto [n, depth] = stack.back();
+    stack.pop_back();
+    if (seen[n]) continue;
+    seen[n] = true;
+    out.push_back(d3fend_matrix_cell{n, depth});
+    std::vector<d3fend_node> kids;
+    for (auto c : children(n))
+      if (!seen[c] && o.entries[c].kind == d3fend_kind::defensive_technique && o.entries[c].tactic == t)
+        kids.push_back(c);
+    std::sort(kids.begin(), kids.end(), by_label);
+    for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.emplace_back(*it, depth + 1);
+  }
+  return out;
+}
+
+// ---- artifacts: who touches them ---------------------------------------------------------
+
+namespace {
+
+std::vector<d3fend_use> uses_of(const d3fend_ontology::impl& o, d3fend_node artifact, bool subclasses, d3fend_kind kind) {
+  std::vector<d3fend_use> out;
+  if (artifact >= o.entries.size()) return out;
+  std::vector<d3fend_node> targets{artifact};
+  if (subclasses) {
+    auto below = reachable(boost::make_reverse_graph(o.classes), artifact);
+    targets.insert(targets.end(), below.begin(), below.end());
+  }
+  for (auto x : targets)
+    for (auto* u = o.uses_index.begin(x); u != o.uses_index.end(x); ++u)
+      if (o.entries[u->technique].kind == kind) out.push_back(d3fend_use{u->technique, x, o.relation_name(u->relation)});
+  auto key = [&o, kind](const d3fend_use& u) {
+    std::string_view primary = kind == d3fend_kind::attack_technique ? o.entries[u.technique].attack_id
+                                                                     : o.entries[u.technique].name;
+    return std::tuple(primary, o.rank[u.technique], o.rank[u.artifact], u.relation_name);
+  };
+  std::sort(out.begin(), out.end(), [&key](const d3fend_use& a, const d3fend_use& b) { return key(a) < key(b); });
+  return out;
+}
+
+}  // namespace
+
+std::vector<d3fend_use> d3fend_ontology::offensive_uses(d3fend_node artifact, bool subclasses) const {
+  return uses_of(*impl_, artifact, subclasses, d3fend_kind::attack_technique);
+}
+
+std::vector<d3fend_use> d3fend_ontology::defensive_uses(d3fend_node artifact, bool subclasses) const {
+  return uses_of(*impl_, artifact, subclasses, d3fend_kind::defensive_technique);
+}
+
+}  // namespace mitrekg

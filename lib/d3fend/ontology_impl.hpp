@@ -1,0 +1,222 @@
+// d3fend_ontology::impl: the loaded JSON-LD, the Boost.Graph hierarchies and
+// the indexes the inference walks. Private to lib/.
+#pragma once
+
+#include <array>
+#include <cstring>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "mitrekg/d3fend.hpp"
+
+namespace mitrekg::d3fend_detail {
+
+// Both hierarchies use every node as a vertex (vertex index == d3fend_node);
+// an edge runs from the subclass (subproperty) to its named superclass (superproperty).
+using hierarchy = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
+                                        boost::no_property, boost::no_property, boost::vecS>;
+
+// A compressed row list: rows[i] is items[offsets[i] .. offsets[i+1]).
+template <class T>
+struct csr {
+  std::vector<std::uint32_t> offsets{0};
+  std::vector<T> items;
+
+  std::size_t rows() const noexcept { return offsets.size() - 1; }
+  const T* begin(std::size_t row) const noexcept { return items.data() + offsets[row]; }
+  const T* end(std::size_t row) const noexcept { return items.data() + offsets[row + 1]; }
+  std::size_t size(std::size_t row) const noexcept { return offsets[row + 1] - offsets[row]; }
+  // Builds from (row, item) pairs already grouped by row in ascending row order.
+  void assign(std::size_t row_count, const std::vector<std::pair<std::uint32_t, T>>& grouped) {
+    offsets.assign(row_count + 1, 0);
+    items.clear();
+    items.reserve(grouped.size());
+    for (const auto& [row, item] : grouped) {
+      ++offsets[row + 1];
+      items.push_back(item);
+    }
+    for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
+  }
+};
+
+// Flags from @type and from where a node was seen.
+enum node_flag : std::uint16_t {
+  f_defined = 1,             // appeared as the "@id" of an @graph element
+  f_class = 2,               // @type owl:Class
+  f_object_property = 4,     // @type owl:ObjectProperty
+  f_restriction = 8,         // @type owl:Restriction
+  f_mitigation = 16,         // @type d3f:ATTACKEnterpriseMitigation
+  f_tactic_type = 32,        // @type d3f:DefensiveTactic
+  f_blank = 64,              // a blank node "_:…"
+};
+
+// Per-node facts kept beside the public entry.
+struct node_extra {
+  std::uint32_t offset = 0;          // byte offset of the first defining @graph element
+  std::uint16_t flags = 0;
+  d3fend_node on_property = no_node;      // restrictions
+  d3fend_node some_values_from = no_node; // restrictions
+  d3fend_node enables = no_node;          // own d3f:enables (first)
+  std::string_view comment;               // rdfs:comment
+  std::string_view title, url, organization, author;  // references
+  static constexpr d3fend_node no_node = 0xffffffffu;
+};
+inline constexpr d3fend_node no_node = node_extra::no_node;
+
+// A fact read before the graph is built.
+struct raw_link {
+  d3fend_node subject;
+  d3fend_node key;      // the property node (direct form) or no_node (subClassOf etc.)
+  d3fend_node target;
+};
+
+// "@id" -> node: open addressing over (hash, id view, node) slots, linear
+// probing, load factor <= 1/2.
+class id_table {
+public:
+  static std::uint64_t hash(std::string_view s) noexcept {
+    std::uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = (h ^ w) * 0xff51afd7ed558ccdull;
+      h ^= h >> 32;
+    }
+    std::uint64_t tail = 0;
+    if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);
+    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+  }
+  void reserve(std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    if (cap > slots_.size()) rehash(cap);
+  }
+  // The node stored for `id`, or no_node. `ids(n)` gives the id of node n.
+  // The node stored for `id` (h == hash(id)), or no_node.
+  std::uint32_t find(std::string_view id, std::uint64_t h) const noexcept {
+    if (slots_.empty()) return 0xffffffffu;
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const slot& s = slots_[i];
+      if (s.node == 0xffffffffu) return 0xffffffffu;
+      if (s.hash == h && s.id == id) return s.node;
+    }
+  }
+  // `id` must outlive the table (a view into the file or the arena).
+  void insert(std::string_view id, std::uint64_t h, std::uint32_t node) {
+    if (2 * (size_ + 1) > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
+    place(slot{h, id, node});
+    ++size_;
+  }
+
+private:
+  struct slot {
+    std::uint64_t hash = 0;
+    std::string_view id;
+    std::uint32_t node = 0xffffffffu;
+  };
+  void place(const slot& s) {
+    std::size_t i = s.hash & mask_;
+    while (slots_[i].node != 0xffffffffu) i = (i + 1) & mask_;
+    slots_[i] = s;
+  }
+  void rehash(std::size_t cap) {
+    std::vector<slot> old = std::move(slots_);
+    slots_.assign(cap, slot{});
+    mask_ = cap - 1;
+    for (const auto& s : old)
+      if (s.node != 0xffffffffu) place(s);
+  }
+  std::vector<slot> slots_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+// (defensive technique, its property) for one defensive artifact.
+struct def_use {
+  d3fend_node technique;
+  d3fend_node relation;
+};
+
+}  // namespace mitrekg::d3fend_detail
+
+namespace mitrekg {
+
+struct d3fend_ontology::impl {
+  using hierarchy = d3fend_detail::hierarchy;
+  template <class T> using csr = d3fend_detail::csr<T>;
+
+  // ---- the file --------------------------------------------------------------
+  std::string file;
+  std::unique_ptr<char[]> buffer;           // the bytes, padded for simdjson
+  std::string_view text;                    // buffer without its padding
+  std::deque<std::string> arena;            // unescaped copies; never moved
+  std::string_view version;
+  d3fend_report report;
+
+  // ---- nodes -----------------------------------------------------------------
+  std::vector<d3fend_entry> entries;
+  std::vector<d3fend_detail::node_extra> extra;
+  d3fend_detail::id_table by_id;                              // "@id" -> node
+  std::unordered_map<std::string, d3fend_node> by_key;        // upper-cased D3/ATT&CK ids, names
+
+  // ---- read, not yet built ---------------------------------------------------
+  std::vector<d3fend_detail::raw_link> raw_subclass;     // key unused
+  std::vector<d3fend_detail::raw_link> raw_subproperty;
+  std::vector<d3fend_detail::raw_link> raw_inverse;
+  std::vector<d3fend_detail::raw_link> raw_statements;   // direct form, any d3f: key
+
+  // ---- built -------------------------------------------------------------------
+  hierarchy classes;        // named rdfs:subClassOf
+  hierarchy properties;     // rdfs:subPropertyOf
+  std::vector<d3fend_node> inverse;                 // owl:inverseOf per node, no_node if none
+  csr<d3fend_node> closure;                         // ancestors per node, BFS order (nearest first)
+  csr<d3fend_statement> statements;                 // own object-property statements per node
+  csr<d3fend_detail::def_use> defensive_index;      // artifact -> defensive techniques stating it
+  csr<d3fend_detail::def_use> uses_index;           // any target -> (subject, relation)
+  std::vector<std::uint32_t> rank;                  // position of each node when sorted by name
+  std::array<d3fend_node, 7> tactic_nodes{};        // by d3fend_tactic, no_node when missing
+  d3fend_node enables_property = d3fend_detail::no_node;
+  d3fend_node related_property = d3fend_detail::no_node;
+  d3fend_node reference_property = d3fend_detail::no_node;
+  std::vector<d3fend_node> attack_techniques, attack_mitigations, defensive_techniques, artifact_classes;
+
+  // ---- lazily built ------------------------------------------------------------
+  mutable std::once_flag all_once;
+  mutable std::vector<d3fend_mapping> all;
+  mutable csr<d3fend_node> countered;               // defensive technique -> ATT&CK classes
+
+  // Node of an "@id"; `persistent` says whether `id` outlives the load (a view
+  // into the buffer); otherwise it is copied into the arena when first seen.
+  d3fend_node intern(std::string_view id, bool persistent = true);
+  d3fend_node find_id(std::string_view id) const noexcept {
+    return by_id.find(id, d3fend_detail::id_table::hash(id));
+  }
+  void warn(std::size_t& counter, std::uint32_t offset, std::string message);
+
+  bool is_a(d3fend_node a, d3fend_node b) const noexcept;
+  std::string_view relation_name(d3fend_node property) const noexcept;
+  // Appends every mapping of one ATT&CK technique class to `out`, sorted.
+  void infer(d3fend_node technique, std::vector<d3fend_mapping>& out) const;
+  void sort_mappings(std::vector<d3fend_mapping>::iterator first,
+                     std::vector<d3fend_mapping>::iterator last) const;
+};
+
+namespace d3fend_detail {
+// Reads the JSON-LD in `o.text` (padded to `capacity`) into nodes and raw links.
+void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity);
+// Builds hierarchies, closures, kinds, tactics and indexes from the raw links.
+void build(d3fend_ontology::impl& o);
+}  // namespace d3fend_detail
+
+}  // namespace mitrekg

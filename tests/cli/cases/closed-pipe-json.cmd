@@ -1,0 +1,3 @@
+args: --data @DATA@ techniques --format json
+pipe: 1
+check: lines == ['[']

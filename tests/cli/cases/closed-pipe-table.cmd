@@ -1,0 +1,2 @@
+args: --data @DATA@ search a
+pipe: 2

@@ -1,0 +1,3 @@
+args: --attack @FIXTURES@ stats
+exit: 2
+stderr-contains: fixtures: is a directory

@@ -1,0 +1,3 @@
+args:
+exit: 2
+stderr: mitre-query: no command given; try 'mitre-query --help'

@@ -1,0 +1,2 @@
+args: techniques --help
+stdout-contains: Usage: mitre-query [OPTIONS] techniques [--tactic ID|NAME] [--platform P] [--no-subtechniques]

@@ -1,0 +1,1 @@
+args: --attack @ATTACK@/enterprise-attack-18.1.json tactics

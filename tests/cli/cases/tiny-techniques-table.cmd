@@ -1,0 +1,1 @@
+args: --attack @FIXTURES@/tiny-attack-1.0.json techniques

@@ -1,0 +1,2 @@
+args: --version
+check: lines[0].startswith('mitre-query ') and len(lines) == 1

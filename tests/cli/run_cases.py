@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Runs mitre-query on every tests/cli/cases/*.cmd and compares what it printed.
+
+Usage: run_cases.py MITRE_QUERY DATA_DIR CLI_DIR [CASE...]   (prints TAP)
+
+A case file holds directives, one per line ('#' starts a comment):
+  args: ...             the command line (shell words); @DATA@, @ATTACK@ (DATA/attack),
+                        @FIXTURES@ (tests/cli/fixtures) are replaced
+  exit: N               the expected exit code (default 0)
+  stderr: TEXT          stderr must be exactly this one line
+  stderr-contains: TEXT stderr must contain TEXT (repeatable)
+  stdout-contains: TEXT stdout must contain TEXT (repeatable)
+  check: EXPR           a Python expression that must be true; names: out, err, rc,
+                        lines (stdout lines), j (stdout parsed as JSON, if it is),
+                        rows (stdout parsed as CSV, a list of dicts, if it is)
+  pipe: N               read only N lines of stdout, then close the pipe (the
+                        program must end quietly: exit 0, empty stderr)
+and NAME.out beside it, when present, is the exact expected stdout.
+
+Always checked: stderr lines start with "mitre-query: "; on exit 2 stderr is one line.
+"""
+import csv
+import io
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+
+def parse_case(path):
+    case = {"exit": 0, "stderr-contains": [], "stdout-contains": [], "check": []}
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, _, value = line.partition(":")
+            key, value = key.strip(), value.strip()
+            if key in ("stderr-contains", "stdout-contains", "check"):
+                case[key].append(value)
+            elif key == "exit" or key == "pipe":
+                case[key] = int(value)
+            elif key in ("args", "stderr"):
+                case[key] = value
+            else:
+                raise ValueError(f"{path}: unknown directive {key!r}")
+    if "args" not in case:
+        raise ValueError(f"{path}: no args")
+    return case
+
+
+def run_case(binary, data_dir, cli_dir, name):
+    case = parse_case(os.path.join(cli_dir, "cases", name + ".cmd"))
+    subst = {"@DATA@": data_dir, "@ATTACK@": os.path.join(data_dir, "attack"),
+             "@FIXTURES@": os.path.join(cli_dir, "fixtures")}
+    args = []
+    for word in shlex.split(case["args"]):
+        for k, v in subst.items():
+            word = word.replace(k, v)
+        args.append(word)
+    env = dict(os.environ)
+    env.pop("MITREKG_DATA", None)
+    env.pop("COLUMNS", None)
+    problems = []
+    if "pipe" in case:
+        p = subprocess.Popen([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        head = [p.stdout.readline() for _ in range(case["pipe"])]
+        p.stdout.close()
+        err = p.stderr.read().decode("utf-8", "replace")
+        rc = p.wait(timeout=300)
+        out = b"".join(head).decode("utf-8", "replace")
+        if rc != 0:
+            problems.append(f"closed pipe: exit {rc}, expected 0")
+        if err:
+            problems.append(f"closed pipe: stderr {err!r}, expected nothing")
+    else:
+        p = subprocess.run([binary] + args, capture_output=True, env=env, timeout=300)
+        rc, out, err = p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+        if rc != case["exit"]:
+            problems.append(f"exit {rc}, expected {case['exit']}")
+    err_lines = err.splitlines()
+    for l in err_lines:
+        if not l.startswith("mitre-query: "):
+            problems.append(f"stderr line without prefix: {l!r}")
+    if rc == 2 and len(err_lines) != 1:
+        problems.append(f"exit 2 with {len(err_lines)} stderr lines, expected 1")
+    if "stderr" in case and err != case["stderr"] + "\n":
+        problems.append(f"stderr {err!r}, expected {case['stderr']!r}")
+    for s in case["stderr-contains"]:
+        if s not in err:
+            problems.append(f"stderr {err!r} lacks {s!r}")
+    for s in case["stdout-contains"]:
+        if s not in out:
+            problems.append(f"stdout lacks {s!r}")
+    expected_path = os.path.join(cli_dir, "cases", name + ".out")
+    if os.path.exists(expected_path):
+        with open(expected_path, encoding="utf-8", newline="") as f:
+            expected = f.read()
+        if out != expected:
+            got = out.splitlines()
+            want = expected.splitlines()
+            for i in range(max(len(got), len(want))):
+                g = got[i] if i < len(got) else "<end>"
+                w = want[i] if i < len(want) else "<end>"
+                if g != w:
+                    problems.append(f"stdout differs at line {i + 1}: got {g!r}, expected {w!r}")
+                    break
+            else:
+                problems.append("stdout differs (line endings)")
+    names = {"out": out, "err": err, "rc": rc, "lines": out.splitlines(), "j": None, "rows": None}
+    try:
+        names["j"] = json.loads(out)
+    except ValueError:
+        pass
+    try:
+        names["rows"] = list(csv.DictReader(io.StringIO(out, newline="")))
+    except csv.Error:
+        pass
+    for expr in case["check"]:
+        try:
+            ok = eval(expr, {"__builtins__": __builtins__}, names)
+        except Exception as e:  # noqa: BLE001 - report any failure of the expression
+            ok = False
+            expr += f"  ({type(e).__name__}: {e})"
+        if not ok:
+            problems.append(f"check failed: {expr}")
+    return problems
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary, data_dir, cli_dir = sys.argv[1:4]
+    names = sys.argv[4:] or sorted(f[:-4] for f in os.listdir(os.path.join(cli_dir, "cases")) if f.endswith(".cmd"))
+    print(f"1..{len(names)}")
+    failed = 0
+    for i, name in enumerate(names, 1):
+        try:
+            problems = run_case(binary, data_dir, cli_dir, name)
+        except Exception as e:  # noqa: BLE001 - a broken case is a failed case
+            problems = [f"{type(e).__name__}: {e}"]
+        if problems:
+            failed += 1
+            print(f"not ok {i} - {name}")
+            for p in problems:
+                print(f"  # {p}")
+        else:
+            print(f"ok {i} - {name}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+// mitre-query: loading the data for a command, resolving what the user typed,
+// and the record pieces several commands share.
+#include <algorithm>
+#include <filesystem>
+
+#include "cli.hpp"
+#include "mitrekg/data.hpp"
+#include "mitrekg/error.hpp"
+#include "mitrekg/query.hpp"
+
+namespace mq {
+
+namespace fs = std::filesystem;
+using mitrekg::knowledge_graph;
+using mitrekg::node;
+using mitrekg::object_type;
+
+std::optional<std::string> context::flag(std::string_view name) const {
+  auto it = flags.find(name);
+  if (it == flags.end() || it->second.empty()) return std::nullopt;
+  return it->second.back();
+}
+
+std::vector<std::string> context::flag_values(std::string_view name) const {
+  auto it = flags.find(name);
+  return it == flags.end() ? std::vector<std::string>{} : it->second;
+}
+
+const knowledge_graph& context::graph() {
+  if (graph_) return *graph_;
+  mitrekg::load_options options;
+  if (!attack_files.empty()) {
+    for (const auto& f : attack_files) options.attack_files.emplace_back(f);
+  } else {
+    // --data DIR, else MITREKG_DATA, else the folder fixed at build time.
+    fs::path dir = data_dir.empty() ? mitrekg::default_data_dir() : fs::path(data_dir);
+    options = mitrekg::discover_data(dir, domains ? domains : mitrekg::all_domains);
+  }
+  if (!d3fend_file.empty()) {
+    // The D3FEND reader is not part of the library yet; still refuse a path that is not there.
+    std::error_code ec;
+    if (!fs::exists(d3fend_file, ec))
+      throw mitrekg::error(mitrekg::errc::not_found, d3fend_file, "", "file not found");
+    options.d3fend_file = d3fend_file;
+  }
+  graph_.emplace(knowledge_graph::load(options));
+  if (verbose) {
+    for (const auto& f : graph_->files())
+      note("loaded {} ({} {}, {} objects)", f.path, f.domain.empty() ? "unknown domain" : f.domain,
+           f.release.empty() ? "unknown release" : f.release, f.objects);
+    if (!options.d3fend_file.empty()) note("D3FEND file {} (not read by this version)", options.d3fend_file.string());
+    const auto& r = graph_->report();
+    if (r.total() > 0) {
+      note("{} load warnings ({} unknown types, {} unknown properties, {} dangling references, "
+           "{} sub-technique cycles, {} malformed objects)",
+           r.total(), r.unknown_types, r.unknown_properties, r.dangling_references, r.subtechnique_cycles,
+           r.malformed_objects);
+      for (const auto& s : r.samples) note("  {}", s);
+    }
+  }
+  return *graph_;
+}
+
+// ---------------------------------------------------------------- resolving
+
+namespace {
+
+std::string label(const knowledge_graph& g, node n) {
+  const auto& o = g[n];
+  return fmt::format("{} ({} {})", o.id.empty() ? o.stix_id : o.id, to_string(o.type),
+                     json_quote(o.name));
+}
+
+std::string domains_text(mitrekg::domain_set d) {
+  std::string out;
+  for (auto x : {mitrekg::domain::enterprise, mitrekg::domain::mobile, mitrekg::domain::ics})
+    if (d & mitrekg::bit(x)) {
+      if (!out.empty()) out += ", ";
+      out += to_string(x);
+    }
+  return out;
+}
+
+}  // namespace
+
+std::vector<node> find_objects(context& ctx, std::string_view text) {
+  const knowledge_graph& g = ctx.graph();
+  auto r = mitrekg::resolve(g, text, ctx.lookup);
+  if (!r.matches.empty()) return r.matches;
+  if (r.replaced_by) {
+    const auto& old = g[r.revoked.front()];
+    const auto& now = g[*r.replaced_by];
+    note("{} was revoked; showing {} ({})", old.id.empty() ? text : old.id, now.id, now.name);
+    return {*r.replaced_by};
+  }
+  // Nothing visible: say why, when the object exists but is filtered out.
+  mitrekg::lookup_options everything{true, true, mitrekg::all_domains};
+  auto any = mitrekg::resolve(g, text, everything);
+  if (!r.revoked.empty()) {
+    note("{} was revoked and nothing replaces it; pass --include-revoked to see it", text);
+  } else if (!any.matches.empty()) {
+    const auto& o = g[any.matches.front()];
+    if (o.revoked && !ctx.lookup.include_revoked)
+      note("{} was revoked; pass --include-revoked to see it", text);
+    else if (o.deprecated && !ctx.lookup.include_deprecated)
+      note("{} is deprecated; pass --include-deprecated to see it", text);
+    else
+      note("{} is not in the selected domains (it is in {})", text, domains_text(o.domains));
+  } else {
+    note("nothing matches {}", json_quote(text));
+  }
+  return {};
+}
+
+std::optional<node> find_one(context& ctx, std::string_view text, std::initializer_list<object_type> types) {
+  auto nodes = find_objects(ctx, text);
+  if (nodes.empty()) return std::nullopt;
+  const knowledge_graph& g = ctx.graph();
+  std::vector<node> fit;
+  for (node n : nodes)
+    if (std::find(types.begin(), types.end(), g[n].type) != types.end()) fit.push_back(n);
+  if (fit.empty()) {
+    std::string wanted;
+    for (auto t : types) {
+      if (!wanted.empty()) wanted += " or ";
+      wanted += to_string(t);
+    }
+    const auto& o = g[nodes.front()];
+    throw usage_error(fmt::format("{} is a {} ({}), not a {}", text, to_string(o.type), json_quote(o.name), wanted));
+  }
+  if (fit.size() > 1) {
+    std::string list;
+    for (node n : fit) {
+      if (!list.empty()) list += ", ";
+      list += label(g, n);
+    }
+    throw usage_error(fmt::format("{} is ambiguous: {}; give an ATT&CK id or --domain", json_quote(text), list));
+  }
+  return fit.front();
+}
+
+std::string platform_flag(context& ctx) {
+  auto p = ctx.flag("platform");
+  if (!p) return {};
+  auto known = mitrekg::platforms(ctx.graph(), ctx.lookup);
+  auto lower = [](std::string s) {
+    for (char& c : s) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    return s;
+  };
+  for (const std::string& k : known)
+    if (lower(k) == lower(*p)) return k;
+  throw usage_error(fmt::format("--platform: no platform {} (see 'mitre-query platforms')", json_quote(*p)));
+}
+
+// ---------------------------------------------------------------- record pieces
+
+value id_name(const knowledge_graph& g, node n) {
+  return object{{"id", g[n].id}, {"name", g[n].name}};
+}
+
+value id_name_or_null(const knowledge_graph& g, std::optional<node> n) {
+  return n ? id_name(g, *n) : value();
+}
+
+value strings(const std::vector<std::string_view>& v) {
+  array a;
+  for (auto s : v) a.emplace_back(s);
+  return a;
+}
+
+value domain_names(mitrekg::domain_set d) {
+  array a;
+  for (auto x : {mitrekg::domain::enterprise, mitrekg::domain::mobile, mitrekg::domain::ics})
+    if (d & mitrekg::bit(x)) a.emplace_back(to_string(x));
+  return a;
+}
+
+const std::vector<column> technique_columns = {
+    {"id", "", true},
+    {"name", "", true},
+    {"tactics", "", true},
+    {"platforms", "", true},
+    {"is_subtechnique", "", false},
+    {"domains", "", false},
+};
+
+value technique_row(const knowledge_graph& g, node t) {
+  array tactics;
+  for (node x : mitrekg::tactics_of(g, t)) tactics.emplace_back(g[x].shortname);
+  const auto& o = g[t];
+  return object{{"id", o.id},
+                {"name", o.name},
+                {"tactics", std::move(tactics)},
+                {"platforms", strings(o.platforms)},
+                {"is_subtechnique", o.is_subtechnique},
+                {"domains", domain_names(o.domains)}};
+}
+
+int print_list(context& ctx, const std::vector<column>& columns, const array& rows) {
+  switch (ctx.fmt) {
+    case format::json: write_json(ctx.out, value(rows)); break;
+    case format::csv: write_csv(ctx.out, columns, rows); break;
+    case format::table:
+      if (!rows.empty()) write_table(ctx.out, columns, rows, ctx.width);
+      break;
+  }
+  return rows.empty() ? exit_nothing : exit_found;
+}
+
+}  // namespace mq

@@ -1,0 +1,327 @@
+// mitre-query: query MITRE ATT&CK offline. The flag table and the command table
+// below drive both parsing and --help; commands live in their own files.
+#include <algorithm>
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <system_error>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "mitrekg/data.hpp"
+#include "mitrekg/error.hpp"
+#include "mitrekg_config.h"
+
+namespace mq {
+namespace {
+
+// ---------------------------------------------------------------- flag table
+
+struct flag {
+  std::string_view name;        // long name, without "--"
+  char short_name = 0;
+  std::string_view metavar;     // empty: a switch
+  std::string_view help;
+  bool global = true;           // false: a command flag, stored in context::flags
+  void (*apply)(context&, const std::string&) = nullptr;   // global flags only
+};
+
+void set_format(context& ctx, const std::string& v) {
+  if (v == "table") ctx.fmt = format::table;
+  else if (v == "json") ctx.fmt = format::json;
+  else if (v == "csv") ctx.fmt = format::csv;
+  else throw usage_error(fmt::format("--format must be table, json or csv, not {}", json_quote(v)));
+}
+
+void add_domain(context& ctx, const std::string& v) {
+  // "enterprise", "mobile,ics", repeatable.
+  std::string_view rest = v;
+  while (true) {
+    auto comma = rest.find(',');
+    std::string_view part = rest.substr(0, comma);
+    auto d = mitrekg::parse_domain(part);
+    if (!d) throw usage_error(fmt::format("--domain must be enterprise, mobile or ics, not {}", json_quote(part)));
+    ctx.domains |= mitrekg::bit(*d);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
+void set_width(context& ctx, const std::string& v) {
+  std::size_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n == 0)
+    throw usage_error(fmt::format("--width must be a positive number, not {}", json_quote(v)));
+  ctx.width = n;
+}
+
+const std::vector<flag> flags = {
+    {"format", 0, "FMT", "output format: table (default), json or csv", true, set_format},
+    {"attack", 0, "FILE", "an ATT&CK STIX bundle to load (repeatable); default: the newest of each domain in the data folder",
+     true, [](context& c, const std::string& v) { c.attack_files.push_back(v); }},
+    {"d3fend", 0, "FILE", "the D3FEND JSON-LD file", true, [](context& c, const std::string& v) { c.d3fend_file = v; }},
+    {"data", 0, "DIR", "data folder holding attack/ and d3fend/ (default: $MITREKG_DATA, else the built-in folder)",
+     true, [](context& c, const std::string& v) { c.data_dir = v; }},
+    {"domain", 0, "D", "answer only from enterprise, mobile or ics (repeatable, or comma-separated)", true, add_domain},
+    {"include-revoked", 0, "", "answer with revoked objects too", true,
+     [](context& c, const std::string&) { c.lookup.include_revoked = true; }},
+    {"include-deprecated", 0, "", "answer with deprecated objects too", true,
+     [](context& c, const std::string&) { c.lookup.include_deprecated = true; }},
+    {"width", 0, "N", "fit tables and the matrix to N columns (default: the terminal's)", true, set_width},
+    {"verbose", 'v', "", "name the loaded files and load warnings on stderr", true,
+     [](context& c, const std::string&) { c.verbose = true; }},
+    {"help", 'h', "", "show this help (or a command's: COMMAND --help)", true, nullptr},
+    {"version", 'V', "", "show the version", true, nullptr},
+    // Command flags: which commands accept them is in the command table.
+    {"tactic", 0, "ID|NAME", "only techniques of this tactic (id, shortname or name; repeatable)", false, nullptr},
+    {"platform", 0, "P", "only techniques on this platform (see 'platforms')", false, nullptr},
+    {"no-subtechniques", 0, "", "leave sub-techniques out", false, nullptr},
+};
+
+// ---------------------------------------------------------------- command table
+
+constexpr std::size_t any_count = static_cast<std::size_t>(-1);
+
+const std::vector<command> commands = {
+    {"stats", "", "counts of live objects by kind", 0, 0, {}, run_stats},
+    {"show", "ID|NAME", "one object (technique, tactic, group, software, …) as a record", 1, 1, {}, run_show},
+    {"tactics", "", "tactics, in each matrix's order", 0, 0, {}, run_tactics},
+    {"techniques", "", "techniques and sub-techniques, by id", 0, 0, {"tactic", "platform", "no-subtechniques"},
+     run_techniques},
+    {"subtechniques", "T", "sub-techniques of technique T", 1, 1, {}, run_subtechniques},
+    {"mitigations", "T", "mitigations of technique T", 1, 1, {}, run_mitigations},
+    {"groups", "T", "groups that use technique T", 1, 1, {}, run_groups},
+    {"software", "T", "software that uses technique T", 1, 1, {}, run_software},
+    {"campaigns", "T", "campaigns that use technique T", 1, 1, {}, run_campaigns},
+    {"detections", "T", "how technique T is detected (strategies, analytics, data components)", 1, 1, {},
+     run_detections},
+    {"uses", "G|S|C|M", "techniques a group, software or campaign uses, or a mitigation mitigates", 1, 1, {}, run_uses,
+     {"techniques-of"}},
+    {"search", "TEXT…", "objects whose id, name, alias or description has every word", 1, any_count, {}, run_search},
+    {"platforms", "", "platforms named by techniques, with technique counts", 0, 0, {}, run_platforms},
+    {"matrix", "", "the ATT&CK matrix of one domain (--domain), tactics as columns", 0, 0, {"platform"}, run_matrix},
+};
+
+const command* find_command(std::string_view name) {
+  for (const auto& c : commands)
+    if (c.name == name || std::find(c.aliases.begin(), c.aliases.end(), name) != c.aliases.end()) return &c;
+  return nullptr;
+}
+
+const flag* find_flag(std::string_view name) {
+  for (const auto& f : flags)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+const flag* find_short(char c) {
+  for (const auto& f : flags)
+    if (f.short_name && f.short_name == c) return &f;
+  return nullptr;
+}
+
+// ---------------------------------------------------------------- help
+
+std::string flag_usage(const flag& f) {
+  std::string s = f.short_name ? fmt::format("-{}, --{}", f.short_name, f.name) : fmt::format("    --{}", f.name);
+  if (!f.metavar.empty()) s += fmt::format(" {}", f.metavar);
+  return s;
+}
+
+void print_flags(output& out, bool global, const std::vector<std::string_view>& only) {
+  for (const auto& f : flags) {
+    if (f.global != global) continue;
+    if (!global && std::find(only.begin(), only.end(), f.name) == only.end()) continue;
+    out.print("  {}  {}\n", pad(flag_usage(f), 26), f.help);
+  }
+}
+
+std::string command_usage(const command& c) {
+  std::string s(c.name);
+  for (auto name : c.flags) {
+    const flag* f = find_flag(name);
+    s += f->metavar.empty() ? fmt::format(" [--{}]", name) : fmt::format(" [--{} {}]", name, f->metavar);
+  }
+  if (!c.synopsis.empty()) s += fmt::format(" {}", c.synopsis);
+  return s;
+}
+
+void print_help(output& out) {
+  out.print("mitre-query {}: query MITRE ATT&CK offline\n\n", MITREKG_VERSION);
+  out.print("Usage: mitre-query [OPTIONS] COMMAND [ARGS]\n       mitre-query help [COMMAND]\n\nCommands:\n");
+  for (const auto& c : commands) {
+    std::string use(c.name);
+    if (!c.synopsis.empty()) use += fmt::format(" {}", c.synopsis);
+    out.print("  {}  {}\n", pad(use, 26), c.summary);
+  }
+  out.print("\nOptions (anywhere on the line):\n");
+  print_flags(out, true, {});
+  out.print("\nCommand options:\n");
+  for (const auto& f : flags)
+    if (!f.global) {
+      std::string users;
+      for (const auto& c : commands)
+        if (std::find(c.flags.begin(), c.flags.end(), f.name) != c.flags.end())
+          users += (users.empty() ? "" : ", ") + std::string(c.name);
+      out.print("  {}  {} ({})\n", pad(flag_usage(f), 26), f.help, users);
+    }
+  out.print("\nT is a technique id or name (T1562.001); a revoked id answers with what replaced it.\n"
+            "Data: --attack FILE…, else the newest bundle of each domain in --data DIR, else in\n"
+            "$MITREKG_DATA, else in {}.\n"
+            "Exit status: 0 found, 1 nothing found, 2 usage or input error. 'mitre-query COMMAND --help'\n"
+            "describes one command; docs/cli.md describes the output.\n",
+            mitrekg::default_data_dir().string());
+}
+
+void print_command_help(output& out, const command& c) {
+  out.print("Usage: mitre-query [OPTIONS] {}\n\n{}\n", command_usage(c), c.summary);
+  if (!c.aliases.empty()) {
+    std::string a;
+    for (auto x : c.aliases) a += (a.empty() ? "" : ", ") + std::string(x);
+    out.print("Also: {}\n", a);
+  }
+  if (!c.flags.empty()) {
+    out.print("\nCommand options:\n");
+    print_flags(out, false, c.flags);
+  }
+  out.print("\nOptions:\n");
+  print_flags(out, true, {});
+}
+
+// ---------------------------------------------------------------- parsing and dispatch
+
+std::optional<std::size_t> terminal_width() {
+  if (!::isatty(STDOUT_FILENO)) return std::nullopt;
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
+}
+
+int run(context& ctx, int argc, char** argv) {
+  std::vector<std::pair<const flag*, std::string>> given;
+  std::vector<std::string> positional;
+  bool only_positional = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (only_positional || a.size() < 2 || a[0] != '-') {
+      positional.push_back(std::move(a));
+      continue;
+    }
+    if (a == "--") {
+      only_positional = true;
+      continue;
+    }
+    const flag* f = nullptr;
+    std::optional<std::string> inline_value;
+    if (a[1] == '-') {
+      std::string name = a.substr(2);
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        inline_value = name.substr(eq + 1);
+        name.resize(eq);
+      }
+      f = find_flag(name);
+      if (!f) throw usage_error(fmt::format("unknown option --{}; try 'mitre-query --help'", name));
+    } else {
+      f = a.size() == 2 ? find_short(a[1]) : nullptr;
+      if (!f) throw usage_error(fmt::format("unknown option {}; try 'mitre-query --help'", a));
+    }
+    std::string v;
+    if (!f->metavar.empty()) {
+      if (inline_value) v = *inline_value;
+      else if (i + 1 < argc) v = argv[++i];
+      else throw usage_error(fmt::format("--{} needs a value ({})", f->name, f->metavar));
+    } else if (inline_value) {
+      throw usage_error(fmt::format("--{} takes no value", f->name));
+    }
+    given.emplace_back(f, std::move(v));
+  }
+
+  auto given_flag = [&](std::string_view name) {
+    return std::any_of(given.begin(), given.end(), [&](const auto& g) { return g.first->name == name; });
+  };
+  const command* cmd = nullptr;
+  if (!positional.empty()) {
+    if (positional.front() == "help") {
+      if (positional.size() > 1) {
+        cmd = find_command(positional[1]);
+        if (!cmd) throw usage_error(fmt::format("unknown command {}; try 'mitre-query --help'", json_quote(positional[1])));
+        print_command_help(ctx.out, *cmd);
+      } else {
+        print_help(ctx.out);
+      }
+      return exit_found;
+    }
+    cmd = find_command(positional.front());
+    if (!cmd) throw usage_error(fmt::format("unknown command {}; try 'mitre-query --help'", json_quote(positional.front())));
+  }
+  if (given_flag("help")) {
+    if (cmd) print_command_help(ctx.out, *cmd);
+    else print_help(ctx.out);
+    return exit_found;
+  }
+  if (given_flag("version")) {
+    ctx.out.print("mitre-query {}\n", MITREKG_VERSION);
+    return exit_found;
+  }
+  if (!cmd) throw usage_error("no command given; try 'mitre-query --help'");
+
+  for (auto& [f, v] : given) {
+    if (f->global) {
+      if (f->apply) f->apply(ctx, v);
+    } else if (std::find(cmd->flags.begin(), cmd->flags.end(), f->name) == cmd->flags.end()) {
+      throw usage_error(fmt::format("--{} does not apply to {}", f->name, cmd->name));
+    } else {
+      ctx.flags[std::string(f->name)].push_back(v);
+    }
+  }
+  if (ctx.domains) ctx.lookup.domains = ctx.domains;
+  if (!ctx.width) ctx.width = terminal_width();
+
+  ctx.args.assign(positional.begin() + 1, positional.end());
+  if (ctx.args.size() < cmd->min_args)
+    throw usage_error(fmt::format("{} needs {}; try 'mitre-query {} --help'", cmd->name, cmd->synopsis, cmd->name));
+  if (ctx.args.size() > cmd->max_args)
+    throw usage_error(cmd->max_args == 0
+                          ? fmt::format("{} takes no arguments (got {})", cmd->name, json_quote(ctx.args.front()))
+                          : fmt::format("{} takes one {} (got {})", cmd->name, cmd->synopsis, ctx.args.size()));
+  return cmd->run(ctx);
+}
+
+// A message for stderr on one line.
+std::string one_line(std::string s) {
+  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return s;
+}
+
+}  // namespace
+}  // namespace mq
+
+int main(int argc, char** argv) {
+  // A closed pipe shows up as EPIPE on write, which ends the program quietly.
+  std::signal(SIGPIPE, SIG_IGN);
+  mq::context ctx;
+  auto fail = [&](const std::string& message) {
+    try {
+      ctx.out.flush();
+    } catch (...) {
+    }
+    std::fflush(stdout);
+    mq::note("{}", mq::one_line(message));
+    return mq::exit_error;
+  };
+  try {
+    int rc = mq::run(ctx, argc, argv);
+    ctx.out.flush();
+    return rc;
+  } catch (const mq::closed_pipe&) {
+    return mq::exit_found;
+  } catch (const mq::usage_error& e) {
+    return fail(e.what());
+  } catch (const mitrekg::error& e) {
+    return fail(e.what());
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}

@@ -1,0 +1,352 @@
+// mitre-query output writers: JSON, CSV, aligned tables, buffered stdout.
+#include "output.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
+#include <unistd.h>
+
+namespace mq {
+
+const value* value::get(std::string_view key) const noexcept {
+  for (const auto& [k, v] : fields_)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+void value::push_back(value v) {
+  if (kind_ == kind::null) kind_ = kind::array;
+  items_.push_back(std::move(v));
+}
+
+// ---------------------------------------------------------------- output
+
+output::~output() {
+  try {
+    flush();
+  } catch (...) {
+    // Destruction during unwinding: the error was already reported or is a closed pipe.
+  }
+}
+
+void output::flush() {
+  const char* p = buf_.data();
+  std::size_t left = buf_.size();
+  while (left > 0) {
+    ssize_t n = ::write(STDOUT_FILENO, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      buf_.clear();
+      if (e == EPIPE) throw closed_pipe{};
+      throw std::system_error(e, std::generic_category(), "cannot write to standard output");
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  buf_.clear();
+}
+
+// ---------------------------------------------------------------- JSON
+
+namespace {
+
+void append_quoted(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        else out.push_back(c);   // UTF-8 passes through (the reader validated it)
+    }
+  }
+  out.push_back('"');
+}
+
+// One line, python json.dumps style separators (", " and ": ").
+void append_compact(std::string& out, const value& v) {
+  switch (v.type()) {
+    case value::kind::null: out += "null"; break;
+    case value::kind::boolean: out += v.as_bool() ? "true" : "false"; break;
+    case value::kind::integer: fmt::format_to(std::back_inserter(out), "{}", v.as_int()); break;
+    case value::kind::string: append_quoted(out, v.as_string()); break;
+    case value::kind::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const value& item : v.items()) {
+        if (!first) out += ", ";
+        first = false;
+        append_compact(out, item);
+      }
+      out.push_back(']');
+      break;
+    }
+    case value::kind::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [k, item] : v.fields()) {
+        if (!first) out += ", ";
+        first = false;
+        append_quoted(out, k);
+        out += ": ";
+        append_compact(out, item);
+      }
+      out.push_back('}');
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string json_quote(std::string_view s) {
+  std::string out;
+  append_quoted(out, s);
+  return out;
+}
+
+void write_json(output& out, const value& v) {
+  std::string line;
+  if (v.type() == value::kind::array && !v.items().empty()) {
+    out.write("[\n");
+    for (std::size_t i = 0; i < v.items().size(); ++i) {
+      line.assign("  ");
+      append_compact(line, v.items()[i]);
+      line += i + 1 < v.items().size() ? ",\n" : "\n";
+      out.write(line);
+    }
+    out.write("]\n");
+  } else if (v.type() == value::kind::object && !v.fields().empty()) {
+    out.write("{\n");
+    for (std::size_t i = 0; i < v.fields().size(); ++i) {
+      line.assign("  ");
+      append_quoted(line, v.fields()[i].first);
+      line += ": ";
+      append_compact(line, v.fields()[i].second);
+      line += i + 1 < v.fields().size() ? ",\n" : "\n";
+      out.write(line);
+    }
+    out.write("}\n");
+  } else {
+    append_compact(line, v);
+    line.push_back('\n');
+    out.write(line);
+  }
+}
+
+// ---------------------------------------------------------------- cells, CSV, tables
+
+std::string cell_text(const value& v, std::string_view sep) {
+  switch (v.type()) {
+    case value::kind::null: return {};
+    case value::kind::boolean: return v.as_bool() ? "true" : "false";
+    case value::kind::integer: return fmt::format("{}", v.as_int());
+    case value::kind::string: return v.as_string();
+    case value::kind::array: {
+      std::string out;
+      for (const value& item : v.items()) {
+        if (!out.empty()) out += sep;
+        out += cell_text(item, sep);
+      }
+      return out;
+    }
+    case value::kind::object:
+      if (const value* id = v.get("id"); id && id->type() == value::kind::string && !id->as_string().empty())
+        return id->as_string();
+      if (const value* name = v.get("name")) return cell_text(*name, sep);
+      return {};
+  }
+  return {};
+}
+
+namespace {
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string heading(const column& c) {
+  if (!c.title.empty()) return c.title;
+  std::string t = c.key;
+  for (char& ch : t) ch = ch == '_' ? ' ' : static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+  return t;
+}
+
+}  // namespace
+
+void write_csv(output& out, const std::vector<column>& columns, const array& rows) {
+  std::string line;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) line.push_back(',');
+    line += csv_field(columns[i].key);
+  }
+  line.push_back('\n');
+  out.write(line);
+  for (const value& row : rows) {
+    line.clear();
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i) line.push_back(',');
+      const value* v = row.get(columns[i].key);
+      if (v) line += csv_field(cell_text(*v, ";"));
+    }
+    line.push_back('\n');
+    out.write(line);
+  }
+}
+
+void write_table(output& out, const std::vector<column>& columns, const array& rows,
+                 std::optional<std::size_t> width) {
+  // Cells as text; newlines inside cells become spaces.
+  std::vector<std::size_t> shown;
+  std::vector<std::vector<std::string>> cells(rows.size());
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (!columns[c].in_table) continue;
+    bool any = false;
+    for (const value& row : rows) {
+      const value* v = row.get(columns[c].key);
+      if (v && !cell_text(*v, ", ").empty()) { any = true; break; }
+    }
+    if (any || rows.empty()) shown.push_back(c);
+  }
+  std::vector<std::string> head;
+  std::vector<std::size_t> widths;
+  for (std::size_t c : shown) {
+    head.push_back(heading(columns[c]));
+    widths.push_back(display_width(head.back()));
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      const value* v = rows[r].get(columns[shown[i]].key);
+      std::string text = v ? cell_text(*v, ", ") : std::string();
+      std::replace_if(text.begin(), text.end(), [](char ch) { return ch == '\n' || ch == '\r' || ch == '\t'; }, ' ');
+      widths[i] = std::max(widths[i], display_width(text));
+      cells[r].push_back(std::move(text));
+    }
+  }
+  // Fit the width: shorten the widest column, one step at a time, down to 8.
+  if (width && !widths.empty()) {
+    auto total = [&] {
+      std::size_t t = 2 * (widths.size() - 1);
+      for (auto w : widths) t += w;
+      return t;
+    };
+    while (total() > *width) {
+      auto widest = std::max_element(widths.begin(), widths.end());
+      if (*widest <= 8) break;
+      --*widest;
+    }
+  }
+  auto emit = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i + 1 < row.size()) {
+        line += pad(truncate(row[i], widths[i]), widths[i]);
+        line += "  ";
+      } else {
+        line += truncate(row[i], widths[i]);   // no trailing spaces
+      }
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    line.push_back('\n');
+    out.write(line);
+  };
+  emit(head);
+  for (const auto& row : cells) emit(row);
+}
+
+// ---------------------------------------------------------------- text helpers
+
+namespace {
+bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+}  // namespace
+
+std::size_t display_width(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (char c : s)
+    if (!continuation(c)) ++n;
+  return n;
+}
+
+// Byte offset just past the first `count` code points.
+static std::size_t prefix_bytes(std::string_view s, std::size_t count) {
+  std::size_t i = 0, seen = 0;
+  while (i < s.size()) {
+    if (!continuation(s[i])) {
+      if (seen == count) break;
+      ++seen;
+    }
+    ++i;
+  }
+  return i;
+}
+
+std::string truncate(std::string_view s, std::size_t width) {
+  if (display_width(s) <= width) return std::string(s);
+  if (width == 0) return {};
+  std::string out(s.substr(0, prefix_bytes(s, width - 1)));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  out += "…";
+  return out;
+}
+
+std::vector<std::string> wrap(std::string_view s, std::size_t width) {
+  std::vector<std::string> lines;
+  if (width == 0) width = 1;
+  std::string line;
+  std::size_t line_w = 0;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') ++i;
+    std::size_t j = i;
+    while (j < s.size() && s[j] != ' ') ++j;
+    if (j == i) break;
+    std::string_view word = s.substr(i, j - i);
+    i = j;
+    std::size_t w = display_width(word);
+    if (line_w > 0 && line_w + 1 + w <= width) {
+      line += ' ';
+      line += word;
+      line_w += 1 + w;
+      continue;
+    }
+    if (line_w > 0) {
+      lines.push_back(std::move(line));
+      line.clear();
+      line_w = 0;
+    }
+    while (w > width) {   // a word longer than the line: cut it
+      std::size_t cut = prefix_bytes(word, width);
+      lines.emplace_back(word.substr(0, cut));
+      word.remove_prefix(cut);
+      w = display_width(word);
+    }
+    line.assign(word);
+    line_w = w;
+  }
+  if (line_w > 0 || lines.empty()) lines.push_back(std::move(line));
+  return lines;
+}
+
+std::string pad(std::string_view s, std::size_t width) {
+  std::string out(s);
+  std::size_t w = display_width(s);
+  if (w < width) out.append(width - w, ' ');
+  return out;
+}
+
+}  // namespace mq

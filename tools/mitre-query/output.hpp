@@ -1,0 +1,130 @@
+// mitre-query output: a JSON-shaped value the commands build, and the writers
+// that render it as JSON, CSV (RFC 4180) or an aligned text table.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace mq {
+
+// What commands produce. Objects keep their keys in insertion order.
+class value {
+public:
+  enum class kind : std::uint8_t { null, boolean, integer, string, array, object };
+  using array_type = std::vector<value>;
+  using object_type = std::vector<std::pair<std::string, value>>;
+
+  value() = default;                          // null
+  value(std::nullptr_t) {}
+  value(bool b) : kind_(kind::boolean), int_(b ? 1 : 0) {}
+  template <std::integral T>
+    requires(!std::same_as<T, bool>)
+  value(T i) : kind_(kind::integer), int_(static_cast<std::int64_t>(i)) {}
+  value(std::string s) : kind_(kind::string), str_(std::move(s)) {}
+  value(std::string_view s) : kind_(kind::string), str_(s) {}
+  value(const char* s) : kind_(kind::string), str_(s) {}
+  value(array_type a) : kind_(kind::array), items_(std::move(a)) {}
+  value(object_type o) : kind_(kind::object), fields_(std::move(o)) {}
+
+  kind type() const noexcept { return kind_; }
+  bool is_null() const noexcept { return kind_ == kind::null; }
+  bool as_bool() const noexcept { return int_ != 0; }
+  std::int64_t as_int() const noexcept { return int_; }
+  const std::string& as_string() const noexcept { return str_; }
+  const array_type& items() const noexcept { return items_; }
+  const object_type& fields() const noexcept { return fields_; }
+  // Object member by key; nullptr when absent or not an object.
+  const value* get(std::string_view key) const noexcept;
+
+  // Appends to an array value (a null value becomes an array).
+  void push_back(value v);
+
+private:
+  kind kind_ = kind::null;
+  std::int64_t int_ = 0;
+  std::string str_;
+  array_type items_;
+  object_type fields_;
+};
+
+using object = value::object_type;
+using array = value::array_type;
+
+// Thrown by output when stdout is a closed pipe: the program ends quietly, exit 0.
+struct closed_pipe {};
+
+// Buffered stdout. Formatting goes through fmt into the buffer; the buffer is
+// written with write(2). EPIPE throws closed_pipe; other write errors throw
+// std::system_error.
+class output {
+public:
+  output() = default;
+  output(const output&) = delete;
+  output& operator=(const output&) = delete;
+  ~output();
+
+  template <typename... Args>
+  void print(fmt::format_string<Args...> f, Args&&... args) {
+    fmt::format_to(std::back_inserter(buf_), f, std::forward<Args>(args)...);
+    if (buf_.size() >= flush_at) flush();
+  }
+  void write(std::string_view s) {
+    buf_.append(s.data(), s.data() + s.size());
+    if (buf_.size() >= flush_at) flush();
+  }
+  void flush();
+
+private:
+  static constexpr std::size_t flush_at = 1 << 16;
+  fmt::memory_buffer buf_;
+};
+
+// JSON. Containers at the top level get one member or element per line
+// (indented two spaces); nested containers are written on one line, so a list
+// prints one object per line. Strings are escaped per RFC 8259.
+void write_json(output& out, const value& v);
+// A JSON string literal for `s` (quotes included).
+std::string json_quote(std::string_view s);
+
+// A value as one text cell: strings as they are, integers, true/false, null as
+// empty, arrays joined with `sep`, objects as their "id" (else "name").
+std::string cell_text(const value& v, std::string_view sep);
+
+// One column of a list: the object key it shows and its table heading.
+struct column {
+  column(std::string k, std::string t = {}, bool table = true)
+      : key(std::move(k)), title(std::move(t)), in_table(table) {}
+  std::string key;
+  std::string title;     // table heading; empty: the key in upper case
+  bool in_table = true;  // CSV and JSON always carry every column
+};
+
+// CSV: a header row of keys, then one row per object; fields quoted per RFC 4180
+// when they hold a comma, quote, CR or LF; records end with LF; arrays joined with ';'.
+void write_csv(output& out, const std::vector<column>& columns, const array& rows);
+
+// Aligned table: a heading row, then one row per object; arrays joined with
+// ", ". Columns empty in every row are left out. With a width, the widest
+// columns are shortened (ending in "…") until a row fits.
+void write_table(output& out, const std::vector<column>& columns, const array& rows,
+                 std::optional<std::size_t> width);
+
+// Text helpers (UTF-8 aware: widths count code points).
+std::size_t display_width(std::string_view s) noexcept;
+// The first `width` code points of `s`, ending in "…" when cut.
+std::string truncate(std::string_view s, std::size_t width);
+// Word-wraps `s` to lines of at most `width` code points (long words are cut).
+std::vector<std::string> wrap(std::string_view s, std::size_t width);
+// Pads `s` with spaces to `width` code points.
+std::string pad(std::string_view s, std::size_t width);
+
+}  // namespace mq
