@@ -113,8 +113,11 @@ struct d3fend_report {
   std::size_t malformed_nodes = 0;        // @graph elements without "@id"; skipped
   std::size_t wrong_types = 0;            // text properties of an unexpected JSON type; ignored
   std::size_t dangling_references = 0;    // blank-node superclasses that no node defines
-  std::size_t unsupported_restrictions = 0;  // restrictions without a named owl:someValuesFrom
-  std::size_t subclass_cycles = 0;        // strongly connected groups of rdfs:subClassOf
+  // Superclass restrictions without a named owl:someValuesFrom (allValuesFrom,
+  // cardinalities, unions): valid OWL the inference does not use; not a warning.
+  std::size_t unsupported_restrictions = 0;
+  std::size_t subclass_cycles = 0;        // strongly connected groups of rdfs:subClassOf; their
+                                          // classes are treated as equivalent (no hang, no error)
   std::vector<std::string> samples;
 
   std::size_t total() const noexcept {

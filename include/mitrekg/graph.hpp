@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mitrekg/attack.hpp"
+#include "mitrekg/d3fend.hpp"
 
 namespace mitrekg {
 
@@ -73,8 +74,9 @@ struct lookup_options {
 
 class knowledge_graph {
 public:
-  // Reads every file of `options`. Throws mitrekg::error when a file cannot be
-  // read or is not a bundle; object-level problems go to report().
+  // Reads every file of `options` (ATT&CK bundles, then D3FEND if given).
+  // Throws mitrekg::error when a file cannot be read or is not a bundle / a
+  // JSON-LD graph; object-level problems go to report() (and d3fend()->report()).
   static knowledge_graph load(const load_options& options);
 
   knowledge_graph(knowledge_graph&&) noexcept;
@@ -112,6 +114,10 @@ public:
   std::size_t relationship_count(const lookup_options& options = {}) const;
   const std::vector<source_file>& files() const noexcept;   // what was loaded, in order
   const load_report& report() const noexcept;
+
+  // The D3FEND release loaded beside ATT&CK (load_options::d3fend_file), or
+  // null when none was given. Borrows from *this.
+  const d3fend_ontology* d3fend() const noexcept;
 
   struct impl;
   // For in-tree algorithms (lib/): the Boost.Graph behind this graph.

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "mitrekg/attack.hpp"
+#include "mitrekg/countermeasures.hpp"
+#include "mitrekg/d3fend.hpp"
 #include "mitrekg/data.hpp"
 #include "mitrekg/error.hpp"
 #include "mitrekg/graph.hpp"

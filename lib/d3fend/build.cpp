@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "d3fend/ontology_impl.hpp"
+#include "mitrekg/error.hpp"
 
 namespace mitrekg::d3fend_detail {
 
@@ -137,6 +138,10 @@ void report_cycles(d3fend_ontology::impl& o) {
   }
 }
 
+// Ancestor lists are kept for every class: refuse hierarchies whose closure
+// would not fit in memory (0.17.0 has about 30,000 pairs).
+constexpr std::size_t max_closure = std::size_t{1} << 26;
+
 // Returns whether some class reaches itself (a subclass cycle).
 bool build_closure(d3fend_ontology::impl& o) {
   bool cycles = false;
@@ -156,28 +161,41 @@ bool build_closure(d3fend_ontology::impl& o) {
                                  stamp_colors{&stamp, &color, static_cast<std::uint32_t>(v + 1)});
     }
     o.closure.offsets[v + 1] = static_cast<std::uint32_t>(o.closure.items.size());
+    if (o.closure.items.size() > max_closure)
+      throw error(errc::too_large, o.file, "",
+                  fmt::format("the rdfs:subClassOf hierarchy has more than {} (class, ancestor) pairs", max_closure));
   }
   return cycles;
 }
 
-void build_statements(d3fend_ontology::impl& o, std::vector<raw_link> restriction_statements) {
-  std::vector<raw_link> all;
-  all.reserve(o.raw_statements.size() + restriction_statements.size());
-  for (const auto& s : o.raw_statements)
-    if (o.extra[s.key].flags & f_object_property) all.push_back(s);
-  for (const auto& s : restriction_statements)
-    if (o.extra[s.key].flags & f_object_property) all.push_back(s);
-  std::stable_sort(all.begin(), all.end(), [](const raw_link& a, const raw_link& b) { return a.subject < b.subject; });
-  std::vector<std::pair<std::uint32_t, d3fend_statement>> grouped;
-  grouped.reserve(all.size());
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    const auto& s = all[i];
-    bool seen = false;
-    for (std::size_t j = i; j-- > 0 && all[j].subject == s.subject;)
-      if (all[j].key == s.key && all[j].target == s.target) { seen = true; break; }
-    if (!seen) grouped.push_back({s.subject, d3fend_statement{s.key, s.target, o.relation_name(s.key)}});
+void build_statements(d3fend_ontology::impl& o, const std::vector<raw_link>& restriction_statements) {
+  // Direct-form statements first, then restrictions; both in file order.
+  std::vector<std::pair<std::uint32_t, d3fend_statement>> pairs;
+  pairs.reserve(o.raw_statements.size() + restriction_statements.size());
+  auto add = [&](const std::vector<raw_link>& links) {
+    for (const auto& s : links)
+      if (o.extra[s.key].flags & f_object_property)
+        pairs.push_back({s.subject, d3fend_statement{s.key, s.target, o.relation_name(s.key)}});
+  };
+  add(o.raw_statements);
+  add(restriction_statements);
+  csr<d3fend_statement> grouped;
+  grouped.assign(o.entries.size(), pairs);
+  // Drop repeats within each row (the same fact in both forms is common).
+  auto& out = o.statements;
+  out.offsets.assign(o.entries.size() + 1, 0);
+  out.items.clear();
+  out.items.reserve(grouped.items.size());
+  for (std::size_t row = 0; row < grouped.rows(); ++row) {
+    const std::size_t first = out.items.size();
+    for (auto* s = grouped.begin(row); s != grouped.end(row); ++s) {
+      bool seen = false;
+      for (std::size_t i = first; i < out.items.size() && !seen; ++i)
+        seen = out.items[i].relation == s->relation && out.items[i].target == s->target;
+      if (!seen) out.items.push_back(*s);
+    }
+    out.offsets[row + 1] = static_cast<std::uint32_t>(out.items.size());
   }
-  o.statements.assign(o.entries.size(), grouped);
 }
 
 std::optional<d3fend_tactic> tactic_of(const d3fend_ontology::impl& o, d3fend_node n) {
@@ -212,7 +230,7 @@ void build(d3fend_ontology::impl& o) {
     if (o.inverse[link.target] == no_node) o.inverse[link.target] = link.subject;
   }
 
-  build_statements(o, std::move(restriction_statements));
+  build_statements(o, restriction_statements);
 
   // Own d3f:enables, whether or not the property is declared.
   for (const auto& s : o.raw_statements)
@@ -250,10 +268,10 @@ void build(d3fend_ontology::impl& o) {
   // Name order, lists, keys.
   o.rank.assign(n, 0);
   {
-    // Named nodes by name (first 8 bytes as a big-endian integer, then the
+    // Named nodes by name (first 16 bytes as big-endian integers, then the
     // rest); blank nodes after them, in load order.
     struct key {
-      std::uint64_t prefix;
+      std::uint64_t prefix[2];
       d3fend_node node;
     };
     std::vector<key> named;
@@ -262,13 +280,14 @@ void build(d3fend_ontology::impl& o) {
     for (d3fend_node v = 0; v < n; ++v) {
       if (o.extra[v].flags & f_blank) { blank.push_back(v); continue; }
       std::string_view name = o.entries[v].name;
-      std::uint64_t p = 0;
-      for (std::size_t i = 0; i < 8; ++i)
-        p = (p << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
-      named.push_back(key{p, v});
+      key k{{0, 0}, v};
+      for (std::size_t i = 0; i < 16; ++i)
+        k.prefix[i / 8] = (k.prefix[i / 8] << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
+      named.push_back(k);
     }
     std::sort(named.begin(), named.end(), [&](const key& a, const key& b) {
-      if (a.prefix != b.prefix) return a.prefix < b.prefix;
+      if (a.prefix[0] != b.prefix[0]) return a.prefix[0] < b.prefix[0];
+      if (a.prefix[1] != b.prefix[1]) return a.prefix[1] < b.prefix[1];
       const auto& ea = o.entries[a.node];
       const auto& eb = o.entries[b.node];
       return ea.name != eb.name ? ea.name < eb.name : ea.id < eb.id;
@@ -308,9 +327,6 @@ void build(d3fend_ontology::impl& o) {
         defensive.push_back({s->target, def_use{v, s->relation}});
     }
   }
-  auto by_row = [](const auto& a, const auto& b) { return a.first < b.first; };
-  std::stable_sort(defensive.begin(), defensive.end(), by_row);
-  std::stable_sort(uses.begin(), uses.end(), by_row);
   o.defensive_index.assign(n, defensive);
   o.uses_index.assign(n, uses);
 

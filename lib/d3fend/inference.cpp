@@ -91,8 +91,8 @@ const std::vector<d3fend_mapping>& d3fend_ontology::all_mappings() const {
     for (const auto& m : o.all)
       if (pairs.empty() || pairs.back() != std::pair<std::uint32_t, d3fend_node>{m.countermeasure, m.attack_technique})
         pairs.emplace_back(m.countermeasure, m.attack_technique);
-    std::stable_sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    // Pairs of one technique are distinct, so after grouping by countermeasure
+    // (stable: ATT&CK order kept) no row repeats a technique.
     o.countered.assign(o.entries.size(), pairs);
   });
   return o.all;

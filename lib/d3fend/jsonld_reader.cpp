@@ -317,7 +317,10 @@ void reader::store(const element& e, const char* at) {
     o.warn(o.report.malformed_nodes, offset, "@graph element without \"@id\"; skipped");
     return;
   }
-  d3fend_node n = o.intern(e.id);
+  // intern() may grow `entries` and `extra`: intern first, then take references.
+  const d3fend_node n = o.intern(e.id);
+  const d3fend_node on_property = e.on_property.empty() ? no_node : o.intern(e.on_property);
+  const d3fend_node some_values_from = e.some_values_from.empty() ? no_node : o.intern(e.some_values_from);
   auto& x = o.extra[n];
   auto& entry = o.entries[n];
   if (!(x.flags & f_defined)) x.offset = offset;
@@ -337,9 +340,9 @@ void reader::store(const element& e, const char* at) {
   keep(x.organization, e.text[t_organization]);
   keep(x.author, e.text[t_author]);
   keep(o.version, e.text[t_version]);
-  if (!e.on_property.empty()) x.on_property = o.intern(e.on_property);
-  if (!e.some_values_from.empty()) x.some_values_from = o.intern(e.some_values_from);
-  // intern() may grow `extra`: no references into it below this line.
+  if (on_property != no_node) x.on_property = on_property;
+  if (some_values_from != no_node) x.some_values_from = some_values_from;
+  // No references into `entries` or `extra` below this line.
   for (auto t : e.subclass) o.raw_subclass.push_back({n, no_node, o.intern(t)});
   for (auto t : e.subproperty) o.raw_subproperty.push_back({n, no_node, o.intern(t)});
   for (auto t : e.inverse) o.raw_inverse.push_back({n, no_node, o.intern(t)});

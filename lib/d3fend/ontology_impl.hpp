@@ -35,16 +35,15 @@ struct csr {
   const T* begin(std::size_t row) const noexcept { return items.data() + offsets[row]; }
   const T* end(std::size_t row) const noexcept { return items.data() + offsets[row + 1]; }
   std::size_t size(std::size_t row) const noexcept { return offsets[row + 1] - offsets[row]; }
-  // Builds from (row, item) pairs already grouped by row in ascending row order.
-  void assign(std::size_t row_count, const std::vector<std::pair<std::uint32_t, T>>& grouped) {
+  // Builds from (row, item) pairs in any row order (a stable counting sort:
+  // items of one row keep their order).
+  void assign(std::size_t row_count, const std::vector<std::pair<std::uint32_t, T>>& pairs) {
     offsets.assign(row_count + 1, 0);
-    items.clear();
-    items.reserve(grouped.size());
-    for (const auto& [row, item] : grouped) {
-      ++offsets[row + 1];
-      items.push_back(item);
-    }
+    for (const auto& p : pairs) ++offsets[p.first + 1];
     for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
+    items.resize(pairs.size());
+    std::vector<std::uint32_t> next(offsets.begin(), offsets.end() - 1);
+    for (const auto& p : pairs) items[next[p.first]++] = p.second;
   }
 };
 
@@ -168,7 +167,7 @@ struct d3fend_ontology::impl {
   std::vector<d3fend_entry> entries;
   std::vector<d3fend_detail::node_extra> extra;
   d3fend_detail::id_table by_id;                              // "@id" -> node
-  std::unordered_map<std::string, d3fend_node> by_key;        // upper-cased D3/ATT&CK ids, names
+  std::unordered_map<std::string, d3fend_node> by_key;        // upper-cased D3FEND and ATT&CK ids
 
   // ---- read, not yet built ---------------------------------------------------
   std::vector<d3fend_detail::raw_link> raw_subclass;     // key unused

@@ -46,6 +46,7 @@ struct knowledge_graph::impl {
   std::vector<source_file> sources;
   load_report report;
   std::size_t relationships = 0;   // relationship objects (not property links)
+  std::unique_ptr<d3fend_ontology> d3fend;   // null when no D3FEND file was loaded
 
   edge to_edge(const boost_graph::edge_descriptor& e) const {
     const edge_data& d = graph[e];

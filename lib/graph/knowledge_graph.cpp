@@ -20,7 +20,10 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
   std::vector<stix::bundle> bundles;
   bundles.reserve(options.attack_files.size());
   for (const auto& path : options.attack_files) bundles.push_back(stix::read_bundle(path));
-  return knowledge_graph(build_graph(std::move(bundles)));
+  auto g = build_graph(std::move(bundles));
+  if (!options.d3fend_file.empty())
+    g->d3fend = std::make_unique<d3fend_ontology>(d3fend_ontology::load(options.d3fend_file));
+  return knowledge_graph(std::move(g));
 }
 
 std::size_t knowledge_graph::size() const noexcept { return impl_->objects.size(); }
@@ -126,5 +129,6 @@ std::size_t knowledge_graph::relationship_count(const lookup_options& o) const {
 
 const std::vector<source_file>& knowledge_graph::files() const noexcept { return impl_->sources; }
 const load_report& knowledge_graph::report() const noexcept { return impl_->report; }
+const d3fend_ontology* knowledge_graph::d3fend() const noexcept { return impl_->d3fend.get(); }
 
 }  // namespace mitrekg

@@ -326,6 +326,35 @@ TEST_CASE("the same bundle twice: every object merged once, relationships not do
   CHECK(g.files().size() == 2);
 }
 
+TEST_CASE("merging: the newest modified wins, in either load order; domains are joined") {
+  // Fixtures: intrusion-set--m is "Old Name" (2020, enterprise) in merge-old-1.0.json and
+  // "New Name" (2024, mobile) in merge-new-1.5.json; both state relationship--m.
+  for (bool old_first : {true, false}) {
+    CAPTURE(old_first);
+    auto g = old_first ? load({fixtures / "merge-old-1.0.json", fixtures / "merge-new-1.5.json"})
+                       : load({fixtures / "merge-new-1.5.json", fixtures / "merge-old-1.0.json"});
+    CHECK(g.report().merged_objects == 1);
+    CHECK(g.report().total() == 0);
+    auto n = g.find_id("G9100");
+    REQUIRE(n.size() == 1);
+    CHECK(g[n[0]].name == "New Name");
+    CHECK(g[n[0]].modified == "2024-01-01T00:00:00.000Z");
+    CHECK(g[n[0]].domains == (mitrekg::bit(mitrekg::domain::enterprise) | mitrekg::bit(mitrekg::domain::mobile)));
+    CHECK(g.find_name("new alias") == n);
+    CHECK(g.find_name("old name").empty());
+    CHECK(g.find_name("old alias").empty());
+    node t = *g.find(object_type::technique, "T9100");
+    CHECK(g.targets(n[0], relation::uses) == std::vector<node>{t});   // once, not twice
+    CHECK(g.relationship_count() == 1);
+    // Release: the collection's x_mitre_version, else the file name's.
+    REQUIRE(g.files().size() == 2);
+    const auto& newer = old_first ? g.files()[1] : g.files()[0];
+    const auto& older = old_first ? g.files()[0] : g.files()[1];
+    CHECK(newer.release == "2.0");
+    CHECK(older.release == "1.0");
+  }
+}
+
 TEST_CASE("a moved-from graph's contents live on in the moved-to one") {
   auto a = load({fixtures / "stix21-bundle.json"});
   auto n = a.find(object_type::technique, "T1059");

@@ -3,7 +3,7 @@
 // anything else escaping (std::out_of_range, bad_alloc, …), a sanitizer report
 // or a hang is a bug.
 //
-//   bundle_fuzz -max_total_time=60 -rss_limit_mb=2048 tests/fuzz/corpus/bundle
+//   bundle_fuzz -max_total_time=60 -rss_limit_mb=2048 -dict=tests/fuzz/bundle.dict NEW_DIR tests/fuzz/corpus/bundle
 #include <sys/mman.h>
 #include <unistd.h>
 
