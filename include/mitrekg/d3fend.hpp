@@ -227,8 +227,10 @@ public:
   std::vector<d3fend_use> defensive_uses(d3fend_node artifact, bool subclasses = true) const;
 
   struct impl;
-  // For in-tree code (lib/): the Boost.Graph hierarchies behind this object.
+  // For in-tree code (lib/): the Boost.Graph hierarchies behind this object,
+  // and wrapping one rebuilt elsewhere (the SQLite snapshot reader).
   const impl& internals() const noexcept { return *impl_; }
+  static d3fend_ontology adopt(std::unique_ptr<impl> p);
 
 private:
   explicit d3fend_ontology(std::unique_ptr<impl> p);

@@ -18,6 +18,8 @@ enum class errc : std::uint8_t {
   wrong_type,        // a property has the wrong JSON type
   bad_value,         // a property has a value outside its domain
   too_large,         // input beyond a documented limit
+  bad_snapshot,      // a SQLite snapshot that is corrupted, truncated, of another schema or stale
+  write_error,       // a snapshot or cache file cannot be written
 };
 
 std::string_view to_string(errc code) noexcept;

@@ -120,8 +120,10 @@ public:
   const d3fend_ontology* d3fend() const noexcept;
 
   struct impl;
-  // For in-tree algorithms (lib/): the Boost.Graph behind this graph.
+  // For in-tree code (lib/): the Boost.Graph behind this graph, and wrapping a
+  // graph built elsewhere (the SQLite snapshot reader).
   const impl& internals() const noexcept { return *impl_; }
+  static knowledge_graph adopt(std::unique_ptr<impl> p);
 
 private:
   explicit knowledge_graph(std::unique_ptr<impl> p);

@@ -329,12 +329,7 @@ void build(d3fend_ontology::impl& o) {
   }
   o.defensive_index.assign(n, defensive);
   o.uses_index.assign(n, uses);
-
-  // The raw links are not needed any more.
-  o.raw_subclass = {};
-  o.raw_subproperty = {};
-  o.raw_inverse = {};
-  o.raw_statements = {};
+  // The raw links stay: the snapshot writer saves them and its reader replays build().
 }
 
 }  // namespace mitrekg::d3fend_detail

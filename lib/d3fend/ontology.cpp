@@ -167,6 +167,7 @@ d3fend_ontology d3fend_ontology::load(std::string name, std::string_view json) {
 }
 
 d3fend_ontology::d3fend_ontology(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+d3fend_ontology d3fend_ontology::adopt(std::unique_ptr<impl> p) { return d3fend_ontology(std::move(p)); }
 d3fend_ontology::d3fend_ontology(d3fend_ontology&&) noexcept = default;
 d3fend_ontology& d3fend_ontology::operator=(d3fend_ontology&&) noexcept = default;
 d3fend_ontology::~d3fend_ontology() = default;

@@ -169,7 +169,7 @@ struct d3fend_ontology::impl {
   d3fend_detail::id_table by_id;                              // "@id" -> node
   std::unordered_map<std::string, d3fend_node> by_key;        // upper-cased D3FEND and ATT&CK ids
 
-  // ---- read, not yet built ---------------------------------------------------
+  // ---- read (kept after build: snapshots save them and replay build()) --------
   std::vector<d3fend_detail::raw_link> raw_subclass;     // key unused
   std::vector<d3fend_detail::raw_link> raw_subproperty;
   std::vector<d3fend_detail::raw_link> raw_inverse;

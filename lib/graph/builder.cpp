@@ -52,10 +52,14 @@ private:
     if (it == g_.by_stix.end()) return std::nullopt;
     return it->second;
   }
-  void link(node s, node t, edge_data d) { boost::add_edge(s, t, d, g_.graph); }
+  void link(node s, node t, edge_data d) {
+    d.seq = next_seq_++;
+    boost::add_edge(s, t, d, g_.graph);
+  }
   bool reaches(node from, node to) const;  // along subtechnique-of edges
 
   knowledge_graph::impl& g_;
+  std::uint32_t next_seq_ = 0;
   std::unordered_set<std::string_view> seen_relationships_;
   // Property links wait until every bundle's objects are known (refs may cross bundles).
   struct pending {
@@ -205,24 +209,38 @@ void builder::finish() {
       link(n, it->second, edge_data{relation::subtechnique_of, {}, {}, {}, false, false});
   }
 
-  // Indexes: ids and names, lower-case, live objects first.
+  build_indexes(g_);
+}
+
+}  // namespace
+
+void build_indexes(knowledge_graph::impl& g) {
+  const auto& objects = g.objects;
+  std::vector<node> by_id_order(objects.size());
+  for (node n = 0; n < objects.size(); ++n) by_id_order[n] = n;
+  std::stable_sort(by_id_order.begin(), by_id_order.end(),
+                   [&](node a, node b) { return objects[a].id < objects[b].id; });
+  g.by_stix.clear();
+  g.by_id.clear();
+  g.by_name.clear();
+  g.by_stix.reserve(objects.size());
+  for (node n = 0; n < objects.size(); ++n) g.by_stix.emplace(objects[n].stix_id, n);
+  // Ids and names, lower-case, live objects first.
   for (node n : by_id_order) {
     const attack_object& o = objects[n];
-    if (!o.id.empty()) g_.by_id[to_lower(o.id)].push_back(n);
-    if (!o.name.empty()) g_.by_name[to_lower(o.name)].push_back(n);
+    if (!o.id.empty()) g.by_id[to_lower(o.id)].push_back(n);
+    if (!o.name.empty()) g.by_name[to_lower(o.name)].push_back(n);
     for (auto a : o.aliases) {
-      auto& v = g_.by_name[to_lower(a)];
+      auto& v = g.by_name[to_lower(a)];
       if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
     }
   }
   auto live_first = [&](std::vector<node>& v) {
     std::stable_partition(v.begin(), v.end(), [&](node n) { return objects[n].live(); });
   };
-  for (auto& [k, v] : g_.by_id) live_first(v);
-  for (auto& [k, v] : g_.by_name) live_first(v);
+  for (auto& [k, v] : g.by_id) live_first(v);
+  for (auto& [k, v] : g.by_name) live_first(v);
 }
-
-}  // namespace
 
 std::unique_ptr<knowledge_graph::impl> build_graph(std::vector<stix::bundle> bundles) {
   auto g = std::make_unique<knowledge_graph::impl>();

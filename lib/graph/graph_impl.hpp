@@ -22,11 +22,13 @@ struct edge_data {
   std::string_view log_source;
   bool revoked = false;
   bool deprecated = false;
+  std::uint32_t seq = 0;   // insertion order over the whole graph (snapshots replay it)
 };
 
-// Vertex i is attack_object i of `objects`; edges carry edge_data.
+// Vertex i is attack_object i of `objects`; edges carry edge_data. The edge
+// list is a vector too: graphs are built once, never edited.
 using boost_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                          boost::no_property, edge_data>;
+                                          boost::no_property, edge_data, boost::no_property, boost::vecS>;
 
 // Transparent hashing so std::string keys are found with a std::string_view.
 struct string_hash {
@@ -47,6 +49,14 @@ struct knowledge_graph::impl {
   load_report report;
   std::size_t relationships = 0;   // relationship objects (not property links)
   std::unique_ptr<d3fend_ontology> d3fend;   // null when no D3FEND file was loaded
+  // Identity of every source file as read (path, size, mtime), for snapshots and the cache.
+  struct source_stamp {
+    std::string kind;            // "attack" or "d3fend"
+    std::string path;
+    std::uintmax_t bytes = 0;
+    std::int64_t mtime_ns = 0;
+  };
+  std::vector<source_stamp> stamps;
 
   edge to_edge(const boost_graph::edge_descriptor& e) const {
     const edge_data& d = graph[e];
@@ -57,5 +67,7 @@ struct knowledge_graph::impl {
 
 // Builds the graph from parsed bundles (lib/graph/builder.cpp).
 std::unique_ptr<knowledge_graph::impl> build_graph(std::vector<stix::bundle> bundles);
+// (Re)builds by_stix, by_id and by_name from `objects` (also used by the snapshot reader).
+void build_indexes(knowledge_graph::impl& g);
 
 }  // namespace mitrekg

@@ -1,5 +1,6 @@
 // knowledge_graph: loading entry point, lookups and neighbour access over the Boost.Graph.
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -10,19 +11,40 @@
 namespace mitrekg {
 
 knowledge_graph::knowledge_graph(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+knowledge_graph knowledge_graph::adopt(std::unique_ptr<impl> p) { return knowledge_graph(std::move(p)); }
 knowledge_graph::knowledge_graph(knowledge_graph&&) noexcept = default;
 knowledge_graph& knowledge_graph::operator=(knowledge_graph&&) noexcept = default;
 knowledge_graph::~knowledge_graph() = default;
+
+namespace {
+// Size and modification time before reading; zeros when unknown (the reader reports why).
+knowledge_graph::impl::source_stamp stamp(const char* kind, const std::filesystem::path& path) {
+  knowledge_graph::impl::source_stamp s{kind, path.string(), 0, 0};
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (!ec) s.bytes = size;
+  auto t = std::filesystem::last_write_time(path, ec);
+  if (!ec) s.mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  return s;
+}
+}  // namespace
 
 knowledge_graph knowledge_graph::load(const load_options& options) {
   if (options.attack_files.empty())
     throw error(errc::no_data, "", "", "no ATT&CK bundle given: pass --attack FILE or --data DIR, or set MITREKG_DATA");
   std::vector<stix::bundle> bundles;
   bundles.reserve(options.attack_files.size());
-  for (const auto& path : options.attack_files) bundles.push_back(stix::read_bundle(path));
+  std::vector<impl::source_stamp> stamps;
+  for (const auto& path : options.attack_files) {
+    stamps.push_back(stamp("attack", path));
+    bundles.push_back(stix::read_bundle(path));
+  }
   auto g = build_graph(std::move(bundles));
-  if (!options.d3fend_file.empty())
+  if (!options.d3fend_file.empty()) {
+    stamps.push_back(stamp("d3fend", options.d3fend_file));
     g->d3fend = std::make_unique<d3fend_ontology>(d3fend_ontology::load(options.d3fend_file));
+  }
+  g->stamps = std::move(stamps);
   return knowledge_graph(std::move(g));
 }
 

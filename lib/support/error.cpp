@@ -15,6 +15,8 @@ std::string_view to_string(errc code) noexcept {
     case errc::wrong_type: return "wrong type";
     case errc::bad_value: return "bad value";
     case errc::too_large: return "too large";
+    case errc::bad_snapshot: return "bad snapshot";
+    case errc::write_error: return "cannot write";
   }
   return "error";
 }

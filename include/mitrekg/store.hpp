@@ -1,0 +1,76 @@
+// SQLite snapshots: a compiled knowledge graph saved to and opened from one file, and the CLI's cache.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mitrekg/graph.hpp"
+
+namespace mitrekg {
+
+// The relational layout's version (docs/sqlite-schema.md). A snapshot of
+// another version is refused with errc::bad_snapshot.
+inline constexpr int snapshot_schema_version = 1;
+
+// One source file a snapshot was built from.
+struct snapshot_source {
+  std::string kind;          // "attack" or "d3fend"
+  std::string path;          // as given when loading
+  std::string sha256;        // of the bytes that were parsed
+  std::uintmax_t bytes = 0;
+  std::int64_t mtime_ns = 0; // the file's modification time when it was read
+};
+
+struct snapshot_info {
+  int schema_version = 0;
+  std::string built_at;          // UTC, ISO 8601
+  std::string mitrekg_version;
+  std::string attack_releases;   // "enterprise 18.1, mobile 18.1, ics 18.1"
+  std::string d3fend_version;    // "0.17.0", or empty
+  std::vector<snapshot_source> sources;
+};
+
+// Writes `g` (ATT&CK, D3FEND, the inferred mappings) to `file`: built in a
+// temporary file beside it, then renamed into place, so a reader never sees a
+// half-written snapshot. Throws error(write_error).
+void save_snapshot(const knowledge_graph& g, const std::filesystem::path& file);
+
+// Opens a snapshot read-only and rebuilds the graph from it; every query then
+// answers exactly as on the graph it was saved from. Throws error(not_found,
+// bad_snapshot) for a missing, truncated, corrupted or other-schema file.
+knowledge_graph open_snapshot(const std::filesystem::path& file);
+
+// The metadata table alone. Throws like open_snapshot.
+snapshot_info read_snapshot_info(const std::filesystem::path& file);
+
+// The SHA-256 of a file's bytes, lower-case hex. Throws error(not_found, io_error).
+std::string sha256_file(const std::filesystem::path& file);
+
+// ---- the cache ------------------------------------------------------------------
+
+// $XDG_CACHE_HOME/mitrekg, else $HOME/.cache/mitrekg.
+std::filesystem::path default_cache_dir();
+
+struct cache_options {
+  std::filesystem::path dir = default_cache_dir();
+  bool enabled = true;         // false: always parse the sources (--no-cache)
+};
+
+// Where an answer's graph came from, for stderr or `stats`, never the answer.
+struct graph_origin {
+  std::string kind;            // "sources", "cache", "rebuilt-cache"
+  std::filesystem::path snapshot;   // the cache file, when one was used or written
+  std::string note;            // why a cache was rebuilt or not written; empty if nothing to say
+};
+
+// Loads `options` through the cache: a snapshot keyed by the sources' paths,
+// sizes and modification times (their SHA-256 are recorded inside and checked
+// when the key matches but the metadata differs). A missing, stale, corrupted or
+// other-schema snapshot is rebuilt from the sources; a cache that cannot be
+// written is skipped with a note. Throws what knowledge_graph::load throws.
+knowledge_graph load_cached(const load_options& options, const cache_options& cache = {},
+                            graph_origin* origin = nullptr);
+
+}  // namespace mitrekg

@@ -1,0 +1,147 @@
+// The snapshot cache: one SQLite file per set of sources under $XDG_CACHE_HOME/mitrekg; SHA-256 helpers.
+#include <chrono>
+#include <cstdlib>
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "mitrekg/error.hpp"
+#include "mitrekg/store.hpp"
+#include "mitrekg_config.h"
+#include "store/schema.hpp"
+
+namespace mitrekg {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// SHA-256 over a stream of chunks (OpenSSL's EVP interface).
+class sha256 {
+public:
+  sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+  ~sha256() { EVP_MD_CTX_free(ctx_); }
+  sha256(const sha256&) = delete;
+  sha256& operator=(const sha256&) = delete;
+  void update(const void* p, std::size_t n) { EVP_DigestUpdate(ctx_, p, n); }
+  std::string hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_, md, &len);
+    std::string out;
+    for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
+    return out;
+  }
+
+private:
+  EVP_MD_CTX* ctx_;
+};
+
+struct stamp {
+  std::string kind, path;
+  std::uintmax_t bytes = 0;
+  std::int64_t mtime_ns = 0;
+};
+
+stamp stamp_of(const char* kind, const fs::path& p) {
+  stamp s{kind, p.string(), 0, 0};
+  std::error_code ec;
+  s.bytes = fs::file_size(p, ec);
+  if (ec) s.bytes = 0;
+  auto t = fs::last_write_time(p, ec);
+  if (!ec) s.mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  return s;
+}
+
+std::vector<stamp> stamps_of(const load_options& options) {
+  std::vector<stamp> out;
+  for (const auto& f : options.attack_files) out.push_back(stamp_of("attack", f));
+  if (!options.d3fend_file.empty()) out.push_back(stamp_of("d3fend", options.d3fend_file));
+  return out;
+}
+
+// The cache file's name: a hash of the schema, this version and every source's identity.
+std::string cache_key(const std::vector<stamp>& stamps) {
+  sha256 h;
+  std::string text = fmt::format("schema={};mitrekg={};", snapshot_schema_version, MITREKG_VERSION);
+  for (const auto& s : stamps) {
+    std::error_code ec;
+    fs::path abs = fs::absolute(s.path, ec);
+    text += fmt::format("{}={}:{}:{};", s.kind, (ec ? fs::path(s.path) : abs).lexically_normal().string(), s.bytes, s.mtime_ns);
+  }
+  h.update(text.data(), text.size());
+  return h.hex().substr(0, 32);
+}
+
+// The snapshot's recorded sources still describe the files on disk.
+bool still_fresh(const snapshot_info& info, const std::vector<stamp>& now) {
+  if (info.sources.size() != now.size()) return false;
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    const auto& a = info.sources[i];
+    const auto& b = now[i];
+    if (a.kind != b.kind || a.path != b.path || a.bytes != b.bytes || a.mtime_ns != b.mtime_ns) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string sha256_file(const fs::path& file) {
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (!f) {
+    std::error_code ec;
+    throw error(fs::exists(file, ec) ? errc::io_error : errc::not_found, file.string(), "", "cannot read to hash it");
+  }
+  sha256 h;
+  std::vector<char> buf(std::size_t{1} << 20);
+  std::size_t got;
+  while ((got = std::fread(buf.data(), 1, buf.size(), f)) > 0) h.update(buf.data(), got);
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) throw error(errc::io_error, file.string(), "", "read error while hashing");
+  return h.hex();
+}
+
+fs::path default_cache_dir() {
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x == '/') return fs::path(x) / "mitrekg";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "mitrekg";
+  return fs::temp_directory_path() / "mitrekg-cache";
+}
+
+knowledge_graph load_cached(const load_options& options, const cache_options& cache, graph_origin* origin) {
+  graph_origin local;
+  graph_origin& o = origin ? *origin : local;
+  if (!cache.enabled || options.attack_files.empty()) {
+    o = {"sources", {}, cache.enabled ? "" : "cache disabled"};
+    return knowledge_graph::load(options);
+  }
+  auto now = stamps_of(options);
+  fs::path file = cache.dir / (cache_key(now) + ".sqlite");
+  std::string why;
+  std::error_code ec;
+  if (fs::exists(file, ec)) {
+    try {
+      // A key collision or a clock that went backwards: the metadata has the last word.
+      if (still_fresh(read_snapshot_info(file), now)) {
+        knowledge_graph g = open_snapshot(file);
+        o = {"cache", file, ""};
+        return g;
+      }
+      why = "cache was stale";
+    } catch (const error& e) {
+      why = fmt::format("cache was unusable ({})", e.message());
+    }
+  }
+  knowledge_graph g = knowledge_graph::load(options);
+  try {
+    fs::create_directories(cache.dir, ec);
+    save_snapshot(g, file);
+    o = {why.empty() ? "sources" : "rebuilt-cache", file, why};
+  } catch (const error& e) {
+    o = {"sources", {}, fmt::format("{}{}cache not written ({})", why, why.empty() ? "" : "; ", e.what())};
+  }
+  return g;
+}
+
+}  // namespace mitrekg

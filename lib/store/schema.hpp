@@ -1,0 +1,86 @@
+// The snapshot's relational schema (documented in docs/sqlite-schema.md) and store-internal helpers.
+#pragma once
+
+#include <vector>
+
+#include "mitrekg/store.hpp"
+
+namespace mitrekg {
+namespace store {
+
+// Tables, indexes and views of schema version 1. Keep docs/sqlite-schema.md in step.
+inline constexpr const char* schema_sql = R"sql(
+CREATE TABLE metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE source_files (
+  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,
+  bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+CREATE TABLE attack_files (
+  seq INTEGER PRIMARY KEY, path TEXT NOT NULL, domain TEXT NOT NULL, spec_version TEXT NOT NULL,
+  release TEXT NOT NULL, objects INTEGER NOT NULL, bytes INTEGER NOT NULL);
+CREATE TABLE load_warnings (seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, message TEXT NOT NULL);
+
+CREATE TABLE objects (
+  node INTEGER PRIMARY KEY, type TEXT NOT NULL, stix_type TEXT NOT NULL, stix_id TEXT NOT NULL UNIQUE,
+  attack_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, url TEXT NOT NULL,
+  shortname TEXT NOT NULL, modified TEXT NOT NULL, version TEXT NOT NULL,
+  domains INTEGER NOT NULL, revoked INTEGER NOT NULL, deprecated INTEGER NOT NULL,
+  is_subtechnique INTEGER NOT NULL);
+CREATE INDEX objects_attack_id ON objects (attack_id COLLATE NOCASE);
+CREATE TABLE object_platforms (node INTEGER NOT NULL REFERENCES objects, seq INTEGER NOT NULL,
+  platform TEXT NOT NULL, PRIMARY KEY (node, seq)) WITHOUT ROWID;
+CREATE TABLE object_aliases (node INTEGER NOT NULL REFERENCES objects, seq INTEGER NOT NULL,
+  alias TEXT NOT NULL, PRIMARY KEY (node, seq)) WITHOUT ROWID;
+CREATE TABLE kill_chain_phases (node INTEGER NOT NULL REFERENCES objects, seq INTEGER NOT NULL,
+  kill_chain_name TEXT NOT NULL, phase_name TEXT NOT NULL, PRIMARY KEY (node, seq)) WITHOUT ROWID;
+CREATE TABLE relationships (
+  seq INTEGER PRIMARY KEY, source INTEGER NOT NULL REFERENCES objects, target INTEGER NOT NULL REFERENCES objects,
+  relation TEXT NOT NULL, stix_id TEXT NOT NULL, description TEXT NOT NULL, log_source TEXT NOT NULL,
+  revoked INTEGER NOT NULL, deprecated INTEGER NOT NULL);
+CREATE INDEX relationships_source ON relationships (source, relation);
+CREATE INDEX relationships_target ON relationships (target, relation);
+
+CREATE TABLE d3fend_nodes (
+  node INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, label TEXT NOT NULL,
+  definition TEXT NOT NULL, d3fend_id TEXT NOT NULL, attack_id TEXT NOT NULL, kb_article TEXT NOT NULL,
+  deprecated INTEGER NOT NULL, tactic TEXT, comment TEXT NOT NULL, ref_title TEXT NOT NULL,
+  ref_url TEXT NOT NULL, ref_organization TEXT NOT NULL, ref_author TEXT NOT NULL, flags INTEGER NOT NULL,
+  file_offset INTEGER NOT NULL, on_property INTEGER, some_values_from INTEGER, name TEXT NOT NULL);
+CREATE TABLE d3fend_links (
+  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, subject INTEGER NOT NULL REFERENCES d3fend_nodes,
+  property INTEGER REFERENCES d3fend_nodes, target INTEGER NOT NULL REFERENCES d3fend_nodes);
+CREATE INDEX d3fend_links_subject ON d3fend_links (subject, kind);
+CREATE TABLE d3fend_mappings (
+  attack_id TEXT NOT NULL, d3fend_id TEXT NOT NULL, d3fend_class TEXT NOT NULL, d3fend_label TEXT NOT NULL,
+  d3fend_tactic TEXT NOT NULL, off_artifact TEXT NOT NULL, off_relation TEXT NOT NULL,
+  def_artifact TEXT NOT NULL, def_relation TEXT NOT NULL);
+CREATE INDEX d3fend_mappings_attack ON d3fend_mappings (attack_id);
+
+CREATE VIEW technique_tactics AS
+  SELECT t.attack_id AS technique_id, t.name AS technique, t.is_subtechnique,
+         x.attack_id AS tactic_id, x.name AS tactic, x.shortname,
+         t.revoked, t.deprecated
+  FROM relationships r JOIN objects t ON t.node = r.source JOIN objects x ON x.node = r.target
+  WHERE r.relation = 'in-tactic';
+CREATE VIEW technique_countermeasures AS
+  SELECT DISTINCT m.attack_id, t.name AS technique, m.d3fend_id, m.d3fend_class, m.d3fend_label, m.d3fend_tactic
+  FROM d3fend_mappings m
+  LEFT JOIN objects t ON t.attack_id = m.attack_id AND t.type = 'technique' AND t.revoked = 0;
+CREATE VIEW group_techniques AS
+  SELECT g.attack_id AS group_id, g.name AS group_name, t.attack_id AS technique_id, t.name AS technique,
+         r.description AS procedure
+  FROM relationships r JOIN objects g ON g.node = r.source JOIN objects t ON t.node = r.target
+  WHERE r.relation = 'uses' AND g.type = 'group' AND t.type = 'technique'
+    AND r.revoked = 0 AND r.deprecated = 0 AND g.revoked = 0 AND g.deprecated = 0
+    AND t.revoked = 0 AND t.deprecated = 0;
+CREATE VIEW d3fend_hierarchy AS
+  SELECT s.name AS class, s.label, p.name AS parent, p.label AS parent_label
+  FROM d3fend_links l JOIN d3fend_nodes s ON s.node = l.subject JOIN d3fend_nodes p ON p.node = l.target
+  WHERE l.kind = 'subclass' AND p.id NOT LIKE '\_:%' ESCAPE '\';
+)sql";
+
+}  // namespace store
+
+// The sources of a loaded graph with their SHA-256 (re-reads each file).
+std::vector<snapshot_source> snapshot_sources(const knowledge_graph& g);
+
+}  // namespace mitrekg

@@ -1,0 +1,459 @@
+// SQLite snapshot: writes the built graph (ATT&CK, D3FEND, mappings) to the documented schema and rebuilds it.
+#include <chrono>
+#include <ctime>
+#include <memory_resource>
+#include <random>
+#include <thread>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "d3fend/ontology_impl.hpp"
+#include "graph/graph_impl.hpp"
+#include "mitrekg/error.hpp"
+#include "mitrekg/store.hpp"
+#include "mitrekg_config.h"
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+
+namespace mitrekg {
+
+namespace fs = std::filesystem;
+using sql::database;
+using sql::statement;
+
+namespace {
+
+std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string releases_text(const knowledge_graph& g) {
+  std::string out;
+  for (const auto& f : g.files()) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {}", f.domain.empty() ? "attack" : f.domain, f.release.empty() ? "?" : f.release);
+  }
+  return out;
+}
+
+// ---- writing --------------------------------------------------------------------
+
+void write_attack(database& db, const knowledge_graph::impl& g) {
+  statement obj(db, "INSERT INTO objects VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)");
+  statement plat(db, "INSERT INTO object_platforms VALUES (?1,?2,?3)");
+  statement alias(db, "INSERT INTO object_aliases VALUES (?1,?2,?3)");
+  statement phase(db, "INSERT INTO kill_chain_phases VALUES (?1,?2,?3,?4)");
+  for (node n = 0; n < g.objects.size(); ++n) {
+    const attack_object& o = g.objects[n];
+    obj.bind(1, std::int64_t{n}).bind(2, to_string(o.type)).bind(3, o.stix_type).bind(4, o.stix_id)
+        .bind(5, o.id).bind(6, o.name).bind(7, o.description).bind(8, o.url).bind(9, o.shortname)
+        .bind(10, o.modified).bind(11, o.version).bind(12, std::int64_t{o.domains})
+        .bind(13, std::int64_t{o.revoked}).bind(14, std::int64_t{o.deprecated})
+        .bind(15, std::int64_t{o.is_subtechnique});
+    obj.run();
+    for (std::size_t i = 0; i < o.platforms.size(); ++i)
+      plat.bind(1, std::int64_t{n}).bind(2, i64(i)).bind(3, o.platforms[i]).run();
+    for (std::size_t i = 0; i < o.aliases.size(); ++i)
+      alias.bind(1, std::int64_t{n}).bind(2, i64(i)).bind(3, o.aliases[i]).run();
+    for (std::size_t i = 0; i < o.kill_chain_phases.size(); ++i)
+      phase.bind(1, std::int64_t{n}).bind(2, i64(i)).bind(3, o.kill_chain_phases[i].kill_chain_name)
+          .bind(4, o.kill_chain_phases[i].phase_name).run();
+  }
+  // Edges in insertion order, so every vertex's in- and out-lists come back alike.
+  std::vector<boost_graph::edge_descriptor> edges;
+  for (auto [e, end] = boost::edges(g.graph); e != end; ++e) edges.push_back(*e);
+  std::sort(edges.begin(), edges.end(), [&](const auto& a, const auto& b) { return g.graph[a].seq < g.graph[b].seq; });
+  statement rel(db, "INSERT INTO relationships VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+  std::int64_t seq = 0;
+  for (const auto& e : edges) {
+    const edge_data& d = g.graph[e];
+    rel.bind(1, seq++).bind(2, i64(boost::source(e, g.graph))).bind(3, i64(boost::target(e, g.graph)))
+        .bind(4, to_string(d.type)).bind(5, d.stix_id).bind(6, d.description).bind(7, d.log_source)
+        .bind(8, std::int64_t{d.revoked}).bind(9, std::int64_t{d.deprecated});
+    rel.run();
+  }
+  statement file(db, "INSERT INTO attack_files VALUES (?1,?2,?3,?4,?5,?6,?7)");
+  for (std::size_t i = 0; i < g.sources.size(); ++i) {
+    const source_file& f = g.sources[i];
+    file.bind(1, i64(i)).bind(2, f.path).bind(3, f.domain).bind(4, f.spec_version).bind(5, f.release)
+        .bind(6, i64(f.objects)).bind(7, i64(f.bytes)).run();
+  }
+}
+
+void write_d3fend(database& db, const d3fend_ontology& ontology) {
+  const auto& o = ontology.internals();
+  statement node_row(db, "INSERT INTO d3fend_nodes VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)");
+  for (d3fend_node n = 0; n < o.entries.size(); ++n) {
+    const d3fend_entry& e = o.entries[n];
+    const auto& x = o.extra[n];
+    node_row.bind(1, std::int64_t{n}).bind(2, e.id).bind(3, to_string(e.kind)).bind(4, e.label)
+        .bind(5, e.definition).bind(6, e.d3fend_id).bind(7, e.attack_id).bind(8, e.kb_article)
+        .bind(9, std::int64_t{e.deprecated});
+    if (e.tactic) node_row.bind(10, to_string(*e.tactic)); else node_row.bind_null(10);
+    node_row.bind(11, x.comment).bind(12, x.title).bind(13, x.url).bind(14, x.organization)
+        .bind(15, x.author).bind(16, std::int64_t{x.flags}).bind(17, std::int64_t{x.offset});
+    if (x.on_property != d3fend_detail::no_node) node_row.bind(18, std::int64_t{x.on_property}); else node_row.bind_null(18);
+    if (x.some_values_from != d3fend_detail::no_node) node_row.bind(19, std::int64_t{x.some_values_from}); else node_row.bind_null(19);
+    node_row.bind(20, e.name);
+    node_row.run();
+  }
+  statement link(db, "INSERT INTO d3fend_links VALUES (?1,?2,?3,?4,?5)");
+  std::int64_t seq = 0;
+  auto links = [&](const char* kind, const std::vector<d3fend_detail::raw_link>& v) {
+    for (const auto& l : v) {
+      link.bind(1, seq++).bind(2, kind).bind(3, std::int64_t{l.subject});
+      if (l.key != d3fend_detail::no_node) link.bind(4, std::int64_t{l.key}); else link.bind_null(4);
+      link.bind(5, std::int64_t{l.target}).run();
+    }
+  };
+  links("subclass", o.raw_subclass);
+  links("subproperty", o.raw_subproperty);
+  links("inverse", o.raw_inverse);
+  links("statement", o.raw_statements);
+  // The inference's answers, for SQL users; the reader recomputes them.
+  statement map(db, "INSERT INTO d3fend_mappings VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+  for (const d3fend_mapping& m : ontology.all_mappings()) {
+    const auto& c = o.entries[m.countermeasure];
+    map.bind(1, m.attack_id).bind(2, c.d3fend_id).bind(3, c.name).bind(4, c.label)
+        .bind(5, m.tactic ? to_string(*m.tactic) : std::string_view{}).bind(6, o.entries[m.off_artifact].name)
+        .bind(7, m.off_relation).bind(8, o.entries[m.def_artifact].name).bind(9, m.def_relation).run();
+  }
+}
+
+void write_metadata(database& db, const knowledge_graph& g, const std::vector<snapshot_source>& sources) {
+  const auto& impl = g.internals();
+  statement meta(db, "INSERT INTO metadata VALUES (?1, ?2)");
+  auto put = [&](std::string_view k, std::string_view v) { meta.bind(1, k).bind(2, v).run(); };
+  put("schema_version", std::to_string(snapshot_schema_version));
+  put("mitrekg_version", MITREKG_VERSION);
+  put("built_at", utc_now());
+  put("attack_releases", releases_text(g));
+  put("d3fend_version", g.d3fend() ? g.d3fend()->version() : std::string_view{});
+  put("d3fend_file", g.d3fend() ? std::string_view(g.d3fend()->file()) : std::string_view{});
+  put("objects", std::to_string(impl.objects.size()));
+  put("edges", std::to_string(boost::num_edges(impl.graph)));
+  put("relationship_objects", std::to_string(impl.relationships));
+  put("d3fend_nodes", std::to_string(g.d3fend() ? g.d3fend()->size() : 0));
+  const load_report& r = impl.report;
+  put("warnings.unknown_types", std::to_string(r.unknown_types));
+  put("warnings.unknown_properties", std::to_string(r.unknown_properties));
+  put("warnings.dangling_references", std::to_string(r.dangling_references));
+  put("warnings.merged_objects", std::to_string(r.merged_objects));
+  put("warnings.subtechnique_cycles", std::to_string(r.subtechnique_cycles));
+  put("warnings.malformed_objects", std::to_string(r.malformed_objects));
+  statement sample(db, "INSERT INTO load_warnings VALUES (?1, ?2, ?3)");
+  for (std::size_t i = 0; i < r.samples.size(); ++i) sample.bind(1, i64(i)).bind(2, "attack").bind(3, r.samples[i]).run();
+  if (const d3fend_ontology* d = g.d3fend()) {
+    const d3fend_report& dr = d->report();
+    put("d3fend.nodes", std::to_string(dr.nodes));
+    put("d3fend.malformed_nodes", std::to_string(dr.malformed_nodes));
+    put("d3fend.wrong_types", std::to_string(dr.wrong_types));
+    put("d3fend.dangling_references", std::to_string(dr.dangling_references));
+    put("d3fend.unsupported_restrictions", std::to_string(dr.unsupported_restrictions));
+    put("d3fend.subclass_cycles", std::to_string(dr.subclass_cycles));
+    for (std::size_t i = 0; i < dr.samples.size(); ++i)
+      sample.bind(1, i64(r.samples.size() + i)).bind(2, "d3fend").bind(3, dr.samples[i]).run();
+  }
+  statement src(db, "INSERT INTO source_files VALUES (?1,?2,?3,?4,?5,?6)");
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    src.bind(1, i64(i)).bind(2, sources[i].kind).bind(3, sources[i].path).bind(4, sources[i].sha256)
+        .bind(5, i64(sources[i].bytes)).bind(6, sources[i].mtime_ns).run();
+}
+
+// ---- reading --------------------------------------------------------------------
+
+// Owns the text of a snapshot-loaded graph: one monotonic buffer, no per-string allocation.
+struct text_arena {
+  std::pmr::monotonic_buffer_resource resource{std::size_t{1} << 20};
+  std::string_view keep(std::string_view s) {
+    if (s.empty()) return {};
+    char* p = static_cast<char*>(resource.allocate(s.size(), 1));
+    std::memcpy(p, s.data(), s.size());
+    return {p, s.size()};
+  }
+};
+
+std::map<std::string, std::string, std::less<>> read_metadata(database& db) {
+  std::map<std::string, std::string, std::less<>> out;
+  statement q(db, "SELECT key, value FROM metadata");
+  while (q.step()) out.emplace(std::string(q.text(0)), std::string(q.text(1)));
+  return out;
+}
+
+std::size_t count_of(const std::map<std::string, std::string, std::less<>>& meta, std::string_view key) {
+  auto it = meta.find(key);
+  return it == meta.end() ? 0 : static_cast<std::size_t>(std::stoull(it->second));
+}
+
+void check_schema(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+  auto it = meta.find("schema_version");
+  if (it == meta.end()) throw error(errc::bad_snapshot, db.file(), "", "not a mitrekg snapshot (no schema_version)");
+  if (it->second != std::to_string(snapshot_schema_version))
+    throw error(errc::bad_snapshot, db.file(), "",
+                fmt::format("snapshot schema version {} is not this version's {}; rebuild it with 'mitre-query build-db'",
+                            it->second, snapshot_schema_version));
+}
+
+[[noreturn]] void corrupt(const database& db, std::string_view what) {
+  throw error(errc::bad_snapshot, db.file(), "", fmt::format("snapshot is corrupted or truncated: {}", what));
+}
+
+std::unique_ptr<knowledge_graph::impl> read_attack(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+  auto g = std::make_unique<knowledge_graph::impl>();
+  auto arena = std::make_shared<text_arena>();
+  g->storage.push_back(arena);
+  const std::size_t n_objects = count_of(meta, "objects");
+  g->objects.reserve(n_objects);
+  statement q(db, "SELECT node, type, stix_type, stix_id, attack_id, name, description, url, shortname, "
+                  "modified, version, domains, revoked, deprecated, is_subtechnique FROM objects ORDER BY node");
+  while (q.step()) {
+    if (static_cast<std::size_t>(q.integer(0)) != g->objects.size()) corrupt(db, "object numbers have gaps");
+    attack_object o;
+    auto type = parse_object_type(q.text(1));
+    if (!type) corrupt(db, "unknown object type");
+    o.type = *type;
+    o.stix_type = arena->keep(q.text(2));
+    o.stix_id = arena->keep(q.text(3));
+    o.id = arena->keep(q.text(4));
+    o.name = arena->keep(q.text(5));
+    o.description = arena->keep(q.text(6));
+    o.url = arena->keep(q.text(7));
+    o.shortname = arena->keep(q.text(8));
+    o.modified = arena->keep(q.text(9));
+    o.version = arena->keep(q.text(10));
+    o.domains = static_cast<domain_set>(q.integer(11));
+    o.revoked = q.integer(12) != 0;
+    o.deprecated = q.integer(13) != 0;
+    o.is_subtechnique = q.integer(14) != 0;
+    g->objects.push_back(o);
+  }
+  if (g->objects.size() != n_objects) corrupt(db, "objects table is short");
+  auto node_of = [&](std::int64_t v) {
+    if (v < 0 || static_cast<std::size_t>(v) >= g->objects.size()) corrupt(db, "a row names a missing object");
+    return static_cast<node>(v);
+  };
+  statement plat(db, "SELECT node, platform FROM object_platforms ORDER BY node, seq");
+  while (plat.step()) g->objects[node_of(plat.integer(0))].platforms.push_back(arena->keep(plat.text(1)));
+  statement alias(db, "SELECT node, alias FROM object_aliases ORDER BY node, seq");
+  while (alias.step()) g->objects[node_of(alias.integer(0))].aliases.push_back(arena->keep(alias.text(1)));
+  statement phase(db, "SELECT node, kill_chain_name, phase_name FROM kill_chain_phases ORDER BY node, seq");
+  while (phase.step())
+    g->objects[node_of(phase.integer(0))].kill_chain_phases.push_back(
+        {arena->keep(phase.text(1)), arena->keep(phase.text(2))});
+
+  g->graph = boost_graph(g->objects.size());
+  statement rel(db, "SELECT seq, source, target, relation, stix_id, description, log_source, revoked, deprecated "
+                    "FROM relationships ORDER BY seq");
+  std::uint32_t seq = 0;
+  while (rel.step()) {
+    edge_data d;
+    d.type = relation_from_stix(rel.text(3));
+    d.stix_id = arena->keep(rel.text(4));
+    d.description = arena->keep(rel.text(5));
+    d.log_source = arena->keep(rel.text(6));
+    d.revoked = rel.integer(7) != 0;
+    d.deprecated = rel.integer(8) != 0;
+    d.seq = seq++;
+    boost::add_edge(node_of(rel.integer(1)), node_of(rel.integer(2)), d, g->graph);
+  }
+  if (boost::num_edges(g->graph) != count_of(meta, "edges")) corrupt(db, "relationships table is short");
+  g->relationships = count_of(meta, "relationship_objects");
+
+  statement files(db, "SELECT path, domain, spec_version, release, objects, bytes FROM attack_files ORDER BY seq");
+  while (files.step())
+    g->sources.push_back({std::string(files.text(0)), std::string(files.text(1)), std::string(files.text(2)),
+                          std::string(files.text(3)), static_cast<std::size_t>(files.integer(4)),
+                          static_cast<std::uintmax_t>(files.integer(5))});
+  load_report& r = g->report;
+  r.unknown_types = count_of(meta, "warnings.unknown_types");
+  r.unknown_properties = count_of(meta, "warnings.unknown_properties");
+  r.dangling_references = count_of(meta, "warnings.dangling_references");
+  r.merged_objects = count_of(meta, "warnings.merged_objects");
+  r.subtechnique_cycles = count_of(meta, "warnings.subtechnique_cycles");
+  r.malformed_objects = count_of(meta, "warnings.malformed_objects");
+  statement samples(db, "SELECT message FROM load_warnings WHERE origin = 'attack' ORDER BY seq");
+  while (samples.step()) r.samples.emplace_back(samples.text(0));
+  build_indexes(*g);
+  return g;
+}
+
+std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+  const std::size_t n_nodes = count_of(meta, "d3fend_nodes");
+  if (n_nodes == 0) return nullptr;
+  auto o = std::make_unique<d3fend_ontology::impl>();
+  o->file = meta.at("d3fend_file");
+  o->entries.reserve(n_nodes);
+  o->extra.reserve(n_nodes);
+  o->by_id.reserve(n_nodes);
+  auto keep = [&](std::string_view s) -> std::string_view { return s.empty() ? std::string_view{} : o->arena.emplace_back(s); };
+  // Same nodes in the same order, then the same raw links: build() then makes the same ontology.
+  statement q(db, "SELECT node, id, label, definition, d3fend_id, attack_id, kb_article, deprecated, comment, "
+                  "ref_title, ref_url, ref_organization, ref_author, flags, file_offset, on_property, some_values_from, "
+                  "kind FROM d3fend_nodes ORDER BY node");
+  std::vector<std::pair<std::int64_t, std::int64_t>> restrictions;
+  while (q.step()) {
+    d3fend_node n = o->intern(q.text(1), false);
+    if (n != static_cast<d3fend_node>(q.integer(0))) corrupt(db, "D3FEND node numbers differ");
+    d3fend_entry& e = o->entries[n];
+    e.label = keep(q.text(2));
+    e.definition = keep(q.text(3));
+    e.d3fend_id = keep(q.text(4));
+    // build() gives mitigations their M-id from the name; the file states none.
+    if (q.text(17) != "attack-mitigation") e.attack_id = keep(q.text(5));
+    e.kb_article = keep(q.text(6));
+    e.deprecated = q.integer(7) != 0;
+    auto& x = o->extra[n];
+    x.comment = keep(q.text(8));
+    x.title = keep(q.text(9));
+    x.url = keep(q.text(10));
+    x.organization = keep(q.text(11));
+    x.author = keep(q.text(12));
+    x.flags = static_cast<std::uint16_t>(q.integer(13));
+    x.offset = static_cast<std::uint32_t>(q.integer(14));
+    restrictions.emplace_back(q.is_null(15) ? -1 : q.integer(15), q.is_null(16) ? -1 : q.integer(16));
+  }
+  if (o->entries.size() != n_nodes) corrupt(db, "d3fend_nodes table is short");
+  auto valid = [&](std::int64_t v) {
+    if (v < 0 || static_cast<std::size_t>(v) >= n_nodes) corrupt(db, "a D3FEND row names a missing node");
+    return static_cast<d3fend_node>(v);
+  };
+  for (d3fend_node n = 0; n < n_nodes; ++n) {
+    if (restrictions[n].first >= 0) o->extra[n].on_property = valid(restrictions[n].first);
+    if (restrictions[n].second >= 0) o->extra[n].some_values_from = valid(restrictions[n].second);
+  }
+  statement links(db, "SELECT kind, subject, property, target FROM d3fend_links ORDER BY seq");
+  while (links.step()) {
+    d3fend_detail::raw_link l{valid(links.integer(1)),
+                              links.is_null(2) ? d3fend_detail::no_node : valid(links.integer(2)),
+                              valid(links.integer(3))};
+    std::string_view kind = links.text(0);
+    if (kind == "subclass") o->raw_subclass.push_back(l);
+    else if (kind == "subproperty") o->raw_subproperty.push_back(l);
+    else if (kind == "inverse") o->raw_inverse.push_back(l);
+    else if (kind == "statement") o->raw_statements.push_back(l);
+    else corrupt(db, "unknown D3FEND link kind");
+  }
+  auto v = meta.find("d3fend_version");
+  o->version = keep(v == meta.end() ? std::string_view{} : std::string_view(v->second));
+  d3fend_detail::build(*o);
+  // The report as it was when the sources were read (build() above may have recounted part of it).
+  d3fend_report r;
+  r.nodes = count_of(meta, "d3fend.nodes");
+  r.malformed_nodes = count_of(meta, "d3fend.malformed_nodes");
+  r.wrong_types = count_of(meta, "d3fend.wrong_types");
+  r.dangling_references = count_of(meta, "d3fend.dangling_references");
+  r.unsupported_restrictions = count_of(meta, "d3fend.unsupported_restrictions");
+  r.subclass_cycles = count_of(meta, "d3fend.subclass_cycles");
+  statement samples(db, "SELECT message FROM load_warnings WHERE origin = 'd3fend' ORDER BY seq");
+  while (samples.step()) r.samples.emplace_back(samples.text(0));
+  o->report = std::move(r);
+  return std::make_unique<d3fend_ontology>(d3fend_ontology::adopt(std::move(o)));
+}
+
+std::vector<snapshot_source> read_sources(database& db) {
+  std::vector<snapshot_source> out;
+  statement q(db, "SELECT kind, path, sha256, bytes, mtime_ns FROM source_files ORDER BY seq");
+  while (q.step())
+    out.push_back({std::string(q.text(0)), std::string(q.text(1)), std::string(q.text(2)),
+                   static_cast<std::uintmax_t>(q.integer(3)), q.integer(4)});
+  return out;
+}
+
+void require_file(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) throw error(errc::not_found, file.string(), "", "no such snapshot file");
+  if (fs::is_directory(file, ec)) throw error(errc::io_error, file.string(), "", "is a directory, expected a snapshot file");
+}
+
+}  // namespace
+
+// Declared in store/schema.hpp: used by the cache to hash sources once.
+std::vector<snapshot_source> snapshot_sources(const knowledge_graph& g) {
+  std::vector<snapshot_source> out;
+  for (const auto& s : g.internals().stamps)
+    out.push_back({s.kind, s.path, sha256_file(s.path), s.bytes, s.mtime_ns});
+  return out;
+}
+
+void save_snapshot(const knowledge_graph& g, const fs::path& file) {
+  std::vector<snapshot_source> sources = snapshot_sources(g);
+  // Build beside the target, then rename: readers see the old file or the whole new one.
+  std::random_device rd;
+  fs::path tmp = file;
+  tmp += fmt::format(".tmp-{}-{:08x}", ::getpid(), rd());
+  try {
+    {
+      database db(tmp.string(), database::mode::create);
+      db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192;");
+      db.exec("BEGIN");
+      db.exec(store::schema_sql);
+      write_attack(db, g.internals());
+      if (g.d3fend()) write_d3fend(db, *g.d3fend());
+      write_metadata(db, g, sources);
+      db.exec("COMMIT");
+      db.exec("ANALYZE");
+    }
+    std::error_code ec;
+    fs::rename(tmp, file, ec);
+    if (ec) throw error(errc::write_error, file.string(), "", fmt::format("cannot rename the snapshot into place: {}", ec.message()));
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
+
+knowledge_graph open_snapshot(const fs::path& file) {
+  require_file(file);
+  database db(file.string(), database::mode::read_only);
+  auto meta = read_metadata(db);
+  check_schema(db, meta);
+  // D3FEND on a second connection and thread: its build() overlaps the ATT&CK rows.
+  std::unique_ptr<d3fend_ontology> d3fend;
+  std::exception_ptr d3fend_error;
+  std::thread worker([&] {
+    try {
+      database db2(file.string(), database::mode::read_only);
+      d3fend = read_d3fend(db2, meta);
+    } catch (...) {
+      d3fend_error = std::current_exception();
+    }
+  });
+  std::unique_ptr<knowledge_graph::impl> g;
+  try {
+    g = read_attack(db, meta);
+  } catch (...) {
+    worker.join();
+    throw;
+  }
+  worker.join();
+  if (d3fend_error) std::rethrow_exception(d3fend_error);
+  g->d3fend = std::move(d3fend);
+  for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});
+  return knowledge_graph::adopt(std::move(g));
+}
+
+snapshot_info read_snapshot_info(const fs::path& file) {
+  require_file(file);
+  database db(file.string(), database::mode::read_only);
+  auto meta = read_metadata(db);
+  check_schema(db, meta);
+  snapshot_info info;
+  info.schema_version = snapshot_schema_version;
+  info.built_at = meta["built_at"];
+  info.mitrekg_version = meta["mitrekg_version"];
+  info.attack_releases = meta["attack_releases"];
+  info.d3fend_version = meta["d3fend_version"];
+  info.sources = read_sources(db);
+  return info;
+}
+
+}  // namespace mitrekg

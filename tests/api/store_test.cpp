@@ -1,0 +1,350 @@
+// mitrekg/store.hpp: snapshots round-trip every object, edge and D3FEND answer; the cache is safe
+// under staleness, corruption and concurrent rebuilds.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mitrekg/countermeasures.hpp"
+#include "mitrekg/data.hpp"
+#include "mitrekg/error.hpp"
+#include "mitrekg/query.hpp"
+#include "mitrekg/store.hpp"
+
+namespace fs = std::filesystem;
+using namespace mitrekg;
+
+namespace {
+
+const fs::path data = MITREKG_TEST_DATA;
+const fs::path fixtures = MITREKG_TEST_FIXTURES;
+
+// A fresh, empty folder under the system temp dir, removed at exit of the test.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    path = fs::temp_directory_path() / ("mitrekg-store-test-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(counter()++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  static std::atomic<int>& counter() {
+    static std::atomic<int> c{0};
+    return c;
+  }
+};
+
+// Every domain of 18.1 and D3FEND 0.17.0: what mitre-query loads by default.
+const knowledge_graph& sources() {
+  static const knowledge_graph g = [] {
+    load_options o;
+    o.attack_files = {data / "attack" / "enterprise-attack-18.1.json", data / "attack" / "mobile-attack-18.1.json",
+                      data / "attack" / "ics-attack-18.1.json"};
+    o.d3fend_file = data / "d3fend" / "d3fend-0.17.0.json";
+    return knowledge_graph::load(o);
+  }();
+  return g;
+}
+
+const fs::path& snapshot_file() {
+  static temp_dir dir;
+  static const fs::path file = [] {
+    fs::path f = dir.path / "all.sqlite";
+    save_snapshot(sources(), f);
+    return f;
+  }();
+  return file;
+}
+
+const knowledge_graph& reopened() {
+  static const knowledge_graph g = open_snapshot(snapshot_file());
+  return g;
+}
+
+void check_same_object(const attack_object& a, const attack_object& b) {
+  CHECK(a.type == b.type);
+  CHECK(a.stix_type == b.stix_type);
+  CHECK(a.stix_id == b.stix_id);
+  CHECK(a.id == b.id);
+  CHECK(a.name == b.name);
+  CHECK(a.description == b.description);
+  CHECK(a.url == b.url);
+  CHECK(a.shortname == b.shortname);
+  CHECK(a.modified == b.modified);
+  CHECK(a.version == b.version);
+  CHECK(a.platforms == b.platforms);
+  CHECK(a.aliases == b.aliases);
+  REQUIRE(a.kill_chain_phases.size() == b.kill_chain_phases.size());
+  for (std::size_t i = 0; i < a.kill_chain_phases.size(); ++i) {
+    CHECK(a.kill_chain_phases[i].kill_chain_name == b.kill_chain_phases[i].kill_chain_name);
+    CHECK(a.kill_chain_phases[i].phase_name == b.kill_chain_phases[i].phase_name);
+  }
+  CHECK(a.domains == b.domains);
+  CHECK(a.revoked == b.revoked);
+  CHECK(a.deprecated == b.deprecated);
+  CHECK(a.is_subtechnique == b.is_subtechnique);
+}
+
+bool same_edges(const std::vector<edge>& a, const std::vector<edge>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const edge& x = a[i];
+    const edge& y = b[i];
+    if (x.source != y.source || x.target != y.target || x.type != y.type || x.stix_id != y.stix_id ||
+        x.description != y.description || x.log_source != y.log_source || x.revoked != y.revoked ||
+        x.deprecated != y.deprecated)
+      return false;
+  }
+  return true;
+}
+
+bool same_rows(const d3fend_ontology& d1, const std::vector<d3fend_mapping>& a, const d3fend_ontology& d2,
+               const std::vector<d3fend_mapping>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].attack_id != b[i].attack_id || d1[a[i].countermeasure].id != d2[b[i].countermeasure].id ||
+        a[i].tactic != b[i].tactic || d1[a[i].off_artifact].id != d2[b[i].off_artifact].id ||
+        a[i].off_relation != b[i].off_relation || d1[a[i].def_artifact].id != d2[b[i].def_artifact].id ||
+        a[i].def_relation != b[i].def_relation)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("a snapshot keeps every ATT&CK object and every edge, in order") {
+  const knowledge_graph& a = sources();
+  const knowledge_graph& b = reopened();
+  REQUIRE(a.size() == b.size());
+  // 24,771 + 2,535 + 1,825 bundle objects minus relationships and merged twins: thousands of vertices.
+  CHECK(a.size() > 5000);
+  const relation all_relations[] = {relation::uses, relation::mitigates, relation::subtechnique_of,
+                                    relation::detects, relation::attributed_to, relation::revoked_by,
+                                    relation::targets, relation::in_tactic, relation::matrix_tactic,
+                                    relation::has_analytic, relation::observes, relation::component_of,
+                                    relation::other};
+  std::size_t differing_edges = 0;
+  for (node n = 0; n < a.size(); ++n) {
+    check_same_object(a[n], b[n]);
+    for (relation r : all_relations) {
+      if (!same_edges(a.out_edges(n, r), b.out_edges(n, r))) ++differing_edges;
+      if (!same_edges(a.in_edges(n, r), b.in_edges(n, r))) ++differing_edges;
+    }
+  }
+  CHECK(differing_edges == 0);
+  CHECK(a.relationship_count() == b.relationship_count());
+  REQUIRE(a.files().size() == b.files().size());
+  for (std::size_t i = 0; i < a.files().size(); ++i) {
+    CHECK(a.files()[i].path == b.files()[i].path);
+    CHECK(a.files()[i].release == b.files()[i].release);
+    CHECK(a.files()[i].objects == b.files()[i].objects);
+  }
+  CHECK(a.report().total() == b.report().total());
+  CHECK(a.report().merged_objects == b.report().merged_objects);
+  CHECK(a.report().samples == b.report().samples);
+}
+
+TEST_CASE("queries answer alike from a snapshot and from the sources") {
+  const knowledge_graph& a = sources();
+  const knowledge_graph& b = reopened();
+  auto s1 = stats(a);
+  auto s2 = stats(b);
+  CHECK(s1.techniques == s2.techniques);
+  CHECK(s1.subtechniques == s2.subtechniques);
+  CHECK(s1.relationships == s2.relationships);
+  CHECK(tactics(a) == tactics(b));
+  CHECK(techniques(a, {}) == techniques(b, {}));
+  for (node t : techniques(a, {})) {
+    CHECK(subtechniques(a, t) == subtechniques(b, t));
+    CHECK(parent(a, t) == parent(b, t));
+    CHECK(tactics_of(a, t) == tactics_of(b, t));
+    CHECK(mitigations_of(a, t) == mitigations_of(b, t));
+    CHECK(groups_of(a, t) == groups_of(b, t));
+    CHECK(software_of(a, t) == software_of(b, t));
+    CHECK(campaigns_of(a, t) == campaigns_of(b, t));
+    auto d1 = detections_of(a, t);
+    auto d2 = detections_of(b, t);
+    REQUIRE(d1.size() == d2.size());
+    for (std::size_t i = 0; i < d1.size(); ++i) {
+      CHECK(d1[i].analytic == d2[i].analytic);
+      CHECK(d1[i].channel == d2[i].channel);
+    }
+  }
+  for (node grp : a.all(object_type::group)) CHECK(techniques_of(a, grp) == techniques_of(b, grp));
+  // Lookups through the rebuilt indexes, case-insensitively and by alias.
+  CHECK(a.find_id("t1562.001") == b.find_id("t1562.001"));
+  CHECK(b.find(object_type::technique, "T1562.001").has_value());
+  CHECK(a.find_name("apt29") == b.find_name("apt29"));
+  auto r = resolve(b, "T1089");
+  REQUIRE(r.replaced_by);
+  CHECK(b[*r.replaced_by].id == "T1562.001");
+  CHECK(search(a, "ptrace").size() == search(b, "ptrace").size());
+}
+
+TEST_CASE("a snapshot keeps D3FEND and every inferred mapping") {
+  const d3fend_ontology* d1 = sources().d3fend();
+  const d3fend_ontology* d2 = reopened().d3fend();
+  REQUIRE(d1);
+  REQUIRE(d2);
+  CHECK(d1->version() == d2->version());
+  REQUIRE(d1->size() == d2->size());
+  for (d3fend_node n = 0; n < d1->size(); ++n) {
+    const auto& x = (*d1)[n];
+    const auto& y = (*d2)[n];
+    CHECK(x.id == y.id);
+    CHECK(x.kind == y.kind);
+    CHECK(x.label == y.label);
+    CHECK(x.d3fend_id == y.d3fend_id);
+    CHECK(x.attack_id == y.attack_id);
+    CHECK(x.tactic == y.tactic);
+    CHECK(x.revoked_by == y.revoked_by);
+  }
+  CHECK(same_rows(*d1, d1->all_mappings(), *d2, d2->all_mappings()));
+  // 780 ATT&CK classes in D3FEND 0.17.0 (python: nodes with d3f:attack-id).
+  CHECK(d2->attack_techniques().size() == 780);
+  auto c = countermeasures_of(reopened(), "T1562.001");
+  CHECK(c.coverage == d3fend_coverage::listed);
+  bool terminates = false;
+  for (const auto& row : c.rows)
+    terminates |= (*d2)[row.countermeasure].name == "ProcessTermination" && row.def_relation == "terminates";
+  CHECK(terminates);
+}
+
+TEST_CASE("snapshot metadata names the sources with their SHA-256") {
+  snapshot_info info = read_snapshot_info(snapshot_file());
+  CHECK(info.schema_version == snapshot_schema_version);
+  CHECK(info.d3fend_version == "0.17.0");
+  CHECK(info.attack_releases == "enterprise 18.1, mobile 18.1, ics 18.1");
+  REQUIRE(info.sources.size() == 4);
+  CHECK(info.sources[3].kind == "d3fend");
+  // sha256sum of the shared file computed independently must agree with the library's.
+  CHECK(info.sources[0].sha256 == sha256_file(data / "attack" / "enterprise-attack-18.1.json"));
+  CHECK(info.sources[0].sha256.size() == 64);
+  CHECK(info.sources[0].bytes == 45104834);  // data/README.md: 45,104,834 bytes
+}
+
+TEST_CASE("bad snapshots are refused with one clear line") {
+  temp_dir dir;
+  SUBCASE("missing") {
+    CHECK_THROWS_WITH_AS(open_snapshot(dir.path / "nope.sqlite"), doctest::Contains("no such snapshot file"),
+                         error);
+  }
+  SUBCASE("not SQLite") {
+    fs::path f = dir.path / "text.sqlite";
+    std::ofstream(f) << "hello, this is not a database\n";
+    try {
+      open_snapshot(f);
+      FAIL("expected an error");
+    } catch (const error& e) {
+      CHECK(e.code() == errc::bad_snapshot);
+      CHECK(std::string(e.what()).find(f.string()) != std::string::npos);
+      CHECK(std::string(e.what()).find('\n') == std::string::npos);
+    }
+  }
+  SUBCASE("truncated") {
+    fs::path f = dir.path / "cut.sqlite";
+    fs::copy_file(snapshot_file(), f);
+    fs::resize_file(f, fs::file_size(f) / 2);
+    CHECK_THROWS_AS(open_snapshot(f), error);
+  }
+  SUBCASE("corrupted in the middle") {
+    fs::path f = dir.path / "bad.sqlite";
+    fs::copy_file(snapshot_file(), f);
+    {
+      std::fstream io(f, std::ios::in | std::ios::out | std::ios::binary);
+      io.seekp(static_cast<std::streamoff>(fs::file_size(f) / 3));
+      std::string junk(64 * 1024, '\xA5');
+      io.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+    CHECK_THROWS_AS(open_snapshot(f), error);
+  }
+  SUBCASE("a directory") { CHECK_THROWS_AS(open_snapshot(dir.path), error); }
+}
+
+TEST_CASE("the cache builds once, then answers from the snapshot; stale sources rebuild it") {
+  temp_dir dir;
+  fs::path bundle = dir.path / "tiny-attack-1.0.json";
+  fs::copy_file(fixtures / "stix21-bundle.json", bundle);
+  load_options o;
+  o.attack_files = {bundle};
+  cache_options c{dir.path / "cache", true};
+
+  graph_origin first, second, third, off;
+  auto g1 = load_cached(o, c, &first);
+  CHECK(first.kind == "sources");
+  CHECK(fs::exists(first.snapshot));
+  auto g2 = load_cached(o, c, &second);
+  CHECK(second.kind == "cache");
+  CHECK(second.snapshot == first.snapshot);
+  CHECK(g1.size() == g2.size());
+
+  // Corrupt the cache: it is detected and rebuilt, never trusted.
+  { std::ofstream(second.snapshot, std::ios::trunc) << "garbage"; }
+  auto g3 = load_cached(o, c, &third);
+  CHECK(third.kind == "rebuilt-cache");
+  CHECK(third.note.find("unusable") != std::string::npos);
+  CHECK(g3.size() == g1.size());
+  CHECK(load_cached(o, c, &third).size() == g1.size());
+  CHECK(third.kind == "cache");
+
+  auto g4 = load_cached(o, cache_options{c.dir, false}, &off);
+  CHECK(off.kind == "sources");
+
+  // A changed source gets a new key (size/mtime): the new content is what answers.
+  {
+    std::ifstream in(bundle);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto pos = text.find("\"name\": \"");
+    REQUIRE(pos != std::string::npos);
+    text.insert(pos + 9, "Renamed ");
+    std::ofstream(bundle, std::ios::trunc) << text;
+  }
+  graph_origin fourth;
+  auto g5 = load_cached(o, c, &fourth);
+  CHECK(fourth.kind == "sources");
+  CHECK(fourth.snapshot != first.snapshot);
+  bool renamed = false;
+  for (node n = 0; n < g5.size(); ++n) renamed |= g5[n].name.substr(0, 8) == "Renamed ";
+  CHECK(renamed);
+}
+
+TEST_CASE("concurrent rebuilds of one cache never expose a half-written snapshot") {
+  temp_dir dir;
+  load_options o;
+  o.attack_files = {data / "attack" / "ics-attack-18.1.json"};
+  cache_options c{dir.path / "cache", true};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  std::vector<std::size_t> sizes(4);
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&, i] {
+      try {
+        for (int k = 0; k < 3; ++k) sizes[static_cast<std::size_t>(i)] = load_cached(o, c).size();
+      } catch (...) {
+        ++failures;
+      }
+    });
+  for (auto& t : threads) t.join();
+  CHECK(failures == 0);
+  for (auto s : sizes) CHECK(s == sizes[0]);
+  // No temporary files are left behind, and exactly one snapshot remains.
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(c.dir)) {
+    CHECK(e.path().extension() == ".sqlite");
+    ++files;
+  }
+  CHECK(files == 1);
+  graph_origin origin;
+  load_cached(o, c, &origin);
+  CHECK(origin.kind == "cache");
+}
