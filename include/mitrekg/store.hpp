@@ -42,6 +42,12 @@ void save_snapshot(const knowledge_graph& g, const std::filesystem::path& file);
 // bad_snapshot) for a missing, truncated, corrupted or other-schema file.
 knowledge_graph open_snapshot(const std::filesystem::path& file);
 
+// Everything open_snapshot checks (it verifies the parts it reads: schema,
+// row counts, the graph image's and the D3FEND rows' checksums), plus SQLite's
+// full integrity check of every table. Slower; for `mitre-query check-db`.
+// Throws error(bad_snapshot) naming what is wrong.
+void verify_snapshot(const std::filesystem::path& file);
+
 // The metadata table alone. Throws like open_snapshot.
 snapshot_info read_snapshot_info(const std::filesystem::path& file);
 

@@ -17,6 +17,7 @@ CREATE TABLE source_files (
 CREATE TABLE attack_files (
   seq INTEGER PRIMARY KEY, path TEXT NOT NULL, domain TEXT NOT NULL, spec_version TEXT NOT NULL,
   release TEXT NOT NULL, objects INTEGER NOT NULL, bytes INTEGER NOT NULL);
+CREATE TABLE graph_image (part TEXT PRIMARY KEY, bytes BLOB NOT NULL);
 CREATE TABLE load_warnings (seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, message TEXT NOT NULL);
 
 CREATE TABLE objects (
@@ -79,6 +80,10 @@ CREATE VIEW d3fend_hierarchy AS
 )sql";
 
 }  // namespace store
+
+// A snapshot's graph rebuilt from the relational tables only, skipping the
+// graph image: tests use it to prove the tables hold the whole graph.
+knowledge_graph open_snapshot_tables(const std::filesystem::path& file);
 
 // The sources of a loaded graph with their SHA-256 (re-reads each file).
 std::vector<snapshot_source> snapshot_sources(const knowledge_graph& g);

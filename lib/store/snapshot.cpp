@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <sqlite3.h>
+#include <xxhash.h>
 
 #include "d3fend/ontology_impl.hpp"
 #include "graph/graph_impl.hpp"
 #include "mitrekg/error.hpp"
 #include "mitrekg/store.hpp"
 #include "mitrekg_config.h"
+#include "store/image.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 
@@ -42,6 +45,51 @@ std::string releases_text(const knowledge_graph& g) {
     out += fmt::format("{} {}", f.domain.empty() ? "attack" : f.domain, f.release.empty() ? "?" : f.release);
   }
   return out;
+}
+
+// The D3FEND rows the reader consumes; a checksum over exactly these rows (every
+// column, in order) is stored in metadata and recomputed while reading.
+constexpr const char* d3fend_nodes_select =
+    "SELECT node, id, label, definition, d3fend_id, attack_id, kb_article, deprecated, comment, "
+    "ref_title, ref_url, ref_organization, ref_author, flags, file_offset, on_property, some_values_from, "
+    "kind FROM d3fend_nodes ORDER BY node";
+constexpr const char* d3fend_links_select = "SELECT kind, subject, property, target FROM d3fend_links ORDER BY seq";
+
+// Adds every column of the current row to `state`: its type, then its value.
+void hash_row(const statement& q, XXH3_state_t* state) {
+  sqlite3_stmt* st = q.handle();
+  int columns = sqlite3_column_count(st);
+  for (int c = 0; c < columns; ++c) {
+    unsigned char type = static_cast<unsigned char>(sqlite3_column_type(st, c));
+    XXH3_64bits_update(state, &type, 1);
+    if (type == SQLITE_INTEGER) {
+      sqlite3_int64 v = sqlite3_column_int64(st, c);
+      XXH3_64bits_update(state, &v, sizeof v);
+    } else if (type != SQLITE_NULL) {
+      const void* p = sqlite3_column_blob(st, c);
+      std::uint64_t n = static_cast<std::uint64_t>(sqlite3_column_bytes(st, c));
+      XXH3_64bits_update(state, &n, sizeof n);
+      if (n) XXH3_64bits_update(state, p, n);
+    }
+  }
+}
+
+struct xxh3 {
+  XXH3_state_t* state = XXH3_createState();
+  xxh3() { XXH3_64bits_reset(state); }
+  ~xxh3() { XXH3_freeState(state); }
+  xxh3(const xxh3&) = delete;
+  xxh3& operator=(const xxh3&) = delete;
+  std::string hex() const { return fmt::format("{:016x}", XXH3_64bits_digest(state)); }
+};
+
+std::string d3fend_checksum(database& db) {
+  xxh3 h;
+  for (const char* sql : {d3fend_nodes_select, d3fend_links_select}) {
+    statement q(db, sql);
+    while (q.step()) hash_row(q, h.state);
+  }
+  return h.hex();
 }
 
 // ---- writing --------------------------------------------------------------------
@@ -142,6 +190,7 @@ void write_metadata(database& db, const knowledge_graph& g, const std::vector<sn
   put("edges", std::to_string(boost::num_edges(impl.graph)));
   put("relationship_objects", std::to_string(impl.relationships));
   put("d3fend_nodes", std::to_string(g.d3fend() ? g.d3fend()->size() : 0));
+  if (g.d3fend()) put("d3fend_checksum", d3fend_checksum(db));
   const load_report& r = impl.report;
   put("warnings.unknown_types", std::to_string(r.unknown_types));
   put("warnings.unknown_properties", std::to_string(r.unknown_properties));
@@ -206,6 +255,31 @@ void check_schema(database& db, const std::map<std::string, std::string, std::le
   throw error(errc::bad_snapshot, db.file(), "", fmt::format("snapshot is corrupted or truncated: {}", what));
 }
 
+// Files, report and indexes: what both ATT&CK readers finish with.
+void read_attack_rest(database& db, const std::map<std::string, std::string, std::less<>>& meta,
+                      knowledge_graph::impl& g);
+
+// ATT&CK from the compiled image: one blob read, no per-row SQL.
+std::unique_ptr<knowledge_graph::impl> read_attack_image(database& db,
+                                                         const std::map<std::string, std::string, std::less<>>& meta) {
+  auto g = std::make_unique<knowledge_graph::impl>();
+  auto image = std::make_shared<std::string>();
+  {
+    statement q(db, "SELECT bytes FROM graph_image WHERE part = 'attack'");
+    if (!q.step()) corrupt(db, "no graph image");
+    std::string_view bytes = q.blob(0);
+    image->assign(bytes.data(), bytes.size());
+  }
+  g->storage.push_back(image);
+  store::decode_image(*image, db.file(), *g);
+  if (g->objects.size() != count_of(meta, "objects") || boost::num_edges(g->graph) != count_of(meta, "edges"))
+    corrupt(db, "graph image and metadata disagree");
+  read_attack_rest(db, meta, *g);
+  return g;
+}
+
+// ATT&CK from the relational tables alone (what SQL users see); tests check it
+// gives the same graph as the image.
 std::unique_ptr<knowledge_graph::impl> read_attack(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
   auto g = std::make_unique<knowledge_graph::impl>();
   auto arena = std::make_shared<text_arena>();
@@ -265,6 +339,13 @@ std::unique_ptr<knowledge_graph::impl> read_attack(database& db, const std::map<
     boost::add_edge(node_of(rel.integer(1)), node_of(rel.integer(2)), d, g->graph);
   }
   if (boost::num_edges(g->graph) != count_of(meta, "edges")) corrupt(db, "relationships table is short");
+  read_attack_rest(db, meta, *g);
+  return g;
+}
+
+void read_attack_rest(database& db, const std::map<std::string, std::string, std::less<>>& meta,
+                      knowledge_graph::impl& gr) {
+  auto* g = &gr;
   g->relationships = count_of(meta, "relationship_objects");
 
   statement files(db, "SELECT path, domain, spec_version, release, objects, bytes FROM attack_files ORDER BY seq");
@@ -282,7 +363,6 @@ std::unique_ptr<knowledge_graph::impl> read_attack(database& db, const std::map<
   statement samples(db, "SELECT message FROM load_warnings WHERE origin = 'attack' ORDER BY seq");
   while (samples.step()) r.samples.emplace_back(samples.text(0));
   build_indexes(*g);
-  return g;
 }
 
 std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
@@ -295,11 +375,11 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
   o->by_id.reserve(n_nodes);
   auto keep = [&](std::string_view s) -> std::string_view { return s.empty() ? std::string_view{} : o->arena.emplace_back(s); };
   // Same nodes in the same order, then the same raw links: build() then makes the same ontology.
-  statement q(db, "SELECT node, id, label, definition, d3fend_id, attack_id, kb_article, deprecated, comment, "
-                  "ref_title, ref_url, ref_organization, ref_author, flags, file_offset, on_property, some_values_from, "
-                  "kind FROM d3fend_nodes ORDER BY node");
+  xxh3 sum;
+  statement q(db, d3fend_nodes_select);
   std::vector<std::pair<std::int64_t, std::int64_t>> restrictions;
   while (q.step()) {
+    hash_row(q, sum.state);
     d3fend_node n = o->intern(q.text(1), false);
     if (n != static_cast<d3fend_node>(q.integer(0))) corrupt(db, "D3FEND node numbers differ");
     d3fend_entry& e = o->entries[n];
@@ -329,8 +409,9 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
     if (restrictions[n].first >= 0) o->extra[n].on_property = valid(restrictions[n].first);
     if (restrictions[n].second >= 0) o->extra[n].some_values_from = valid(restrictions[n].second);
   }
-  statement links(db, "SELECT kind, subject, property, target FROM d3fend_links ORDER BY seq");
+  statement links(db, d3fend_links_select);
   while (links.step()) {
+    hash_row(links, sum.state);
     d3fend_detail::raw_link l{valid(links.integer(1)),
                               links.is_null(2) ? d3fend_detail::no_node : valid(links.integer(2)),
                               valid(links.integer(3))};
@@ -341,6 +422,8 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
     else if (kind == "statement") o->raw_statements.push_back(l);
     else corrupt(db, "unknown D3FEND link kind");
   }
+  auto expected = meta.find("d3fend_checksum");
+  if (expected == meta.end() || expected->second != sum.hex()) corrupt(db, "D3FEND rows do not match their checksum");
   auto v = meta.find("d3fend_version");
   o->version = keep(v == meta.end() ? std::string_view{} : std::string_view(v->second));
   d3fend_detail::build(*o);
@@ -396,6 +479,13 @@ void save_snapshot(const knowledge_graph& g, const fs::path& file) {
       db.exec("BEGIN");
       db.exec(store::schema_sql);
       write_attack(db, g.internals());
+      {
+        std::string image = store::encode_image(g.internals());
+        statement blob(db, "INSERT INTO graph_image VALUES ('attack', ?1)");
+        if (sqlite3_bind_blob64(blob.handle(), 1, image.data(), image.size(), SQLITE_STATIC) != SQLITE_OK)
+          db.fail("cannot store the graph image");
+        blob.run();
+      }
       if (g.d3fend()) write_d3fend(db, *g.d3fend());
       write_metadata(db, g, sources);
       db.exec("COMMIT");
@@ -429,7 +519,7 @@ knowledge_graph open_snapshot(const fs::path& file) {
   });
   std::unique_ptr<knowledge_graph::impl> g;
   try {
-    g = read_attack(db, meta);
+    g = read_attack_image(db, meta);
   } catch (...) {
     worker.join();
     throw;
@@ -437,6 +527,28 @@ knowledge_graph open_snapshot(const fs::path& file) {
   worker.join();
   if (d3fend_error) std::rethrow_exception(d3fend_error);
   g->d3fend = std::move(d3fend);
+  for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});
+  return knowledge_graph::adopt(std::move(g));
+}
+
+void verify_snapshot(const fs::path& file) {
+  require_file(file);
+  {
+    database db(file.string(), database::mode::read_only);
+    statement q(db, "PRAGMA integrity_check");
+    while (q.step())
+      if (q.text(0) != "ok") corrupt(db, q.text(0));
+  }
+  open_snapshot(file);
+}
+
+knowledge_graph open_snapshot_tables(const fs::path& file) {
+  require_file(file);
+  database db(file.string(), database::mode::read_only);
+  auto meta = read_metadata(db);
+  check_schema(db, meta);
+  auto g = read_attack(db, meta);
+  g->d3fend = read_d3fend(db, meta);
   for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});
   return knowledge_graph::adopt(std::move(g));
 }

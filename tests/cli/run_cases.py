@@ -12,7 +12,15 @@ A case file holds directives, one per line ('#' starts a comment):
   stdout-contains: TEXT stdout must contain TEXT (repeatable)
   check: EXPR           a Python expression that must be true; names: out, err, rc,
                         lines (stdout lines), j (stdout parsed as JSON, if it is),
-                        rows (stdout parsed as CSV, a list of dicts, if it is)
+                        rows (stdout parsed as CSV, a list of dicts, if it is), and
+                        helpers reading the data folder at test time (paths relative
+                        to DATA_DIR; nothing is copied into the repository):
+                          tsv(P)          a TSV file as a list of dicts
+                          words(P)        the non-empty lines of a text file
+                          attack(P)       the techniques of an ATT&CK bundle: {id: {name,
+                                          created, revoked, deprecated, revoked_by (the
+                                          direct target), replaced_by (chains followed)}}
+                          d3fend_ids(P)   the ATT&CK ids a D3FEND JSON-LD release lists
   pipe: N               read only N lines of stdout, then close the pipe (the
                         program must end quietly: exit 0, empty stderr)
 and NAME.out beside it, when present, is the exact expected stdout.
@@ -48,6 +56,65 @@ def parse_case(path):
     if "args" not in case:
         raise ValueError(f"{path}: no args")
     return case
+
+
+class DataHelpers:
+    """Readers for the check expressions, cached across cases (the bundles are large)."""
+
+    def __init__(self, data_dir):
+        self.data_dir = data_dir
+        self.cache = {}
+
+    def _path(self, rel):
+        return os.path.join(self.data_dir, rel)
+
+    def tsv(self, rel):
+        with open(self._path(rel), encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f, delimiter="\t"))
+
+    def words(self, rel):
+        with open(self._path(rel), encoding="utf-8") as f:
+            return [l.strip() for l in f if l.strip()]
+
+    def attack(self, rel):
+        if ("attack", rel) not in self.cache:
+            with open(self._path(rel), encoding="utf-8") as f:
+                objects = json.load(f)["objects"]
+            ids = {}
+            for o in objects:
+                for r in o.get("external_references", []):
+                    if r.get("source_name", "").startswith("mitre") and "external_id" in r:
+                        ids[o["id"]] = r["external_id"]
+                        break
+            revoked_by = {o["source_ref"]: ids.get(o["target_ref"]) for o in objects
+                          if o["type"] == "relationship" and o.get("relationship_type") == "revoked-by"}
+            out = {}
+            for o in objects:
+                if o["type"] == "attack-pattern" and o["id"] in ids:
+                    out[ids[o["id"]]] = {"name": o.get("name"), "created": o.get("created", ""),
+                                         "revoked": bool(o.get("revoked")),
+                                         "deprecated": bool(o.get("x_mitre_deprecated")),
+                                         "revoked_by": revoked_by.get(o["id"])}
+            for o in out.values():   # revoked-by chains followed to a technique that is not revoked
+                r, seen = o["revoked_by"], set()
+                while r in out and out[r]["revoked"] and r not in seen:
+                    seen.add(r)
+                    r = out[r]["revoked_by"]
+                o["replaced_by"] = r
+            self.cache[("attack", rel)] = out
+        return self.cache[("attack", rel)]
+
+    def d3fend_ids(self, rel):
+        if ("d3fend", rel) not in self.cache:
+            with open(self._path(rel), encoding="utf-8") as f:
+                graph = json.load(f)["@graph"]
+            self.cache[("d3fend", rel)] = {n["d3f:attack-id"] for n in graph
+                                           if isinstance(n.get("d3f:attack-id"), str)
+                                           and n["d3f:attack-id"].startswith("T")}
+        return self.cache[("d3fend", rel)]
+
+
+HELPERS = None
 
 
 def run_case(binary, data_dir, cli_dir, name):
@@ -108,7 +175,8 @@ def run_case(binary, data_dir, cli_dir, name):
                     break
             else:
                 problems.append("stdout differs (line endings)")
-    names = {"out": out, "err": err, "rc": rc, "lines": out.splitlines(), "j": None, "rows": None}
+    names = {"out": out, "err": err, "rc": rc, "lines": out.splitlines(), "j": None, "rows": None,
+             "tsv": HELPERS.tsv, "words": HELPERS.words, "attack": HELPERS.attack, "d3fend_ids": HELPERS.d3fend_ids}
     try:
         names["j"] = json.loads(out)
     except ValueError:
@@ -119,7 +187,8 @@ def run_case(binary, data_dir, cli_dir, name):
         pass
     for expr in case["check"]:
         try:
-            ok = eval(expr, {"__builtins__": __builtins__}, names)
+            # Names as globals, so comprehensions inside the expression see them too.
+            ok = eval(expr, {"__builtins__": __builtins__, **names})
         except Exception as e:  # noqa: BLE001 - report any failure of the expression
             ok = False
             expr += f"  ({type(e).__name__}: {e})"
@@ -133,6 +202,8 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     binary, data_dir, cli_dir = sys.argv[1:4]
+    global HELPERS
+    HELPERS = DataHelpers(data_dir)
     names = sys.argv[4:] or sorted(f[:-4] for f in os.listdir(os.path.join(cli_dir, "cases")) if f.endswith(".cmd"))
     print(f"1..{len(names)}")
     failed = 0

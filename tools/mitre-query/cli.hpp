@@ -38,6 +38,7 @@ public:
   std::string data_dir;
   mitrekg::domain_set domains = 0;          // 0: not given (all)
   mitrekg::lookup_options lookup;           // include_revoked/deprecated and domains
+  bool d3fend_domain = false;               // --domain d3fend (matrix only)
   bool verbose = false;
   std::optional<std::size_t> width;         // --width, else the terminal's when stdout is one
 
@@ -56,6 +57,11 @@ public:
   // The knowledge graph, loaded on first use from --attack / --data /
   // MITREKG_DATA / the built-in folder. Throws mitrekg::error or usage_error.
   const mitrekg::knowledge_graph& graph();
+  // The D3FEND release loaded with the graph. Throws usage_error (exit 2, one
+  // line saying to pass --d3fend FILE or --data DIR) when there is none.
+  const mitrekg::d3fend_ontology& d3fend();
+  // The ATT&CK release ("18.1") of the file that holds `n` (by domain), else of the first file.
+  std::string attack_release(mitrekg::node n);
 
 private:
   std::optional<mitrekg::knowledge_graph> graph_;

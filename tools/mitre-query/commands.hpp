@@ -31,4 +31,27 @@ int run_detections(context& ctx);
 // matrix.cpp
 int run_matrix(context& ctx);
 
+// countermeasures.cpp: ATT&CK techniques joined to D3FEND
+int run_countermeasures(context& ctx);
+int run_d3fend_skew(context& ctx);
+
+// d3fend.cpp: D3FEND on its own
+int run_counters(context& ctx);
+int run_artifacts(context& ctx);
+int run_d3fend_tactics(context& ctx);
+// show D3-PT / ProcessTermination / "Process Termination": nullopt when D3FEND
+// does not know `text` (or is not loaded), else the exit code.
+std::optional<int> show_d3fend(context& ctx, std::string_view text);
+
+// Shared with show (countermeasures.cpp): the countermeasures of ATT&CK technique
+// `t` grouped by D3FEND tactic, for the show record.
+struct show_countermeasures {
+  value json;          // {"Harden": [{d3fend_id, d3fend_class, d3fend_label}], …}
+  value ids;           // ["D3-…", …] for the CSV field
+  std::string coverage;   // "listed", "via-revoked", "not-listed", "no-d3fend"
+  std::vector<std::pair<std::string, std::vector<std::string>>> lines;   // tactic -> "D3-PT Process Termination"
+  std::string summary;    // one line for the table record
+};
+show_countermeasures countermeasures_for_show(context& ctx, mitrekg::node t);
+
 }  // namespace mq

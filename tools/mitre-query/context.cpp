@@ -34,21 +34,43 @@ const knowledge_graph& context::graph() {
   } else {
     // --data DIR, else MITREKG_DATA, else the folder fixed at build time.
     fs::path dir = data_dir.empty() ? mitrekg::default_data_dir() : fs::path(data_dir);
-    options = mitrekg::discover_data(dir, domains ? domains : mitrekg::all_domains);
+    // The D3FEND matrix needs no ATT&CK beyond enterprise (the domain D3FEND maps).
+    mitrekg::domain_set pick = domains            ? domains
+                               : d3fend_domain ? mitrekg::bit(mitrekg::domain::enterprise)
+                                               : mitrekg::all_domains;
+    options = mitrekg::discover_data(dir, pick);
   }
   if (!d3fend_file.empty()) {
-    // The D3FEND reader is not part of the library yet; still refuse a path that is not there.
+    // Refuse a path that is not there before reading any ATT&CK bundle.
     std::error_code ec;
     if (!fs::exists(d3fend_file, ec))
       throw mitrekg::error(mitrekg::errc::not_found, d3fend_file, "", "file not found");
     options.d3fend_file = d3fend_file;
+  } else if (!attack_files.empty() && !data_dir.empty()) {
+    // --attack FILE --data DIR: the ATT&CK files as given, the D3FEND release from DIR.
+    try {
+      options.d3fend_file = mitrekg::discover_data(data_dir).d3fend_file;
+    } catch (const mitrekg::error&) {
+      // DIR without ATT&CK bundles: no D3FEND from it either; D3FEND commands say what to pass.
+    }
   }
   graph_.emplace(knowledge_graph::load(options));
   if (verbose) {
     for (const auto& f : graph_->files())
       note("loaded {} ({} {}, {} objects)", f.path, f.domain.empty() ? "unknown domain" : f.domain,
            f.release.empty() ? "unknown release" : f.release, f.objects);
-    if (!options.d3fend_file.empty()) note("D3FEND file {} (not read by this version)", options.d3fend_file.string());
+    if (const auto* d = graph_->d3fend()) {
+      note("loaded {} (D3FEND {}, {} ATT&CK techniques, {} defensive techniques)", d->file(),
+           d->version().empty() ? "unknown release" : d->version(), d->attack_techniques().size(),
+           d->defensive_techniques().size());
+      const auto& dr = d->report();
+      if (dr.total() > 0) {
+        note("{} D3FEND load warnings ({} malformed nodes, {} wrong types, {} dangling references, "
+             "{} subclass cycles)",
+             dr.total(), dr.malformed_nodes, dr.wrong_types, dr.dangling_references, dr.subclass_cycles);
+        for (const auto& s : dr.samples) note("  {}", s);
+      }
+    }
     const auto& r = graph_->report();
     if (r.total() > 0) {
       note("{} load warnings ({} unknown types, {} unknown properties, {} dangling references, "
@@ -59,6 +81,24 @@ const knowledge_graph& context::graph() {
     }
   }
   return *graph_;
+}
+
+const mitrekg::d3fend_ontology& context::d3fend() {
+  if (const auto* d = graph().d3fend()) return *d;
+  if (!attack_files.empty())
+    throw usage_error("no D3FEND data loaded (--attack loads none by itself): pass --d3fend FILE or --data DIR");
+  throw usage_error("no D3FEND data loaded (no d3fend/d3fend-<release>.json in the data folder): "
+                    "pass --d3fend FILE or --data DIR");
+}
+
+std::string context::attack_release(mitrekg::node n) {
+  const auto& g = graph();
+  for (const auto& f : g.files())
+    if (auto d = mitrekg::parse_domain(f.domain); d && (g[n].domains & mitrekg::bit(*d)) && !f.release.empty())
+      return f.release;
+  for (const auto& f : g.files())
+    if (!f.release.empty()) return f.release;
+  return "(unknown release)";
 }
 
 // ---------------------------------------------------------------- resolving

@@ -1,4 +1,4 @@
-// mitre-query: query MITRE ATT&CK offline. The flag table and the command table
+// mitre-query: query MITRE ATT&CK and D3FEND offline. The flag table and the command table
 // below drive both parsing and --help; commands live in their own files.
 #include <algorithm>
 #include <charconv>
@@ -41,9 +41,15 @@ void add_domain(context& ctx, const std::string& v) {
   while (true) {
     auto comma = rest.find(',');
     std::string_view part = rest.substr(0, comma);
-    auto d = mitrekg::parse_domain(part);
-    if (!d) throw usage_error(fmt::format("--domain must be enterprise, mobile or ics, not {}", json_quote(part)));
-    ctx.domains |= mitrekg::bit(*d);
+    if (part == "d3fend" || part == "D3FEND") {
+      ctx.d3fend_domain = true;   // the D3FEND matrix (matrix --domain d3fend)
+    } else {
+      auto d = mitrekg::parse_domain(part);
+      if (!d)
+        throw usage_error(fmt::format("--domain must be enterprise, mobile, ics (or d3fend for matrix), not {}",
+                                      json_quote(part)));
+      ctx.domains |= mitrekg::bit(*d);
+    }
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }
@@ -61,10 +67,10 @@ const std::vector<flag> flags = {
     {"format", 0, "FMT", "output format: table (default), json or csv", true, set_format},
     {"attack", 0, "FILE", "an ATT&CK STIX bundle to load (repeatable); default: the newest of each domain in the data folder",
      true, [](context& c, const std::string& v) { c.attack_files.push_back(v); }},
-    {"d3fend", 0, "FILE", "the D3FEND JSON-LD file", true, [](context& c, const std::string& v) { c.d3fend_file = v; }},
+    {"d3fend", 0, "FILE", "the D3FEND JSON-LD file; default: the newest in the data folder's d3fend/", true, [](context& c, const std::string& v) { c.d3fend_file = v; }},
     {"data", 0, "DIR", "data folder holding attack/ and d3fend/ (default: $MITREKG_DATA, else the built-in folder)",
      true, [](context& c, const std::string& v) { c.data_dir = v; }},
-    {"domain", 0, "D", "answer only from enterprise, mobile or ics (repeatable, or comma-separated)", true, add_domain},
+    {"domain", 0, "D", "answer only from enterprise, mobile or ics (repeatable, or comma-separated); matrix: d3fend", true, add_domain},
     {"include-revoked", 0, "", "answer with revoked objects too", true,
      [](context& c, const std::string&) { c.lookup.include_revoked = true; }},
     {"include-deprecated", 0, "", "answer with deprecated objects too", true,
@@ -75,9 +81,15 @@ const std::vector<flag> flags = {
     {"help", 'h', "", "show this help (or a command's: COMMAND --help)", true, nullptr},
     {"version", 'V', "", "show the version", true, nullptr},
     // Command flags: which commands accept them is in the command table.
-    {"tactic", 0, "ID|NAME", "only techniques of this tactic (id, shortname or name; repeatable)", false, nullptr},
+    {"tactic", 0, "ID|NAME",
+     "only this tactic (repeatable): an ATT&CK id, shortname or name; for countermeasures a D3FEND tactic (Harden, …)",
+     false, nullptr},
     {"platform", 0, "P", "only techniques on this platform (see 'platforms')", false, nullptr},
     {"no-subtechniques", 0, "", "leave sub-techniques out", false, nullptr},
+    {"all", 0, "", "every ATT&CK technique D3FEND lists, by D3FEND's own ids", false, nullptr},
+    {"explain", 0, "", "one row per explanation: the offensive and defensive artifacts and relations", false,
+     nullptr},
+    {"no-subclasses", 0, "", "only the artifact class itself, not its subclasses", false, nullptr},
 };
 
 // ---------------------------------------------------------------- command table
@@ -86,7 +98,8 @@ constexpr std::size_t any_count = static_cast<std::size_t>(-1);
 
 const std::vector<command> commands = {
     {"stats", "", "counts of live objects by kind", 0, 0, {}, run_stats},
-    {"show", "ID|NAME", "one object (technique, tactic, group, software, …) as a record", 1, 1, {}, run_show},
+    {"show", "ID|NAME", "one object (technique, tactic, group, …; else a D3FEND technique or artifact) as a record", 1,
+     1, {}, run_show},
     {"tactics", "", "tactics, in each matrix's order", 0, 0, {}, run_tactics},
     {"techniques", "", "techniques and sub-techniques, by id", 0, 0, {"tactic", "platform", "no-subtechniques"},
      run_techniques},
@@ -101,7 +114,18 @@ const std::vector<command> commands = {
      {"techniques-of"}},
     {"search", "TEXT…", "objects whose id, name, alias or description has every word", 1, any_count, {}, run_search},
     {"platforms", "", "platforms named by techniques, with technique counts", 0, 0, {}, run_platforms},
-    {"matrix", "", "the ATT&CK matrix of one domain (--domain), tactics as columns", 0, 0, {"platform"}, run_matrix},
+    {"matrix", "", "the ATT&CK matrix of one domain (--domain), or D3FEND's (--domain d3fend), tactics as columns",
+     0, 0, {"platform"}, run_matrix},
+    // D3FEND (docs/cli.md, "D3FEND").
+    {"countermeasures", "T…", "D3FEND countermeasures of techniques T… (or --all), one row per pair or explanation",
+     0, any_count, {"all", "tactic", "explain"}, run_countermeasures},
+    {"counters", "D3-ID|CLASS", "ATT&CK techniques a D3FEND countermeasure counters", 1, 1, {}, run_counters},
+    {"artifacts", "[NAME]", "D3FEND digital artifacts, or the techniques that touch artifact NAME", 0, 1,
+     {"no-subclasses"}, run_artifacts},
+    {"d3fend-tactics", "", "the seven D3FEND tactics in matrix order, with technique counts", 0, 0, {},
+     run_d3fend_tactics},
+    {"d3fend-skew", "", "where ATT&CK and D3FEND disagree: unlisted, revoked, deprecated, absent ids", 0, 0, {},
+     run_d3fend_skew, {"skew"}},
 };
 
 const command* find_command(std::string_view name) {
@@ -149,7 +173,7 @@ std::string command_usage(const command& c) {
 }
 
 void print_help(output& out) {
-  out.print("mitre-query {}: query MITRE ATT&CK offline\n\n", MITREKG_VERSION);
+  out.print("mitre-query {}: query MITRE ATT&CK and D3FEND offline\n\n", MITREKG_VERSION);
   out.print("Usage: mitre-query [OPTIONS] COMMAND [ARGS]\n       mitre-query help [COMMAND]\n\nCommands:\n");
   for (const auto& c : commands) {
     std::string use(c.name);
@@ -170,6 +194,8 @@ void print_help(output& out) {
   out.print("\nT is a technique id or name (T1562.001); a revoked id answers with what replaced it.\n"
             "Data: --attack FILE…, else the newest bundle of each domain in --data DIR, else in\n"
             "$MITREKG_DATA, else in {}.\n"
+            "D3FEND: --d3fend FILE, else DIR/d3fend/d3fend-<release>.json of that folder (with --attack:\n"
+            "only from --d3fend or an explicit --data DIR).\n"
             "Exit status: 0 found, 1 nothing found, 2 usage or input error. 'mitre-query COMMAND --help'\n"
             "describes one command; docs/cli.md describes the output.\n",
             mitrekg::default_data_dir().string());
@@ -276,6 +302,8 @@ int run(context& ctx, int argc, char** argv) {
       ctx.flags[std::string(f->name)].push_back(v);
     }
   }
+  if (ctx.d3fend_domain && cmd->name != "matrix")
+    throw usage_error(fmt::format("--domain d3fend applies to matrix only, not {}", cmd->name));
   if (ctx.domains) ctx.lookup.domains = ctx.domains;
   if (!ctx.width) ctx.width = terminal_width();
 

@@ -1,5 +1,6 @@
 // mitre-query matrix: tactics as columns in the matrix's order, techniques under
-// them with their sub-technique counts. The table form pages the columns in
+// them with their sub-technique counts; with --domain d3fend, D3FEND's matrix
+// (techniques indented by depth). The table form pages the columns in
 // groups that fit the width and wraps long names inside a column.
 #include <algorithm>
 #include <cctype>
@@ -28,8 +29,17 @@ domain pick_domain(context& ctx, const mitrekg::knowledge_graph& g) {
   return domain::enterprise;
 }
 
-void write_grid(context& ctx, const mitrekg::knowledge_graph& g, const std::vector<mitrekg::matrix_column>& cols) {
-  constexpr std::size_t gap = 2, min_col = 18, max_col = 32;
+// A column of the terminal grid: a heading, a count line, cells (text, indent in spaces).
+struct grid_column {
+  std::string title;
+  std::string count;
+  std::vector<std::pair<std::string, std::size_t>> cells;
+};
+
+// `min_col`: the narrowest column; `wrap_cells`: wrap long cells (continuation
+// lines indented two spaces), else shorten them with "…" so a tree stays one line per node.
+void write_grid(context& ctx, const std::vector<grid_column>& cols, std::size_t min_col, bool wrap_cells) {
+  constexpr std::size_t gap = 2, max_col = 32;
   std::size_t width = 80;
   if (ctx.width) width = *ctx.width;
   else if (const char* c = std::getenv("COLUMNS"); c && std::atoi(c) > 0) width = static_cast<std::size_t>(std::atoi(c));
@@ -46,17 +56,22 @@ void write_grid(context& ctx, const mitrekg::knowledge_graph& g, const std::vect
     std::vector<std::vector<std::string>> head, body;
     std::size_t head_height = 0, body_height = 0;
     for (std::size_t c = first; c < last; ++c) {
-      std::vector<std::string> h = wrap(g[cols[c].tactic].name, colw);
-      h.push_back(truncate(fmt::format("{} technique{}", cols[c].cells.size(), cols[c].cells.size() == 1 ? "" : "s"), colw));
+      std::vector<std::string> h = wrap(cols[c].title, colw);
+      h.push_back(truncate(cols[c].count, colw));
       head_height = std::max(head_height, h.size());
       head.push_back(std::move(h));
       std::vector<std::string> b;
-      for (const auto& cell : cols[c].cells) {
-        std::string text(g[cell.technique].name);
-        if (cell.subtechniques) text += fmt::format(" ({})", cell.subtechniques);
-        auto lines = wrap(text, colw);
-        if (lines.size() > 1) lines = wrap(text, colw - 2);   // continuation lines are indented two spaces
-        for (std::size_t i = 0; i < lines.size(); ++i) b.push_back(i ? "  " + lines[i] : lines[i]);
+      for (const auto& [text, indent_wanted] : cols[c].cells) {
+        // Deep cells keep at least 8 characters of text.
+        const std::size_t indent = colw > 10 ? std::min(indent_wanted, colw - 10) : 0;
+        const std::string lead(indent, ' ');
+        if (!wrap_cells) {
+          b.push_back(lead + truncate(text, colw - indent));
+          continue;
+        }
+        auto lines = wrap(text, colw - indent);
+        if (lines.size() > 1) lines = wrap(text, colw - indent - 2);   // continuation lines are indented two spaces
+        for (std::size_t i = 0; i < lines.size(); ++i) b.push_back(lead + (i ? "  " + lines[i] : lines[i]));
       }
       body_height = std::max(body_height, b.size());
       body.push_back(std::move(b));
@@ -89,7 +104,69 @@ void write_grid(context& ctx, const mitrekg::knowledge_graph& g, const std::vect
 
 }  // namespace
 
+// matrix --domain d3fend: D3FEND's tactics as columns, techniques indented by depth.
+static int run_d3fend_matrix(context& ctx) {
+  if (ctx.domains) throw usage_error("matrix shows one domain: pass --domain d3fend alone");
+  if (ctx.has("platform")) throw usage_error("--platform does not apply to the D3FEND matrix");
+  const auto& d = ctx.d3fend();
+  struct column_cells {
+    mitrekg::d3fend_tactic tactic;
+    std::vector<mitrekg::d3fend_matrix_cell> cells;
+  };
+  std::vector<column_cells> cols;
+  for (auto t : mitrekg::all_d3fend_tactics) cols.push_back({t, d.matrix_column(t)});
+  auto label_of = [&](mitrekg::d3fend_node n) { return d[n].label.empty() ? d[n].name : d[n].label; };
+  auto tactic_label = [&](mitrekg::d3fend_tactic t) -> std::string_view {
+    auto n = d.tactic_node(t);
+    return n && !d[*n].label.empty() ? d[*n].label : to_string(t);
+  };
+  switch (ctx.fmt) {
+    case format::json: {
+      array out;
+      for (const auto& col : cols) {
+        array techniques;
+        for (const auto& cell : col.cells)
+          techniques.push_back(object{{"d3fend_id", d[cell.technique].d3fend_id},
+                                      {"d3fend_class", d[cell.technique].name},
+                                      {"d3fend_label", label_of(cell.technique)},
+                                      {"depth", cell.depth}});
+        out.push_back(object{{"tactic", to_string(col.tactic)},
+                             {"label", tactic_label(col.tactic)},
+                             {"techniques", std::move(techniques)}});
+      }
+      write_json(ctx.out, value(std::move(out)));
+      break;
+    }
+    case format::csv: {
+      array rows;
+      for (const auto& col : cols)
+        for (const auto& cell : col.cells)
+          rows.push_back(object{{"d3fend_tactic", to_string(col.tactic)},
+                                {"d3fend_id", d[cell.technique].d3fend_id},
+                                {"d3fend_class", d[cell.technique].name},
+                                {"d3fend_label", label_of(cell.technique)},
+                                {"depth", cell.depth}});
+      write_csv(ctx.out, {{"d3fend_tactic"}, {"d3fend_id"}, {"d3fend_class"}, {"d3fend_label"}, {"depth"}}, rows);
+      break;
+    }
+    case format::table: {
+      std::vector<grid_column> grid;
+      for (const auto& col : cols) {
+        grid_column gc{std::string(tactic_label(col.tactic)),
+                       fmt::format("{} technique{}", col.cells.size(), col.cells.size() == 1 ? "" : "s"),
+                       {}};
+        for (const auto& cell : col.cells) gc.cells.emplace_back(std::string(label_of(cell.technique)), 2 * cell.depth);
+        grid.push_back(std::move(gc));
+      }
+      write_grid(ctx, grid, 24, false);
+      break;
+    }
+  }
+  return exit_found;
+}
+
 int run_matrix(context& ctx) {
+  if (ctx.d3fend_domain) return run_d3fend_matrix(ctx);
   const auto& g = ctx.graph();
   const std::string platform = platform_flag(ctx);
   const auto cols = mitrekg::matrix(g, pick_domain(ctx, g), platform, ctx.lookup);
@@ -124,7 +201,22 @@ int run_matrix(context& ctx) {
       write_csv(ctx.out, {{"tactic_id"}, {"tactic"}, {"id"}, {"name"}, {"subtechniques"}}, rows);
       break;
     }
-    case format::table: write_grid(ctx, g, cols); break;
+    case format::table: {
+      std::vector<grid_column> grid;
+      for (const auto& col : cols) {
+        grid_column gc{std::string(g[col.tactic].name),
+                       fmt::format("{} technique{}", col.cells.size(), col.cells.size() == 1 ? "" : "s"),
+                       {}};
+        for (const auto& cell : col.cells) {
+          std::string text(g[cell.technique].name);
+          if (cell.subtechniques) text += fmt::format(" ({})", cell.subtechniques);
+          gc.cells.emplace_back(std::move(text), 0);
+        }
+        grid.push_back(std::move(gc));
+      }
+      write_grid(ctx, grid, 18, true);
+      break;
+    }
   }
   return exit_found;
 }

@@ -1,4 +1,5 @@
-// mitre-query show ID|NAME: one object as a record.
+// mitre-query show ID|NAME: one object as a record: an ATT&CK object (techniques
+// with their D3FEND countermeasures), else a D3FEND technique or artifact (d3fend.cpp).
 #include <algorithm>
 
 #include "commands.hpp"
@@ -12,7 +13,7 @@ using mitrekg::knowledge_graph;
 using mitrekg::node;
 using mitrekg::object_type;
 
-value record(const context& ctx, const knowledge_graph& g, node n) {
+value record(context& ctx, const knowledge_graph& g, node n) {
   const auto& o = g[n];
   array tactics;
   array subs;
@@ -23,7 +24,7 @@ value record(const context& ctx, const knowledge_graph& g, node n) {
     for (node s : mitrekg::subtechniques(g, n, ctx.lookup)) subs.push_back(id_name(g, s));
     if (o.is_subtechnique) parent = mitrekg::parent(g, n);
   }
-  return object{
+  object r{
       {"id", o.id},
       {"stix_id", o.stix_id},
       {"type", to_string(o.type)},
@@ -43,6 +44,13 @@ value record(const context& ctx, const knowledge_graph& g, node n) {
       {"version", o.version},
       {"modified", o.modified},
   };
+  if (o.type == object_type::technique) {
+    // D3FEND's countermeasures by tactic; {} with "no-d3fend" when no release is loaded.
+    auto cm = countermeasures_for_show(ctx, n);
+    r.emplace_back("d3fend_coverage", cm.coverage);
+    r.emplace_back("countermeasures", std::move(cm.json));
+  }
+  return r;
 }
 
 std::string id_and_name(const knowledge_graph& g, node n) {
@@ -96,6 +104,12 @@ void write_record(context& ctx, const knowledge_graph& g, node n) {
     line("software", fmt::format("{}", mitrekg::software_of(g, n, ctx.lookup).size()));
     line("campaigns", fmt::format("{}", mitrekg::campaigns_of(g, n, ctx.lookup).size()));
     line("detections", fmt::format("{}", mitrekg::detections_of(g, n, ctx.lookup).size()));
+    if (g.d3fend()) {
+      // D3FEND countermeasures, one line per countermeasure under its tactic.
+      auto cm = countermeasures_for_show(ctx, n);
+      line("d3fend", cm.summary);
+      for (const auto& [tactic, items] : cm.lines) lines("  " + tactic, items);
+    }
   } else if (o.type == object_type::group || o.type == object_type::software ||
              o.type == object_type::campaign || o.type == object_type::mitigation) {
     line("platforms", joined(o.platforms));
@@ -129,6 +143,10 @@ void write_record(context& ctx, const knowledge_graph& g, node n) {
 int run_show(context& ctx) {
   const auto& g = ctx.graph();
   const std::string& text = ctx.args.front();
+  // ATT&CK first; D3FEND (D3-PT, ProcessTermination, "Process Termination") when
+  // ATT&CK has nothing of that id or name in any state or domain.
+  if (mitrekg::resolve(g, text, {true, true, mitrekg::all_domains}).matches.empty())
+    if (auto rc = show_d3fend(ctx, text)) return *rc;
   auto nodes = find_objects(ctx, text);
   if (nodes.empty()) return exit_nothing;
 
@@ -153,8 +171,17 @@ int run_show(context& ctx) {
       const std::vector<column> columns = {
           {"id"},          {"stix_id"},       {"type"},     {"name"},       {"description"}, {"url"},
           {"platforms"},   {"tactics"},       {"parent"},   {"subtechniques"}, {"revoked"},  {"deprecated"},
-          {"revoked_by"},  {"aliases"},       {"domains"},  {"shortname"},  {"version"},     {"modified"}};
-      write_csv(ctx.out, columns, array{record(ctx, g, n)});
+          {"revoked_by"},  {"aliases"},       {"domains"},  {"shortname"},  {"version"},     {"modified"},
+          {"d3fend_coverage"}, {"countermeasures"}};
+      value r = record(ctx, g, n);
+      if (g[n].type == object_type::technique) {
+        // The countermeasures as one field: their D3FEND ids, ';'-joined.
+        object flat;
+        for (auto& [k, v] : r.fields())
+          flat.emplace_back(k, k == "countermeasures" ? countermeasures_for_show(ctx, n).ids : v);
+        r = value(std::move(flat));
+      }
+      write_csv(ctx.out, columns, array{std::move(r)});
       break;
     }
     case format::table: write_record(ctx, g, n); break;

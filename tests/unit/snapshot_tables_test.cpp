@@ -1,0 +1,56 @@
+// lib/store: the relational tables of a snapshot hold the whole graph (SQL users see what the library sees).
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include "mitrekg/countermeasures.hpp"
+#include "mitrekg/store.hpp"
+#include "store/schema.hpp"
+
+namespace fs = std::filesystem;
+using namespace mitrekg;
+
+TEST_CASE("rebuilding from the tables alone gives the graph the image gives") {
+  const fs::path data = MITREKG_TEST_DATA;
+  load_options o;
+  o.attack_files = {data / "attack" / "enterprise-attack-18.1.json", data / "attack" / "ics-attack-18.1.json"};
+  o.d3fend_file = data / "d3fend" / "d3fend-0.17.0.json";
+  knowledge_graph g = knowledge_graph::load(o);
+  fs::path file = fs::temp_directory_path() / ("mitrekg-tables-" + std::to_string(::getpid()) + ".sqlite");
+  save_snapshot(g, file);
+  knowledge_graph a = open_snapshot(file);
+  knowledge_graph b = open_snapshot_tables(file);
+  verify_snapshot(file);  // SQLite's integrity check agrees the file is sound
+  fs::remove(file);
+
+  REQUIRE(a.size() == g.size());
+  REQUIRE(b.size() == g.size());
+  std::size_t differing = 0;
+  const relation all[] = {relation::uses, relation::mitigates, relation::subtechnique_of, relation::detects,
+                          relation::attributed_to, relation::revoked_by, relation::targets, relation::in_tactic,
+                          relation::matrix_tactic, relation::has_analytic, relation::observes,
+                          relation::component_of, relation::other};
+  for (node n = 0; n < g.size(); ++n) {
+    const attack_object& x = a[n];
+    const attack_object& y = b[n];
+    if (x.stix_id != y.stix_id || x.id != y.id || x.name != y.name || x.description != y.description ||
+        x.platforms != y.platforms || x.aliases != y.aliases || x.domains != y.domains || x.revoked != y.revoked ||
+        x.deprecated != y.deprecated || x.kill_chain_phases.size() != y.kill_chain_phases.size())
+      ++differing;
+    for (relation r : all) {
+      auto ea = a.out_edges(n, r);
+      auto eb = b.in_edges(n, r);
+      auto fa = a.in_edges(n, r);
+      auto fb = b.out_edges(n, r);
+      if (ea.size() != fb.size() || fa.size() != eb.size()) { ++differing; continue; }
+      for (std::size_t i = 0; i < ea.size(); ++i)
+        if (ea[i].target != fb[i].target || ea[i].description != fb[i].description || ea[i].log_source != fb[i].log_source)
+          ++differing;
+      for (std::size_t i = 0; i < fa.size(); ++i)
+        if (fa[i].source != eb[i].source || fa[i].stix_id != eb[i].stix_id) ++differing;
+    }
+  }
+  CHECK(differing == 0);
+  CHECK(countermeasures_of(a, "T1562.001").rows.size() == countermeasures_of(b, "T1562.001").rows.size());
+  CHECK(countermeasures_of(b, "T1562.001").rows.size() == countermeasures_of(g, "T1562.001").rows.size());
+}
