@@ -224,6 +224,8 @@ void build_indexes(knowledge_graph::impl& g) {
   g.by_id.clear();
   g.by_name.clear();
   g.by_stix.reserve(objects.size());
+  g.by_id.reserve(objects.size());
+  g.by_name.reserve(objects.size() * 2);
   for (node n = 0; n < objects.size(); ++n) g.by_stix.emplace(objects[n].stix_id, n);
   // Ids and names, lower-case, live objects first.
   for (node n : by_id_order) {

@@ -4,6 +4,7 @@
 #include <memory_resource>
 #include <random>
 #include <thread>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -55,41 +56,32 @@ constexpr const char* d3fend_nodes_select =
     "kind FROM d3fend_nodes ORDER BY node";
 constexpr const char* d3fend_links_select = "SELECT kind, subject, property, target FROM d3fend_links ORDER BY seq";
 
-// Adds every column of the current row to `state`: its type, then its value.
-void hash_row(const statement& q, XXH3_state_t* state) {
+// Folds every column of the current row into `h`: its type, then its value.
+// One-shot XXH3 per value, chained through the seed (fast for short values).
+void hash_row(const statement& q, std::uint64_t& h) {
   sqlite3_stmt* st = q.handle();
   int columns = sqlite3_column_count(st);
   for (int c = 0; c < columns; ++c) {
-    unsigned char type = static_cast<unsigned char>(sqlite3_column_type(st, c));
-    XXH3_64bits_update(state, &type, 1);
+    int type = sqlite3_column_type(st, c);
+    h = h * 31 + static_cast<std::uint64_t>(type);
     if (type == SQLITE_INTEGER) {
-      sqlite3_int64 v = sqlite3_column_int64(st, c);
-      XXH3_64bits_update(state, &v, sizeof v);
+      h = h * 1099511628211ull ^ static_cast<std::uint64_t>(sqlite3_column_int64(st, c));
     } else if (type != SQLITE_NULL) {
       const void* p = sqlite3_column_blob(st, c);
-      std::uint64_t n = static_cast<std::uint64_t>(sqlite3_column_bytes(st, c));
-      XXH3_64bits_update(state, &n, sizeof n);
-      if (n) XXH3_64bits_update(state, p, n);
+      h = XXH3_64bits_withSeed(p, static_cast<std::size_t>(sqlite3_column_bytes(st, c)), h);
     }
   }
 }
 
-struct xxh3 {
-  XXH3_state_t* state = XXH3_createState();
-  xxh3() { XXH3_64bits_reset(state); }
-  ~xxh3() { XXH3_freeState(state); }
-  xxh3(const xxh3&) = delete;
-  xxh3& operator=(const xxh3&) = delete;
-  std::string hex() const { return fmt::format("{:016x}", XXH3_64bits_digest(state)); }
-};
+std::string hex64(std::uint64_t h) { return fmt::format("{:016x}", h); }
 
 std::string d3fend_checksum(database& db) {
-  xxh3 h;
+  std::uint64_t h = 0;
   for (const char* sql : {d3fend_nodes_select, d3fend_links_select}) {
     statement q(db, sql);
-    while (q.step()) hash_row(q, h.state);
+    while (q.step()) hash_row(q, h);
   }
-  return h.hex();
+  return hex64(h);
 }
 
 // ---- writing --------------------------------------------------------------------
@@ -219,6 +211,22 @@ void write_metadata(database& db, const knowledge_graph& g, const std::vector<sn
 
 // ---- reading --------------------------------------------------------------------
 
+// An uninitialized buffer for the graph image. Large ones are mapped with
+// transparent huge pages where the kernel offers them: thousands of 4 KiB page
+// faults were the largest cost of a warm-cache call (docs/benchmarks.md).
+std::shared_ptr<char[]> big_buffer(std::size_t size) {
+  constexpr std::size_t huge = std::size_t{2} << 20;
+  if (size >= huge) {
+    std::size_t length = (size + huge - 1) / huge * huge;
+    void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+      ::madvise(p, length, MADV_HUGEPAGE);
+      return std::shared_ptr<char[]>(static_cast<char*>(p), [length](char* q) { ::munmap(q, length); });
+    }
+  }
+  return std::shared_ptr<char[]>(new char[size ? size : 1]);
+}
+
 // Owns the text of a snapshot-loaded graph: one monotonic buffer, no per-string allocation.
 struct text_arena {
   std::pmr::monotonic_buffer_resource resource{std::size_t{1} << 20};
@@ -263,15 +271,25 @@ void read_attack_rest(database& db, const std::map<std::string, std::string, std
 std::unique_ptr<knowledge_graph::impl> read_attack_image(database& db,
                                                          const std::map<std::string, std::string, std::less<>>& meta) {
   auto g = std::make_unique<knowledge_graph::impl>();
-  auto image = std::make_shared<std::string>();
+  // Owned by the graph (storage): the image's views point into it.
+  std::shared_ptr<char[]> image;
+  std::size_t image_size = 0;
   {
-    statement q(db, "SELECT bytes FROM graph_image WHERE part = 'attack'");
+    // Straight into our buffer with the incremental blob API: one copy, not two.
+    statement q(db, "SELECT rowid, length(bytes) FROM graph_image WHERE part = 'attack'");
     if (!q.step()) corrupt(db, "no graph image");
-    std::string_view bytes = q.blob(0);
-    image->assign(bytes.data(), bytes.size());
+    sqlite3_blob* blob = nullptr;
+    if (sqlite3_blob_open(db.handle(), "main", "graph_image", "bytes", q.integer(0), 0, &blob) != SQLITE_OK)
+      db.fail("cannot open the graph image");
+    int size = sqlite3_blob_bytes(blob);
+    image_size = static_cast<std::size_t>(size);
+    image = big_buffer(image_size);
+    int rc = sqlite3_blob_read(blob, image.get(), size, 0);
+    sqlite3_blob_close(blob);
+    if (rc != SQLITE_OK) db.fail("cannot read the graph image");
   }
-  g->storage.push_back(image);
-  store::decode_image(*image, db.file(), *g);
+  g->storage.push_back(std::shared_ptr<const void>(image, image.get()));
+  store::decode_image(std::string_view(image.get(), image_size), db.file(), *g);
   if (g->objects.size() != count_of(meta, "objects") || boost::num_edges(g->graph) != count_of(meta, "edges"))
     corrupt(db, "graph image and metadata disagree");
   read_attack_rest(db, meta, *g);
@@ -375,11 +393,11 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
   o->by_id.reserve(n_nodes);
   auto keep = [&](std::string_view s) -> std::string_view { return s.empty() ? std::string_view{} : o->arena.emplace_back(s); };
   // Same nodes in the same order, then the same raw links: build() then makes the same ontology.
-  xxh3 sum;
+  std::uint64_t sum = 0;
   statement q(db, d3fend_nodes_select);
   std::vector<std::pair<std::int64_t, std::int64_t>> restrictions;
   while (q.step()) {
-    hash_row(q, sum.state);
+    hash_row(q, sum);
     d3fend_node n = o->intern(q.text(1), false);
     if (n != static_cast<d3fend_node>(q.integer(0))) corrupt(db, "D3FEND node numbers differ");
     d3fend_entry& e = o->entries[n];
@@ -411,7 +429,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
   }
   statement links(db, d3fend_links_select);
   while (links.step()) {
-    hash_row(links, sum.state);
+    hash_row(links, sum);
     d3fend_detail::raw_link l{valid(links.integer(1)),
                               links.is_null(2) ? d3fend_detail::no_node : valid(links.integer(2)),
                               valid(links.integer(3))};
@@ -423,7 +441,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
     else corrupt(db, "unknown D3FEND link kind");
   }
   auto expected = meta.find("d3fend_checksum");
-  if (expected == meta.end() || expected->second != sum.hex()) corrupt(db, "D3FEND rows do not match their checksum");
+  if (expected == meta.end() || expected->second != hex64(sum)) corrupt(db, "D3FEND rows do not match their checksum");
   auto v = meta.find("d3fend_version");
   o->version = keep(v == meta.end() ? std::string_view{} : std::string_view(v->second));
   d3fend_detail::build(*o);

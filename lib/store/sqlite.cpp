@@ -24,7 +24,8 @@ database::database(const std::string& file, mode m) : file_(file), writing_(m ==
   int rc = sqlite3_open_v2(name.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) fail("cannot open");
   sqlite3_extended_result_codes(db_, 1);
-  // Readers map the file instead of copying pages through the page cache.
+  // Readers map the file instead of copying pages through SQLite's page cache
+  // (measured: fewer page faults for a whole-snapshot read).
   if (!writing_) sqlite3_exec(db_, "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
 }
 

@@ -40,6 +40,8 @@ public:
   mitrekg::lookup_options lookup;           // include_revoked/deprecated and domains
   bool d3fend_domain = false;               // --domain d3fend (matrix only)
   bool verbose = false;
+  bool no_cache = false;                    // --no-cache: parse the sources, write no snapshot
+  std::string db_file;                      // --db FILE: answer from this snapshot
   std::optional<std::size_t> width;         // --width, else the terminal's when stdout is one
 
   // The command's positional arguments and its own flags (by long name; a
@@ -54,9 +56,12 @@ public:
   std::vector<std::string> flag_values(std::string_view name) const;
   bool has(std::string_view name) const { return flags.count(name) != 0; }
 
-  // The knowledge graph, loaded on first use from --attack / --data /
-  // MITREKG_DATA / the built-in folder. Throws mitrekg::error or usage_error.
+  // The knowledge graph, loaded on first use from --db, else from --attack /
+  // --data / MITREKG_DATA / the built-in folder through the snapshot cache
+  // (unless --no-cache). Throws mitrekg::error or usage_error.
   const mitrekg::knowledge_graph& graph();
+  // The sources graph() would read (no cache, no --db): for build-db.
+  mitrekg::load_options load_options();
   // The D3FEND release loaded with the graph. Throws usage_error (exit 2, one
   // line saying to pass --d3fend FILE or --data DIR) when there is none.
   const mitrekg::d3fend_ontology& d3fend();

@@ -54,4 +54,8 @@ struct show_countermeasures {
 };
 show_countermeasures countermeasures_for_show(context& ctx, mitrekg::node t);
 
+// snapshot.cpp
+int run_build_db(context& ctx);
+int run_check_db(context& ctx);
+
 }  // namespace mq

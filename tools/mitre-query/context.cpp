@@ -7,6 +7,7 @@
 #include "mitrekg/data.hpp"
 #include "mitrekg/error.hpp"
 #include "mitrekg/query.hpp"
+#include "mitrekg/store.hpp"
 
 namespace mq {
 
@@ -26,8 +27,7 @@ std::vector<std::string> context::flag_values(std::string_view name) const {
   return it == flags.end() ? std::vector<std::string>{} : it->second;
 }
 
-const knowledge_graph& context::graph() {
-  if (graph_) return *graph_;
+mitrekg::load_options context::load_options() {
   mitrekg::load_options options;
   if (!attack_files.empty()) {
     for (const auto& f : attack_files) options.attack_files.emplace_back(f);
@@ -54,7 +54,25 @@ const knowledge_graph& context::graph() {
       // DIR without ATT&CK bundles: no D3FEND from it either; D3FEND commands say what to pass.
     }
   }
-  graph_.emplace(knowledge_graph::load(options));
+  return options;
+}
+
+const knowledge_graph& context::graph() {
+  if (graph_) return *graph_;
+  if (!db_file.empty()) {
+    if (!attack_files.empty() || !d3fend_file.empty() || !data_dir.empty())
+      throw usage_error("--db answers from a snapshot: it cannot be combined with --attack, --d3fend or --data");
+    graph_.emplace(mitrekg::open_snapshot(db_file));
+    if (verbose) note("answering from snapshot {}", db_file);
+  } else {
+    mitrekg::graph_origin origin;
+    graph_.emplace(mitrekg::load_cached(load_options(), {mitrekg::default_cache_dir(), !no_cache}, &origin));
+    if (verbose) {
+      if (origin.kind == "cache") note("answering from cached snapshot {}", origin.snapshot.string());
+      else if (origin.snapshot.empty()) note("answering from the sources (no cache written{}{})", origin.note.empty() ? "" : ": ", origin.note);
+      else note("answering from the sources; cached as {}{}{}", origin.snapshot.string(), origin.note.empty() ? "" : " — ", origin.note);
+    }
+  }
   if (verbose) {
     for (const auto& f : graph_->files())
       note("loaded {} ({} {}, {} objects)", f.path, f.domain.empty() ? "unknown domain" : f.domain,

@@ -76,7 +76,11 @@ const std::vector<flag> flags = {
     {"include-deprecated", 0, "", "answer with deprecated objects too", true,
      [](context& c, const std::string&) { c.lookup.include_deprecated = true; }},
     {"width", 0, "N", "fit tables and the matrix to N columns (default: the terminal's)", true, set_width},
-    {"verbose", 'v', "", "name the loaded files and load warnings on stderr", true,
+    {"db", 0, "FILE", "answer from this snapshot (see build-db) instead of the sources", true,
+     [](context& c, const std::string& v) { c.db_file = v; }},
+    {"no-cache", 0, "", "parse the sources every time; neither read nor write the snapshot cache", true,
+     [](context& c, const std::string&) { c.no_cache = true; }},
+    {"verbose", 'v', "", "name the loaded files, where the answer came from and load warnings on stderr", true,
      [](context& c, const std::string&) { c.verbose = true; }},
     {"help", 'h', "", "show this help (or a command's: COMMAND --help)", true, nullptr},
     {"version", 'V', "", "show the version", true, nullptr},
@@ -126,6 +130,11 @@ const std::vector<command> commands = {
      run_d3fend_tactics},
     {"d3fend-skew", "", "where ATT&CK and D3FEND disagree: unlisted, revoked, deprecated, absent ids", 0, 0, {},
      run_d3fend_skew, {"skew"}},
+    // SQLite snapshots (docs/sqlite-schema.md).
+    {"build-db", "OUT.sqlite", "write the loaded sources (ATT&CK, D3FEND, mappings) to a SQLite snapshot", 1, 1, {},
+     run_build_db},
+    {"check-db", "FILE", "verify a snapshot (SQLite integrity, checksums, schema) and show its metadata", 1, 1, {},
+     run_check_db},
 };
 
 const command* find_command(std::string_view name) {
@@ -329,7 +338,9 @@ std::string one_line(std::string s) {
 int main(int argc, char** argv) {
   // A closed pipe shows up as EPIPE on write, which ends the program quietly.
   std::signal(SIGPIPE, SIG_IGN);
-  mq::context ctx;
+  // Never destroyed: at exit the OS frees the loaded graph faster than its
+  // destructors would (a few ms of a warm-cache call). A static keeps it reachable.
+  static mq::context& ctx = *new mq::context;
   auto fail = [&](const std::string& message) {
     try {
       ctx.out.flush();
