@@ -42,6 +42,8 @@ public:
   bool verbose = false;
   bool no_cache = false;                    // --no-cache: parse the sources, write no snapshot
   std::string db_file;                      // --db FILE: answer from this snapshot
+  // batch: the graph the batch command loaded, shared by every line (borrowed).
+  const mitrekg::knowledge_graph* shared_graph = nullptr;
   std::optional<std::size_t> width;         // --width, else the terminal's when stdout is one
 
   // The command's positional arguments and its own flags (by long name; a

@@ -58,6 +58,7 @@ mitrekg::load_options context::load_options() {
 }
 
 const knowledge_graph& context::graph() {
+  if (shared_graph) return *shared_graph;
   if (graph_) return *graph_;
   if (!db_file.empty()) {
     if (!attack_files.empty() || !d3fend_file.empty() || !data_dir.empty())

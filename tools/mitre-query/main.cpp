@@ -98,6 +98,8 @@ const std::vector<flag> flags = {
 
 // ---------------------------------------------------------------- command table
 
+int run_batch(context& ctx);   // below: it runs the parser on each line
+
 constexpr std::size_t any_count = static_cast<std::size_t>(-1);
 
 const std::vector<command> commands = {
@@ -135,6 +137,8 @@ const std::vector<command> commands = {
      run_build_db},
     {"check-db", "FILE", "verify a snapshot (SQLite integrity, checksums, schema) and show its metadata", 1, 1, {},
      run_check_db},
+    {"batch", "", "run one command per line of standard input on one loaded graph; each answer ends with '--- exit N'",
+     0, 0, {}, run_batch},
 };
 
 const command* find_command(std::string_view name) {
@@ -234,6 +238,8 @@ std::optional<std::size_t> terminal_width() {
   return 80;
 }
 
+int run(context& ctx, int argc, char** argv);
+
 int run(context& ctx, int argc, char** argv) {
   std::vector<std::pair<const flag*, std::string>> given;
   std::vector<std::string> positional;
@@ -311,6 +317,9 @@ int run(context& ctx, int argc, char** argv) {
       ctx.flags[std::string(f->name)].push_back(v);
     }
   }
+  if (ctx.shared_graph && (!ctx.attack_files.empty() || !ctx.d3fend_file.empty() || !ctx.data_dir.empty() ||
+                           !ctx.db_file.empty() || ctx.no_cache || cmd->name == "batch" || cmd->name == "build-db"))
+    throw usage_error("a batch line cannot load data or start a batch: give --attack, --data or --db to batch itself");
   if (ctx.d3fend_domain && cmd->name != "matrix")
     throw usage_error(fmt::format("--domain d3fend applies to matrix only, not {}", cmd->name));
   if (ctx.domains) ctx.lookup.domains = ctx.domains;
@@ -324,6 +333,74 @@ int run(context& ctx, int argc, char** argv) {
                           ? fmt::format("{} takes no arguments (got {})", cmd->name, json_quote(ctx.args.front()))
                           : fmt::format("{} takes one {} (got {})", cmd->name, cmd->synopsis, ctx.args.size()));
   return cmd->run(ctx);
+}
+
+// Splits a batch line into words: blanks separate, "double quotes" group.
+std::vector<std::string> split_words(std::string_view line) {
+  std::vector<std::string> words;
+  std::string cur;
+  bool quoted = false, any = false;
+  for (char c : line) {
+    if (c == '"') { quoted = !quoted; any = true; continue; }
+    if (!quoted && (c == ' ' || c == '\t' || c == '\r')) {
+      if (any) words.push_back(std::move(cur));
+      cur.clear();
+      any = false;
+      continue;
+    }
+    cur += c;
+    any = true;
+  }
+  if (quoted) throw usage_error("unclosed quote");
+  if (any) words.push_back(std::move(cur));
+  return words;
+}
+
+int run_batch(context& ctx) {
+  const mitrekg::knowledge_graph& g = ctx.graph();
+  ctx.out.flush();
+  int worst = exit_found;
+  std::string line;
+  int c;
+  // getchar-based: no iostreams; lines may be long.
+  auto next_line = [&]() {
+    line.clear();
+    while ((c = std::getchar()) != EOF && c != '\n') line += static_cast<char>(c);
+    return !(c == EOF && line.empty());
+  };
+  while (next_line()) {
+    std::string_view trimmed = line;
+    while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
+    if (trimmed.empty() || trimmed.front() == '#') continue;
+    // Each line starts from the batch's own options, then applies its own flags.
+    context one;
+    one.fmt = ctx.fmt;
+    one.lookup = ctx.lookup;
+    one.domains = ctx.domains;
+    one.width = ctx.width;
+    one.verbose = ctx.verbose;
+    one.shared_graph = &g;
+    int rc;
+    try {
+      std::vector<std::string> words = split_words(trimmed);
+      std::vector<char*> argv{const_cast<char*>("mitre-query")};
+      for (auto& w : words) argv.push_back(w.data());
+      rc = run(one, static_cast<int>(argv.size()), argv.data());
+      one.out.flush();
+    } catch (const usage_error& e) {
+      one.out.flush();
+      note("{}", e.what());
+      rc = exit_error;
+    } catch (const mitrekg::error& e) {
+      one.out.flush();
+      note("{}", e.what());
+      rc = exit_error;
+    }
+    ctx.out.print("--- exit {}\n", rc);
+    ctx.out.flush();
+    worst = std::max(worst, rc == exit_error ? exit_error : exit_found);
+  }
+  return worst;
 }
 
 // A message for stderr on one line.
