@@ -13,13 +13,16 @@ namespace mitrekg::store {
 
 namespace {
 
-constexpr char magic[8] = {'M', 'K', 'G', 'I', 'M', 'G', '1', '\0'};
+constexpr char attack_magic[8] = {'M', 'K', 'G', 'I', 'M', 'G', '1', '\0'};
+constexpr char d3fend_magic[8] = {'M', 'K', 'G', 'D', '3', 'F', '1', '\0'};
+constexpr std::size_t magic_size = 8;
 // Layout: magic, u64 XXH3 of everything after it, u32 string-area size, strings, records.
-constexpr std::size_t header_size = sizeof magic + 8 + 4;
+constexpr std::size_t header_size = magic_size + 8 + 4;
 
 // Appends little-endian integers and string references (offset, length into `strings`).
 class writer {
 public:
+  explicit writer(const char* magic) : magic_(magic) {}
   void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void u32(std::uint32_t v) { out_.append(reinterpret_cast<const char*>(&v), 4); }
   void str(std::string_view s) {
@@ -28,19 +31,20 @@ public:
     strings_.append(s);
   }
   std::string finish() {
-    std::string image(magic, sizeof magic);
+    std::string image(magic_, magic_size);
     image.append(8, '\0');
     std::uint32_t n = static_cast<std::uint32_t>(strings_.size());
     image.append(reinterpret_cast<const char*>(&n), 4);
     image += strings_;
     image += out_;
     // The checksum covers every byte after itself: a flipped byte anywhere is caught.
-    std::uint64_t sum = XXH3_64bits(image.data() + sizeof magic + 8, image.size() - sizeof magic - 8);
-    std::memcpy(image.data() + sizeof magic, &sum, 8);
+    std::uint64_t sum = XXH3_64bits(image.data() + magic_size + 8, image.size() - magic_size - 8);
+    std::memcpy(image.data() + magic_size, &sum, 8);
     return image;
   }
 
 private:
+  const char* magic_;
   std::string out_;
   std::string strings_;
 };
@@ -49,15 +53,15 @@ private:
 // throws error(bad_snapshot) instead of reading past its end.
 class reader {
 public:
-  reader(std::string_view image, std::string_view file) : file_(file) {
-    if (image.size() < header_size || std::memcmp(image.data(), magic, sizeof magic) != 0)
+  reader(std::string_view image, std::string_view file, const char* magic) : file_(file) {
+    if (image.size() < header_size || std::memcmp(image.data(), magic, magic_size) != 0)
       fail("graph image has no valid header");
     std::uint64_t sum;
-    std::memcpy(&sum, image.data() + sizeof magic, 8);
-    if (sum != XXH3_64bits(image.data() + sizeof magic + 8, image.size() - sizeof magic - 8))
+    std::memcpy(&sum, image.data() + magic_size, 8);
+    if (sum != XXH3_64bits(image.data() + magic_size + 8, image.size() - magic_size - 8))
       fail("graph image checksum does not match");
     std::uint32_t n;
-    std::memcpy(&n, image.data() + sizeof magic + 8, 4);
+    std::memcpy(&n, image.data() + magic_size + 8, 4);
     if (n > image.size() - header_size) fail("graph image string area is cut short");
     strings_ = image.substr(header_size, n);
     rest_ = image.substr(header_size + n);
@@ -96,7 +100,7 @@ private:
 }  // namespace
 
 std::string encode_image(const knowledge_graph::impl& g) {
-  writer w;
+  writer w(attack_magic);
   w.u32(static_cast<std::uint32_t>(g.objects.size()));
   for (const attack_object& o : g.objects) {
     w.u8(static_cast<std::uint8_t>(o.type));
@@ -132,8 +136,9 @@ std::string encode_image(const knowledge_graph::impl& g) {
   return w.finish();
 }
 
-void decode_image(std::string_view image, std::string_view file, knowledge_graph::impl& g) {
-  reader r(image, file);
+void decode_image(std::string_view image, std::string_view file, knowledge_graph::impl& g,
+                  const std::function<void()>& objects_done) {
+  reader r(image, file, attack_magic);
   std::uint32_t n_objects = r.u32();
   if (n_objects > image.size()) r.fail("graph image object count is impossible");
   g.objects.clear();
@@ -168,6 +173,7 @@ void decode_image(std::string_view image, std::string_view file, knowledge_graph
     }
     g.objects.push_back(std::move(o));
   }
+  if (objects_done) objects_done();
   std::uint32_t n_edges = r.u32();
   if (n_edges > image.size()) r.fail("graph image edge count is impossible");
   g.graph = boost_graph(n_objects);
@@ -188,6 +194,76 @@ void decode_image(std::string_view image, std::string_view file, knowledge_graph
     boost::add_edge(s, t, d, g.graph);
   }
   if (!r.done()) r.fail("graph image has trailing bytes");
+}
+
+std::string encode_d3fend_image(const d3fend_ontology::impl& o) {
+  writer w(d3fend_magic);
+  w.str(o.version);
+  w.u32(static_cast<std::uint32_t>(o.entries.size()));
+  for (std::size_t n = 0; n < o.entries.size(); ++n) {
+    const d3fend_entry& e = o.entries[n];
+    const auto& x = o.extra[n];
+    // What the reader stored; build() derives the rest (kinds, tactics, a mitigation's M-id).
+    std::string_view attack_id = e.kind == d3fend_kind::attack_mitigation ? std::string_view{} : e.attack_id;
+    for (std::string_view s : {e.id, e.label, e.definition, e.d3fend_id, attack_id, e.kb_article, x.comment, x.title,
+                               x.url, x.organization, x.author})
+      w.str(s);
+    w.u8(e.deprecated);
+    w.u32(x.flags);
+    w.u32(x.offset);
+    w.u32(x.on_property);
+    w.u32(x.some_values_from);
+  }
+  for (const auto* links : {&o.raw_subclass, &o.raw_subproperty, &o.raw_inverse, &o.raw_statements}) {
+    w.u32(static_cast<std::uint32_t>(links->size()));
+    for (const auto& l : *links) {
+      w.u32(l.subject);
+      w.u32(l.key);
+      w.u32(l.target);
+    }
+  }
+  return w.finish();
+}
+
+void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_ontology::impl& o) {
+  reader r(image, file, d3fend_magic);
+  o.version = r.str();
+  std::uint32_t n = r.u32();
+  if (n > image.size()) r.fail("D3FEND image node count is impossible");
+  o.entries.reserve(n);
+  o.extra.reserve(n);
+  o.by_id.reserve(n);
+  const auto no_node = d3fend_detail::no_node;
+  auto node_ref = [&](std::uint32_t v) {
+    if (v != no_node && v >= n) r.fail("D3FEND image names a missing node");
+    return v;
+  };
+  for (std::uint32_t i = 0; i < n; ++i) {
+    std::string_view id = r.str();
+    // Views into the image, which the ontology owns: persistent.
+    if (o.intern(id, true) != i) r.fail("D3FEND image repeats a node");
+    d3fend_entry& e = o.entries[i];
+    auto& x = o.extra[i];
+    for (std::string_view* s : {&e.label, &e.definition, &e.d3fend_id, &e.attack_id, &e.kb_article, &x.comment,
+                                &x.title, &x.url, &x.organization, &x.author})
+      *s = r.str();
+    e.deprecated = r.u8() != 0;
+    x.flags = static_cast<std::uint16_t>(r.u32());
+    x.offset = r.u32();
+    x.on_property = node_ref(r.u32());
+    x.some_values_from = node_ref(r.u32());
+  }
+  for (auto* links : {&o.raw_subclass, &o.raw_subproperty, &o.raw_inverse, &o.raw_statements}) {
+    std::uint32_t count = r.u32();
+    if (count > image.size()) r.fail("D3FEND image link count is impossible");
+    links->reserve(count);
+    for (std::uint32_t k = 0; k < count; ++k) {
+      std::uint32_t subject = r.u32(), key = r.u32(), target = r.u32();
+      if (subject >= n || target >= n) r.fail("D3FEND image link names a missing node");
+      links->push_back({subject, node_ref(key), target});
+    }
+  }
+  if (!r.done()) r.fail("D3FEND image has trailing bytes");
 }
 
 }  // namespace mitrekg::store

@@ -267,6 +267,24 @@ void check_schema(database& db, const std::map<std::string, std::string, std::le
 void read_attack_rest(database& db, const std::map<std::string, std::string, std::less<>>& meta,
                       knowledge_graph::impl& g);
 
+// One part of graph_image, read straight into a huge-page buffer with the
+// incremental blob API (one copy, not two).
+std::shared_ptr<char[]> read_blob(database& db, const char* part, std::size_t& size) {
+  statement q(db, "SELECT rowid FROM graph_image WHERE part = ?1");
+  q.bind(1, std::string_view(part));
+  if (!q.step()) corrupt(db, fmt::format("no {} graph image", part));
+  sqlite3_blob* blob = nullptr;
+  if (sqlite3_blob_open(db.handle(), "main", "graph_image", "bytes", q.integer(0), 0, &blob) != SQLITE_OK)
+    db.fail("cannot open the graph image");
+  int n = sqlite3_blob_bytes(blob);
+  size = static_cast<std::size_t>(n);
+  auto buffer = big_buffer(size);
+  int rc = sqlite3_blob_read(blob, buffer.get(), n, 0);
+  sqlite3_blob_close(blob);
+  if (rc != SQLITE_OK) db.fail("cannot read the graph image");
+  return buffer;
+}
+
 // ATT&CK from the compiled image: one blob read, no per-row SQL.
 std::unique_ptr<knowledge_graph::impl> read_attack_image(database& db,
                                                          const std::map<std::string, std::string, std::less<>>& meta) {
@@ -274,22 +292,18 @@ std::unique_ptr<knowledge_graph::impl> read_attack_image(database& db,
   // Owned by the graph (storage): the image's views point into it.
   std::shared_ptr<char[]> image;
   std::size_t image_size = 0;
-  {
-    // Straight into our buffer with the incremental blob API: one copy, not two.
-    statement q(db, "SELECT rowid, length(bytes) FROM graph_image WHERE part = 'attack'");
-    if (!q.step()) corrupt(db, "no graph image");
-    sqlite3_blob* blob = nullptr;
-    if (sqlite3_blob_open(db.handle(), "main", "graph_image", "bytes", q.integer(0), 0, &blob) != SQLITE_OK)
-      db.fail("cannot open the graph image");
-    int size = sqlite3_blob_bytes(blob);
-    image_size = static_cast<std::size_t>(size);
-    image = big_buffer(image_size);
-    int rc = sqlite3_blob_read(blob, image.get(), size, 0);
-    sqlite3_blob_close(blob);
-    if (rc != SQLITE_OK) db.fail("cannot read the graph image");
-  }
+  image = read_blob(db, "attack", image_size);
   g->storage.push_back(std::shared_ptr<const void>(image, image.get()));
-  store::decode_image(std::string_view(image.get(), image_size), db.file(), *g);
+  // The indexes need only the objects: build them while the edges are added.
+  std::thread indexer;
+  try {
+    store::decode_image(std::string_view(image.get(), image_size), db.file(), *g,
+                        [&] { indexer = std::thread([&g] { build_indexes(*g); }); });
+  } catch (...) {
+    if (indexer.joinable()) indexer.join();
+    throw;
+  }
+  if (indexer.joinable()) indexer.join();
   if (g->objects.size() != count_of(meta, "objects") || boost::num_edges(g->graph) != count_of(meta, "edges"))
     corrupt(db, "graph image and metadata disagree");
   read_attack_rest(db, meta, *g);
@@ -358,6 +372,7 @@ std::unique_ptr<knowledge_graph::impl> read_attack(database& db, const std::map<
   }
   if (boost::num_edges(g->graph) != count_of(meta, "edges")) corrupt(db, "relationships table is short");
   read_attack_rest(db, meta, *g);
+  build_indexes(*g);
   return g;
 }
 
@@ -380,7 +395,19 @@ void read_attack_rest(database& db, const std::map<std::string, std::string, std
   r.malformed_objects = count_of(meta, "warnings.malformed_objects");
   statement samples(db, "SELECT message FROM load_warnings WHERE origin = 'attack' ORDER BY seq");
   while (samples.step()) r.samples.emplace_back(samples.text(0));
-  build_indexes(*g);
+}
+
+d3fend_report saved_d3fend_report(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+  d3fend_report r;
+  r.nodes = count_of(meta, "d3fend.nodes");
+  r.malformed_nodes = count_of(meta, "d3fend.malformed_nodes");
+  r.wrong_types = count_of(meta, "d3fend.wrong_types");
+  r.dangling_references = count_of(meta, "d3fend.dangling_references");
+  r.unsupported_restrictions = count_of(meta, "d3fend.unsupported_restrictions");
+  r.subclass_cycles = count_of(meta, "d3fend.subclass_cycles");
+  statement samples(db, "SELECT message FROM load_warnings WHERE origin = 'd3fend' ORDER BY seq");
+  while (samples.step()) r.samples.emplace_back(samples.text(0));
+  return r;
 }
 
 std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
@@ -446,16 +473,24 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
   o->version = keep(v == meta.end() ? std::string_view{} : std::string_view(v->second));
   d3fend_detail::build(*o);
   // The report as it was when the sources were read (build() above may have recounted part of it).
-  d3fend_report r;
-  r.nodes = count_of(meta, "d3fend.nodes");
-  r.malformed_nodes = count_of(meta, "d3fend.malformed_nodes");
-  r.wrong_types = count_of(meta, "d3fend.wrong_types");
-  r.dangling_references = count_of(meta, "d3fend.dangling_references");
-  r.unsupported_restrictions = count_of(meta, "d3fend.unsupported_restrictions");
-  r.subclass_cycles = count_of(meta, "d3fend.subclass_cycles");
-  statement samples(db, "SELECT message FROM load_warnings WHERE origin = 'd3fend' ORDER BY seq");
-  while (samples.step()) r.samples.emplace_back(samples.text(0));
-  o->report = std::move(r);
+  o->report = saved_d3fend_report(db, meta);
+  return std::make_unique<d3fend_ontology>(d3fend_ontology::adopt(std::move(o)));
+}
+
+// D3FEND from its image: the nodes and links as read, then build() as after parsing.
+std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+  if (count_of(meta, "d3fend_nodes") == 0) return nullptr;
+  auto o = std::make_unique<d3fend_ontology::impl>();
+  o->file = meta.at("d3fend_file");
+  std::size_t size = 0;
+  std::shared_ptr<char[]> image = read_blob(db, "d3fend", size);
+  o->buffer.reset(new char[size ? size : 1]);
+  std::memcpy(o->buffer.get(), image.get(), size);
+  image.reset();
+  store::decode_d3fend_image(std::string_view(o->buffer.get(), size), db.file(), *o);
+  if (o->entries.size() != count_of(meta, "d3fend_nodes")) corrupt(db, "D3FEND image and metadata disagree");
+  d3fend_detail::build(*o);
+  o->report = saved_d3fend_report(db, meta);
   return std::make_unique<d3fend_ontology>(d3fend_ontology::adopt(std::move(o)));
 }
 
@@ -504,7 +539,14 @@ void save_snapshot(const knowledge_graph& g, const fs::path& file) {
           db.fail("cannot store the graph image");
         blob.run();
       }
-      if (g.d3fend()) write_d3fend(db, *g.d3fend());
+      if (g.d3fend()) {
+        write_d3fend(db, *g.d3fend());
+        std::string image = store::encode_d3fend_image(g.d3fend()->internals());
+        statement blob(db, "INSERT INTO graph_image VALUES ('d3fend', ?1)");
+        if (sqlite3_bind_blob64(blob.handle(), 1, image.data(), image.size(), SQLITE_STATIC) != SQLITE_OK)
+          db.fail("cannot store the graph image");
+        blob.run();
+      }
       write_metadata(db, g, sources);
       db.exec("COMMIT");
       db.exec("ANALYZE");
@@ -530,7 +572,7 @@ knowledge_graph open_snapshot(const fs::path& file) {
   std::thread worker([&] {
     try {
       database db2(file.string(), database::mode::read_only);
-      d3fend = read_d3fend(db2, meta);
+      d3fend = read_d3fend_image(db2, meta);
     } catch (...) {
       d3fend_error = std::current_exception();
     }

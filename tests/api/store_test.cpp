@@ -287,7 +287,7 @@ TEST_CASE("bad snapshots are refused with one clear line") {
     fs::path f = dir.path / "bad-d3fend.sqlite";
     fs::copy_file(snapshot_file(), f);
     REQUIRE(patch(f, "d3f:ProcessTermination", "d3f:ProcessTerminatioX") >= 1);
-    CHECK_THROWS_WITH_AS(open_snapshot(f), doctest::Contains("D3FEND rows do not match their checksum"), error);
+    CHECK_THROWS_WITH_AS(open_snapshot(f), doctest::Contains("checksum"), error);
   }
   SUBCASE("garbage in the middle of the file") {
     fs::path f = dir.path / "bad.sqlite";
