@@ -269,7 +269,8 @@ void read_attack_rest(database& db, const std::map<std::string, std::string, std
 
 // One part of graph_image, read straight into a huge-page buffer with the
 // incremental blob API (one copy, not two).
-std::shared_ptr<char[]> read_blob(database& db, const char* part, std::size_t& size) {
+template <class Allocate>
+void read_blob(database& db, const char* part, std::size_t& size, Allocate allocate) {
   statement q(db, "SELECT rowid FROM graph_image WHERE part = ?1");
   q.bind(1, std::string_view(part));
   if (!q.step()) corrupt(db, fmt::format("no {} graph image", part));
@@ -278,11 +279,10 @@ std::shared_ptr<char[]> read_blob(database& db, const char* part, std::size_t& s
     db.fail("cannot open the graph image");
   int n = sqlite3_blob_bytes(blob);
   size = static_cast<std::size_t>(n);
-  auto buffer = big_buffer(size);
-  int rc = sqlite3_blob_read(blob, buffer.get(), n, 0);
+  char* target = allocate(size);
+  int rc = sqlite3_blob_read(blob, target, n, 0);
   sqlite3_blob_close(blob);
   if (rc != SQLITE_OK) db.fail("cannot read the graph image");
-  return buffer;
 }
 
 // ATT&CK from the compiled image: one blob read, no per-row SQL.
@@ -292,7 +292,10 @@ std::unique_ptr<knowledge_graph::impl> read_attack_image(database& db,
   // Owned by the graph (storage): the image's views point into it.
   std::shared_ptr<char[]> image;
   std::size_t image_size = 0;
-  image = read_blob(db, "attack", image_size);
+  read_blob(db, "attack", image_size, [&](std::size_t n) {
+    image = big_buffer(n);
+    return image.get();
+  });
   g->storage.push_back(std::shared_ptr<const void>(image, image.get()));
   // The indexes need only the objects: build them while the edges are added.
   std::thread indexer;
@@ -483,10 +486,10 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<
   auto o = std::make_unique<d3fend_ontology::impl>();
   o->file = meta.at("d3fend_file");
   std::size_t size = 0;
-  std::shared_ptr<char[]> image = read_blob(db, "d3fend", size);
-  o->buffer.reset(new char[size ? size : 1]);
-  std::memcpy(o->buffer.get(), image.get(), size);
-  image.reset();
+  read_blob(db, "d3fend", size, [&](std::size_t n) {
+    o->buffer.reset(new char[n ? n : 1]);
+    return o->buffer.get();
+  });
   store::decode_d3fend_image(std::string_view(o->buffer.get(), size), db.file(), *o);
   if (o->entries.size() != count_of(meta, "d3fend_nodes")) corrupt(db, "D3FEND image and metadata disagree");
   d3fend_detail::build(*o);
