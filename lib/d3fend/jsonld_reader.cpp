@@ -11,6 +11,7 @@
 
 #include "d3fend/ontology_impl.hpp"
 #include "mitrekg/error.hpp"
+#include "support/json_text.hpp"
 #include "support/text.hpp"
 
 namespace mitrekg::d3fend_detail {
@@ -19,7 +20,6 @@ namespace od = simdjson::ondemand;
 
 namespace {
 
-constexpr bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 // The JSON type of a value; throws simdjson_error on a broken token.
 od::json_type kind(od::value& v) { return v.type().value(); }
@@ -128,16 +128,7 @@ private:
     throw error(code, o_.file, line_column(text_, offset_of(at)), message);
   }
 
-  // A string value: a view into the file when it has no escapes, else an arena copy.
-  std::string_view str(od::value v) {
-    std::string_view tok = v.raw_json_token();
-    while (!tok.empty() && is_space(tok.back())) tok.remove_suffix(1);
-    if (tok.size() < 2 || tok.front() != '"') throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
-    std::string_view inner = tok.substr(1, tok.size() - 2);
-    if (inner.find('\\') == std::string_view::npos) return inner;
-    std::string_view decoded = v.get_string();
-    return o_.arena.emplace_back(decoded);
-  }
+  std::string_view str(od::value v) { return json_string(v, o_.arena); }
 
   // A field's key as a view: into the file when it has no escapes (almost
   // always), else unescaped by simdjson (valid for the rest of the pass).

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "mitrekg/error.hpp"
+#include "support/json_text.hpp"
 #include "support/text.hpp"
 
 namespace mitrekg::stix {
@@ -40,7 +41,6 @@ bool is_ignored(std::string_view key) {
   return false;
 }
 
-constexpr bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 // Offset just past the first complete object or array in `text` (strings skipped),
 // or npos when the text ends before it closes.
@@ -73,16 +73,7 @@ public:
   const char* last_object() const { return last_object_; }
 
 private:
-  // A string value: a view into the file when it has no escapes, else an arena copy.
-  std::string_view str(od::value v) {
-    std::string_view tok = v.raw_json_token();
-    while (!tok.empty() && is_space(tok.back())) tok.remove_suffix(1);
-    if (tok.size() < 2 || tok.front() != '"') throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
-    std::string_view inner = tok.substr(1, tok.size() - 2);
-    if (inner.find('\\') == std::string_view::npos) return inner;
-    std::string_view decoded = v.get_string();
-    return b_.arena->emplace_back(decoded);
-  }
+  std::string_view str(od::value v) { return json_string(v, *b_.arena); }
   std::vector<std::string_view> str_array(od::value v) {
     std::vector<std::string_view> out;
     for (od::value e : v.get_array()) out.push_back(str(e));
