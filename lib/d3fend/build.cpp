@@ -87,11 +87,14 @@ std::vector<std::pair<std::size_t, std::size_t>> unique_edges(const std::vector<
   return edges;
 }
 
-// Built in one go from the edge list: no per-edge duplicate search in the graph.
+// Fills `g` (in place: adjacency_list has no move assignment, and both its
+// operator= and its swap() copy the whole graph) with n vertices and the edges.
 // (A subject split over several @graph elements may repeat an edge; parallel
 // edges do not change any search.)
-hierarchy make_hierarchy(const std::vector<std::pair<std::size_t, std::size_t>>& edges, std::size_t n) {
-  return hierarchy(edges.begin(), edges.end(), n);
+void fill_hierarchy(hierarchy& g, const std::vector<std::pair<std::size_t, std::size_t>>& edges, std::size_t n) {
+  g.clear();
+  for (std::size_t i = 0; i < n; ++i) boost::add_vertex(g);
+  for (const auto& [from, to] : edges) boost::add_edge(from, to, g);
 }
 
 void build_class_hierarchy(d3fend_ontology::impl& o, std::vector<raw_link>& restriction_statements) {
@@ -115,7 +118,7 @@ void build_class_hierarchy(d3fend_ontology::impl& o, std::vector<raw_link>& rest
       restriction_statements.push_back({link.subject, r.on_property, r.some_values_from});
     }
   }
-  o.classes = make_hierarchy(unique_edges(named), n);
+  fill_hierarchy(o.classes, unique_edges(named), n);
 }
 
 // Only called when build_closure found a class that reaches itself.
@@ -223,7 +226,7 @@ void build(d3fend_ontology::impl& o) {
   build_class_hierarchy(o, restriction_statements);
   if (build_closure(o)) report_cycles(o);
 
-  o.properties = make_hierarchy(unique_edges(o.raw_subproperty), n);
+  fill_hierarchy(o.properties, unique_edges(o.raw_subproperty), n);
   o.inverse.assign(n, no_node);
   for (const auto& link : o.raw_inverse) {
     if (o.inverse[link.subject] == no_node) o.inverse[link.subject] = link.target;

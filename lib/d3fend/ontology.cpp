@@ -82,17 +82,21 @@ std::string_view to_string(d3fend_kind k) noexcept {
 // ---- impl helpers ------------------------------------------------------------
 
 d3fend_node d3fend_ontology::impl::intern(std::string_view id, bool persistent) {
-  const auto h = d3fend_detail::id_table::hash(id);
-  if (auto found = by_id.find(id, h); found != no_node) return found;
-  if (!persistent) id = arena.emplace_back(id);
-  auto n = static_cast<d3fend_node>(entries.size());
+  const auto n = static_cast<d3fend_node>(entries.size());
+  if (persistent) {
+    auto [it, inserted] = by_id.try_emplace(id, n);
+    if (!inserted) return it->second;
+  } else {
+    if (auto it = by_id.find(id); it != by_id.end()) return it->second;
+    id = arena.emplace_back(id);
+    by_id.emplace(id, n);
+  }
   d3fend_entry e;
   e.id = id;
   e.name = id.substr(0, 4) == "d3f:" ? id.substr(4) : id;
   entries.push_back(e);
   extra.emplace_back();
   if (id.substr(0, 2) == "_:") extra.back().flags = d3fend_detail::f_blank;
-  by_id.insert(id, h, n);
   return n;
 }
 

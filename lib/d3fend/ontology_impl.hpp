@@ -78,69 +78,6 @@ struct raw_link {
   d3fend_node target;
 };
 
-// "@id" -> node: open addressing over (hash, id view, node) slots, linear
-// probing, load factor <= 1/2.
-class id_table {
-public:
-  static std::uint64_t hash(std::string_view s) noexcept {
-    std::uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
-    std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdull;
-      h ^= h >> 32;
-    }
-    std::uint64_t tail = 0;
-    if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);
-    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 29);
-  }
-  void reserve(std::size_t n) {
-    std::size_t cap = 16;
-    while (cap < 2 * n) cap <<= 1;
-    if (cap > slots_.size()) rehash(cap);
-  }
-  // The node stored for `id`, or no_node. `ids(n)` gives the id of node n.
-  // The node stored for `id` (h == hash(id)), or no_node.
-  std::uint32_t find(std::string_view id, std::uint64_t h) const noexcept {
-    if (slots_.empty()) return 0xffffffffu;
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-      const slot& s = slots_[i];
-      if (s.node == 0xffffffffu) return 0xffffffffu;
-      if (s.hash == h && s.id == id) return s.node;
-    }
-  }
-  // `id` must outlive the table (a view into the file or the arena).
-  void insert(std::string_view id, std::uint64_t h, std::uint32_t node) {
-    if (2 * (size_ + 1) > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
-    place(slot{h, id, node});
-    ++size_;
-  }
-
-private:
-  struct slot {
-    std::uint64_t hash = 0;
-    std::string_view id;
-    std::uint32_t node = 0xffffffffu;
-  };
-  void place(const slot& s) {
-    std::size_t i = s.hash & mask_;
-    while (slots_[i].node != 0xffffffffu) i = (i + 1) & mask_;
-    slots_[i] = s;
-  }
-  void rehash(std::size_t cap) {
-    std::vector<slot> old = std::move(slots_);
-    slots_.assign(cap, slot{});
-    mask_ = cap - 1;
-    for (const auto& s : old)
-      if (s.node != 0xffffffffu) place(s);
-  }
-  std::vector<slot> slots_;
-  std::size_t mask_ = 0;
-  std::size_t size_ = 0;
-};
-
 // (defensive technique, its property) for one defensive artifact.
 struct def_use {
   d3fend_node technique;
@@ -166,7 +103,7 @@ struct d3fend_ontology::impl {
   // ---- nodes -----------------------------------------------------------------
   std::vector<d3fend_entry> entries;
   std::vector<d3fend_detail::node_extra> extra;
-  d3fend_detail::id_table by_id;                              // "@id" -> node
+  std::unordered_map<std::string_view, d3fend_node> by_id;   // "@id" -> node (views into the file or the arena)
   std::unordered_map<std::string, d3fend_node> by_key;        // upper-cased D3FEND and ATT&CK ids
 
   // ---- read (kept after build: snapshots save them and replay build()) --------
@@ -199,7 +136,8 @@ struct d3fend_ontology::impl {
   // into the buffer); otherwise it is copied into the arena when first seen.
   d3fend_node intern(std::string_view id, bool persistent = true);
   d3fend_node find_id(std::string_view id) const noexcept {
-    return by_id.find(id, d3fend_detail::id_table::hash(id));
+    auto it = by_id.find(id);
+    return it == by_id.end() ? d3fend_detail::no_node : it->second;
   }
   void warn(std::size_t& counter, std::uint32_t offset, std::string message);
 

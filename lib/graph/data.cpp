@@ -40,9 +40,12 @@ bool split_release(const fs::path& p, std::string_view suffix_word, std::string&
   if (release.empty() || release.find_first_not_of("0123456789.") != std::string::npos) return false;
   what = stem.substr(0, dash);
   if (!suffix_word.empty()) {
-    std::string tail = "-" + std::string(suffix_word);
-    if (what.size() <= tail.size() || what.compare(what.size() - tail.size(), tail.size(), tail) != 0) return false;
-    what.resize(what.size() - tail.size());
+    // "<what>-<suffix_word>": compare in place (no temporary string).
+    const std::size_t n = suffix_word.size() + 1;
+    if (what.size() <= n || what[what.size() - n] != '-' ||
+        std::string_view(what).substr(what.size() - suffix_word.size()) != suffix_word)
+      return false;
+    what.resize(what.size() - n);
   }
   return true;
 }

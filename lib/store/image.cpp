@@ -257,10 +257,13 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_o
     std::uint32_t count = r.u32();
     if (count > image.size()) r.fail("D3FEND image link count is impossible");
     links->reserve(count);
+    // Statements name their property; the other links never do (build() relies on both).
+    const bool statements = links == &o.raw_statements;
     for (std::uint32_t k = 0; k < count; ++k) {
       std::uint32_t subject = r.u32(), key = r.u32(), target = r.u32();
       if (subject >= n || target >= n) r.fail("D3FEND image link names a missing node");
-      links->push_back({subject, node_ref(key), target});
+      if (statements ? key >= n : key != no_node) r.fail("D3FEND image link has a wrong property");
+      links->push_back({subject, key, target});
     }
   }
   if (!r.done()) r.fail("D3FEND image has trailing bytes");

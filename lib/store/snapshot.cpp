@@ -464,6 +464,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
                               links.is_null(2) ? d3fend_detail::no_node : valid(links.integer(2)),
                               valid(links.integer(3))};
     std::string_view kind = links.text(0);
+    if ((kind == "statement") == (l.key == d3fend_detail::no_node)) corrupt(db, "a D3FEND link has a wrong property");
     if (kind == "subclass") o->raw_subclass.push_back(l);
     else if (kind == "subproperty") o->raw_subproperty.push_back(l);
     else if (kind == "inverse") o->raw_inverse.push_back(l);
