@@ -227,13 +227,26 @@ void build_indexes(knowledge_graph::impl& g) {
   g.by_id.reserve(objects.size());
   g.by_name.reserve(objects.size() * 2);
   for (node n = 0; n < objects.size(); ++n) g.by_stix.emplace(objects[n].stix_id, n);
-  // Ids and names, lower-case, live objects first.
+  // Every key lower-cased into one buffer sized up front, so the views stay put.
+  std::size_t total = 0;
+  for (const attack_object& o : objects) {
+    total += o.id.size() + o.name.size();
+    for (auto a : o.aliases) total += a.size();
+  }
+  g.index_keys.clear();
+  g.index_keys.reserve(total);
+  auto key = [&](std::string_view s) {
+    std::size_t at = g.index_keys.size();
+    for (char c : s) g.index_keys.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    return std::string_view(g.index_keys).substr(at, s.size());
+  };
+  // Ids and names, live objects first.
   for (node n : by_id_order) {
     const attack_object& o = objects[n];
-    if (!o.id.empty()) g.by_id[to_lower(o.id)].push_back(n);
-    if (!o.name.empty()) g.by_name[to_lower(o.name)].push_back(n);
+    if (!o.id.empty()) g.by_id[key(o.id)].push_back(n);
+    if (!o.name.empty()) g.by_name[key(o.name)].push_back(n);
     for (auto a : o.aliases) {
-      auto& v = g.by_name[to_lower(a)];
+      auto& v = g.by_name[key(a)];
       if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
     }
   }

@@ -30,12 +30,8 @@ struct edge_data {
 using boost_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
                                           boost::no_property, edge_data, boost::no_property, boost::vecS>;
 
-// Transparent hashing so std::string keys are found with a std::string_view.
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-using string_index = std::unordered_map<std::string, std::vector<node>, string_hash, std::equal_to<>>;
+// Lower-case key -> objects. Keys are views into knowledge_graph::impl::index_keys.
+using string_index = std::unordered_map<std::string_view, std::vector<node>>;
 
 struct knowledge_graph::impl {
   // Owners of every string_view below: file buffers and arenas of unescaped strings.
@@ -43,6 +39,7 @@ struct knowledge_graph::impl {
   std::vector<attack_object> objects;
   boost_graph graph;
   std::unordered_map<std::string_view, node> by_stix;
+  std::string index_keys; // the lower-case keys of by_id and by_name, one buffer (never reallocated once built)
   string_index by_id;     // lower-case ATT&CK id -> objects, live first
   string_index by_name;   // lower-case name and aliases -> objects, live first
   std::vector<source_file> sources;

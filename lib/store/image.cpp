@@ -177,6 +177,27 @@ void decode_image(std::string_view image, std::string_view file, knowledge_graph
   std::uint32_t n_edges = r.u32();
   if (n_edges > image.size()) r.fail("graph image edge count is impossible");
   g.graph = boost_graph(n_objects);
+  {
+    // A first pass over the fixed-size edge records sizes every edge list once.
+    reader scan = r;
+    std::vector<std::uint32_t> out_degree(n_objects), in_degree(n_objects);
+    for (std::uint32_t i = 0; i < n_edges; ++i) {
+      std::uint32_t s = scan.u32(), t = scan.u32();
+      if (s >= n_objects || t >= n_objects) scan.fail("graph image edge names a missing object");
+      ++out_degree[s];
+      ++in_degree[t];
+      scan.u8();
+      scan.u8();
+      scan.str();
+      scan.str();
+      scan.str();
+    }
+    g.graph.m_edges.reserve(n_edges);
+    for (std::uint32_t v = 0; v < n_objects; ++v) {
+      g.graph.out_edge_list(v).reserve(out_degree[v]);
+      in_edge_list(g.graph, v).reserve(in_degree[v]);
+    }
+  }
   for (std::uint32_t i = 0; i < n_edges; ++i) {
     std::uint32_t s = r.u32(), t = r.u32();
     if (s >= n_objects || t >= n_objects) r.fail("graph image edge names a missing object");
