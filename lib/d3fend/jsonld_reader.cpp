@@ -128,7 +128,7 @@ private:
     throw error(code, o_.file, line_column(text_, offset_of(at)), message);
   }
 
-  std::string_view str(od::value v) { return json_string(v, o_.arena); }
+  std::string_view str(od::value& v) { return json_string(v, o_.arena); }
 
   // A field's key as a view: into the file when it has no escapes (almost
   // always), else unescaped by simdjson (valid for the rest of the pass).
@@ -147,7 +147,7 @@ private:
     std::string_view id;
     for (od::field f : obj) {
       if (key_of(f) != "@id") continue;
-      od::value v = f.value();
+      od::value& v = f.value();
       if (kind(v) != od::json_type::string) return {};
       id = str(v);
     }
@@ -155,7 +155,7 @@ private:
   }
   // One reference or a list of them, for properties whose shape is fixed:
   // anything else is fatal (wrong_type).
-  void refs(od::value v, std::string_view key, std::vector<std::string_view>& out) {
+  void refs(od::value& v, std::string_view key, std::vector<std::string_view>& out) {
     const char* at = where(v);
     const auto type = kind(v);
     if (type == od::json_type::object) {
@@ -175,7 +175,7 @@ private:
       fail(errc::wrong_type, at, fmt::format("\"{}\" must be {{\"@id\": …}} or a list of them", key));
     }
   }
-  std::string_view one_ref(od::value v, std::string_view key) {
+  std::string_view one_ref(od::value& v, std::string_view key) {
     std::vector<std::string_view> out;
     const char* at = where(v);
     refs(v, key, out);
@@ -184,7 +184,7 @@ private:
   }
   // Direct-form statements: one reference or a list; other shapes are
   // datatype values (numbers, strings) and are not statements.
-  void statement_refs(od::value v, std::string_view key, element& e) {
+  void statement_refs(od::value& v, std::string_view key, element& e) {
     const auto type = kind(v);
     if (type == od::json_type::object) {
       auto id = ref_of(v.get_object());
@@ -198,7 +198,7 @@ private:
     }
   }
   // Text: a string, {"@value": "…"}, or a list whose first text counts.
-  bool text_of(od::value v, std::string_view& out, int depth = 0) {
+  bool text_of(od::value& v, std::string_view& out, int depth = 0) {
     switch (kind(v)) {
       case od::json_type::string:
         out = str(v);
@@ -206,7 +206,7 @@ private:
       case od::json_type::object:
         for (od::field f : v.get_object()) {
           if (key_of(f) != "@value") continue;
-          od::value x = f.value();
+          od::value& x = f.value();
           if (kind(x) != od::json_type::string) return false;
           out = str(x);
           return true;
@@ -238,7 +238,7 @@ void reader::read_element(od::object obj, const char* at) {
   e.clear();
   for (od::field f : obj) {
     std::string_view key = key_of(f);
-    od::value v = f.value();
+    od::value& v = f.value();
     const int code = key_code_of(key);
     switch (code) {
       case k_id:
