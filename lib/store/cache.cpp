@@ -9,6 +9,7 @@
 #include "mitrekg/error.hpp"
 #include "mitrekg/store.hpp"
 #include "mitrekg_config.h"
+#include "graph/graph_impl.hpp"
 #include "store/schema.hpp"
 
 namespace mitrekg {
@@ -75,10 +76,10 @@ std::string cache_key(const std::vector<stamp>& stamps) {
 }
 
 // The snapshot's recorded sources still describe the files on disk.
-bool still_fresh(const snapshot_info& info, const std::vector<stamp>& now) {
-  if (info.sources.size() != now.size()) return false;
+bool still_fresh(const std::vector<knowledge_graph::impl::source_stamp>& recorded, const std::vector<stamp>& now) {
+  if (recorded.size() != now.size()) return false;
   for (std::size_t i = 0; i < now.size(); ++i) {
-    const auto& a = info.sources[i];
+    const auto& a = recorded[i];
     const auto& b = now[i];
     if (a.kind != b.kind || a.path != b.path || a.bytes != b.bytes || a.mtime_ns != b.mtime_ns) return false;
   }
@@ -122,9 +123,10 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
   std::error_code ec;
   if (fs::exists(file, ec)) {
     try {
-      // A key collision or a clock that went backwards: the metadata has the last word.
-      if (still_fresh(read_snapshot_info(file), now)) {
-        knowledge_graph g = open_snapshot(file);
+      // A key collision or a clock that went backwards: the recorded sources
+      // (source_files, read by open_snapshot) have the last word.
+      knowledge_graph g = open_snapshot(file);
+      if (still_fresh(g.internals().stamps, now)) {
         o = {"cache", file, ""};
         return g;
       }
