@@ -95,12 +95,6 @@ std::string_view statement::text(int column) const {
   return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
-std::string_view statement::blob(int column) const {
-  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
-  if (!p) return {};
-  return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
-}
-
 std::int64_t statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 bool statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }

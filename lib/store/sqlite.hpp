@@ -50,7 +50,6 @@ public:
 
   // Column views are valid until the next step() or reset().
   std::string_view text(int column) const;
-  std::string_view blob(int column) const;
   sqlite3_stmt* handle() const noexcept { return stmt_; }
   std::int64_t integer(int column) const;
   bool is_null(int column) const;
