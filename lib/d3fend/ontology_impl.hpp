@@ -95,6 +95,7 @@ struct d3fend_ontology::impl {
   // ---- the file --------------------------------------------------------------
   std::string file;
   std::unique_ptr<char[]> buffer;           // the bytes, padded for simdjson
+  std::shared_ptr<const void> mapped;       // or: a snapshot image mapped from the cache, when views point there
   std::string_view text;                    // buffer without its padding
   std::deque<std::string> arena;            // unescaped copies; never moved
   std::string_view version;

@@ -118,14 +118,16 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
     return knowledge_graph::load(options);
   }
   auto now = stamps_of(options);
-  fs::path file = cache.dir / (cache_key(now) + ".sqlite");
+  const std::string key = cache_key(now);
+  fs::path file = cache.dir / (key + ".sqlite");
+  fs::path sidecar = cache.dir / (key + ".image");
   std::string why;
   std::error_code ec;
   if (fs::exists(file, ec)) {
     try {
       // A key collision or a clock that went backwards: the recorded sources
       // (source_files, read by open_snapshot) have the last word.
-      knowledge_graph g = open_snapshot(file);
+      knowledge_graph g = open_snapshot_with_sidecar(file, sidecar);
       if (still_fresh(g.internals().stamps, now)) {
         o = {"cache", file, ""};
         return g;
@@ -138,7 +140,7 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
   knowledge_graph g = knowledge_graph::load(options);
   try {
     fs::create_directories(cache.dir, ec);
-    save_snapshot(g, file);
+    save_snapshot_with_sidecar(g, file, sidecar);
     o = {why.empty() ? "sources" : "rebuilt-cache", file, why};
   } catch (const error& e) {
     o = {"sources", {}, fmt::format("{}{}cache not written ({})", why, why.empty() ? "" : "; ", e.what())};

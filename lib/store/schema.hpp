@@ -81,6 +81,14 @@ CREATE VIEW d3fend_hierarchy AS
 
 }  // namespace store
 
+// save_snapshot plus the same graph images in `sidecar` (a plain file the
+// cache maps instead of copying images out of SQLite); empty: none.
+void save_snapshot_with_sidecar(const knowledge_graph& g, const std::filesystem::path& file,
+                                const std::filesystem::path& sidecar);
+// open_snapshot, taking the images from `sidecar` when it belongs to this
+// snapshot (same build id), else from SQLite.
+knowledge_graph open_snapshot_with_sidecar(const std::filesystem::path& file, const std::filesystem::path& sidecar);
+
 // A snapshot's graph rebuilt from the relational tables only, skipping the
 // graph image: tests use it to prove the tables hold the whole graph.
 knowledge_graph open_snapshot_tables(const std::filesystem::path& file);

@@ -2,9 +2,12 @@
 #include <chrono>
 #include <ctime>
 #include <memory_resource>
+#include <optional>
 #include <random>
 #include <thread>
 #include <sys/mman.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -269,6 +272,43 @@ void read_attack_rest(database& db, const std::map<std::string, std::string, std
 
 // One part of graph_image, read straight into a huge-page buffer with the
 // incremental blob API (one copy, not two).
+// Graph images mapped from a cache sidecar file (page cache, no copy); see
+// write_image_sidecar. `owner` keeps the mapping alive.
+struct mapped_images {
+  std::shared_ptr<const void> owner;
+  std::string_view attack, d3fend;
+};
+
+constexpr char sidecar_magic[8] = {'M', 'K', 'G', 'S', 'I', 'D', 'E', '1'};
+constexpr std::size_t sidecar_header = 8 + 3 * 8;
+
+// The sidecar of a snapshot with this build id, mapped read-only; nullopt when
+// it is missing, of another build, or malformed (the caller then reads the
+// images from SQLite). The images' own checksums are checked when decoding.
+std::optional<mapped_images> map_image_sidecar(const fs::path& path, std::string_view build_id) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sidecar_header)) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::size_t size = static_cast<std::size_t>(st.st_size);
+  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) return std::nullopt;
+  std::shared_ptr<const void> owner(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
+  const char* base = static_cast<const char*>(p);
+  std::uint64_t id = 0, attack = 0, d3fend = 0;
+  std::memcpy(&id, base + 8, 8);
+  std::memcpy(&attack, base + 16, 8);
+  std::memcpy(&d3fend, base + 24, 8);
+  if (std::memcmp(base, sidecar_magic, 8) != 0 || fmt::format("{:016x}", id) != build_id ||
+      attack > size - sidecar_header || d3fend != size - sidecar_header - attack)
+    return std::nullopt;
+  return mapped_images{owner, {base + sidecar_header, attack}, {base + sidecar_header + attack, d3fend}};
+}
+
 // Reads bytes [from, from + n) of one graph_image blob into `target`.
 void read_blob_range(database& db, std::int64_t rowid, char* target, int from, int n) {
   sqlite3_blob* blob = nullptr;
@@ -319,21 +359,28 @@ void read_blob(database& db, const char* part, std::size_t& size, Allocate alloc
 
 // ATT&CK from the compiled image: one blob read, no per-row SQL.
 std::unique_ptr<knowledge_graph::impl> read_attack_image(database& db,
-                                                         const std::map<std::string, std::string, std::less<>>& meta) {
+                                                         const std::map<std::string, std::string, std::less<>>& meta,
+                                                         const mapped_images* mapped) {
   auto g = std::make_unique<knowledge_graph::impl>();
   // Owned by the graph (storage): the image's views point into it.
-  std::shared_ptr<char[]> image;
-  std::size_t image_size = 0;
-  read_blob(db, "attack", image_size, [&](std::size_t n) {
-    image = big_buffer(n);
-    return image.get();
-  });
-  g->storage.push_back(std::shared_ptr<const void>(image, image.get()));
+  std::string_view bytes;
+  if (mapped) {
+    g->storage.push_back(mapped->owner);
+    bytes = mapped->attack;
+  } else {
+    std::shared_ptr<char[]> image;
+    std::size_t image_size = 0;
+    read_blob(db, "attack", image_size, [&](std::size_t n) {
+      image = big_buffer(n);
+      return image.get();
+    });
+    g->storage.push_back(std::shared_ptr<const void>(image, image.get()));
+    bytes = std::string_view(image.get(), image_size);
+  }
   // The indexes need only the objects: build them while the edges are added.
   std::thread indexer;
   try {
-    store::decode_image(std::string_view(image.get(), image_size), db.file(), *g,
-                        [&] { indexer = std::thread([&g] { build_indexes(*g); }); });
+    store::decode_image(bytes, db.file(), *g, [&] { indexer = std::thread([&g] { build_indexes(*g); }); });
   } catch (...) {
     if (indexer.joinable()) indexer.join();
     throw;
@@ -514,16 +561,24 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
 }
 
 // D3FEND from its image: the nodes and links as read, then build() as after parsing.
-std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<std::string, std::string, std::less<>>& meta,
+                                                   const mapped_images* mapped) {
   if (count_of(meta, "d3fend_nodes") == 0) return nullptr;
   auto o = std::make_unique<d3fend_ontology::impl>();
   o->file = meta.at("d3fend_file");
-  std::size_t size = 0;
-  read_blob(db, "d3fend", size, [&](std::size_t n) {
-    o->buffer.reset(new char[n ? n : 1]);
-    return o->buffer.get();
-  });
-  store::decode_d3fend_image(std::string_view(o->buffer.get(), size), db.file(), *o);
+  std::string_view bytes;
+  if (mapped) {
+    o->mapped = mapped->owner;
+    bytes = mapped->d3fend;
+  } else {
+    std::size_t size = 0;
+    read_blob(db, "d3fend", size, [&](std::size_t n) {
+      o->buffer.reset(new char[n ? n : 1]);
+      return o->buffer.get();
+    });
+    bytes = std::string_view(o->buffer.get(), size);
+  }
+  store::decode_d3fend_image(bytes, db.file(), *o);
   if (o->entries.size() != count_of(meta, "d3fend_nodes")) corrupt(db, "D3FEND image and metadata disagree");
   d3fend_detail::build(*o);
   o->report = saved_d3fend_report(db, meta);
@@ -547,6 +602,37 @@ void require_file(const fs::path& file) {
 
 }  // namespace
 
+namespace {
+// The images again, as one file the cache maps instead of copying them out of
+// SQLite (fresh memory is the largest cost of a warm call). Written beside and
+// after its snapshot, temporary file then rename; tied to it by the build id.
+void write_image_sidecar(const fs::path& path, std::uint64_t build_id, std::string_view attack, std::string_view d3fend) {
+  std::random_device rd;
+  fs::path tmp = path;
+  tmp += fmt::format(".tmp-{}-{:08x}", ::getpid(), rd());
+  {
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) throw error(errc::write_error, tmp.string(), "", "cannot create the image file");
+    std::uint64_t a = attack.size(), d = d3fend.size();
+    bool ok = std::fwrite(sidecar_magic, 1, 8, f) == 8 && std::fwrite(&build_id, 8, 1, f) == 1 &&
+              std::fwrite(&a, 8, 1, f) == 1 && std::fwrite(&d, 8, 1, f) == 1 &&
+              std::fwrite(attack.data(), 1, a, f) == a && std::fwrite(d3fend.data(), 1, d, f) == d;
+    ok = std::fclose(f) == 0 && ok;
+    if (!ok) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw error(errc::write_error, tmp.string(), "", "cannot write the image file");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw error(errc::write_error, path.string(), "", "cannot rename the image file into place");
+  }
+}
+}  // namespace
+
 // Declared in store/schema.hpp: used by the cache to hash sources once.
 std::vector<snapshot_source> snapshot_sources(const knowledge_graph& g) {
   std::vector<snapshot_source> out;
@@ -555,10 +641,15 @@ std::vector<snapshot_source> snapshot_sources(const knowledge_graph& g) {
   return out;
 }
 
-void save_snapshot(const knowledge_graph& g, const fs::path& file) {
+void save_snapshot(const knowledge_graph& g, const fs::path& file) { save_snapshot_with_sidecar(g, file, {}); }
+
+void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, const fs::path& sidecar) {
   std::vector<snapshot_source> sources = snapshot_sources(g);
-  // Build beside the target, then rename: readers see the old file or the whole new one.
   std::random_device rd;
+  const std::uint64_t build_id = (std::uint64_t{rd()} << 32) | rd();
+  std::string attack_image = store::encode_image(g.internals());
+  std::string d3fend_image = g.d3fend() ? store::encode_d3fend_image(g.d3fend()->internals()) : std::string();
+  // Build beside the target, then rename: readers see the old file or the whole new one.
   fs::path tmp = file;
   tmp += fmt::format(".tmp-{}-{:08x}", ::getpid(), rd());
   try {
@@ -569,27 +660,28 @@ void save_snapshot(const knowledge_graph& g, const fs::path& file) {
       db.exec(store::schema_sql);
       write_attack(db, g.internals());
       {
-        std::string image = store::encode_image(g.internals());
         statement blob(db, "INSERT INTO graph_image VALUES ('attack', ?1)");
-        if (sqlite3_bind_blob64(blob.handle(), 1, image.data(), image.size(), SQLITE_STATIC) != SQLITE_OK)
+        if (sqlite3_bind_blob64(blob.handle(), 1, attack_image.data(), attack_image.size(), SQLITE_STATIC) != SQLITE_OK)
           db.fail("cannot store the graph image");
         blob.run();
       }
       if (g.d3fend()) {
         write_d3fend(db, *g.d3fend());
-        std::string image = store::encode_d3fend_image(g.d3fend()->internals());
         statement blob(db, "INSERT INTO graph_image VALUES ('d3fend', ?1)");
-        if (sqlite3_bind_blob64(blob.handle(), 1, image.data(), image.size(), SQLITE_STATIC) != SQLITE_OK)
+        if (sqlite3_bind_blob64(blob.handle(), 1, d3fend_image.data(), d3fend_image.size(), SQLITE_STATIC) != SQLITE_OK)
           db.fail("cannot store the graph image");
         blob.run();
       }
       write_metadata(db, g, sources);
+      statement id(db, "INSERT INTO metadata VALUES ('build_id', ?1)");
+      id.bind(1, fmt::format("{:016x}", build_id)).run();
       db.exec("COMMIT");
       db.exec("ANALYZE");
     }
     std::error_code ec;
     fs::rename(tmp, file, ec);
     if (ec) throw error(errc::write_error, file.string(), "", fmt::format("cannot rename the snapshot into place: {}", ec.message()));
+    if (!sidecar.empty()) write_image_sidecar(sidecar, build_id, attack_image, d3fend_image);
   } catch (...) {
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -597,25 +689,31 @@ void save_snapshot(const knowledge_graph& g, const fs::path& file) {
   }
 }
 
-knowledge_graph open_snapshot(const fs::path& file) {
+knowledge_graph open_snapshot(const fs::path& file) { return open_snapshot_with_sidecar(file, {}); }
+
+knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path& sidecar) {
   require_file(file);
   database db(file.string(), database::mode::read_only);
   auto meta = read_metadata(db);
   check_schema(db, meta);
+  std::optional<mapped_images> mapped;
+  if (!sidecar.empty())
+    if (auto id = meta.find("build_id"); id != meta.end()) mapped = map_image_sidecar(sidecar, id->second);
+  const mapped_images* images = mapped ? &*mapped : nullptr;
   // D3FEND on a second connection and thread: its build() overlaps the ATT&CK rows.
   std::unique_ptr<d3fend_ontology> d3fend;
   std::exception_ptr d3fend_error;
   std::thread worker([&] {
     try {
       database db2(file.string(), database::mode::read_only);
-      d3fend = read_d3fend_image(db2, meta);
+      d3fend = read_d3fend_image(db2, meta, images);
     } catch (...) {
       d3fend_error = std::current_exception();
     }
   });
   std::unique_ptr<knowledge_graph::impl> g;
   try {
-    g = read_attack_image(db, meta);
+    g = read_attack_image(db, meta, images);
   } catch (...) {
     worker.join();
     throw;

@@ -330,6 +330,29 @@ TEST_CASE("the cache builds once, then answers from the snapshot; stale sources 
   CHECK(load_cached(o, c, &third).size() == g1.size());
   CHECK(third.kind == "cache");
 
+  // A damaged image file beside a sound snapshot is detected too, then rebuilt.
+  {
+    fs::path image = second.snapshot;
+    image.replace_extension(".image");
+    REQUIRE(fs::exists(image));
+    std::fstream io(image, std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(static_cast<std::streamoff>(fs::file_size(image) - 8));
+    io.write("XXXXXXXX", 8);
+  }
+  graph_origin fifth;
+  CHECK(load_cached(o, c, &fifth).size() == g1.size());
+  CHECK(fifth.kind == "rebuilt-cache");
+  // An image file of another build (a concurrent writer's) is ignored: the snapshot's own images answer.
+  {
+    fs::path image = second.snapshot;
+    image.replace_extension(".image");
+    std::fstream io(image, std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(8);
+    io.write("\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+  }
+  CHECK(load_cached(o, c, &fifth).size() == g1.size());
+  CHECK(fifth.kind == "cache");
+
   auto g4 = load_cached(o, cache_options{c.dir, false}, &off);
   CHECK(off.kind == "sources");
 
@@ -370,13 +393,16 @@ TEST_CASE("concurrent rebuilds of one cache never expose a half-written snapshot
   for (auto& t : threads) t.join();
   CHECK(failures == 0);
   for (auto s : sizes) CHECK(s == sizes[0]);
-  // No temporary files are left behind, and exactly one snapshot remains.
-  std::size_t files = 0;
+  // No temporary files are left behind: exactly one snapshot and its image file remain.
+  std::size_t snapshots = 0, images = 0, others = 0;
   for (const auto& e : fs::directory_iterator(c.dir)) {
-    CHECK(e.path().extension() == ".sqlite");
-    ++files;
+    if (e.path().extension() == ".sqlite") ++snapshots;
+    else if (e.path().extension() == ".image") ++images;
+    else ++others;
   }
-  CHECK(files == 1);
+  CHECK(snapshots == 1);
+  CHECK(images == 1);
+  CHECK(others == 0);
   graph_origin origin;
   load_cached(o, c, &origin);
   CHECK(origin.kind == "cache");
