@@ -51,7 +51,7 @@ def main():
           f"{len(mitigations)} mitigations, {len(groups)} groups, {len(countermeasures)} countermeasures")
 
     formats = ["table", "json", "csv"]
-    print(f"1..{len(formats)}")
+    print(f"1..{len(formats) + 1}")
     failed = 0
     for i, fmt in enumerate(formats, 1):
         runs = []
@@ -73,6 +73,26 @@ def main():
                 if x != y:
                     print(f"#   first difference at line {k + 1}:\n#   sources: {x[:200]!r}\n#   snapshot: {y[:200]!r}")
                     break
+    # Four CLI processes filling one empty cache at once: every one answers alike,
+    # and exactly one snapshot and its image file are left (no temporary files).
+    race = os.path.join(work, "race-cache")
+    if os.path.isdir(race):
+        for f in os.listdir(race + "/mitrekg") if os.path.isdir(race + "/mitrekg") else []:
+            os.remove(os.path.join(race, "mitrekg", f))
+    race_env = dict(os.environ, XDG_CACHE_HOME=race)
+    procs = [subprocess.Popen([exe, "--data", data, "--format", "json", "show", "T1562.001"], env=race_env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    outs = [p.communicate() for p in procs]
+    codes = [p.returncode for p in procs]
+    left = sorted(os.listdir(os.path.join(race, "mitrekg")))
+    ok = (all(c == 0 for c in codes) and len({o for o, _ in outs}) == 1 and
+          [f.rsplit(".", 1)[1] for f in left] == ["image", "sqlite"])
+    n = len(formats) + 1
+    if ok:
+        print(f"ok {n} - 4 concurrent processes on one empty cache: identical answers, files {left}")
+    else:
+        failed += 1
+        print(f"not ok {n} - concurrent cache fill: exits {codes}, distinct outputs {len({o for o, _ in outs})}, files {left}")
     return 1 if failed else 0
 
 

@@ -7,6 +7,10 @@
 #include "mitrekg/store.hpp"
 #include "store/schema.hpp"
 
+#include <sqlite3.h>
+
+#include "mitrekg/error.hpp"
+
 namespace fs = std::filesystem;
 using namespace mitrekg;
 
@@ -53,4 +57,30 @@ TEST_CASE("rebuilding from the tables alone gives the graph the image gives") {
   CHECK(differing == 0);
   CHECK(countermeasures_of(a, "T1562.001").rows.size() == countermeasures_of(b, "T1562.001").rows.size());
   CHECK(countermeasures_of(b, "T1562.001").rows.size() == countermeasures_of(g, "T1562.001").rows.size());
+}
+
+TEST_CASE("a snapshot of another schema version is refused with a clear line") {
+  const fs::path fixtures = MITREKG_TEST_FIXTURES;
+  load_options o;
+  o.attack_files = {fixtures / "stix21-bundle.json"};
+  knowledge_graph g = knowledge_graph::load(o);
+  fs::path file = fs::temp_directory_path() / ("mitrekg-schema-" + std::to_string(::getpid()) + ".sqlite");
+  save_snapshot(g, file);
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "UPDATE metadata SET value = '0' WHERE key = 'schema_version'", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(db);
+  }
+  try {
+    open_snapshot(file);
+    FAIL("expected an error");
+  } catch (const error& e) {
+    CHECK(e.code() == errc::bad_snapshot);
+    CHECK(std::string(e.what()).find("schema version 0") != std::string::npos);
+    CHECK(std::string(e.what()).find(file.string()) != std::string::npos);
+  }
+  // The cache treats it like any unusable snapshot: rebuilt, never trusted.
+  fs::remove(file);
 }
