@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "d3fend/ontology_impl.hpp"
+#include "support/text.hpp"
 #include "mitrekg/error.hpp"
 
 namespace mitrekg::d3fend_detail {
@@ -53,12 +54,6 @@ struct ancestor_recorder : boost::default_bfs_visitor {
   }
 };
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  return out;
-}
 
 // "This technique has been revoked by T1547.004" -> "T1547.004".
 std::string_view revoked_target(std::string_view comment) noexcept {
@@ -316,10 +311,10 @@ void build(d3fend_ontology::impl& o) {
   };
   std::sort(o.attack_techniques.begin(), o.attack_techniques.end(), by_attack_id);
   std::sort(o.attack_mitigations.begin(), o.attack_mitigations.end(), by_attack_id);
-  for (d3fend_node v : o.attack_techniques) o.by_key.emplace(upper(o.entries[v].attack_id), v);
-  for (d3fend_node v : o.attack_mitigations) o.by_key.emplace(upper(o.entries[v].attack_id), v);
+  for (d3fend_node v : o.attack_techniques) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
+  for (d3fend_node v : o.attack_mitigations) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
   for (d3fend_node v = 0; v < n; ++v)
-    if (!o.entries[v].d3fend_id.empty()) o.by_key.emplace(upper(o.entries[v].d3fend_id), v);
+    if (!o.entries[v].d3fend_id.empty()) o.by_key.emplace(to_upper(o.entries[v].d3fend_id), v);
 
   // Indexes: artifact -> defensive techniques stating it; target -> stating subjects.
   std::vector<std::pair<std::uint32_t, def_use>> defensive, uses;

@@ -26,12 +26,6 @@ namespace {
 constexpr std::string_view tactic_names[] = {"Model", "Harden", "Detect", "Isolate", "Deceive", "Evict", "Restore"};
 constexpr std::size_t max_samples = 20;
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  return out;
-}
 
 // Records the vertices a search discovers, except its source.
 struct discovered : boost::default_bfs_visitor {
@@ -188,7 +182,7 @@ std::optional<d3fend_node> d3fend_ontology::find(std::string_view key) const {
   const impl& o = *impl_;
   if (key.empty()) return std::nullopt;
   if (auto n = o.find_id(key); n != no_node) return n;
-  if (auto it = o.by_key.find(upper(key)); it != o.by_key.end()) return it->second;
+  if (auto it = o.by_key.find(to_upper(key)); it != o.by_key.end()) return it->second;
   if (key.find(':') == std::string_view::npos)
     if (auto n = o.find_id(fmt::format("d3f:{}", key)); n != no_node) return n;
   return std::nullopt;
@@ -202,7 +196,7 @@ std::optional<d3fend_node> d3fend_ontology::find_technique(std::string_view key)
 
 std::optional<d3fend_node> d3fend_ontology::find_attack(std::string_view attack_id) const {
   const impl& o = *impl_;
-  auto it = o.by_key.find(upper(attack_id));
+  auto it = o.by_key.find(to_upper(attack_id));
   if (it == o.by_key.end()) return std::nullopt;
   auto k = o.entries[it->second].kind;
   if (k != d3fend_kind::attack_technique && k != d3fend_kind::attack_mitigation) return std::nullopt;

@@ -64,6 +64,8 @@ struct knowledge_graph::impl {
 
 // Builds the graph from parsed bundles (lib/graph/builder.cpp).
 std::unique_ptr<knowledge_graph::impl> build_graph(std::vector<stix::bundle> bundles);
+// A file's size and modification time now; zeros when unknown (the reader reports why).
+knowledge_graph::impl::source_stamp stamp_file(const char* kind, const std::filesystem::path& path);
 // (Re)builds by_stix, by_id and by_name from `objects` (also used by the snapshot reader).
 void build_indexes(knowledge_graph::impl& g);
 

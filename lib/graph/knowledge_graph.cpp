@@ -16,9 +16,7 @@ knowledge_graph::knowledge_graph(knowledge_graph&&) noexcept = default;
 knowledge_graph& knowledge_graph::operator=(knowledge_graph&&) noexcept = default;
 knowledge_graph::~knowledge_graph() = default;
 
-namespace {
-// Size and modification time before reading; zeros when unknown (the reader reports why).
-knowledge_graph::impl::source_stamp stamp(const char* kind, const std::filesystem::path& path) {
+knowledge_graph::impl::source_stamp stamp_file(const char* kind, const std::filesystem::path& path) {
   knowledge_graph::impl::source_stamp s{kind, path.string(), 0, 0};
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
@@ -27,7 +25,6 @@ knowledge_graph::impl::source_stamp stamp(const char* kind, const std::filesyste
   if (!ec) s.mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
   return s;
 }
-}  // namespace
 
 knowledge_graph knowledge_graph::load(const load_options& options) {
   if (options.attack_files.empty())
@@ -36,12 +33,12 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
   bundles.reserve(options.attack_files.size());
   std::vector<impl::source_stamp> stamps;
   for (const auto& path : options.attack_files) {
-    stamps.push_back(stamp("attack", path));
+    stamps.push_back(stamp_file("attack", path));
     bundles.push_back(stix::read_bundle(path));
   }
   auto g = build_graph(std::move(bundles));
   if (!options.d3fend_file.empty()) {
-    stamps.push_back(stamp("d3fend", options.d3fend_file));
+    stamps.push_back(stamp_file("d3fend", options.d3fend_file));
     g->d3fend = std::make_unique<d3fend_ontology>(d3fend_ontology::load(options.d3fend_file));
   }
   g->stamps = std::move(stamps);

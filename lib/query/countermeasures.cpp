@@ -10,12 +10,6 @@ namespace mitrekg {
 
 namespace {
 const lookup_options everything{true, true, all_domains};
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-  return out;
-}
 }  // namespace
 
 std::string_view to_string(d3fend_coverage c) noexcept {
@@ -30,7 +24,7 @@ std::string_view to_string(d3fend_coverage c) noexcept {
 
 technique_countermeasures countermeasures_of(const knowledge_graph& g, std::string_view attack_id) {
   technique_countermeasures out;
-  out.attack_id = upper(attack_id);
+  out.attack_id = to_upper(attack_id);
   if (auto t = g.find(object_type::technique, attack_id, everything)) out.technique = *t;
   const d3fend_ontology* d = g.d3fend();
   if (!d) {

@@ -39,26 +39,12 @@ private:
   EVP_MD_CTX* ctx_;
 };
 
-struct stamp {
-  std::string kind, path;
-  std::uintmax_t bytes = 0;
-  std::int64_t mtime_ns = 0;
-};
-
-stamp stamp_of(const char* kind, const fs::path& p) {
-  stamp s{kind, p.string(), 0, 0};
-  std::error_code ec;
-  s.bytes = fs::file_size(p, ec);
-  if (ec) s.bytes = 0;
-  auto t = fs::last_write_time(p, ec);
-  if (!ec) s.mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-  return s;
-}
+using stamp = knowledge_graph::impl::source_stamp;
 
 std::vector<stamp> stamps_of(const load_options& options) {
   std::vector<stamp> out;
-  for (const auto& f : options.attack_files) out.push_back(stamp_of("attack", f));
-  if (!options.d3fend_file.empty()) out.push_back(stamp_of("d3fend", options.d3fend_file));
+  for (const auto& f : options.attack_files) out.push_back(stamp_file("attack", f));
+  if (!options.d3fend_file.empty()) out.push_back(stamp_file("d3fend", options.d3fend_file));
   return out;
 }
 
@@ -76,7 +62,7 @@ std::string cache_key(const std::vector<stamp>& stamps) {
 }
 
 // The snapshot's recorded sources still describe the files on disk.
-bool still_fresh(const std::vector<knowledge_graph::impl::source_stamp>& recorded, const std::vector<stamp>& now) {
+bool still_fresh(const std::vector<stamp>& recorded, const std::vector<stamp>& now) {
   if (recorded.size() != now.size()) return false;
   for (std::size_t i = 0; i < now.size(); ++i) {
     const auto& a = recorded[i];

@@ -9,6 +9,8 @@ namespace mitrekg {
 
 // ASCII lower-case copy.
 std::string to_lower(std::string_view s);
+// ASCII upper-case copy.
+std::string to_upper(std::string_view s);
 // ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 // ASCII case-insensitive substring search; npos when absent.
