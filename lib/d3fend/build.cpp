@@ -19,6 +19,8 @@ namespace mitrekg::d3fend_detail {
 
 namespace {
 
+using vertex = hierarchy::vertex_descriptor;
+
 // A BFS color map that needs no clearing between searches: a vertex is white
 // unless it was colored during the search stamped `current`.
 struct stamp_colors {
@@ -69,8 +71,10 @@ std::string_view revoked_target(std::string_view comment) noexcept {
 
 // (subject, target) pairs without repeats, in file order. Links arrive grouped
 // by subject (one @graph element at a time), so a repeat is usually close by.
-std::vector<std::pair<std::size_t, std::size_t>> unique_edges(const std::vector<raw_link>& links) {
-  std::vector<std::pair<std::size_t, std::size_t>> edges;
+// (A subject split over several @graph elements may still repeat an edge;
+// parallel edges do not change any search.)
+std::vector<std::pair<std::uint32_t, std::uint32_t>> unique_edges(const std::vector<raw_link>& links) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
   edges.reserve(links.size());
   std::size_t run = 0;  // first edge of the current subject's run
   for (const auto& l : links) {
@@ -82,14 +86,11 @@ std::vector<std::pair<std::size_t, std::size_t>> unique_edges(const std::vector<
   return edges;
 }
 
-// Fills `g` (in place: adjacency_list has no move assignment, and both its
-// operator= and its swap() copy the whole graph) with n vertices and the edges.
-// (A subject split over several @graph elements may repeat an edge; parallel
-// edges do not change any search.)
-void fill_hierarchy(hierarchy& g, const std::vector<std::pair<std::size_t, std::size_t>>& edges, std::size_t n) {
-  g.clear();
-  for (std::size_t i = 0; i < n; ++i) boost::add_vertex(g);
-  for (const auto& [from, to] : edges) boost::add_edge(from, to, g);
+// n vertices and the edges. The CSR constructor's counting sort is stable, so
+// each vertex's out-edges stay in file order (nearest-first closures rely on it).
+hierarchy make_hierarchy(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges, std::size_t n) {
+  return hierarchy(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(),
+                   static_cast<hierarchy::vertices_size_type>(n));
 }
 
 void build_class_hierarchy(d3fend_ontology::impl& o, std::vector<raw_link>& restriction_statements) {
@@ -113,7 +114,7 @@ void build_class_hierarchy(d3fend_ontology::impl& o, std::vector<raw_link>& rest
       restriction_statements.push_back({link.subject, r.on_property, r.some_values_from});
     }
   }
-  fill_hierarchy(o.classes, unique_edges(named), n);
+  o.classes = make_hierarchy(unique_edges(named), n);
 }
 
 // Only called when build_closure found a class that reaches itself.
@@ -125,7 +126,9 @@ void report_cycles(d3fend_ontology::impl& o) {
   std::vector<std::vector<d3fend_node>> members(static_cast<std::size_t>(count));
   for (std::size_t v = 0; v < n; ++v) members[static_cast<std::size_t>(component[v])].push_back(static_cast<d3fend_node>(v));
   for (const auto& m : members) {
-    bool cycle = m.size() > 1 || boost::edge(m.front(), m.front(), o.classes).second;
+    bool cycle = m.size() > 1;
+    for (auto [e, end] = boost::out_edges(m.front(), o.classes); e != end && !cycle; ++e)
+      cycle = boost::target(*e, o.classes) == m.front();
     if (!cycle) continue;
     std::string names;
     for (std::size_t i = 0; i < m.size() && i < 5; ++i) names += fmt::format("{}{}", i ? ", " : "", o.entries[m[i]].id);
@@ -146,10 +149,10 @@ bool build_closure(d3fend_ontology::impl& o) {
   const std::size_t n = o.entries.size();
   std::vector<std::uint32_t> stamp(n, 0);
   std::vector<boost::default_color_type> color(n, boost::white_color);
-  boost::queue<std::size_t> queue;
+  boost::queue<vertex> queue;
   o.closure.offsets.assign(n + 1, 0);
   o.closure.items.clear();
-  for (std::size_t v = 0; v < n; ++v) {
+  for (vertex v = 0; v < n; ++v) {
     if (boost::out_degree(v, o.classes) > 0) {
       ancestor_recorder rec;
       rec.out = &o.closure.items;
@@ -221,7 +224,7 @@ void build(d3fend_ontology::impl& o) {
   build_class_hierarchy(o, restriction_statements);
   if (build_closure(o)) report_cycles(o);
 
-  fill_hierarchy(o.properties, unique_edges(o.raw_subproperty), n);
+  o.properties = make_hierarchy(unique_edges(o.raw_subproperty), n);
   o.inverse.assign(n, no_node);
   for (const auto& link : o.raw_inverse) {
     if (o.inverse[link.subject] == no_node) o.inverse[link.subject] = link.target;

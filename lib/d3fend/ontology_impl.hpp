@@ -10,20 +10,22 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
 
 #include "mitrekg/d3fend.hpp"
+#include "support/text_map.hpp"
 
 namespace mitrekg::d3fend_detail {
 
 // Both hierarchies use every node as a vertex (vertex index == d3fend_node);
-// an edge runs from the subclass (subproperty) to its named superclass (superproperty).
-using hierarchy = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
-                                        boost::no_property, boost::no_property, boost::vecS>;
+// an edge runs from the subclass (subproperty) to its named superclass
+// (superproperty). Built once from the whole edge list, so a compressed
+// sparse row graph: two arrays, no per-vertex allocation; out-edges keep file order.
+using hierarchy = boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property, boost::no_property,
+                                                     boost::no_property, std::uint32_t, std::uint32_t>;
 
 // A compressed row list: rows[i] is items[offsets[i] .. offsets[i+1]).
 template <class T>
@@ -104,8 +106,8 @@ struct d3fend_ontology::impl {
   // ---- nodes -----------------------------------------------------------------
   std::vector<d3fend_entry> entries;
   std::vector<d3fend_detail::node_extra> extra;
-  std::unordered_map<std::string_view, d3fend_node> by_id;   // "@id" -> node (views into the file or the arena)
-  std::unordered_map<std::string, d3fend_node> by_key;        // upper-cased D3FEND and ATT&CK ids
+  text_view_map<d3fend_node> by_id;                   // "@id" -> node (views into the file or the arena)
+  text_map<d3fend_node> by_key;                       // upper-cased D3FEND and ATT&CK ids
 
   // ---- read (kept after build: snapshots save them and replay build()) --------
   std::vector<d3fend_detail::raw_link> raw_subclass;     // key unused
