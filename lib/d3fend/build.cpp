@@ -2,6 +2,7 @@
 // hierarchies (Boost.Graph), ancestor closures (BFS visitors), cycle reports
 // (strong components), node kinds, tactics and the indexes of the inference.
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <boost/pending/queue.hpp>
+#include <boost/sort/spreadsort/integer_sort.hpp>
 #include <fmt/format.h>
 
 #include "d3fend/ontology_impl.hpp"
@@ -269,10 +271,12 @@ void build(d3fend_ontology::impl& o) {
   // Name order, lists, keys.
   o.rank.assign(n, 0);
   {
-    // Named nodes by name (first 16 bytes as big-endian integers, then the
-    // rest); blank nodes after them, in load order.
+    // Named nodes by name, blank nodes after them in load order. A radix sort
+    // (Boost.Sort spreadsort) on the first 8 bytes as a big-endian integer, then
+    // runs sharing those bytes by the whole name (and id): about half the time
+    // of one comparison sort, which mispredicts on every other comparison.
     struct key {
-      std::uint64_t prefix[2];
+      std::uint64_t prefix;
       d3fend_node node;
     };
     std::vector<key> named;
@@ -281,18 +285,26 @@ void build(d3fend_ontology::impl& o) {
     for (d3fend_node v = 0; v < n; ++v) {
       if (o.extra[v].flags & f_blank) { blank.push_back(v); continue; }
       std::string_view name = o.entries[v].name;
-      key k{{0, 0}, v};
-      for (std::size_t i = 0; i < 16; ++i)
-        k.prefix[i / 8] = (k.prefix[i / 8] << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
-      named.push_back(k);
+      unsigned char bytes[8] = {};
+      std::memcpy(bytes, name.data(), std::min<std::size_t>(8, name.size()));
+      std::uint64_t prefix = 0;
+      for (unsigned char b : bytes) prefix = (prefix << 8) | b;
+      named.push_back({prefix, v});
     }
-    std::sort(named.begin(), named.end(), [&](const key& a, const key& b) {
-      if (a.prefix[0] != b.prefix[0]) return a.prefix[0] < b.prefix[0];
-      if (a.prefix[1] != b.prefix[1]) return a.prefix[1] < b.prefix[1];
+    boost::sort::spreadsort::integer_sort(
+        named.begin(), named.end(), [](const key& k, unsigned shift) { return k.prefix >> shift; },
+        [](const key& a, const key& b) { return a.prefix < b.prefix; });
+    auto by_name = [&](const key& a, const key& b) {
       const auto& ea = o.entries[a.node];
       const auto& eb = o.entries[b.node];
       return ea.name != eb.name ? ea.name < eb.name : ea.id < eb.id;
-    });
+    };
+    for (std::size_t i = 0; i < named.size();) {
+      std::size_t j = i + 1;
+      while (j < named.size() && named[j].prefix == named[i].prefix) ++j;
+      if (j - i > 1) std::sort(named.begin() + static_cast<std::ptrdiff_t>(i), named.begin() + static_cast<std::ptrdiff_t>(j), by_name);
+      i = j;
+    }
     std::vector<d3fend_node> order;
     order.reserve(n);
     for (const auto& k : named) order.push_back(k.node);
@@ -312,8 +324,10 @@ void build(d3fend_ontology::impl& o) {
     return o.entries[a].attack_id != o.entries[b].attack_id ? o.entries[a].attack_id < o.entries[b].attack_id
                                                             : o.rank[a] < o.rank[b];
   };
-  std::sort(o.attack_techniques.begin(), o.attack_techniques.end(), by_attack_id);
-  std::sort(o.attack_mitigations.begin(), o.attack_mitigations.end(), by_attack_id);
+  // Usually sorted already: an ATT&CK class's name is its id ("d3f:T1562.001").
+  for (auto* list : {&o.attack_techniques, &o.attack_mitigations})
+    if (!std::is_sorted(list->begin(), list->end(), by_attack_id)) std::sort(list->begin(), list->end(), by_attack_id);
+  o.by_key.reserve(o.attack_techniques.size() + o.attack_mitigations.size() + o.defensive_techniques.size() + 16);
   for (d3fend_node v : o.attack_techniques) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
   for (d3fend_node v : o.attack_mitigations) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
   for (d3fend_node v = 0; v < n; ++v)

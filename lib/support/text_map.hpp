@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include <boost/unordered/unordered_flat_map.hpp>
+// Inlined: keys are short, and a call into libxxhash costs as much as hashing them.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 namespace mitrekg {
