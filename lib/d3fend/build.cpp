@@ -9,7 +9,6 @@
 
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/strong_components.hpp>
-#include <boost/pending/queue.hpp>
 #include <boost/sort/spreadsort/integer_sort.hpp>
 #include <fmt/format.h>
 
@@ -42,6 +41,19 @@ inline void put(const stamp_colors& m, std::size_t v, boost::default_color_type 
   (*m.stamp)[v] = m.current;
   (*m.color)[v] = c;
 }
+
+// The BFS buffer: a vector read from the front and reused by every search
+// (boost::queue is a std::deque that allocates as it goes).
+struct bfs_queue {
+  std::vector<vertex> items;
+  std::size_t head = 0;
+  void push(vertex v) { items.push_back(v); }
+  void pop() {
+    if (++head == items.size()) { items.clear(); head = 0; }
+  }
+  vertex& top() { return items[head]; }
+  bool empty() const noexcept { return head == items.size(); }
+};
 
 // Records every vertex the search discovers except its source: the ancestors,
 // nearest first. An edge back into the source means the source is on a cycle.
@@ -151,7 +163,7 @@ bool build_closure(d3fend_ontology::impl& o) {
   const std::size_t n = o.entries.size();
   std::vector<std::uint32_t> stamp(n, 0);
   std::vector<boost::default_color_type> color(n, boost::white_color);
-  boost::queue<vertex> queue;
+  bfs_queue queue;
   o.closure.offsets.assign(n + 1, 0);
   o.closure.items.clear();
   for (vertex v = 0; v < n; ++v) {
@@ -272,7 +284,8 @@ void build(d3fend_ontology::impl& o) {
   o.rank.assign(n, 0);
   {
     // Named nodes by name, blank nodes after them in load order. A radix sort
-    // (Boost.Sort spreadsort) on the first 8 bytes as a big-endian integer, then
+    // (Boost.Sort spreadsort) on the first 8 bytes as a big-endian integer
+    // (node_extra::name_prefix), then
     // runs sharing those bytes by the whole name (and id): about half the time
     // of one comparison sort, which mispredicts on every other comparison.
     struct key {
@@ -284,12 +297,7 @@ void build(d3fend_ontology::impl& o) {
     named.reserve(n);
     for (d3fend_node v = 0; v < n; ++v) {
       if (o.extra[v].flags & f_blank) { blank.push_back(v); continue; }
-      std::string_view name = o.entries[v].name;
-      unsigned char bytes[8] = {};
-      std::memcpy(bytes, name.data(), std::min<std::size_t>(8, name.size()));
-      std::uint64_t prefix = 0;
-      for (unsigned char b : bytes) prefix = (prefix << 8) | b;
-      named.push_back({prefix, v});
+      named.push_back({o.extra[v].name_prefix, v});
     }
     boost::sort::spreadsort::integer_sort(
         named.begin(), named.end(), [](const key& k, unsigned shift) { return k.prefix >> shift; },

@@ -92,6 +92,10 @@ d3fend_node d3fend_ontology::impl::intern(std::string_view id, bool persistent) 
   e.name = id.substr(0, 4) == "d3f:" ? id.substr(4) : id;
   auto& x = extra.emplace_back();
   if (id.substr(0, 2) == "_:") x.flags = d3fend_detail::f_blank;
+  // The name's bytes are in cache now; build() sorts by this prefix first.
+  unsigned char bytes[8] = {};
+  std::memcpy(bytes, e.name.data(), std::min<std::size_t>(8, e.name.size()));
+  for (unsigned char b : bytes) x.name_prefix = (x.name_prefix << 8) | b;
   return n;
 }
 

@@ -62,6 +62,7 @@ enum node_flag : std::uint16_t {
 
 // Per-node facts kept beside the public entry.
 struct node_extra {
+  std::uint64_t name_prefix = 0;     // first 8 bytes of the name, big-endian (set by intern, sorts names)
   std::uint32_t offset = 0;          // byte offset of the first defining @graph element
   std::uint16_t flags = 0;
   d3fend_node on_property = no_node;      // restrictions
