@@ -1,9 +1,22 @@
 // D3FEND JSON-LD reader: one forward simdjson On-Demand pass over "@graph".
 // Strings without escapes are views into the file buffer; the others are
-// unescaped into the arena. Nothing here knows the inference.
+// unescaped into the read arena. Nothing here knows the inference.
+//
+// Two stages: the reader turns @graph elements into batches of plain records
+// (JSON work only), the storer interns them into the ontology (hash work only).
+// On a large file the storer runs on a second thread while the reader goes on;
+// the result is the same as storing each element as it is read (nodes are
+// numbered in file order, warnings come in file order).
+#include <atomic>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -91,35 +104,229 @@ std::uint16_t type_flag(std::string_view type) noexcept {
 }
 
 // What one @graph element says, gathered before its "@id" is known (JSON-LD
-// does not promise "@id" comes first).
+// does not promise "@id" comes first). Views into the file, the read arena or
+// simdjson's string buffer, all alive until the pass ends.
 struct element {
-  std::string_view id;
+  std::uint32_t offset = 0;  // of the element in the file
   bool has_id = false;
   bool deprecated = false;
   std::uint16_t flags = 0;
+  std::string_view id, on_property, some_values_from;
   std::string_view text[t_count];
-  std::vector<std::string_view> subclass, subproperty, inverse;
-  std::string_view on_property, some_values_from;
-  std::vector<std::pair<std::string_view, std::string_view>> statements;  // (key, target)
+  std::uint32_t links_begin = 0, links_end = 0;  // in batch::links
+};
 
-  void clear() {
-    id = {};
-    has_id = deprecated = false;
-    flags = 0;
-    for (auto& t : text) t = {};
-    subclass.clear();
-    subproperty.clear();
-    inverse.clear();
-    on_property = some_values_from = {};
-    statements.clear();
+enum class link_kind : std::uint8_t { subclass, subproperty, inverse, statement };
+struct element_link {
+  link_kind kind;
+  std::string_view key;  // statements: the property's compact IRI
+  std::string_view target;
+};
+
+// A "wrong_types" warning found while reading element `element` of a batch.
+struct read_warning {
+  std::uint32_t element;
+  std::uint32_t offset;
+  std::string message;
+};
+
+// Elements read, waiting to be stored.
+struct batch {
+  static constexpr std::size_t capacity = 256;
+  std::vector<element> elements;
+  std::vector<element_link> links;
+  std::vector<read_warning> warnings;
+
+  batch() { elements.reserve(capacity); }
+  bool full() const noexcept { return elements.size() >= capacity; }
+  void clear() noexcept {
+    elements.clear();
+    links.clear();
+    warnings.clear();
   }
+};
+
+// The storing stage: interns a batch's elements into the ontology, in order.
+// Owns every write to `o` during the pass (nodes, raw links, report, arena).
+class storer {
+public:
+  explicit storer(d3fend_ontology::impl& o) : o_(o) {}
+  void store(const batch& b);
+
+private:
+  void store(const batch& b, const element& e);
+  d3fend_ontology::impl& o_;
+};
+
+void storer::store(const batch& b) {
+  o_.report.nodes += b.elements.size();
+  auto warning = b.warnings.begin();
+  for (std::size_t i = 0; i < b.elements.size(); ++i) {
+    for (; warning != b.warnings.end() && warning->element == i; ++warning)
+      o_.warn(o_.report.wrong_types, warning->offset, warning->message);
+    store(b, b.elements[i]);
+  }
+}
+
+void storer::store(const batch& b, const element& e) {
+  auto& o = o_;
+  if (!e.has_id || e.id.empty()) {
+    o.warn(o.report.malformed_nodes, e.offset, "@graph element without \"@id\"; skipped");
+    return;
+  }
+  // intern() may grow `entries` and `extra`: intern first, then take references.
+  const d3fend_node n = o.intern(e.id);
+  const d3fend_node on_property = e.on_property.empty() ? no_node : o.intern(e.on_property);
+  const d3fend_node some_values_from = e.some_values_from.empty() ? no_node : o.intern(e.some_values_from);
+  auto& x = o.extra[n];
+  auto& entry = o.entries[n];
+  if (!(x.flags & f_defined)) x.offset = e.offset;
+  x.flags |= static_cast<std::uint16_t>(e.flags | f_defined);
+  entry.deprecated = entry.deprecated || e.deprecated;
+  auto keep = [](std::string_view& field, std::string_view value) {
+    if (field.empty()) field = value;
+  };
+  keep(entry.label, e.text[t_label]);
+  keep(entry.definition, e.text[t_definition]);
+  keep(entry.d3fend_id, e.text[t_d3fend_id]);
+  keep(entry.attack_id, e.text[t_attack_id]);
+  keep(entry.kb_article, e.text[t_kb_article]);
+  keep(x.comment, e.text[t_comment]);
+  keep(x.title, e.text[t_title]);
+  keep(x.url, e.text[t_url]);
+  keep(x.organization, e.text[t_organization]);
+  keep(x.author, e.text[t_author]);
+  keep(o.version, e.text[t_version]);
+  if (on_property != no_node) x.on_property = on_property;
+  if (some_values_from != no_node) x.some_values_from = some_values_from;
+  // No references into `entries` or `extra` below this line.
+  for (std::uint32_t i = e.links_begin; i < e.links_end; ++i) {
+    const element_link& l = b.links[i];
+    switch (l.kind) {
+      case link_kind::subclass: o.raw_subclass.push_back({n, no_node, o.intern(l.target)}); break;
+      case link_kind::subproperty: o.raw_subproperty.push_back({n, no_node, o.intern(l.target)}); break;
+      case link_kind::inverse: o.raw_inverse.push_back({n, no_node, o.intern(l.target)}); break;
+      case link_kind::statement: {
+        d3fend_node k = o.intern(l.key, false);
+        o.raw_statements.push_back({n, k, o.intern(l.target)});
+        break;
+      }
+    }
+  }
+}
+
+// Hands full batches from the reader to the storer. Threaded: a second thread
+// stores while the reader reads on (files of threaded_from bytes or more; below
+// that, starting a thread, about 40 us, costs more than it saves). Otherwise,
+// or when no thread can be started, the reader stores each batch itself.
+// The storer polls for work instead of sleeping on a condition variable: a
+// load lasts milliseconds, and a wake-up per batch would cost the reader a
+// system call each time.
+class handoff {
+public:
+  static constexpr std::size_t threaded_from = std::size_t{1} << 20;
+
+  handoff(storer& s, bool threaded) : storer_(s) {
+    current_ = std::make_unique<batch>();
+    if (!threaded) return;
+    try {
+      worker_ = std::thread([this] { work(); });
+    } catch (const std::system_error&) {
+      // No thread: store inline.
+    }
+  }
+  // On an error in the reader: the storer stops at its next batch.
+  ~handoff() {
+    if (!worker_.joinable()) return;
+    state_.store(abandoned, std::memory_order_release);
+    worker_.join();
+  }
+  handoff(const handoff&) = delete;
+  handoff& operator=(const handoff&) = delete;
+
+  batch& current() noexcept { return *current_; }
+
+  // The current batch is full. Throws the storer's error, if it failed.
+  void push() {
+    if (!worker_.joinable()) {
+      storer_.store(*current_);
+      current_->clear();
+      return;
+    }
+    std::unique_ptr<batch> next;
+    {
+      std::lock_guard lock(mutex_);
+      if (error_) std::rethrow_exception(error_);
+      full_.push_back(std::move(current_));
+      if (!free_.empty()) {
+        next = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    pushed_.fetch_add(1, std::memory_order_release);
+    current_ = next ? std::move(next) : std::make_unique<batch>();
+  }
+
+  // End of input: stores what is left and waits for the storer. Throws its error.
+  void finish() {
+    if (!current_->elements.empty()) push();
+    if (!worker_.joinable()) return;
+    state_.store(closing, std::memory_order_release);
+    worker_.join();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+private:
+  enum : int { reading, closing, abandoned };
+
+  void work() {
+    std::size_t taken = 0;
+    for (;;) {
+      // Wait for a batch, the end of input, or an error in the reader.
+      for (;;) {
+        const int state = state_.load(std::memory_order_acquire);
+        if (state == abandoned) return;
+        if (pushed_.load(std::memory_order_acquire) > taken) break;
+        if (state == closing) return;  // every batch was pushed before closing: all stored
+        std::this_thread::yield();
+      }
+      std::unique_ptr<batch> b;
+      {
+        std::lock_guard lock(mutex_);
+        b = std::move(full_.front());
+        full_.pop_front();
+      }
+      ++taken;
+      try {
+        storer_.store(*b);
+      } catch (...) {
+        std::lock_guard lock(mutex_);
+        error_ = std::current_exception();
+        return;
+      }
+      b->clear();
+      std::lock_guard lock(mutex_);
+      free_.push_back(std::move(b));
+    }
+  }
+
+  storer& storer_;
+  std::unique_ptr<batch> current_;             // the reader's
+  std::thread worker_;
+  std::atomic<int> state_{reading};
+  std::atomic<std::size_t> pushed_{0};         // batches handed over so far
+  std::mutex mutex_;
+  std::deque<std::unique_ptr<batch>> full_;    // guarded by mutex_
+  std::vector<std::unique_ptr<batch>> free_;   // guarded by mutex_
+  std::exception_ptr error_;                   // guarded by mutex_; set by the storer
 };
 
 class reader {
 public:
   explicit reader(d3fend_ontology::impl& o) : o_(o), text_(o.text) {}
 
-  void run(od::document& doc);
+  // Reads the document, handing elements to `out`; does not write to the ontology.
+  void run(od::document& doc, handoff& out);
   const char* last_element() const noexcept { return last_element_; }
 
 private:
@@ -136,7 +343,11 @@ private:
     throw error(code, o_.file, line_column(text_, offset_of(at)), message);
   }
 
-  std::string_view str(od::value& v) { return json_string(v, o_.arena); }
+  std::string_view str(od::value& v) { return json_string(v, o_.read_arena); }
+  void warn(const char* at, std::string message) {
+    batch& b = out_->current();
+    b.warnings.push_back({static_cast<std::uint32_t>(b.elements.size() - 1), offset_of(at), std::move(message)});
+  }
 
   // A field's key as a view: into the file when it has no escapes (almost
   // always), else unescaped by simdjson (valid for the rest of the pass).
@@ -163,14 +374,15 @@ private:
     return id;
   }
   // One reference or a list of them, for properties whose shape is fixed:
-  // anything else is fatal (wrong_type).
-  void refs(od::value& v, std::string_view key, std::vector<std::string_view>& out) {
+  // anything else is fatal (wrong_type). Calls sink(id) for each.
+  template <class Sink>
+  void refs(od::value& v, std::string_view key, Sink&& sink) {
     const char* at = where(v);
     const auto type = kind(v);
     if (type == od::json_type::object) {
       auto id = ref_of(v.get_object());
       if (id.empty()) fail(errc::wrong_type, at, fmt::format("\"{}\" must be {{\"@id\": …}}", key));
-      out.push_back(id);
+      sink(id);
     } else if (type == od::json_type::array) {
       for (od::value e : v.get_array()) {
         const char* eat = where(e);
@@ -178,31 +390,39 @@ private:
           fail(errc::wrong_type, eat, fmt::format("\"{}\" list element must be {{\"@id\": …}}", key));
         auto id = ref_of(e.get_object());
         if (id.empty()) fail(errc::wrong_type, eat, fmt::format("\"{}\" list element must be {{\"@id\": …}}", key));
-        out.push_back(id);
+        sink(id);
       }
     } else {
       fail(errc::wrong_type, at, fmt::format("\"{}\" must be {{\"@id\": …}} or a list of them", key));
     }
   }
+  void links(od::value& v, std::string_view key, link_kind k) {
+    auto& out = out_->current().links;
+    refs(v, key, [&](std::string_view id) { out.push_back({k, {}, id}); });
+  }
   std::string_view one_ref(od::value& v, std::string_view key) {
-    std::vector<std::string_view> out;
+    std::string_view first;
+    std::size_t count = 0;
     const char* at = where(v);
-    refs(v, key, out);
-    if (out.size() != 1) fail(errc::wrong_type, at, fmt::format("\"{}\" must be one {{\"@id\": …}}", key));
-    return out.front();
+    refs(v, key, [&](std::string_view id) {
+      if (count++ == 0) first = id;
+    });
+    if (count != 1) fail(errc::wrong_type, at, fmt::format("\"{}\" must be one {{\"@id\": …}}", key));
+    return first;
   }
   // Direct-form statements: one reference or a list; other shapes are
   // datatype values (numbers, strings) and are not statements.
-  void statement_refs(od::value& v, std::string_view key, element& e) {
+  void statement_refs(od::value& v, std::string_view key) {
+    auto& out = out_->current().links;
     const auto type = kind(v);
     if (type == od::json_type::object) {
       auto id = ref_of(v.get_object());
-      if (!id.empty()) e.statements.emplace_back(key, id);
+      if (!id.empty()) out.push_back({link_kind::statement, key, id});
     } else if (type == od::json_type::array) {
       for (od::value x : v.get_array()) {
         if (kind(x) != od::json_type::object) continue;
         auto id = ref_of(x.get_object());
-        if (!id.empty()) e.statements.emplace_back(key, id);
+        if (!id.empty()) out.push_back({link_kind::statement, key, id});
       }
     }
   }
@@ -235,17 +455,19 @@ private:
   }
 
   void read_element(od::object obj, const char* at);
-  void store(const element& e, const char* at);
 
-  d3fend_ontology::impl& o_;
+  d3fend_ontology::impl& o_;  // read only, except read_arena
   std::string_view text_;
   const char* last_element_ = nullptr;
-  element e_;
+  handoff* out_ = nullptr;
 };
 
 void reader::read_element(od::object obj, const char* at) {
-  element& e = e_;
-  e.clear();
+  batch& b = out_->current();
+  // Stays valid: nothing else is added to b.elements while this element is read.
+  element& e = b.elements.emplace_back();
+  e.offset = offset_of(at);
+  e.links_begin = e.links_end = static_cast<std::uint32_t>(b.links.size());
   for (auto field : obj) {
     od::field& f = checked(field);
     std::string_view key = key_of(f);
@@ -272,9 +494,9 @@ void reader::read_element(od::object obj, const char* at) {
         }
         break;
       }
-      case k_subclass: refs(v, key, e.subclass); break;
-      case k_subproperty: refs(v, key, e.subproperty); break;
-      case k_inverse: refs(v, key, e.inverse); break;
+      case k_subclass: links(v, key, link_kind::subclass); break;
+      case k_subproperty: links(v, key, link_kind::subproperty); break;
+      case k_inverse: links(v, key, link_kind::inverse); break;
       case k_on_property: e.on_property = one_ref(v, key); break;
       case k_some_values_from: e.some_values_from = one_ref(v, key); break;
       case k_deprecated: {
@@ -286,19 +508,19 @@ void reader::read_element(od::object obj, const char* at) {
           if (text_of(v, t) && (t == "true" || t == "false")) {
             e.deprecated = t == "true";
           } else {
-            o_.warn(o_.report.wrong_types, offset_of(vat), "\"owl:deprecated\" is not a boolean; ignored");
+            warn(vat, "\"owl:deprecated\" is not a boolean; ignored");
           }
         }
         break;
       }
       case k_other:
-        if (key.substr(0, 4) == "d3f:") statement_refs(v, key, e);
+        if (key.substr(0, 4) == "d3f:") statement_refs(v, key);
         break;
       default: {  // a text slot
         const char* vat = where(v);
         std::string_view t;
         if (!text_of(v, t)) {
-          o_.warn(o_.report.wrong_types, offset_of(vat), fmt::format("\"{}\" is not text; ignored", key));
+          warn(vat, fmt::format("\"{}\" is not text; ignored", key));
         } else if (e.text[code].empty()) {
           e.text[code] = t;
         }
@@ -306,52 +528,12 @@ void reader::read_element(od::object obj, const char* at) {
       }
     }
   }
-  store(e, at);
+  e.links_end = static_cast<std::uint32_t>(b.links.size());
+  if (b.full()) out_->push();
 }
 
-void reader::store(const element& e, const char* at) {
-  auto& o = o_;
-  std::uint32_t offset = offset_of(at);
-  if (!e.has_id || e.id.empty()) {
-    o.warn(o.report.malformed_nodes, offset, "@graph element without \"@id\"; skipped");
-    return;
-  }
-  // intern() may grow `entries` and `extra`: intern first, then take references.
-  const d3fend_node n = o.intern(e.id);
-  const d3fend_node on_property = e.on_property.empty() ? no_node : o.intern(e.on_property);
-  const d3fend_node some_values_from = e.some_values_from.empty() ? no_node : o.intern(e.some_values_from);
-  auto& x = o.extra[n];
-  auto& entry = o.entries[n];
-  if (!(x.flags & f_defined)) x.offset = offset;
-  x.flags |= static_cast<std::uint16_t>(e.flags | f_defined);
-  entry.deprecated = entry.deprecated || e.deprecated;
-  auto keep = [](std::string_view& field, std::string_view value) {
-    if (field.empty()) field = value;
-  };
-  keep(entry.label, e.text[t_label]);
-  keep(entry.definition, e.text[t_definition]);
-  keep(entry.d3fend_id, e.text[t_d3fend_id]);
-  keep(entry.attack_id, e.text[t_attack_id]);
-  keep(entry.kb_article, e.text[t_kb_article]);
-  keep(x.comment, e.text[t_comment]);
-  keep(x.title, e.text[t_title]);
-  keep(x.url, e.text[t_url]);
-  keep(x.organization, e.text[t_organization]);
-  keep(x.author, e.text[t_author]);
-  keep(o.version, e.text[t_version]);
-  if (on_property != no_node) x.on_property = on_property;
-  if (some_values_from != no_node) x.some_values_from = some_values_from;
-  // No references into `entries` or `extra` below this line.
-  for (auto t : e.subclass) o.raw_subclass.push_back({n, no_node, o.intern(t)});
-  for (auto t : e.subproperty) o.raw_subproperty.push_back({n, no_node, o.intern(t)});
-  for (auto t : e.inverse) o.raw_inverse.push_back({n, no_node, o.intern(t)});
-  for (auto [key, t] : e.statements) {
-    d3fend_node k = o.intern(key, false);
-    o.raw_statements.push_back({n, k, o.intern(t)});
-  }
-}
-
-void reader::run(od::document& doc) {
+void reader::run(od::document& doc, handoff& out) {
+  out_ = &out;
   od::json_type top_type = doc.type().value();
   if (top_type != od::json_type::object)
     throw error(errc::not_a_bundle, o_.file, "line 1, column 1",
@@ -369,12 +551,12 @@ void reader::run(od::document& doc) {
     for (od::value element : v.get_array()) {
       const char* eat = where(element);
       last_element_ = eat;
-      ++o_.report.nodes;
       if (kind(element) != od::json_type::object) fail(errc::wrong_type, eat, "@graph element is not an object");
       read_element(element.get_object(), eat);
     }
   }
   if (!saw_graph) throw error(errc::not_a_bundle, o_.file, "", "not a JSON-LD graph: no \"@graph\" array");
+  out.finish();
   // simdjson 3.0 has no document::at_end(): a location after the root means more tokens.
   const char* rest = nullptr;
   if (!doc.current_location().get(rest))
@@ -389,11 +571,14 @@ void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity) {
     throw error(errc::not_json, o.file, "", "empty file, expected D3FEND JSON-LD");
   od::parser parser;
   reader rd(o);
+  storer st(o);
   od::document doc;
   auto err = parser.iterate(simdjson::padded_string_view(text.data(), text.size(), capacity)).get(doc);
   if (err) throw error(errc::not_json, o.file, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
   try {
-    rd.run(doc);
+    // Declared inside: an error leaves this block only after the storer stopped.
+    handoff out(st, text.size() >= handoff::threaded_from);
+    rd.run(doc, out);
   } catch (const simdjson::simdjson_error& e) {
     // Position: where the iterator stopped, else the element being read.
     const char* at = nullptr;

@@ -101,6 +101,7 @@ struct d3fend_ontology::impl {
   std::shared_ptr<const void> mapped;       // or: a snapshot image mapped from the cache, when views point there
   std::string_view text;                    // buffer without its padding
   std::deque<std::string> arena;            // unescaped copies; never moved
+  std::deque<std::string> read_arena;       // the JSON-LD reader's unescaped strings (arena is the storer's)
   std::string_view version;
   d3fend_report report;
 
