@@ -3,6 +3,8 @@
 // (strong components), node kinds, tactics and the indexes of the inference.
 #include <algorithm>
 #include <cstring>
+#include <future>
+#include <system_error>
 #include <string>
 #include <utility>
 #include <vector>
@@ -219,6 +221,49 @@ std::optional<d3fend_tactic> tactic_of(const d3fend_ontology::impl& o, d3fend_no
   return std::nullopt;
 }
 
+// Every node: named nodes by name (then id), blank nodes after them in load
+// order. A radix sort (Boost.Sort spreadsort) on the first 8 bytes as a
+// big-endian integer (node_extra::name_prefix), then runs sharing those bytes
+// by the whole name: about half the time of one comparison sort, which
+// mispredicts on every other comparison. Reads only ids, names and flags, so
+// it may run while build() sets kinds and tactics.
+std::vector<d3fend_node> order_by_name(const d3fend_ontology::impl& o) {
+  const std::size_t n = o.entries.size();
+  struct key {
+    std::uint64_t prefix;
+    d3fend_node node;
+  };
+  std::vector<key> named;
+  std::vector<d3fend_node> blank;
+  named.reserve(n);
+  for (d3fend_node v = 0; v < n; ++v) {
+    if (o.extra[v].flags & f_blank) { blank.push_back(v); continue; }
+    named.push_back({o.extra[v].name_prefix, v});
+  }
+  boost::sort::spreadsort::integer_sort(
+      named.begin(), named.end(), [](const key& k, unsigned shift) { return k.prefix >> shift; },
+      [](const key& a, const key& b) { return a.prefix < b.prefix; });
+  auto by_name = [&](const key& a, const key& b) {
+    const auto& ea = o.entries[a.node];
+    const auto& eb = o.entries[b.node];
+    return ea.name != eb.name ? ea.name < eb.name : ea.id < eb.id;
+  };
+  for (std::size_t i = 0; i < named.size();) {
+    std::size_t j = i + 1;
+    while (j < named.size() && named[j].prefix == named[i].prefix) ++j;
+    if (j - i > 1) std::sort(named.begin() + static_cast<std::ptrdiff_t>(i), named.begin() + static_cast<std::ptrdiff_t>(j), by_name);
+    i = j;
+  }
+  std::vector<d3fend_node> order;
+  order.reserve(n);
+  for (const auto& k : named) order.push_back(k.node);
+  order.insert(order.end(), blank.begin(), blank.end());
+  return order;
+}
+
+// From this many nodes, order_by_name runs on a second thread during build().
+constexpr std::size_t threaded_sort_from = 2000;
+
 }  // namespace
 
 void build(d3fend_ontology::impl& o) {
@@ -233,6 +278,16 @@ void build(d3fend_ontology::impl& o) {
   const d3fend_node defensive_root = o.find_id("d3f:DefensiveTechnique");
   const d3fend_node artifact_root = o.find_id("d3f:DigitalArtifact");
   const std::size_t n = o.entries.size();
+
+  // The name order needs nothing computed below: start it now. A future from
+  // std::async waits for its task when destroyed, also on an exception here.
+  std::future<std::vector<d3fend_node>> name_order;
+  const auto sort = [&o] { return order_by_name(o); };
+  try {
+    name_order = std::async(n >= threaded_sort_from ? std::launch::async : std::launch::deferred, sort);
+  } catch (const std::system_error&) {
+    name_order = std::async(std::launch::deferred, sort);  // no thread to be had
+  }
 
   std::vector<raw_link> restriction_statements;
   build_class_hierarchy(o, restriction_statements);
@@ -283,40 +338,7 @@ void build(d3fend_ontology::impl& o) {
   // Name order, lists, keys.
   o.rank.assign(n, 0);
   {
-    // Named nodes by name, blank nodes after them in load order. A radix sort
-    // (Boost.Sort spreadsort) on the first 8 bytes as a big-endian integer
-    // (node_extra::name_prefix), then
-    // runs sharing those bytes by the whole name (and id): about half the time
-    // of one comparison sort, which mispredicts on every other comparison.
-    struct key {
-      std::uint64_t prefix;
-      d3fend_node node;
-    };
-    std::vector<key> named;
-    std::vector<d3fend_node> blank;
-    named.reserve(n);
-    for (d3fend_node v = 0; v < n; ++v) {
-      if (o.extra[v].flags & f_blank) { blank.push_back(v); continue; }
-      named.push_back({o.extra[v].name_prefix, v});
-    }
-    boost::sort::spreadsort::integer_sort(
-        named.begin(), named.end(), [](const key& k, unsigned shift) { return k.prefix >> shift; },
-        [](const key& a, const key& b) { return a.prefix < b.prefix; });
-    auto by_name = [&](const key& a, const key& b) {
-      const auto& ea = o.entries[a.node];
-      const auto& eb = o.entries[b.node];
-      return ea.name != eb.name ? ea.name < eb.name : ea.id < eb.id;
-    };
-    for (std::size_t i = 0; i < named.size();) {
-      std::size_t j = i + 1;
-      while (j < named.size() && named[j].prefix == named[i].prefix) ++j;
-      if (j - i > 1) std::sort(named.begin() + static_cast<std::ptrdiff_t>(i), named.begin() + static_cast<std::ptrdiff_t>(j), by_name);
-      i = j;
-    }
-    std::vector<d3fend_node> order;
-    order.reserve(n);
-    for (const auto& k : named) order.push_back(k.node);
-    order.insert(order.end(), blank.begin(), blank.end());
+    std::vector<d3fend_node> order = name_order.get();
     for (std::uint32_t i = 0; i < n; ++i) o.rank[order[i]] = i;
     for (d3fend_node v : order) {
       switch (o.entries[v].kind) {
