@@ -266,7 +266,7 @@ constexpr std::size_t threaded_sort_from = 2000;
 
 }  // namespace
 
-void build(d3fend_ontology::impl& o) {
+void build(d3fend_ontology::impl& o, bool threaded) {
   // Nodes the rule names.
   for (auto t : all_d3fend_tactics) {
     d3fend_node n = o.find_id(fmt::format("d3f:{}", to_string(t)));
@@ -284,7 +284,7 @@ void build(d3fend_ontology::impl& o) {
   std::future<std::vector<d3fend_node>> name_order;
   const auto sort = [&o] { return order_by_name(o); };
   try {
-    name_order = std::async(n >= threaded_sort_from ? std::launch::async : std::launch::deferred, sort);
+    name_order = std::async(threaded && n >= threaded_sort_from ? std::launch::async : std::launch::deferred, sort);
   } catch (const std::system_error&) {
     name_order = std::async(std::launch::deferred, sort);  // no thread to be had
   }

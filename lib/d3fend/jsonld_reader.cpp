@@ -216,16 +216,13 @@ void storer::store(const batch& b, const element& e) {
 }
 
 // Hands full batches from the reader to the storer. Threaded: a second thread
-// stores while the reader reads on (files of threaded_from bytes or more; below
-// that, starting a thread, about 40 us, costs more than it saves). Otherwise,
-// or when no thread can be started, the reader stores each batch itself.
+// stores while the reader reads on. Otherwise, or when no thread can be
+// started, the reader stores each batch itself.
 // The storer polls for work instead of sleeping on a condition variable: a
 // load lasts milliseconds, and a wake-up per batch would cost the reader a
 // system call each time.
 class handoff {
 public:
-  static constexpr std::size_t threaded_from = std::size_t{1} << 20;
-
   handoff(storer& s, bool threaded) : storer_(s) {
     current_ = std::make_unique<batch>();
     if (!threaded) return;
@@ -565,7 +562,7 @@ void reader::run(od::document& doc, handoff& out) {
 
 }  // namespace
 
-void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity) {
+void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, bool threaded) {
   std::string_view text = o.text;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, o.file, "", "empty file, expected D3FEND JSON-LD");
@@ -577,7 +574,7 @@ void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity) {
   if (err) throw error(errc::not_json, o.file, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
   try {
     // Declared inside: an error leaves this block only after the storer stopped.
-    handoff out(st, text.size() >= handoff::threaded_from);
+    handoff out(st, threaded);
     rd.run(doc, out);
   } catch (const simdjson::simdjson_error& e) {
     // Position: where the iterator stopped, else the element being read.

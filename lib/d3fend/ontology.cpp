@@ -120,18 +120,37 @@ std::string_view d3fend_ontology::impl::relation_name(d3fend_node property) cons
 
 namespace {
 
-std::unique_ptr<d3fend_ontology::impl> load_impl(std::unique_ptr<d3fend_ontology::impl> o, std::size_t capacity) {
+std::unique_ptr<d3fend_ontology::impl> load_impl(std::unique_ptr<d3fend_ontology::impl> o, std::size_t capacity,
+                                                 d3fend_detail::load_threads threads) {
+  using d3fend_detail::load_threads;
+  const bool threaded = threads == load_threads::two ||
+                        (threads == load_threads::by_size && o->text.size() >= d3fend_detail::threaded_read_from);
   o->entries.reserve(o->text.size() / 400 + 16);
   o->extra.reserve(o->text.size() / 400 + 16);
   o->by_id.reserve(o->text.size() / 400 + 16);  // ~5,300 nodes in the 3 MB 0.17.0 release
-  d3fend_detail::read_jsonld(*o, capacity);
-  d3fend_detail::build(*o);
+  d3fend_detail::read_jsonld(*o, capacity, threaded);
+  d3fend_detail::build(*o, threaded);
   return o;
 }
 
 }  // namespace
 
-d3fend_ontology d3fend_ontology::load(const std::filesystem::path& path) {
+std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_text(std::string name, std::string_view json,
+                                                                load_threads threads) {
+  auto o = std::make_unique<d3fend_ontology::impl>();
+  o->file = std::move(name);
+  if (json.size() > max_d3fend_bytes) throw error(errc::too_large, o->file, "", "input larger than the limit");
+  const std::size_t capacity = json.size() + simdjson::SIMDJSON_PADDING;
+  o->buffer.reset(new char[capacity]);
+  if (!json.empty()) std::memcpy(o->buffer.get(), json.data(), json.size());
+  std::memset(o->buffer.get() + json.size(), 0, capacity - json.size());
+  o->text = std::string_view(o->buffer.get(), json.size());
+  return load_impl(std::move(o), capacity, threads);
+}
+
+std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_file(const std::filesystem::path& path,
+                                                                load_threads threads) {
+  using impl = d3fend_ontology::impl;
   auto o = std::make_unique<impl>();
   o->file = path.string();
   std::error_code ec;
@@ -154,19 +173,15 @@ d3fend_ontology d3fend_ontology::load(const std::filesystem::path& path) {
   if (failed || got != size) throw error(errc::io_error, o->file, "", "cannot read the whole file");
   std::memset(o->buffer.get() + got, 0, capacity - got);
   o->text = std::string_view(o->buffer.get(), got);
-  return d3fend_ontology(load_impl(std::move(o), capacity));
+  return load_impl(std::move(o), capacity, threads);
+}
+
+d3fend_ontology d3fend_ontology::load(const std::filesystem::path& path) {
+  return d3fend_ontology(d3fend_detail::load_file(path, d3fend_detail::load_threads::by_size));
 }
 
 d3fend_ontology d3fend_ontology::load(std::string name, std::string_view json) {
-  auto o = std::make_unique<impl>();
-  o->file = std::move(name);
-  if (json.size() > max_d3fend_bytes) throw error(errc::too_large, o->file, "", "input larger than the limit");
-  const std::size_t capacity = json.size() + simdjson::SIMDJSON_PADDING;
-  o->buffer.reset(new char[capacity]);
-  if (!json.empty()) std::memcpy(o->buffer.get(), json.data(), json.size());
-  std::memset(o->buffer.get() + json.size(), 0, capacity - json.size());
-  o->text = std::string_view(o->buffer.get(), json.size());
-  return d3fend_ontology(load_impl(std::move(o), capacity));
+  return d3fend_ontology(d3fend_detail::load_text(std::move(name), json, d3fend_detail::load_threads::by_size));
 }
 
 d3fend_ontology::d3fend_ontology(std::unique_ptr<impl> p) : impl_(std::move(p)) {}

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -155,10 +156,20 @@ struct d3fend_ontology::impl {
 };
 
 namespace d3fend_detail {
-// Reads the JSON-LD in `o.text` (padded to `capacity`) into nodes and raw links.
-void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity);
-// Builds hierarchies, closures, kinds, tactics and indexes from the raw links.
-void build(d3fend_ontology::impl& o);
+// From this size on, load() uses a second thread: storing what is read while
+// reading, and sorting names while building (below it, starting a thread,
+// about 40 us, costs more than it saves). The result is the same either way.
+inline constexpr std::size_t threaded_read_from = std::size_t{1} << 20;
+enum class load_threads { by_size, one, two };
+// Reads the JSON-LD in `o.text` (padded to `capacity`) into nodes and raw links;
+// `threaded`: intern on a second thread while reading.
+void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, bool threaded);
+// load(path) and load(name, json) with the threads chosen by the caller (tests, benchmarks, fuzzing).
+std::unique_ptr<d3fend_ontology::impl> load_file(const std::filesystem::path& path, load_threads threads);
+std::unique_ptr<d3fend_ontology::impl> load_text(std::string name, std::string_view json, load_threads threads);
+// Builds hierarchies, closures, kinds, tactics and indexes from the raw links;
+// `threaded`: sort names on a second thread meanwhile (large ontologies only).
+void build(d3fend_ontology::impl& o, bool threaded);
 }  // namespace d3fend_detail
 
 }  // namespace mitrekg

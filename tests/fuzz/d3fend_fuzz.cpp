@@ -1,17 +1,20 @@
 // libFuzzer target: arbitrary bytes as a D3FEND JSON-LD document. Loading may
 // throw mitrekg::error and nothing else; whatever loads must answer every query
-// without crashing.
+// without crashing. Inputs of odd length are loaded with the second thread that
+// large files get (d3fend_detail::load_threads), even ones without it.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "d3fend/ontology_impl.hpp"
 #include "mitrekg/d3fend.hpp"
 #include "mitrekg/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   try {
-    auto o = mitrekg::d3fend_ontology::load("fuzz.json", bytes);
+    auto o = mitrekg::d3fend_ontology::adopt(mitrekg::d3fend_detail::load_text(
+        "fuzz.json", bytes, size % 2 == 1 ? mitrekg::d3fend_detail::load_threads::two : mitrekg::d3fend_detail::load_threads::one));
     std::size_t sink = o.report().total() + o.version().size();
     for (mitrekg::d3fend_node n = 0; n < o.size() && n < 256; ++n) {
       sink += o[n].id.size() + o[n].label.size();

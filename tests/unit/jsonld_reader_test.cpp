@@ -1,0 +1,161 @@
+// lib/d3fend: loading with a second thread (storing while reading, sorting while building) gives exactly what one thread gives.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "d3fend/ontology_impl.hpp"
+#include "mitrekg/d3fend.hpp"
+#include "mitrekg/error.hpp"
+
+namespace fs = std::filesystem;
+using namespace mitrekg;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+d3fend_ontology load(const std::string& json, bool threaded) {
+  using d3fend_detail::load_threads;
+  return d3fend_ontology::adopt(d3fend_detail::load_text("test.json", json, threaded ? load_threads::two : load_threads::one));
+}
+
+// The message a load throws, or nothing.
+std::optional<std::string> failure(const std::string& json, bool threaded) {
+  try {
+    load(json, threaded);
+    return std::nullopt;
+  } catch (const error& e) {
+    return std::string(e.what());
+  }
+}
+
+// Nodes, texts, flags, raw links and the report, field by field.
+void check_same(const d3fend_ontology& a, const d3fend_ontology& b) {
+  const auto& x = a.internals();
+  const auto& y = b.internals();
+  REQUIRE(x.entries.size() == y.entries.size());
+  for (std::size_t i = 0; i < x.entries.size(); ++i) {
+    const auto& e = x.entries[i];
+    const auto& f = y.entries[i];
+    CHECK(e.id == f.id);
+    CHECK(e.label == f.label);
+    CHECK(e.definition == f.definition);
+    CHECK(e.d3fend_id == f.d3fend_id);
+    CHECK(e.attack_id == f.attack_id);
+    CHECK(e.kb_article == f.kb_article);
+    CHECK(e.kind == f.kind);
+    CHECK(e.tactic == f.tactic);
+    CHECK(x.extra[i].flags == y.extra[i].flags);
+    CHECK(x.extra[i].offset == y.extra[i].offset);
+    CHECK(x.rank[i] == y.rank[i]);
+  }
+  auto same_links = [](const std::vector<d3fend_detail::raw_link>& p, const std::vector<d3fend_detail::raw_link>& q) {
+    if (p.size() != q.size()) return false;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (p[i].subject != q[i].subject || p[i].key != q[i].key || p[i].target != q[i].target) return false;
+    return true;
+  };
+  CHECK(same_links(x.raw_subclass, y.raw_subclass));
+  CHECK(same_links(x.raw_subproperty, y.raw_subproperty));
+  CHECK(same_links(x.raw_inverse, y.raw_inverse));
+  CHECK(same_links(x.raw_statements, y.raw_statements));
+  CHECK(a.report().nodes == b.report().nodes);
+  CHECK(a.report().malformed_nodes == b.report().malformed_nodes);
+  CHECK(a.report().wrong_types == b.report().wrong_types);
+  CHECK(a.report().samples == b.report().samples);
+  CHECK(a.version() == b.version());
+}
+
+// n classes in a chain, with a long definition each; every 97th has a label of
+// the wrong type (a warning), every 101st no "@id" (a warning); `fatal` puts a
+// subclass link of the wrong type (an error) on that element.
+std::string synthetic(int n, int fatal = -1) {
+  std::string out = "{\"@graph\": [\n";
+  for (int i = 0; i < n; ++i) {
+    if (i) out += ",\n";
+    out += "{";
+    if (i % 101 != 100) out += fmt::format("\"@id\": \"d3f:C{}\", ", i);
+    out += "\"@type\": \"owl:Class\", ";
+    if (i % 97 == 96) {
+      out += "\"rdfs:label\": 5, ";
+    } else {
+      out += fmt::format("\"rdfs:label\": \"Class \\\"{}\\\"\", ", i);  // escaped: unescaped by the reader
+    }
+    if (i == fatal) {
+      out += "\"rdfs:subClassOf\": 7, ";
+    } else if (i > 0) {
+      out += fmt::format("\"rdfs:subClassOf\": [{{\"@id\": \"d3f:C{}\"}}, {{\"@id\": \"_:b{}\"}}], ", i - 1, i);
+    }
+    out += fmt::format("\"d3f:definition\": \"{}\"}}", std::string(200, 'x'));
+    out += fmt::format(",\n{{\"@id\": \"_:b{}\", \"@type\": \"owl:Restriction\", \"owl:onProperty\": {{\"@id\": \"d3f:uses\"}}, "
+                       "\"owl:someValuesFrom\": {{\"@id\": \"d3f:A{}\"}}}}",
+                       i, i % 7);
+  }
+  out += "\n]}\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the real D3FEND release reads the same with and without the storing thread") {
+  const fs::path file = fs::path(MITREKG_TEST_DATA) / "d3fend" / "d3fend-0.17.0.json";
+  const std::string json = slurp(file);
+  REQUIRE(json.size() >= d3fend_detail::threaded_read_from);  // load(path) takes the threaded path
+  auto alone = load(json, false);
+  auto threaded = load(json, true);
+  check_same(alone, threaded);
+  CHECK(alone.size() == 5298);
+  CHECK(alone.attack_techniques().size() == 780);
+  // And the inference over them.
+  REQUIRE(alone.all_mappings().size() == threaded.all_mappings().size());
+  CHECK(alone.all_mappings().size() == 5503);
+  auto t = threaded.find_attack("T1562.001");
+  REQUIRE(t);
+  CHECK(threaded.countermeasures(*t).size() == alone.countermeasures(*alone.find_attack("T1562.001")).size());
+}
+
+TEST_CASE("warnings come in file order whichever way the elements are stored") {
+  const std::string json = synthetic(3000);  // 6,000 elements: 24 batches
+  auto alone = load(json, false);
+  auto threaded = load(json, true);
+  check_same(alone, threaded);
+  CHECK(alone.report().nodes == 6000);
+  CHECK(alone.report().wrong_types == 30);      // i = 96, 193, …, 2909
+  CHECK(alone.report().malformed_nodes == 29);  // i = 100, 201, …, 2928
+  REQUIRE(alone.report().samples.size() == 20);
+  CHECK(alone.report().samples[0].find("\"rdfs:label\" is not text; ignored") != std::string::npos);
+  CHECK(alone.report().samples[1].find("@graph element without \"@id\"; skipped") != std::string::npos);
+  auto c5 = threaded.find("d3f:C5");
+  REQUIRE(c5);
+  CHECK(threaded[*c5].label == "Class \"5\"");
+}
+
+TEST_CASE("an error late in a large file is the same error, and stops the storing thread") {
+  const std::string json = synthetic(3000, 2500);
+  auto alone = failure(json, false);
+  auto threaded = failure(json, true);
+  REQUIRE(alone);
+  REQUIRE(threaded);
+  CHECK(*alone == *threaded);
+  CHECK(alone->find("\"rdfs:subClassOf\" must be {\"@id\": …} or a list of them") != std::string::npos);
+
+  // Broken JSON in the middle (cut at two thirds).
+  const std::string cut = json.substr(0, json.size() * 2 / 3);
+  auto a = failure(cut, false);
+  auto b = failure(cut, true);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(*a == *b);
+  CHECK(a->find("invalid JSON") != std::string::npos);
+}
