@@ -3,8 +3,7 @@
 // (strong components), node kinds, tactics and the indexes of the inference.
 #include <algorithm>
 #include <cstring>
-#include <future>
-#include <system_error>
+#include <exception>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "d3fend/ontology_impl.hpp"
+#include "support/helper_thread.hpp"
 #include "support/text.hpp"
 #include "mitrekg/error.hpp"
 
@@ -261,12 +261,12 @@ std::vector<d3fend_node> order_by_name(const d3fend_ontology::impl& o) {
   return order;
 }
 
-// From this many nodes, order_by_name runs on a second thread during build().
+// From this many nodes, order_by_name runs on the helper thread during build().
 constexpr std::size_t threaded_sort_from = 2000;
 
 }  // namespace
 
-void build(d3fend_ontology::impl& o, bool threaded) {
+void build(d3fend_ontology::impl& o, helper_thread* helper) {
   // Nodes the rule names.
   for (auto t : all_d3fend_tactics) {
     d3fend_node n = o.find_id(fmt::format("d3f:{}", to_string(t)));
@@ -279,14 +279,25 @@ void build(d3fend_ontology::impl& o, bool threaded) {
   const d3fend_node artifact_root = o.find_id("d3f:DigitalArtifact");
   const std::size_t n = o.entries.size();
 
-  // The name order needs nothing computed below: start it now. A future from
-  // std::async waits for its task when destroyed, also on an exception here.
-  std::future<std::vector<d3fend_node>> name_order;
-  const auto sort = [&o] { return order_by_name(o); };
-  try {
-    name_order = std::async(threaded && n >= threaded_sort_from ? std::launch::async : std::launch::deferred, sort);
-  } catch (const std::system_error&) {
-    name_order = std::async(std::launch::deferred, sort);  // no thread to be had
+  // The name order needs nothing computed below: with a helper, sort meanwhile.
+  // (Reads ids, names and flags only; this thread writes kinds and tactics.)
+  std::vector<d3fend_node> order;
+  std::exception_ptr order_error;
+  helper_thread* sorter = helper && helper->running() && n >= threaded_sort_from ? helper : nullptr;
+  struct waiter {  // the sort reads `o`: never leave before it is done
+    helper_thread* h;
+    ~waiter() {
+      if (h) h->wait();
+    }
+  } wait_for_sort{sorter};
+  if (sorter) {
+    sorter->start([&o, &order, &order_error] {
+      try {
+        order = order_by_name(o);
+      } catch (...) {
+        order_error = std::current_exception();
+      }
+    });
   }
 
   std::vector<raw_link> restriction_statements;
@@ -338,7 +349,12 @@ void build(d3fend_ontology::impl& o, bool threaded) {
   // Name order, lists, keys.
   o.rank.assign(n, 0);
   {
-    std::vector<d3fend_node> order = name_order.get();
+    if (sorter) {
+      sorter->wait();
+      if (order_error) std::rethrow_exception(order_error);
+    } else {
+      order = order_by_name(o);
+    }
     for (std::uint32_t i = 0; i < n; ++i) o.rank[order[i]] = i;
     for (d3fend_node v : order) {
       switch (o.entries[v].kind) {

@@ -4,9 +4,9 @@
 //
 // Two stages: the reader turns @graph elements into batches of plain records
 // (JSON work only), the storer interns them into the ontology (hash work only).
-// On a large file the storer runs on a second thread while the reader goes on;
-// the result is the same as storing each element as it is read (nodes are
-// numbered in file order, warnings come in file order).
+// Given a helper thread (large files), the storer runs on it while the reader
+// goes on; the result is the same as storing each element as it is read
+// (nodes are numbered in file order, warnings come in file order).
 #include <atomic>
 #include <cstring>
 #include <deque>
@@ -15,7 +15,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -24,6 +23,7 @@
 
 #include "d3fend/ontology_impl.hpp"
 #include "mitrekg/error.hpp"
+#include "support/helper_thread.hpp"
 #include "support/json_text.hpp"
 #include "support/text.hpp"
 
@@ -58,48 +58,55 @@ enum key_code : int {
   k_deprecated
 };
 
+// Equality with a literal, its length known to the compiler: inlined, where
+// string_view's == calls memcmp (a tenth of the reader's time went to calls).
+template <std::size_t N>
+bool is(std::string_view s, const char (&literal)[N]) noexcept {
+  return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
+}
+
 int key_code_of(std::string_view key) noexcept {
   switch (key.size()) {
-    case 3: if (key == "@id") return k_id; break;
-    case 5: if (key == "@type") return k_type; break;
-    case 10: if (key == "rdfs:label") return t_label; break;
+    case 3: if (is(key, "@id")) return k_id; break;
+    case 5: if (is(key, "@type")) return k_type; break;
+    case 10: if (is(key, "rdfs:label")) return t_label; break;
     case 12:
-      if (key == "rdfs:comment") return t_comment;
-      if (key == "d3f:has-link") return t_url;
+      if (is(key, "rdfs:comment")) return t_comment;
+      if (is(key, "d3f:has-link")) return t_url;
       break;
     case 13:
-      if (key == "d3f:attack-id") return t_attack_id;
-      if (key == "d3f:d3fend-id") return t_d3fend_id;
-      if (key == "owl:inverseOf") return k_inverse;
-      if (key == "d3f:kb-author") return t_author;
+      if (is(key, "d3f:attack-id")) return t_attack_id;
+      if (is(key, "d3f:d3fend-id")) return t_d3fend_id;
+      if (is(key, "owl:inverseOf")) return k_inverse;
+      if (is(key, "d3f:kb-author")) return t_author;
       break;
     case 14:
-      if (key == "d3f:definition") return t_definition;
-      if (key == "owl:onProperty") return k_on_property;
-      if (key == "d3f:kb-article") return t_kb_article;
-      if (key == "owl:deprecated") return k_deprecated;
+      if (is(key, "d3f:definition")) return t_definition;
+      if (is(key, "owl:onProperty")) return k_on_property;
+      if (is(key, "d3f:kb-article")) return t_kb_article;
+      if (is(key, "owl:deprecated")) return k_deprecated;
       break;
     case 15:
-      if (key == "rdfs:subClassOf") return k_subclass;
-      if (key == "owl:versionInfo") return t_version;
+      if (is(key, "rdfs:subClassOf")) return k_subclass;
+      if (is(key, "owl:versionInfo")) return t_version;
       break;
     case 18:
-      if (key == "owl:someValuesFrom") return k_some_values_from;
-      if (key == "rdfs:subPropertyOf") return k_subproperty;
+      if (is(key, "owl:someValuesFrom")) return k_some_values_from;
+      if (is(key, "rdfs:subPropertyOf")) return k_subproperty;
       break;
-    case 19: if (key == "d3f:kb-organization") return t_organization; break;
-    case 22: if (key == "d3f:kb-reference-title") return t_title; break;
+    case 19: if (is(key, "d3f:kb-organization")) return t_organization; break;
+    case 22: if (is(key, "d3f:kb-reference-title")) return t_title; break;
     default: break;
   }
   return k_other;
 }
 
 std::uint16_t type_flag(std::string_view type) noexcept {
-  if (type == "owl:Class") return f_class;
-  if (type == "owl:ObjectProperty") return f_object_property;
-  if (type == "owl:Restriction") return f_restriction;
-  if (type == "d3f:ATTACKEnterpriseMitigation") return f_mitigation;
-  if (type == "d3f:DefensiveTactic") return f_tactic_type;
+  if (is(type, "owl:Class")) return f_class;
+  if (is(type, "owl:ObjectProperty")) return f_object_property;
+  if (is(type, "owl:Restriction")) return f_restriction;
+  if (is(type, "d3f:ATTACKEnterpriseMitigation")) return f_mitigation;
+  if (is(type, "d3f:DefensiveTactic")) return f_tactic_type;
   return 0;
 }
 
@@ -215,28 +222,26 @@ void storer::store(const batch& b, const element& e) {
   }
 }
 
-// Hands full batches from the reader to the storer. Threaded: a second thread
-// stores while the reader reads on. Otherwise, or when no thread can be
-// started, the reader stores each batch itself.
-// The storer polls for work instead of sleeping on a condition variable: a
-// load lasts milliseconds, and a wake-up per batch would cost the reader a
-// system call each time.
+// Hands full batches from the reader to the storer. Threaded, when given a
+// running helper thread: the helper stores while the reader reads on.
+// Otherwise the reader stores each batch itself. The helper polls for batches
+// instead of sleeping: a load lasts milliseconds, and a wake-up per batch would
+// cost the reader a system call each time.
 class handoff {
 public:
-  handoff(storer& s, bool threaded) : storer_(s) {
+  handoff(storer& s, helper_thread* helper) : storer_(s) {
     current_ = std::make_unique<batch>();
-    if (!threaded) return;
-    try {
-      worker_ = std::thread([this] { work(); });
-    } catch (const std::system_error&) {
-      // No thread: store inline.
+    free_.reserve(16);  // the helper returns batches here: no allocation on its side
+    if (helper && helper->running()) {
+      helper_ = helper;
+      helper_->start([this] { work(); });
     }
   }
   // On an error in the reader: the storer stops at its next batch.
   ~handoff() {
-    if (!worker_.joinable()) return;
+    if (!helper_) return;
     state_.store(abandoned, std::memory_order_release);
-    worker_.join();
+    helper_->wait();
   }
   handoff(const handoff&) = delete;
   handoff& operator=(const handoff&) = delete;
@@ -245,7 +250,7 @@ public:
 
   // The current batch is full. Throws the storer's error, if it failed.
   void push() {
-    if (!worker_.joinable()) {
+    if (!helper_) {
       storer_.store(*current_);
       current_->clear();
       return;
@@ -267,16 +272,18 @@ public:
   // End of input: stores what is left and waits for the storer. Throws its error.
   void finish() {
     if (!current_->elements.empty()) push();
-    if (!worker_.joinable()) return;
+    if (!helper_) return;
     state_.store(closing, std::memory_order_release);
-    worker_.join();
+    helper_->wait();
+    helper_ = nullptr;
     if (error_) std::rethrow_exception(error_);
   }
 
 private:
   enum : int { reading, closing, abandoned };
 
-  void work() {
+  // The helper's task; never throws (a storer error is handed to the reader).
+  void work() noexcept {
     std::size_t taken = 0;
     for (;;) {
       // Wait for a batch, the end of input, or an error in the reader.
@@ -309,7 +316,7 @@ private:
 
   storer& storer_;
   std::unique_ptr<batch> current_;             // the reader's
-  std::thread worker_;
+  helper_thread* helper_ = nullptr;            // running work() while not null
   std::atomic<int> state_{reading};
   std::atomic<std::size_t> pushed_{0};         // batches handed over so far
   std::mutex mutex_;
@@ -363,7 +370,7 @@ private:
     std::string_view id;
     for (auto field : obj) {
       od::field& f = checked(field);
-      if (key_of(f) != "@id") continue;
+      if (!is(key_of(f), "@id")) continue;
       od::value& v = f.value();
       if (kind(v) != od::json_type::string) return {};
       id = str(v);
@@ -432,7 +439,7 @@ private:
       case od::json_type::object:
         for (auto field : v.get_object()) {
           od::field& f = checked(field);
-          if (key_of(f) != "@value") continue;
+          if (!is(key_of(f), "@value")) continue;
           od::value& x = f.value();
           if (kind(x) != od::json_type::string) return false;
           out = str(x);
@@ -562,7 +569,7 @@ void reader::run(od::document& doc, handoff& out) {
 
 }  // namespace
 
-void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, bool threaded) {
+void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, helper_thread* helper) {
   std::string_view text = o.text;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, o.file, "", "empty file, expected D3FEND JSON-LD");
@@ -574,7 +581,7 @@ void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, bool threaded) 
   if (err) throw error(errc::not_json, o.file, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
   try {
     // Declared inside: an error leaves this block only after the storer stopped.
-    handoff out(st, threaded);
+    handoff out(st, helper);
     rd.run(doc, out);
   } catch (const simdjson::simdjson_error& e) {
     // Position: where the iterator stopped, else the element being read.

@@ -14,6 +14,7 @@
 
 #include "d3fend/ontology_impl.hpp"
 #include "mitrekg/error.hpp"
+#include "support/helper_thread.hpp"
 #include "support/text.hpp"
 
 namespace mitrekg {
@@ -120,17 +121,24 @@ std::string_view d3fend_ontology::impl::relation_name(d3fend_node property) cons
 
 namespace {
 
+// Reads and builds. `helper`: a running second thread to share the work, or null.
 std::unique_ptr<d3fend_ontology::impl> load_impl(std::unique_ptr<d3fend_ontology::impl> o, std::size_t capacity,
-                                                 d3fend_detail::load_threads threads) {
-  using d3fend_detail::load_threads;
-  const bool threaded = threads == load_threads::two ||
-                        (threads == load_threads::by_size && o->text.size() >= d3fend_detail::threaded_read_from);
+                                                 helper_thread* helper) {
   o->entries.reserve(o->text.size() / 400 + 16);
   o->extra.reserve(o->text.size() / 400 + 16);
   o->by_id.reserve(o->text.size() / 400 + 16);  // ~5,300 nodes in the 3 MB 0.17.0 release
-  d3fend_detail::read_jsonld(*o, capacity, threaded);
-  d3fend_detail::build(*o, threaded);
+  d3fend_detail::read_jsonld(*o, capacity, helper);
+  d3fend_detail::build(*o, helper);
   return o;
+}
+
+// A helper thread for an input of `size` bytes, started now (before the input
+// is read: see helper_thread), or none.
+std::unique_ptr<helper_thread> helper_for(std::size_t size, d3fend_detail::load_threads threads) {
+  using d3fend_detail::load_threads;
+  if (threads == load_threads::two || (threads == load_threads::by_size && size >= d3fend_detail::threaded_read_from))
+    return std::make_unique<helper_thread>();
+  return nullptr;
 }
 
 }  // namespace
@@ -140,12 +148,13 @@ std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_text(std::string name
   auto o = std::make_unique<d3fend_ontology::impl>();
   o->file = std::move(name);
   if (json.size() > max_d3fend_bytes) throw error(errc::too_large, o->file, "", "input larger than the limit");
+  auto helper = helper_for(json.size(), threads);
   const std::size_t capacity = json.size() + simdjson::SIMDJSON_PADDING;
   o->buffer.reset(new char[capacity]);
   if (!json.empty()) std::memcpy(o->buffer.get(), json.data(), json.size());
   std::memset(o->buffer.get() + json.size(), 0, capacity - json.size());
   o->text = std::string_view(o->buffer.get(), json.size());
-  return load_impl(std::move(o), capacity, threads);
+  return load_impl(std::move(o), capacity, helper.get());
 }
 
 std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_file(const std::filesystem::path& path,
@@ -163,6 +172,7 @@ std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_file(const std::files
   if (size > max_d3fend_bytes)
     throw error(errc::too_large, o->file, "",
                 fmt::format("file is {} bytes, larger than the {} byte limit", size, max_d3fend_bytes));
+  auto helper = helper_for(static_cast<std::size_t>(size), threads);
   std::FILE* f = std::fopen(o->file.c_str(), "rb");
   if (!f) throw error(errc::io_error, o->file, "", fmt::format("cannot open ({})", std::strerror(errno)));
   const std::size_t capacity = static_cast<std::size_t>(size) + simdjson::SIMDJSON_PADDING;
@@ -173,7 +183,7 @@ std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_file(const std::files
   if (failed || got != size) throw error(errc::io_error, o->file, "", "cannot read the whole file");
   std::memset(o->buffer.get() + got, 0, capacity - got);
   o->text = std::string_view(o->buffer.get(), got);
-  return load_impl(std::move(o), capacity, threads);
+  return load_impl(std::move(o), capacity, helper.get());
 }
 
 d3fend_ontology d3fend_ontology::load(const std::filesystem::path& path) {

@@ -19,6 +19,10 @@
 #include "mitrekg/d3fend.hpp"
 #include "support/text_map.hpp"
 
+namespace mitrekg {
+class helper_thread;
+}
+
 namespace mitrekg::d3fend_detail {
 
 // Both hierarchies use every node as a vertex (vertex index == d3fend_node);
@@ -156,20 +160,21 @@ struct d3fend_ontology::impl {
 };
 
 namespace d3fend_detail {
-// From this size on, load() uses a second thread: storing what is read while
-// reading, and sorting names while building (below it, starting a thread,
-// about 40 us, costs more than it saves). The result is the same either way.
+// From this size on, load() uses a second thread (support/helper_thread.hpp):
+// storing what is read while reading, sorting names while building. Below it,
+// starting a thread, about 40 us, costs more than it saves. The result is the
+// same either way.
 inline constexpr std::size_t threaded_read_from = std::size_t{1} << 20;
 enum class load_threads { by_size, one, two };
 // Reads the JSON-LD in `o.text` (padded to `capacity`) into nodes and raw links;
-// `threaded`: intern on a second thread while reading.
-void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, bool threaded);
+// with a running `helper`, interning happens on it while reading.
+void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, helper_thread* helper);
 // load(path) and load(name, json) with the threads chosen by the caller (tests, benchmarks, fuzzing).
 std::unique_ptr<d3fend_ontology::impl> load_file(const std::filesystem::path& path, load_threads threads);
 std::unique_ptr<d3fend_ontology::impl> load_text(std::string name, std::string_view json, load_threads threads);
 // Builds hierarchies, closures, kinds, tactics and indexes from the raw links;
-// `threaded`: sort names on a second thread meanwhile (large ontologies only).
-void build(d3fend_ontology::impl& o, bool threaded);
+// with a running `helper`, names are sorted on it meanwhile (large ontologies only).
+void build(d3fend_ontology::impl& o, helper_thread* helper = nullptr);
 }  // namespace d3fend_detail
 
 }  // namespace mitrekg

@@ -554,7 +554,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
   if (expected == meta.end() || expected->second != hex64(sum)) corrupt(db, "D3FEND rows do not match their checksum");
   auto v = meta.find("d3fend_version");
   o->version = keep(v == meta.end() ? std::string_view{} : std::string_view(v->second));
-  d3fend_detail::build(*o, true);
+  d3fend_detail::build(*o);
   // The report as it was when the sources were read (build() above may have recounted part of it).
   o->report = saved_d3fend_report(db, meta);
   return std::make_unique<d3fend_ontology>(d3fend_ontology::adopt(std::move(o)));
@@ -580,7 +580,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<
   }
   store::decode_d3fend_image(bytes, db.file(), *o);
   if (o->entries.size() != count_of(meta, "d3fend_nodes")) corrupt(db, "D3FEND image and metadata disagree");
-  d3fend_detail::build(*o, true);
+  d3fend_detail::build(*o);
   o->report = saved_d3fend_report(db, meta);
   return std::make_unique<d3fend_ontology>(d3fend_ontology::adopt(std::move(o)));
 }

@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (d3fend) {
       mitrekg::d3fend_ontology::impl o;
       mitrekg::store::decode_d3fend_image(image, "fuzz", o);
-      mitrekg::d3fend_detail::build(o, size % 2 == 1);
+      mitrekg::d3fend_detail::build(o);
     } else {
       mitrekg::knowledge_graph::impl g;
       mitrekg::store::decode_image(image, "fuzz", g);
