@@ -40,6 +40,16 @@ std::optional<std::string> failure(const std::string& json, bool threaded) {
   }
 }
 
+// Both ways fail, with the same one-line error, which contains `expected`.
+void check_same_failure(const std::string& json, std::string_view expected) {
+  auto alone = failure(json, false);
+  auto threaded = failure(json, true);
+  REQUIRE(alone);
+  REQUIRE(threaded);
+  CHECK(*alone == *threaded);
+  CHECK(alone->find(expected) != std::string::npos);
+}
+
 // Nodes, texts, flags, raw links and the report, field by field.
 void check_same(const d3fend_ontology& a, const d3fend_ontology& b) {
   const auto& x = a.internals();
@@ -143,19 +153,6 @@ TEST_CASE("warnings come in file order whichever way the elements are stored") {
 
 TEST_CASE("an error late in a large file is the same error, and stops the storing thread") {
   const std::string json = synthetic(3000, 2500);
-  auto alone = failure(json, false);
-  auto threaded = failure(json, true);
-  REQUIRE(alone);
-  REQUIRE(threaded);
-  CHECK(*alone == *threaded);
-  CHECK(alone->find("\"rdfs:subClassOf\" must be {\"@id\": …} or a list of them") != std::string::npos);
-
-  // Broken JSON in the middle (cut at two thirds).
-  const std::string cut = json.substr(0, json.size() * 2 / 3);
-  auto a = failure(cut, false);
-  auto b = failure(cut, true);
-  REQUIRE(a);
-  REQUIRE(b);
-  CHECK(*a == *b);
-  CHECK(a->find("invalid JSON") != std::string::npos);
+  check_same_failure(json, "\"rdfs:subClassOf\" must be {\"@id\": …} or a list of them");
+  check_same_failure(json.substr(0, json.size() * 2 / 3), "invalid JSON");  // cut at two thirds
 }
