@@ -40,7 +40,8 @@ namespace {
 
 // The field inside an iteration result, by reference; throws simdjson_error on
 // a broken token. (Binding `od::field f` in the loop instead copies the field
-// through the stack, which GCC turns into store-forwarding stalls: 10% of the load.)
+// through the stack, which GCC turns into store-forwarding stalls: taking it by
+// reference cut the load by about 0.2 ms of 4.1.)
 od::field& checked(simdjson::simdjson_result<od::field>& r) {
   if (r.error()) throw simdjson::simdjson_error(r.error());
   return r.value_unsafe();
@@ -60,7 +61,7 @@ enum key_code : int {
 };
 
 // Equality with a literal, its length known to the compiler: inlined, where
-// string_view's == calls memcmp (a tenth of the reader's time went to calls).
+// string_view's == with a runtime length calls memcmp for every key compared.
 template <std::size_t N>
 bool is(std::string_view s, const char (&literal)[N]) noexcept {
   return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
