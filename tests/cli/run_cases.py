@@ -1,13 +1,25 @@
 #!/usr/bin/env python3
-"""Runs mitre-query on every tests/cli/cases/*.cmd and compares what it printed.
+"""Runs mitre-query on every CASES_DIR/cases/*.cmd and compares what it printed.
 
-Usage: run_cases.py MITRE_QUERY DATA_DIR CLI_DIR [CASE...]   (prints TAP)
+Usage: run_cases.py MITRE_QUERY DATA_DIR CASES_DIR [CASE...]   (prints TAP)
+Used for tests/cli (answers) and tests/hostile (bad input: exit code, first stderr line).
 
 A case file holds directives, one per line ('#' starts a comment):
   args: ...             the command line (shell words); @DATA@, @ATTACK@ (DATA/attack),
-                        @FIXTURES@ (tests/cli/fixtures) are replaced
+                        @FIXTURES@ (CASES_DIR/fixtures), @DIR@ (CASES_DIR) and @TMP@ (a
+                        fresh empty folder for this case, removed afterwards) are replaced
+                        here and in every directive below that holds text
+  setup: SHELL          run with bash in @TMP@ before the command (repeatable, in order);
+                        it must exit 0 (generate large inputs, mkfifo, chmod, ...)
+  after: SHELL          run with bash in @TMP@ after the command; must exit 0 (repeatable):
+                        check that a file is unchanged, that no temporary file is left, ...
+  stdin: TEXT           standard input (Python escapes allowed: \n, \x00); default: none
+  env: NAME=VALUE       set in the command's environment (repeatable); XDG_CACHE_HOME is
+                        @TMP@/cache unless the suite's environment or the case sets it
+  timeout: S            seconds before the command counts as hung (default 300)
   exit: N               the expected exit code (default 0)
   stderr: TEXT          stderr must be exactly this one line
+  stderr-first: TEXT    the first line of stderr must be exactly TEXT
   stderr-contains: TEXT stderr must contain TEXT (repeatable)
   stdout-contains: TEXT stdout must contain TEXT (repeatable)
   check: EXPR           a Python expression that must be true; names: out, err, rc,
@@ -34,10 +46,12 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 
 
 def parse_case(path):
-    case = {"exit": 0, "stderr-contains": [], "stdout-contains": [], "check": []}
+    case = {"exit": 0, "stderr-contains": [], "stdout-contains": [], "check": [], "setup": [], "after": [],
+             "env": [], "timeout": 300}
     with open(path, encoding="utf-8") as f:
         for raw in f:
             line = raw.rstrip("\n")
@@ -45,11 +59,11 @@ def parse_case(path):
                 continue
             key, _, value = line.partition(":")
             key, value = key.strip(), value.strip()
-            if key in ("stderr-contains", "stdout-contains", "check"):
+            if key in ("stderr-contains", "stdout-contains", "check", "setup", "after", "env"):
                 case[key].append(value)
-            elif key == "exit" or key == "pipe":
+            elif key in ("exit", "pipe", "timeout"):
                 case[key] = int(value)
-            elif key in ("args", "stderr"):
+            elif key in ("args", "stderr", "stderr-first", "stdin"):
                 case[key] = value
             else:
                 raise ValueError(f"{path}: unknown directive {key!r}")
@@ -118,18 +132,36 @@ HELPERS = None
 
 
 def run_case(binary, data_dir, cli_dir, name):
+    with tempfile.TemporaryDirectory(prefix="mitrekg-case-") as tmp:
+        return run_case_in(binary, data_dir, cli_dir, name, tmp)
+
+
+def run_case_in(binary, data_dir, cli_dir, name, tmp):
     case = parse_case(os.path.join(cli_dir, "cases", name + ".cmd"))
     subst = {"@DATA@": data_dir, "@ATTACK@": os.path.join(data_dir, "attack"),
-             "@FIXTURES@": os.path.join(cli_dir, "fixtures")}
-    args = []
-    for word in shlex.split(case["args"]):
+             "@FIXTURES@": os.path.join(cli_dir, "fixtures"), "@DIR@": cli_dir, "@TMP@": tmp}
+
+    def expand(text):
         for k, v in subst.items():
-            word = word.replace(k, v)
-        args.append(word)
+            text = text.replace(k, v)
+        return text
+
+    args = [expand(word) for word in shlex.split(case["args"])]
     env = dict(os.environ)
     env.pop("MITREKG_DATA", None)
     env.pop("COLUMNS", None)
+    env.setdefault("XDG_CACHE_HOME", os.path.join(tmp, "cache"))   # tests/cli shares one cache
+    for assignment in case["env"]:
+        k, _, v = expand(assignment).partition("=")
+        env[k] = v
     problems = []
+    for cmd in case["setup"]:
+        p = subprocess.run(["bash", "-c", expand(cmd)], cwd=tmp, env=env, capture_output=True, timeout=600)
+        if p.returncode != 0:
+            return [f"setup {cmd!r} exited {p.returncode}: {p.stderr.decode('utf-8', 'replace')[-400:]}"]
+    stdin = None
+    if "stdin" in case:
+        stdin = expand(case["stdin"]).encode("utf-8").decode("unicode_escape").encode("latin-1")
     if "pipe" in case:
         p = subprocess.Popen([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         head = [p.stdout.readline() for _ in range(case["pipe"])]
@@ -142,8 +174,14 @@ def run_case(binary, data_dir, cli_dir, name):
         if err:
             problems.append(f"closed pipe: stderr {err!r}, expected nothing")
     else:
-        p = subprocess.run([binary] + args, capture_output=True, env=env, timeout=300)
-        rc, out, err = p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+        try:
+            p = subprocess.run([binary] + args, capture_output=True, env=env, timeout=case["timeout"],
+                               input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return [f"hung: no exit within {case['timeout']} s"]
+        if p.returncode < 0:
+            problems.append(f"killed by signal {-p.returncode}")
+        rc, out, err = p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
         if rc != case["exit"]:
             problems.append(f"exit {rc}, expected {case['exit']}")
     err_lines = err.splitlines()
@@ -152,9 +190,18 @@ def run_case(binary, data_dir, cli_dir, name):
             problems.append(f"stderr line without prefix: {l!r}")
     if rc == 2 and len(err_lines) != 1:
         problems.append(f"exit 2 with {len(err_lines)} stderr lines, expected 1")
-    if "stderr" in case and err != case["stderr"] + "\n":
-        problems.append(f"stderr {err!r}, expected {case['stderr']!r}")
+    if "stderr" in case and err != expand(case["stderr"]) + "\n":
+        problems.append(f"stderr {err!r}, expected {expand(case['stderr'])!r}")
+    if "stderr-first" in case:
+        first = err_lines[0] if err_lines else "<none>"
+        if first != expand(case["stderr-first"]):
+            problems.append(f"first stderr line {first!r}, expected {expand(case['stderr-first'])!r}")
+    for cmd in case["after"]:
+        p = subprocess.run(["bash", "-c", expand(cmd)], cwd=tmp, env=env, capture_output=True, timeout=600)
+        if p.returncode != 0:
+            problems.append(f"after {cmd!r} exited {p.returncode}: {p.stderr.decode('utf-8', 'replace')[-400:]}")
     for s in case["stderr-contains"]:
+        s = expand(s)
         if s not in err:
             problems.append(f"stderr {err!r} lacks {s!r}")
     for s in case["stdout-contains"]:
