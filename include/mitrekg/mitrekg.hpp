@@ -5,6 +5,8 @@
 #include "mitrekg/countermeasures.hpp"
 #include "mitrekg/d3fend.hpp"
 #include "mitrekg/data.hpp"
+#include "mitrekg/diagnostic.hpp"
 #include "mitrekg/error.hpp"
 #include "mitrekg/graph.hpp"
 #include "mitrekg/query.hpp"
+#include "mitrekg/store.hpp"
