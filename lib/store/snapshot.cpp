@@ -722,6 +722,23 @@ void require_file(const fs::path& file) {
   }
   if (!S_ISREG(st.st_mode))
     throw error(errc::io_error, file.string(), "", fmt::format("is {}, expected a snapshot file", file_kind(st.st_mode)));
+  // SQLite's header states the page size and count (always valid for the
+  // SQLite versions that write snapshots): a file of another size was cut or
+  // extended, even where SQLite itself would not notice (its last pages).
+  unsigned char header[100];
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  bool read_ok = fd >= 0 && ::pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header);
+  if (fd >= 0) ::close(fd);
+  if (!read_ok || std::memcmp(header, "SQLite format 3", 16) != 0)
+    throw error(errc::bad_snapshot, file.string(), "", "not a mitrekg snapshot (not a SQLite database)");
+  std::uint64_t page_size = (std::uint64_t{header[16]} << 8) | header[17];
+  if (page_size == 1) page_size = 65536;
+  const std::uint64_t pages = (std::uint64_t{header[28]} << 24) | (std::uint64_t{header[29]} << 16) |
+                              (std::uint64_t{header[30]} << 8) | header[31];
+  if (page_size * pages != static_cast<std::uint64_t>(st.st_size))
+    throw error(errc::bad_snapshot, file.string(), "",
+                fmt::format("snapshot is truncated or extended: {} bytes, its header says {}", st.st_size,
+                            page_size * pages));
 }
 
 }  // namespace
@@ -895,6 +912,12 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
     fs::rename(tmp, file, ec);
     if (ec) throw error(errc::write_error, file.string(), "", fmt::format("cannot rename the snapshot into place: {}", ec.message()));
     if (!sidecar.empty()) write_image_sidecar(sidecar, build_id, attack_image, d3fend_image);
+  } catch (const error& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    // Name the file the user asked for, not the temporary one (disk full, ...).
+    if (e.file() == tmp.string()) throw error(e.code(), file.string(), e.position(), e.message());
+    throw;
   } catch (...) {
     std::error_code ec;
     fs::remove(tmp, ec);
