@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -495,4 +496,47 @@ TEST_CASE("a source rewritten with the same size and modification time is not an
   bool found = false;
   for (node n = 0; n < g.size(); ++n) found |= g[n].name == renamed;
   CHECK(found);
+}
+
+TEST_CASE("save_snapshot replaces a snapshot, never a source, another file unforced, or a non-regular file") {
+  temp_dir dir;
+  const fs::path bundle = settled_copy(dir.path);
+  load_options o;
+  o.attack_files = {bundle};
+  const knowledge_graph g = knowledge_graph::load(o);
+  auto content = [](const fs::path& f) {
+    std::ifstream in(f, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  auto refused = [](const std::function<void()>& save, std::string_view why) {
+    try {
+      save();
+      return false;
+    } catch (const error& e) {
+      return e.code() == errc::write_error && std::string_view(e.what()).find(why) != std::string_view::npos;
+    }
+  };
+  const std::string original = content(bundle);
+  CHECK(refused([&] { save_snapshot(g, bundle); }, "is an input of this run"));
+  CHECK(content(bundle) == original);
+
+  const fs::path notes = dir.path / "notes.txt";
+  { std::ofstream(notes) << "my notes\n"; }
+  CHECK(refused([&] { save_snapshot(g, notes); }, "is not a mitrekg snapshot"));
+  CHECK(content(notes) == "my notes\n");
+  save_snapshot(g, notes, {.force = true});
+  CHECK(open_snapshot(notes).size() == g.size());
+  save_snapshot(g, notes);   // now a snapshot: replaced without force
+  CHECK(open_snapshot(notes).size() == g.size());
+
+  CHECK(refused([&] { save_snapshot(g, "/dev/null", {.force = true}); }, "is a character device"));
+  CHECK(fs::is_character_file("/dev/null"));
+  const fs::path link = dir.path / "link.sqlite";
+  fs::create_symlink(notes, link);
+  CHECK(refused([&] { save_snapshot(g, link, {.force = true}); }, "is a symbolic link"));
+  CHECK(fs::is_symlink(link));
+  // No temporary file is left by the refusals.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path)) ++files;
+  CHECK(files == 3);   // bundle.json, notes.txt, link.sqlite
 }
