@@ -93,11 +93,15 @@ struct graph_origin {
   std::string note;            // why a cache was rebuilt or not written; empty if nothing to say
 };
 
-// Loads `options` through the cache: a snapshot keyed by the sources' paths,
-// sizes and modification times (their SHA-256 are recorded inside and checked
-// when the key matches but the metadata differs). A missing, stale, corrupted or
-// other-schema snapshot is rebuilt from the sources; a cache that cannot be
-// written is skipped with a note. Throws what knowledge_graph::load throws.
+// Loads `options` through the cache: a snapshot keyed by each source's path,
+// size, mtime, ctime, inode and device (one stat(2) each; their SHA-256 are
+// recorded inside). A missing, stale, corrupted or other-schema snapshot is
+// rebuilt from the sources; a cache that cannot be written, or a source
+// changed within the current clock tick (it could change again unseen), is
+// skipped with a note (docs/sqlite-schema.md, "Staleness rule"). The returned
+// graph owns copies of everything it read: cache files may change afterwards.
+// Thread-safe for concurrent callers and processes sharing one cache folder.
+// Throws what knowledge_graph::load throws.
 knowledge_graph load_cached(const load_options& options, const cache_options& cache = {},
                             graph_origin* origin = nullptr);
 
