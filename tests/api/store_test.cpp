@@ -145,6 +145,18 @@ fs::path settled_copy(const fs::path& dir) {
   return bundle;
 }
 
+// A settled copy of the small fixture as the only source, and a cache folder.
+struct cache_setup {
+  temp_dir dir;
+  fs::path bundle = settled_copy(dir.path);
+  load_options o = [this] {
+    load_options options;
+    options.attack_files = {bundle};
+    return options;
+  }();
+  cache_options c{dir.path / "cache", true};
+};
+
 }  // namespace
 
 TEST_CASE("a snapshot keeps every ATT&CK object and every edge, in order") {
@@ -330,11 +342,10 @@ TEST_CASE("bad snapshots are refused with one clear line") {
 }
 
 TEST_CASE("the cache builds once, then answers from the snapshot; stale sources rebuild it") {
-  temp_dir dir;
-  fs::path bundle = settled_copy(dir.path);
-  load_options o;
-  o.attack_files = {bundle};
-  cache_options c{dir.path / "cache", true};
+  cache_setup setup;
+  const fs::path& bundle = setup.bundle;
+  const load_options& o = setup.o;
+  const cache_options& c = setup.c;
 
   graph_origin first, second, third, off;
   auto g1 = load_cached(o, c, &first);
@@ -433,10 +444,9 @@ TEST_CASE("concurrent rebuilds of one cache never expose a half-written snapshot
 }
 
 TEST_CASE("cache files changed underneath a running process neither crash it nor change its answers") {
-  temp_dir dir;
-  load_options o;
-  o.attack_files = {settled_copy(dir.path)};
-  cache_options c{dir.path / "cache", true};
+  cache_setup setup;
+  const load_options& o = setup.o;
+  const cache_options& c = setup.c;
   graph_origin first, second;
   load_cached(o, c, &first);
   REQUIRE(first.kind == "sources");
@@ -464,11 +474,10 @@ TEST_CASE("cache files changed underneath a running process neither crash it nor
 }
 
 TEST_CASE("a source rewritten with the same size and modification time is not answered from the cache") {
-  temp_dir dir;
-  fs::path bundle = settled_copy(dir.path);
-  load_options o;
-  o.attack_files = {bundle};
-  cache_options c{dir.path / "cache", true};
+  cache_setup setup;
+  const fs::path& bundle = setup.bundle;
+  const load_options& o = setup.o;
+  const cache_options& c = setup.c;
   graph_origin first, second, third;
   load_cached(o, c, &first);
   REQUIRE(first.kind == "sources");
