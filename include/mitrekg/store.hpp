@@ -84,12 +84,16 @@ std::filesystem::path default_cache_dir();
 struct cache_options {
   std::filesystem::path dir = default_cache_dir();
   bool enabled = true;         // false: always parse the sources (--no-cache)
+  // A read-only snapshot made from the same sources ahead of time (the
+  // embedded data's `mitrekg.sqlite`); empty: none. Used when the cache has no
+  // entry, under the rule of docs/sqlite-schema.md ("Prebuilt snapshot").
+  std::filesystem::path prebuilt = {};
 };
 
 // Where an answer's graph came from, for stderr or `stats`, never the answer.
 struct graph_origin {
-  std::string kind;            // "sources", "cache", "rebuilt-cache"
-  std::filesystem::path snapshot;   // the cache file, when one was used or written
+  std::string kind;            // "sources", "cache", "rebuilt-cache", "prebuilt"
+  std::filesystem::path snapshot;   // the cache file (or the prebuilt snapshot), when one was used or written
   std::string note;            // why a cache was rebuilt or not written; empty if nothing to say
 };
 
