@@ -612,3 +612,71 @@ TEST_CASE("a prebuilt snapshot answers for its own sources, in place or copied, 
   CHECK(fourth.kind != "prebuilt");
   CHECK(has_name(d, renamed_too));
 }
+
+TEST_CASE("the cache lists its entries, prunes the least recently used, and keeps itself under its cap") {
+  temp_dir dir;
+  const fs::path cache_dir = dir.path / "cache";
+  // Three source sets: the same fixture under three names (three keys).
+  std::vector<load_options> sets;
+  for (const char* name : {"a.json", "b.json", "c.json"}) {
+    fs::copy_file(fixtures / "stix21-bundle.json", dir.path / name);
+    load_options o;
+    o.attack_files = {dir.path / name};
+    sets.push_back(o);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  cache_options unlimited{cache_dir, true};
+  unlimited.max_bytes = 0;
+  for (const auto& o : sets) load_cached(o, unlimited);
+  auto entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 3);
+  for (const auto& e : entries) {
+    CHECK(e.readable);
+    REQUIRE(e.sources.size() == 1);
+    CHECK(e.bytes > fs::file_size(e.snapshot));   // the image file counts too
+  }
+  // Most recently used first: c, then b, then a. Using a again makes it the newest.
+  CHECK(fs::path(entries[0].sources[0].path).filename() == "c.json");
+  CHECK(fs::path(entries[2].sources[0].path).filename() == "a.json");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  graph_origin hit;
+  load_cached(sets[0], unlimited, &hit);
+  REQUIRE(hit.kind == "cache");
+  entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 3);
+  CHECK(fs::path(entries[0].sources[0].path).filename() == "a.json");
+
+  // Prune to one entry's size: the two least recently used (b, then c) go; a stays.
+  auto r = prune_cache(cache_dir, entries[0].bytes);
+  CHECK(r.removed == 2);
+  CHECK(r.kept == entries[0].bytes);
+  entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 1);
+  CHECK(fs::path(entries[0].sources[0].path).filename() == "a.json");
+
+  // clean (max 0) keeps only what it is told to keep.
+  load_cached(sets[1], unlimited);
+  REQUIRE(list_cache(cache_dir).size() == 2);
+  r = prune_cache(cache_dir, 0, {entries[0].snapshot});
+  CHECK(r.removed == 1);
+  REQUIRE(list_cache(cache_dir).size() == 1);
+  CHECK(list_cache(cache_dir)[0].snapshot == entries[0].snapshot);
+
+  // A damaged entry is removed first, whatever its age.
+  { std::ofstream(cache_dir / "0123456789abcdef0123456789abcdef.sqlite") << "not a snapshot"; }
+  entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 2);
+  CHECK(std::count_if(entries.begin(), entries.end(), [](const cache_entry& e) { return !e.readable; }) == 1);
+  r = prune_cache(cache_dir, 1'000'000'000);
+  CHECK(r.removed == 1);
+  CHECK(list_cache(cache_dir).size() == 1);
+
+  // With a cap of one entry, writing a new entry evicts the others by itself.
+  cache_options capped{cache_dir, true};
+  capped.max_bytes = list_cache(cache_dir)[0].bytes + 1000;
+  load_cached(sets[2], capped);
+  entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 1);
+  CHECK(fs::path(entries[0].sources[0].path).filename() == "c.json");
+  CHECK(list_cache(dir.path / "nowhere").empty());
+}
