@@ -10,3 +10,4 @@
 #include "mitrekg/graph.hpp"
 #include "mitrekg/query.hpp"
 #include "mitrekg/store.hpp"
+#include "mitrekg/tags.hpp"

@@ -1,0 +1,173 @@
+// mitre-query lint-tags (check, fix and report the MITRE tags of rule files) and tag (the tags of techniques).
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <sys/stat.h>
+
+#include "commands.hpp"
+#include "mitrekg/error.hpp"
+#include "mitrekg/tags.hpp"
+#include "mitrekg_config.h"
+
+namespace mq {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<mitrekg::tag_dialect> dialect_flag(const context& ctx) {
+  auto d = ctx.flag("dialect");
+  if (!d) return std::nullopt;
+  auto parsed = mitrekg::parse_tag_dialect(*d);
+  if (!parsed) throw usage_error(fmt::format("--dialect must be falco, sysdig or sigma, not {}", json_quote(*d)));
+  return parsed;
+}
+
+// The files named, a folder's *.yaml / *.yml files (recursively, sorted). Throws usage_error for a missing path.
+std::vector<std::string> rule_files(const std::vector<std::string>& args) {
+  std::vector<std::string> files;
+  for (const auto& a : args) {
+    std::error_code ec;
+    auto st = fs::status(a, ec);
+    if (ec || !fs::exists(st)) throw usage_error(fmt::format("{}: no such file or directory", a));
+    if (!fs::is_directory(st)) {
+      files.push_back(a);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(a, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      auto ext = it->path().extension();
+      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) found.push_back(it->path().string());
+    }
+    if (ec) throw usage_error(fmt::format("{}: {}", a, ec.message()));
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw usage_error(fmt::format("{}: cannot be read", path));
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) throw usage_error(fmt::format("{}: read error", path));
+  return std::move(s).str();
+}
+
+// Replaces `path` by `text` atomically (a temporary file beside it, its mode kept, renamed over it).
+void write_in_place(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".mitre-query-fix.tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw usage_error(fmt::format("{}: cannot write the fixed file", path));
+    }
+  }
+  struct stat st{};
+  if (::stat(path.c_str(), &st) == 0) ::chmod(tmp.c_str(), st.st_mode & 07777);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw usage_error(fmt::format("{}: cannot replace it with the fixed file: {}", path, ec.message()));
+  }
+}
+
+mitrekg::sarif_tool sarif_tool() {
+  return {"mitre-query", MITREKG_VERSION, "https://attack.mitre.org/", mitrekg::tag_rules()};
+}
+
+}  // namespace
+
+int run_lint_tags(context& ctx) {
+  mitrekg::lint_options options;
+  options.dialect = dialect_flag(ctx);
+  if (ctx.domains) options.lookup.domains = ctx.domains;
+  mitrekg::severity threshold = mitrekg::severity::error;
+  if (auto s = ctx.flag("severity")) {
+    auto parsed = mitrekg::parse_severity(*s);
+    if (!parsed) throw usage_error(fmt::format("--severity must be error, warning or note, not {}", json_quote(*s)));
+    threshold = *parsed;
+  }
+  std::string report = ctx.fmt == format::json ? "json" : "text";
+  if (auto r = ctx.flag("report")) {
+    if (*r != "text" && *r != "json" && *r != "sarif")
+      throw usage_error(fmt::format("--report must be text, json or sarif, not {}", json_quote(*r)));
+    report = *r;
+  }
+  const bool fix = ctx.has("fix"), dry_run = ctx.has("dry-run");
+  if (dry_run && !fix) throw usage_error("--dry-run goes with --fix");
+
+  std::vector<std::string> files = rule_files(ctx.args);
+  const mitrekg::knowledge_graph& g = ctx.graph();
+  std::vector<mitrekg::diagnostic> all;
+  std::size_t fixed_files = 0;
+  for (const auto& file : files) {
+    std::string text = read_file(file);
+    auto result = mitrekg::lint_tags(g, file, text, options);
+    if (fix) {
+      std::string after = mitrekg::apply_fixes(text, result.diagnostics);
+      if (after != text) {
+        ++fixed_files;
+        if (dry_run) ctx.out.write(mitrekg::unified_diff(file, text, after));
+        else write_in_place(file, after);
+        // What is left is what fixing could not repair.
+        result = mitrekg::lint_tags(g, file, after, options);
+      }
+    }
+    for (auto& d : result.diagnostics) all.push_back(std::move(d));
+  }
+  if (fix && ctx.verbose)
+    note("{} {} of {} {}", dry_run ? "would fix" : "fixed", fixed_files, files.size(), files.size() == 1 ? "file" : "files");
+  if (!dry_run) {
+    if (report == "sarif") {
+      ctx.out.write(mitrekg::render_sarif(all, sarif_tool()));
+    } else if (report == "json") {
+      ctx.out.write(mitrekg::render_json_array(all));
+    } else {
+      for (const auto& d : all) {
+        ctx.out.write(mitrekg::render_text(d));
+        if (d.fix && !fix) ctx.out.print(" (fix: {})", d.fix->replacement.empty() ? "remove the tag" : d.fix->replacement);
+        ctx.out.write("\n");
+      }
+    }
+  }
+  bool failing = std::any_of(all.begin(), all.end(), [&](const auto& d) { return d.level <= threshold; });
+  return failing ? exit_nothing : exit_found;
+}
+
+int run_tag(context& ctx) {
+  auto dialect = dialect_flag(ctx).value_or(mitrekg::tag_dialect::falco);
+  const mitrekg::knowledge_graph& g = ctx.graph();
+  array rows;
+  std::vector<std::string> lines;
+  for (const auto& arg : ctx.args) {
+    auto t = find_one(ctx, arg, {mitrekg::object_type::technique});
+    if (!t) return exit_nothing;
+    for (const auto& tag : mitrekg::technique_tags(g, *t, dialect)) {
+      rows.push_back(object{{"technique", g[*t].id}, {"tag", tag}});
+      lines.push_back(tag);
+    }
+  }
+  if (ctx.fmt != format::table) {
+    static const std::vector<column> columns = {{"technique", "", true}, {"tag", "", true}};
+    return print_list(ctx, columns, rows);
+  }
+  // What a rule author pastes: one tag per line, each once.
+  std::vector<std::string> printed;
+  for (const auto& l : lines)
+    if (std::find(printed.begin(), printed.end(), l) == printed.end()) {
+      ctx.out.print("{}\n", l);
+      printed.push_back(l);
+    }
+  return rows.empty() ? exit_nothing : exit_found;
+}
+
+}  // namespace mq
