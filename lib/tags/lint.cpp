@@ -204,6 +204,24 @@ lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::stri
   result.dialect = dialect;
   const line_index lines(text);
   const lookup_options& lk = options.lookup;
+  // Tactics by shortname, once per file: find_tactic per tag would scan every object.
+  lookup_options any = lk;
+  any.include_revoked = any.include_deprecated = true;
+  const std::vector<node> tactic_nodes = tactics(g, any);
+  auto named_tactic = [&](std::string_view shortname) -> std::vector<node> {
+    for (node n : tactic_nodes)
+      if (g[n].shortname == shortname) return {n};
+    return {};
+  };
+  auto resolve = [&](const tag_value& v) {
+    if (v.kind != tag_kind::tactic || !v.id.empty()) return resolve_tag(g, v, lk);
+    tag_resolution r;
+    if (auto n = named_tactic(v.shortname); !n.empty()) {
+      r.object = n.front();
+      r.status = g[r.object].revoked ? tag_status::revoked : g[r.object].deprecated ? tag_status::deprecated : tag_status::live;
+    }
+    return r;
+  };
   auto level_of = [](std::string_view code) {
     for (const auto& r : tag_rules())
       if (r.code == code) return r.default_level;
@@ -215,7 +233,7 @@ lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::stri
       tag_site site;
       tag_kind kind;
       node effective = no_node;   // what the tag means once fixed; no_node: unknown
-      std::size_t first_diag = 0;
+      std::string key;            // its text once fixed, lower case: equal keys are the same tag
     };
     std::vector<seen_tag> seen;
     std::vector<diagnostic> diags;
@@ -251,13 +269,13 @@ lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::stri
       tag_site site = locate(text, lines, node_);
       const tag_value& v = parsed->value;
       std::size_t first = diags.size();
-      tag_resolution r = resolve_tag(g, v, lk);
+      tag_resolution r = resolve(v);
       node effective = no_node;
       bool fixable = false;   // the findings below are repaired by writing `effective`'s tag
       std::string what = v.id.empty() ? "attack." + v.shortname : v.id;
       if (v.kind == tag_kind::tactic) {
         std::vector<node> named;
-        if (!v.id.empty() && !v.shortname.empty()) named = find_tactic(g, v.shortname, lk);
+        if (!v.id.empty() && !v.shortname.empty()) named = named_tactic(v.shortname);
         if (r.status == tag_status::unknown) {
           if (!named.empty()) {
             effective = named.front();
@@ -310,21 +328,24 @@ lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::stri
         if (effective != no_node) fixable = true;
         emit(site, "malformed-tag", fmt::format("malformed tag '{}': {}", site.text, parsed->problem));
       }
+      std::string final_text = format_tag(v, dialect);
       if (fixable && effective != no_node) {
-        auto edit = replace_fix(site, format_tag(tag_of(g, effective), dialect));
+        final_text = format_tag(tag_of(g, effective), dialect);
+        auto edit = replace_fix(site, final_text);
         for (std::size_t i = first; i < diags.size(); ++i)
           if (diags[i].code != "deprecated-id") diags[i].fix = edit;
       }
+      std::string key = to_lower(final_text);
       seen.push_back({std::move(site), effective != no_node ? (g[effective].type == object_type::tactic ? tag_kind::tactic : v.kind) : v.kind,
-                      effective, first});
+                      effective, std::move(key)});
     }
 
     // Rule-level checks on what the tags mean once fixed.
-    std::vector<node> techniques, tactics_tagged;
+    std::vector<node> techniques, tactics_tagged;   // distinct
     std::map<std::string, std::size_t> keys;
     for (std::size_t i = 0; i < seen.size(); ++i) {
       const auto& t = seen[i];
-      std::string key = t.effective != no_node ? fmt::format("#{}", t.effective) : "text:" + to_lower(t.site.text);
+      const std::string& key = t.key;
       if (keys.count(key)) {
         std::size_t k = emit(t.site, "duplicate-tag",
                              fmt::format("'{}' repeats '{}' (line {})", t.site.text, seen[keys[key]].site.text,
@@ -334,8 +355,10 @@ lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::stri
       }
       keys[key] = i;
       if (t.effective == no_node) continue;
-      if (t.kind == tag_kind::technique) techniques.push_back(t.effective);
-      else if (t.kind == tag_kind::tactic) tactics_tagged.push_back(t.effective);
+      auto& into = t.kind == tag_kind::technique ? techniques : tactics_tagged;
+      if ((t.kind == tag_kind::technique || t.kind == tag_kind::tactic) &&
+          std::find(into.begin(), into.end(), t.effective) == into.end())
+        into.push_back(t.effective);
     }
     if (rule.is_rule) {
       std::vector<std::vector<node>> technique_tactics;

@@ -199,9 +199,6 @@ std::optional<parsed_tag> parse_tag(std::string_view text, tag_dialect d) {
   } else if (d == tag_dialect::sysdig && p.value.shortname.empty() && p.value.name.empty()) {
     p.canonical = false;
     p.problem = "no name after the id";
-  } else if (d == tag_dialect::falco && p.value.kind == tag_kind::tactic && p.value.shortname.empty()) {
-    p.canonical = false;
-    p.problem = "not the falco form (mitre_<tactic>)";
   } else if (d != tag_dialect::sigma && sigma_form) {
     p.canonical = false;
     p.problem = std::string("not the ") + std::string(row(d).name) + " form";

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <sys/stat.h>
 
@@ -107,16 +108,43 @@ int run_lint_tags(context& ctx) {
 
   std::vector<std::string> files = rule_files(ctx.args);
   const mitrekg::knowledge_graph& g = ctx.graph();
+  // Read and lint on up to two threads (files are independent, the graph is
+  // const); fixing and output stay in file order on this one.
+  std::vector<std::string> texts(files.size());
+  std::vector<mitrekg::lint_result> results(files.size());
+  std::vector<std::string> read_errors(files.size());
+  auto work = [&](std::size_t from, std::size_t step) {
+    for (std::size_t i = from; i < files.size(); i += step) {
+      try {
+        texts[i] = read_file(files[i]);
+      } catch (const usage_error& e) {
+        read_errors[i] = e.what();
+        continue;
+      }
+      results[i] = mitrekg::lint_tags(g, files[i], texts[i], options);
+    }
+  };
+  if (files.size() > 8) {
+    std::thread helper(work, 1, 2);
+    work(0, 2);
+    helper.join();
+  } else {
+    work(0, 1);
+  }
   std::vector<mitrekg::diagnostic> all;
   std::size_t fixed_files = 0;
-  for (const auto& file : files) {
-    std::string text = read_file(file);
-    auto result = mitrekg::lint_tags(g, file, text, options);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i];
+    if (!read_errors[i].empty()) throw usage_error(read_errors[i]);
+    const std::string& text = texts[i];
+    auto& result = results[i];
     if (fix) {
       std::string after = mitrekg::apply_fixes(text, result.diagnostics);
       if (after != text) {
         ++fixed_files;
-        if (dry_run) ctx.out.write(mitrekg::unified_diff(file, text, after));
+        // Labels as git writes them: a/path, b/path, never a//path.
+        std::string label = file.substr(std::min(file.find_first_not_of('/'), file.size()));
+        if (dry_run) ctx.out.write(mitrekg::unified_diff(label, text, after));
         else write_in_place(file, after);
         // What is left is what fixing could not repair.
         result = mitrekg::lint_tags(g, file, after, options);
