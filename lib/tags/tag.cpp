@@ -126,8 +126,13 @@ std::string why_not(std::string_view text, std::string_view expected, tag_dialec
   if (text.find(' ') != std::string_view::npos) return "a space";
   if (iequals(text, expected)) return "wrong case";
   if (fold(text, '_') == fold(expected, '_')) {
-    if (lower(text) == lower(fold(text, '_'))) return "wrong case";
-    return lower(text) == text || to_upper(text) == text ? "wrong separator" : "wrong case or separator";
+    auto seps = [](std::string_view s) {
+      std::string out(s);
+      for (char& c : out)
+        if (is_separator(c)) c = '_';
+      return out;
+    };
+    return seps(text) == seps(expected) ? "wrong separator" : "wrong case and separator";
   }
   return std::string("not the ") + std::string(row(d).name) + " form";
 }
