@@ -103,7 +103,13 @@ std::size_t read_id(std::string_view s, tag_kind& kind, std::string& id, std::st
   std::size_t digits_at = i;
   while (i < s.size() && is_digit(s[i])) ++i;
   id = to_upper(s.substr(0, i));
-  if (i - digits_at != 4) problem = "the id " + id + " does not have 4 digits";
+  if (i - digits_at != 4) {
+    problem = "the id " + id + " does not have 4 digits";
+    // TA005, TA00040: the number written with 4 digits, when it fits.
+    std::string_view digits = s.substr(digits_at, i - digits_at);
+    while (digits.size() > 4 && digits.front() == '0') digits.remove_prefix(1);
+    if (digits.size() <= 4) id = id.substr(0, digits_at) + std::string(4 - digits.size(), '0') + std::string(digits);
+  }
   if (kind == tag_kind::technique && i + 1 < s.size() && (s[i] == '.' || s[i] == '_') && is_digit(s[i + 1])) {
     std::size_t j = i + 1;
     while (j < s.size() && is_digit(s[j])) ++j;
