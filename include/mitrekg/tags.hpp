@@ -111,6 +111,20 @@ struct lint_result {
 lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::string_view text,
                       const lint_options& options = {});
 
+// Lints many files against one graph, building the per-graph tables (the
+// tactics by shortname) once. Borrows `g`, which must outlive it. lint() is
+// const and thread-safe: one linter may serve several threads.
+class tag_linter {
+public:
+  explicit tag_linter(const knowledge_graph& g, const lint_options& options = {});
+  lint_result lint(std::string_view file, std::string_view text) const;   // as lint_tags
+
+private:
+  const knowledge_graph* g_;
+  lint_options options_;
+  std::vector<node> tactics_;   // tactics of the lookup domains, revoked and deprecated included
+};
+
 // Every finding code lint_tags uses, with its summary, help and level (SARIF's rule table).
 const std::vector<diagnostic_rule>& tag_rules();
 

@@ -185,8 +185,20 @@ const std::vector<diagnostic_rule>& tag_rules() {
   return rules;
 }
 
+tag_linter::tag_linter(const knowledge_graph& g, const lint_options& options) : g_(&g), options_(options) {
+  lookup_options any = options.lookup;
+  any.include_revoked = any.include_deprecated = true;
+  tactics_ = tactics(g, any);
+}
+
 lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::string_view text,
                       const lint_options& options) {
+  return tag_linter(g, options).lint(file, text);
+}
+
+lint_result tag_linter::lint(std::string_view file, std::string_view text) const {
+  const knowledge_graph& g = *g_;
+  const lint_options& options = options_;
   lint_result result;
   std::vector<YAML::Node> docs;
   try {
@@ -204,10 +216,8 @@ lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::stri
   result.dialect = dialect;
   const line_index lines(text);
   const lookup_options& lk = options.lookup;
-  // Tactics by shortname, once per file: find_tactic per tag would scan every object.
-  lookup_options any = lk;
-  any.include_revoked = any.include_deprecated = true;
-  const std::vector<node> tactic_nodes = tactics(g, any);
+  // Tactics by shortname from the linter's table: find_tactic per tag would scan every object.
+  const std::vector<node>& tactic_nodes = tactics_;
   auto named_tactic = [&](std::string_view shortname) -> std::vector<node> {
     for (node n : tactic_nodes)
       if (g[n].shortname == shortname) return {n};

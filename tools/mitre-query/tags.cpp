@@ -110,6 +110,7 @@ int run_lint_tags(context& ctx) {
   const mitrekg::knowledge_graph& g = ctx.graph();
   // Read and lint on up to two threads (files are independent, the graph is
   // const); fixing and output stay in file order on this one.
+  const mitrekg::tag_linter linter(g, options);
   std::vector<std::string> texts(files.size());
   std::vector<mitrekg::lint_result> results(files.size());
   std::vector<std::string> read_errors(files.size());
@@ -121,7 +122,7 @@ int run_lint_tags(context& ctx) {
         read_errors[i] = e.what();
         continue;
       }
-      results[i] = mitrekg::lint_tags(g, files[i], texts[i], options);
+      results[i] = linter.lint(files[i], texts[i]);
     }
   };
   if (files.size() > 8) {
@@ -147,7 +148,7 @@ int run_lint_tags(context& ctx) {
         if (dry_run) ctx.out.write(mitrekg::unified_diff(label, text, after));
         else write_in_place(file, after);
         // What is left is what fixing could not repair.
-        result = mitrekg::lint_tags(g, file, after, options);
+        result = linter.lint(file, after);
       }
     }
     for (auto& d : result.diagnostics) all.push_back(std::move(d));
