@@ -6,7 +6,11 @@
 #include <sstream>
 #include <thread>
 
+#include <cerrno>
+#include <cstring>
+
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "mitrekg/error.hpp"
@@ -59,25 +63,29 @@ std::string read_file(const std::string& path) {
   return std::move(s).str();
 }
 
-// Replaces `path` by `text` atomically (a temporary file beside it, its mode kept, renamed over it).
+// Replaces `path` by `text` atomically: a new temporary file beside it (mkstemp, so no
+// existing file is ever overwritten), its mode kept, renamed over it.
 void write_in_place(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".mitre-query-fix.tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw usage_error(fmt::format("{}: cannot write the fixed file", path));
-    }
+  std::string tmp = path + ".mitre-query-fix-XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) throw usage_error(fmt::format("{}: cannot write the fixed file beside it: {}", path, std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
   }
   struct stat st{};
-  if (::stat(path.c_str(), &st) == 0) ::chmod(tmp.c_str(), st.st_mode & 07777);
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw usage_error(fmt::format("{}: cannot replace it with the fixed file: {}", path, ec.message()));
+  if (::stat(path.c_str(), &st) == 0) ::fchmod(fd, st.st_mode & 07777);
+  if (::close(fd) != 0 || done != text.size()) {
+    ::unlink(tmp.c_str());
+    throw usage_error(fmt::format("{}: cannot write the fixed file", path));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    throw usage_error(fmt::format("{}: cannot replace it with the fixed file: {}", path, std::strerror(e)));
   }
 }
 
