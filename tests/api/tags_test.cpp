@@ -258,6 +258,23 @@ TEST_CASE("missing tactic, unknown ids, broken YAML") {
   CHECK(broken.diagnostics[0].line == 2);
 }
 
+TEST_CASE("Sigma groups and software: known, unknown; revoked techniques in Sigma form") {
+  auto r = lint_tags(graph(), "s.yml",
+                     "title: T\nlogsource: {product: linux}\ndetection: {sel: {a: b}, condition: sel}\n"
+                     "tags:\n  - attack.g0016\n  - attack.g9999\n  - attack.s0154\n  - attack.s9999\n"
+                     "  - attack.execution\n  - attack.t1053.001\n  - cve.2021-44228\n");
+  CHECK(r.dialect == tag_dialect::sigma);
+  CHECK(r.tags == 6);
+  CHECK(codes(r.diagnostics) ==
+        std::map<std::string, std::size_t>{{"unknown-group", 1}, {"unknown-software", 1}, {"revoked-id", 1}});
+  CHECK(find(r.diagnostics, "unknown-group", 6)->message == "unknown group G9999");
+  CHECK(find(r.diagnostics, "unknown-software", 8)->message == "unknown software S9999");
+  const diagnostic* revoked = find(r.diagnostics, "revoked-id", 10);
+  REQUIRE(revoked);
+  CHECK(revoked->message == "T1053.001 is revoked; replaced by T1053.002 At");
+  CHECK(revoked->fix->replacement == "attack.t1053.002");
+}
+
 TEST_CASE("Sigma head (ATT&CK v19 tags) against 18.1: unknown tactics and techniques, not crashes") {
   const fs::path file = data / "sigma" / "head" / "rules" / "linux" / "auditd" / "lnx_auditd_disable_aslr_protection.yml";
   REQUIRE(fs::exists(file));
