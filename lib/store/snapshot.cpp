@@ -394,9 +394,14 @@ bool pread_all(int fd, char* target, std::size_t n, off_t offset) {
 // while read (the caller then reads the images from SQLite).
 std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id) {
   // O_NONBLOCK: a FIFO planted in the cache must not block the open.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  struct descriptor {
+    int fd;
+    ~descriptor() {
+      if (fd >= 0) ::close(fd);
+    }
+  } file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
+  const int fd = file.fd;
   if (fd < 0) return std::nullopt;
-  std::shared_ptr<void> closer(nullptr, [fd](void*) { ::close(fd); });
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(sidecar_header))
     return std::nullopt;
