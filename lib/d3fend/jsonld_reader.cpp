@@ -540,11 +540,21 @@ void reader::read_element(od::object obj, const char* at) {
 
 void reader::run(od::document& doc, handoff& out) {
   out_ = &out;
-  od::json_type top_type = doc.type().value();
+  const od::json_type top_type = doc.type().value();
   if (top_type != od::json_type::object)
     throw error(errc::not_a_bundle, o_.file, "line 1, column 1",
                 "expected a JSON object with an \"@graph\" array (JSON-LD)");
-  od::object top = doc.get_object();
+  od::object top;
+  if (auto err = doc.get_object().get(top)) {
+    // On-Demand refuses a root object whose last token does not close it: say where it goes wrong.
+    if (err != simdjson::INCOMPLETE_ARRAY_OR_OBJECT) throw simdjson::simdjson_error(err);
+    std::size_t end = json_root_end(text_);
+    if (end == std::string_view::npos)
+      fail(errc::not_json, text_.data() + text_.size(), "invalid JSON (the file ends before the root object's closing brace)");
+    std::size_t rest = text_.find_first_not_of(" \t\r\n", end);
+    fail(errc::not_json, text_.data() + (rest == std::string_view::npos ? end : rest),
+         "invalid JSON (content after the root object's closing brace)");
+  }
   bool saw_graph = false;
   for (od::field f : top) {
     std::string_view key = f.unescaped_key();
@@ -572,6 +582,10 @@ void reader::run(od::document& doc, handoff& out) {
 }  // namespace
 
 void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, helper_thread* helper) {
+  // A UTF-8 byte order mark is skipped; positions count from after it.
+  const std::size_t bom = bom_length(o.text);
+  o.text.remove_prefix(bom);
+  capacity -= bom;
   std::string_view text = o.text;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, o.file, "", "empty file, expected D3FEND JSON-LD");
@@ -580,7 +594,12 @@ void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, helper_thread* 
   storer st(o);
   od::document doc;
   auto err = parser.iterate(simdjson::padded_string_view(text.data(), text.size(), capacity)).get(doc);
-  if (err) throw error(errc::not_json, o.file, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
+  if (err) {
+    // The first stage (strings, UTF-8) failed before any position was known: find it.
+    std::size_t at = stage1_error_offset(text);
+    throw error(errc::not_json, o.file, at == std::string_view::npos ? "" : line_column(text, at),
+                fmt::format("invalid JSON ({})", simdjson::error_message(err)));
+  }
   try {
     // Declared inside: an error leaves this block only after the storer stopped.
     handoff out(st, helper);
