@@ -267,9 +267,11 @@ void validate_document(const simdjson::padded_string_view& text, std::size_t& fa
   od::document doc = parser.iterate(text);
   try {
     validate_json(doc.get_value().value(), 1);
-  } catch (const simdjson::simdjson_error&) {
+  } catch (const simdjson::simdjson_error& e) {
     const char* at = nullptr;
-    failed_at = doc.current_location().get(at) ? text.size() : static_cast<std::size_t>(at - text.data());
+    if (auto* located = dynamic_cast<const located_json_error*>(&e)) at = located->at;
+    else if (doc.current_location().get(at)) at = nullptr;
+    failed_at = at ? static_cast<std::size_t>(at - text.data()) : text.size();
     throw;
   }
 }
@@ -303,9 +305,10 @@ bundle parse(bundle b) {
       }
     }
   } catch (const simdjson::simdjson_error& e) {
-    // Position: where the iterator stopped, else the object being read.
+    // Position: where the value went wrong, else where the iterator stopped, else the object being read.
     const char* at = nullptr;
-    if (doc.current_location().get(at)) at = rd.last_object();
+    if (auto* located = dynamic_cast<const located_json_error*>(&e)) at = located->at;
+    else if (doc.current_location().get(at)) at = rd.last_object();
     std::size_t offset = at ? static_cast<std::size_t>(at - text.data()) : text.size();
     throw error(errc::not_json, b.path, line_column(text, offset),
                 fmt::format("invalid JSON ({})", simdjson::error_message(e.error())));

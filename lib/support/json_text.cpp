@@ -21,9 +21,12 @@ void validate_json(od::value v, std::size_t depth) {
       break;
     case od::json_type::string:
       // Stage 1 checked UTF-8 and control characters; escapes are checked by decoding.
-      if (std::string_view(v.raw_json_token()).find('\\') != std::string_view::npos) (void)v.get_string().value();
-      else (void)v.get_raw_json_string().value();
+    {
+      const std::string_view token = v.raw_json_token();
+      if (token.find('\\') == std::string_view::npos) break;   // nothing more to check
+      if (auto err = v.get_string().error()) throw located_json_error(err, token.data());
       break;
+    }
     case od::json_type::number: {
       // Named as the broken value it is, not as a type mismatch.
       if (v.get_number().error()) throw simdjson::simdjson_error(simdjson::NUMBER_ERROR);
@@ -35,7 +38,7 @@ void validate_json(od::value v, std::size_t depth) {
       break;
     }
     case od::json_type::null:
-      if (!v.is_null().value()) throw simdjson::simdjson_error(simdjson::N_ATOM_ERROR);
+      if (bool null = false; v.is_null().get(null) || !null) throw simdjson::simdjson_error(simdjson::N_ATOM_ERROR);
       break;
   }
 }

@@ -29,11 +29,20 @@ inline std::string_view json_string(simdjson::ondemand::value v, std::deque<std:
   return arena.emplace_back(decoded);
 }
 
+// A simdjson error found by validate_json where the iterator has already
+// moved on (a bad escape is found after the string is read): `at` is the
+// start of the broken value. The readers report `at` when they catch one.
+struct located_json_error : simdjson::simdjson_error {
+  const char* at;
+  located_json_error(simdjson::error_code code, const char* where) : simdjson::simdjson_error(code), at(where) {}
+};
+
 // Consumes `v` whole, checking that it is valid JSON: On-Demand skips a value
 // it is not asked for without looking inside ("[1 2 tru nul]" would pass), so
 // the readers hand every value they do not read to this. `depth` is the
 // nesting of `v`; deeper than max_json_depth throws DEPTH_ERROR. Throws
-// simdjson_error at the first invalid token (the iterator's location is there).
+// simdjson_error at the first invalid token (the iterator's location is
+// there), or located_json_error (see above).
 void validate_json(simdjson::ondemand::value v, std::size_t depth = 1);
 
 // Length of a UTF-8 byte order mark at the start of `text` (3), else 0. The
