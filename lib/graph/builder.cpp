@@ -61,6 +61,12 @@ private:
   // A subtechnique-of link s -> t, kept when it breaks no rule (one parent, no
   // cycle); added to the graph by add_parent_links() once the depth is known.
   bool propose_parent(node s, node t, edge_data d, const std::string& origin);
+  void start_hierarchy() {   // once every object is known
+    if (components_) return;
+    components_ = std::make_unique<boost::disjoint_sets_with_storage<>>(g_.objects.size());
+    parent_of_.assign(g_.objects.size(), none);
+    parent_dropped_.assign(g_.objects.size(), false);
+  }
   void add_parent_links();
 
   // Sub-technique hierarchy while it is built: at most one parent per node
@@ -73,6 +79,7 @@ private:
     edge_data data;
   };
   std::vector<std::uint32_t> parent_of_;   // index into parent_links_, or none
+  std::vector<bool> parent_dropped_;       // a parent link of this node was dropped (and counted)
   std::vector<parent_link> parent_links_;
   std::unique_ptr<boost::disjoint_sets_with_storage<>> components_;
   static constexpr std::uint32_t none = 0xffffffffu;
@@ -141,10 +148,7 @@ void builder::add_links(stix::bundle& b) {
 }
 
 bool builder::propose_parent(node s, node t, edge_data d, const std::string& origin) {
-  if (!components_) {
-    components_ = std::make_unique<boost::disjoint_sets_with_storage<>>(g_.objects.size());
-    parent_of_.assign(g_.objects.size(), none);
-  }
+  start_hierarchy();
   if (parent_of_[s] != none) {
     const parent_link& first = parent_links_[parent_of_[s]];
     warn(g_.report.extra_parents,
@@ -155,6 +159,7 @@ bool builder::propose_parent(node s, node t, edge_data d, const std::string& ori
   // s has no parent, so it is the root of its tree: t in the same tree means t
   // descends from s, and s -> t would close a cycle.
   if (s == t || components_->find_set(s) == components_->find_set(t)) {
+    parent_dropped_[s] = true;
     warn(g_.report.subtechnique_cycles,
          fmt::format("{} would make a subtechnique-of cycle ({} -> {}); dropped", origin, g_.objects[s].id,
                      g_.objects[t].id));
@@ -192,6 +197,7 @@ void builder::add_parent_links() {
                          max_subtechnique_depth));
         if (!l.data.stix_id.empty()) --g_.relationships;
         parent_of_[c] = none;
+        parent_dropped_[c] = true;
         depth[c] = 0;
       } else {
         depth[c] = depth[x] + 1;
@@ -273,10 +279,7 @@ void builder::finish() {
     if (objects[n].type == object_type::technique && !objects[n].id.empty() &&
         (!technique_by_id.count(objects[n].id) || objects[n].live()))
       technique_by_id[objects[n].id] = n;
-  if (!components_) {
-    components_ = std::make_unique<boost::disjoint_sets_with_storage<>>(objects.size());
-    parent_of_.assign(objects.size(), none);
-  }
+  start_hierarchy();
   for (node n : by_id_order) {
     const attack_object& o = objects[n];
     auto dot = o.id.find('.');
@@ -289,14 +292,16 @@ void builder::finish() {
   add_parent_links();
 
   // A sub-technique with no parent at all would be in neither the matrix (not a
-  // technique) nor under a technique: list it as a technique, and say so.
+  // technique) nor under a technique: list it as a technique, and say so (once:
+  // a parent link dropped above was counted already).
   for (node n : by_id_order) {
     attack_object& o = objects[n];
     if (o.type != object_type::technique || !o.is_subtechnique || parent_of_[n] != none) continue;
+    o.is_subtechnique = false;
+    if (parent_dropped_[n]) continue;
     warn(g_.report.orphan_subtechniques,
          fmt::format("sub-technique {} ({}) has no parent technique; listed as a technique",
                      o.id.empty() ? o.stix_id : o.id, o.name));
-    o.is_subtechnique = false;
   }
 
   build_indexes(g_);
