@@ -43,6 +43,23 @@ bool is_ignored(std::string_view key) {
 }
 
 
+// Checks the whole document once more, validating every value: after a
+// wrong-typed property left part of an object unseen, and to place an error in
+// a root that is not an object. Throws simdjson_error; `failed_at` is where.
+void validate_document(const simdjson::padded_string_view& text, std::size_t& failed_at) {
+  od::parser parser;
+  od::document doc = parser.iterate(text);
+  try {
+    validate_json(doc.get_value().value(), 1);
+  } catch (const simdjson::simdjson_error& e) {
+    const char* at = nullptr;
+    if (auto* located = dynamic_cast<const located_json_error*>(&e)) at = located->at;
+    else if (doc.current_location().get(at)) at = nullptr;
+    failed_at = at ? static_cast<std::size_t>(at - text.data()) : text.size();
+    throw;
+  }
+}
+
 // Reads objects of one bundle; throws simdjson_error for broken JSON and
 // records wrong-typed properties as warnings.
 class reader {
@@ -199,8 +216,24 @@ void reader::root_error(simdjson::error_code err) const {
   if (err == simdjson::INCORRECT_TYPE) {
     // On-Demand has not validated the text ("hello", "[[[..."): check it whole, once.
     simdjson::dom::parser validator;
-    if (auto invalid = validator.parse(text_.data(), text_.size(), false).error())
-      throw error(errc::not_json, b_.path, "", fmt::format("invalid JSON ({})", simdjson::error_message(invalid)));
+    if (auto invalid = validator.parse(text_.data(), text_.size(), false).error()) {
+      // Where: a scalar root is one token; an array is walked again to find the place.
+      std::size_t at = text_.find_first_not_of(" \t\r\n");
+      if (text_[at] == '[') {
+        if (json_root_end(text_) == std::string_view::npos)
+          throw error(errc::not_json, b_.path, line_column(text_, text_.size()),
+                      "invalid JSON (the file ends before the root array's closing bracket)");
+        try {
+          // text_ lies in the bundle's padded buffer: the padding is there.
+          validate_document(simdjson::padded_string_view(text_.data(), text_.size(),
+                                                         text_.size() + simdjson::SIMDJSON_PADDING), at);
+        } catch (const simdjson::simdjson_error& e) {
+          invalid = e.error();
+        }
+      }
+      throw error(errc::not_json, b_.path, line_column(text_, at),
+                  fmt::format("invalid JSON ({})", simdjson::error_message(invalid)));
+    }
     throw error(errc::not_a_bundle, b_.path, "line 1, column 1", "expected a JSON object (a STIX bundle)");
   }
   // On-Demand refuses a root object whose last token is not its closing brace.
@@ -258,22 +291,6 @@ void reader::run(od::document& doc) {
   // Anything after the bundle's closing brace is an error, not something to ignore.
   const char* rest = nullptr;
   if (!doc.current_location().get(rest)) throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
-}
-
-// Checks the whole document once more, validating every value: only after a
-// wrong-typed property left part of an object unseen. Throws simdjson_error.
-void validate_document(const simdjson::padded_string_view& text, std::size_t& failed_at) {
-  od::parser parser;
-  od::document doc = parser.iterate(text);
-  try {
-    validate_json(doc.get_value().value(), 1);
-  } catch (const simdjson::simdjson_error& e) {
-    const char* at = nullptr;
-    if (auto* located = dynamic_cast<const located_json_error*>(&e)) at = located->at;
-    else if (doc.current_location().get(at)) at = nullptr;
-    failed_at = at ? static_cast<std::size_t>(at - text.data()) : text.size();
-    throw;
-  }
 }
 
 bundle parse(bundle b) {
