@@ -372,7 +372,10 @@ private:
     std::string_view id;
     for (auto field : obj) {
       od::field& f = checked(field);
-      if (!is(key_of(f), "@id")) continue;
+      if (!is(key_of(f), "@id")) {
+        validate_json(f.value(), 4);
+        continue;
+      }
       od::value& v = f.value();
       if (kind(v) != od::json_type::string) return {};
       id = str(v);
@@ -426,10 +429,15 @@ private:
       if (!id.empty()) out.push_back({link_kind::statement, key, id});
     } else if (type == od::json_type::array) {
       for (od::value x : v.get_array()) {
-        if (kind(x) != od::json_type::object) continue;
+        if (kind(x) != od::json_type::object) {
+          validate_json(x, 4);
+          continue;
+        }
         auto id = ref_of(x.get_object());
         if (!id.empty()) out.push_back({link_kind::statement, key, id});
       }
+    } else {
+      validate_json(v, 3);   // a datatype value: not kept, but checked
     }
   }
   // Text: a string, {"@value": "…"}, or a list whose first text counts.
@@ -521,6 +529,7 @@ void reader::read_element(od::object obj, const char* at) {
       }
       case k_other:
         if (key.substr(0, 4) == "d3f:") statement_refs(v, key);
+        else validate_json(v, 3);
         break;
       default: {  // a text slot
         const char* vat = where(v);
@@ -558,7 +567,10 @@ void reader::run(od::document& doc, handoff& out) {
   bool saw_graph = false;
   for (od::field f : top) {
     std::string_view key = f.unescaped_key();
-    if (key != "@graph") continue;
+    if (key != "@graph") {
+      validate_json(f.value());
+      continue;
+    }
     od::value v = f.value();
     const char* at = where(v);
     if (kind(v) != od::json_type::array)
@@ -605,9 +617,10 @@ void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, helper_thread* 
     handoff out(st, helper);
     rd.run(doc, out);
   } catch (const simdjson::simdjson_error& e) {
-    // Position: where the iterator stopped, else the element being read.
+    // Position: where the value went wrong, else where the iterator stopped, else the element being read.
     const char* at = nullptr;
-    if (doc.current_location().get(at)) at = rd.last_element();
+    if (auto* located = dynamic_cast<const located_json_error*>(&e)) at = located->at;
+    else if (doc.current_location().get(at)) at = rd.last_element();
     std::size_t offset = at && at >= text.data() && at <= text.data() + text.size()
                              ? static_cast<std::size_t>(at - text.data())
                              : text.size();
