@@ -10,7 +10,7 @@ Usage: gen.py KIND [N]
   deep N         one object whose unknown property nests N arrays
   skipped-bad    an unknown property holding invalid JSON: [1 2 tru nul]
   dup-types      an intrusion-set with the STIX id of an attack-pattern
-  orphan         a sub-technique with no parent link (and no dotted id)
+  orphan         a sub-technique with no parent link (and no dotted id), in a tactic of a matrix
   cycle          T1 sub-technique-of T2 and T2 of T1
   dangling       a relationship naming a missing object
   wrong-types    "name" a number, "revoked" a string
@@ -77,7 +77,15 @@ def main(argv):
                    {"type": "intrusion-set", "id": "attack-pattern--00000001", "name": "Impostor",
                     "external_references": [{"source_name": "mitre-attack", "external_id": "G9999"}]}]
     elif kind == "orphan":
-        objects = [technique(1, "T0001"), technique(2, "T0002", sub=True)]
+        # In a tactic of an enterprise matrix, so that `matrix` shows it too.
+        phase = [{"kill_chain_name": "mitre-attack", "phase_name": "execution"}]
+        objects = [
+            {"type": "x-mitre-tactic", "id": "x-mitre-tactic--1", "name": "Execution", "x_mitre_shortname": "execution",
+             "external_references": [{"source_name": "mitre-attack", "external_id": "TA0002"}]},
+            {"type": "x-mitre-matrix", "id": "x-mitre-matrix--1", "name": "Enterprise ATT&CK",
+             "tactic_refs": ["x-mitre-tactic--1"],
+             "external_references": [{"source_name": "mitre-attack", "external_id": "enterprise-attack"}]},
+            technique(1, "T0001", kill_chain_phases=phase), technique(2, "T0002", sub=True, kill_chain_phases=phase)]
     elif kind == "cycle":
         objects = [technique(1, "T0001", sub=True), technique(2, "T0002", sub=True),
                    subtechnique_of(1, 1, 2), subtechnique_of(2, 2, 1)]
