@@ -446,24 +446,39 @@ private:
       case od::json_type::string:
         out = str(v);
         return true;
-      case od::json_type::object:
+      case od::json_type::object: {
+        // Every field is consumed (and so checked): the first "@value", if a string, is the text.
+        bool found = false, text = false;
         for (auto field : v.get_object()) {
           od::field& f = checked(field);
-          if (!is(key_of(f), "@value")) continue;
+          if (found || !is(key_of(f), "@value")) {
+            validate_json(f.value(), 4);
+            continue;
+          }
+          found = true;
           od::value& x = f.value();
-          if (kind(x) != od::json_type::string) return false;
+          if (kind(x) != od::json_type::string) {
+            validate_json(x, 4);
+            continue;
+          }
           out = str(x);
-          return true;
+          text = true;
         }
-        return false;
+        return text;
+      }
       case od::json_type::array:
-        if (depth > 0) return false;
+        if (depth > 0) {
+          validate_json(v, 4);
+          return false;
+        }
         for (od::value x : v.get_array()) {
           std::string_view t;
-          if (out.empty() && kind(x) != od::json_type::array && text_of(x, t, depth + 1)) out = t;
+          if (!out.empty() || kind(x) == od::json_type::array) validate_json(x, 4);
+          else if (text_of(x, t, depth + 1)) out = t;
         }
         return true;  // a list of references only (no text) is not an error
       default:
+        validate_json(v, 3);   // a number, true, false or null: not text, but checked
         return false;
     }
   }

@@ -177,6 +177,10 @@ TEST_CASE("D3FEND errors name the real line and column, with and without the sto
   // Invalid JSON in what the reader skips: @context, keys it does not keep.
   check_same_failure("{\"@context\": {\"a\": [1 2]}, \"@graph\": []}", "test.json: line 1, column 23: invalid JSON");
   check_same_failure(head + "\"L\", \"x:other\": [tru]}]}", "test.json: line 2, column 50: invalid JSON");
+  // … and in text values beside the text kept: an atom, a key after "@value", a later list element.
+  check_same_failure(head + "tru}]}", "test.json: line 2, column 33: invalid JSON");
+  check_same_failure(head + "{\"@value\": \"L\", \"@language\": [1 2]}}]}", "test.json: line 2, column 65: invalid JSON");
+  check_same_failure(head + "[\"L\", nul]}]}", "test.json: line 2, column 39: invalid JSON");
   // A byte order mark is skipped.
   auto o = load("\xEF\xBB\xBF" + json, false);
   CHECK(o.size() == load(json, false).size());
