@@ -32,7 +32,10 @@ struct edge {
 };
 
 // What to load. Files are read in order; an object that appears in several
-// bundles (same STIX id) is merged, the newest `modified` winning.
+// bundles (same STIX id) is merged, the newest `modified` winning. One domain
+// may be given more than once only in one release: two releases of a domain
+// (enterprise 17.1 and 18.1) would mix what one removed with the other, so
+// load() refuses them (mitrekg::error, errc::bad_value, naming both files).
 struct load_options {
   std::vector<std::filesystem::path> attack_files;
   std::filesystem::path d3fend_file;   // empty: none
@@ -57,13 +60,21 @@ struct load_report {
   std::size_t merged_objects = 0;       // same STIX id in several bundles (merged; not a warning)
   std::size_t subtechnique_cycles = 0;  // subtechnique-of edges dropped to break a cycle
   std::size_t malformed_objects = 0;    // objects skipped: no id, no type, wrong types
+  std::size_t duplicate_ids = 0;        // objects skipped: STIX id of an earlier object of another type
+  std::size_t extra_parents = 0;        // subtechnique-of edges dropped: the technique already has a parent
+  std::size_t deep_subtechniques = 0;   // subtechnique-of edges dropped: chain deeper than max_subtechnique_depth
+  std::size_t orphan_subtechniques = 0; // sub-techniques with no parent, listed as techniques
   std::vector<std::string> samples;
 
   std::size_t total() const noexcept {
     return unknown_types + unknown_properties + dangling_references + subtechnique_cycles +
-           malformed_objects;
+           malformed_objects + duplicate_ids + extra_parents + deep_subtechniques + orphan_subtechniques;
   }
 };
+
+// Deepest subtechnique-of chain kept (ATT&CK itself has one level): a link
+// that would make a deeper one is dropped and counted (deep_subtechniques).
+inline constexpr std::size_t max_subtechnique_depth = 16;
 
 // Lookup filters. By default only live objects are answered.
 struct lookup_options {

@@ -372,7 +372,10 @@ private:
     std::string_view id;
     for (auto field : obj) {
       od::field& f = checked(field);
-      if (!is(key_of(f), "@id")) continue;
+      if (!is(key_of(f), "@id")) {
+        validate_json(f.value(), 4);
+        continue;
+      }
       od::value& v = f.value();
       if (kind(v) != od::json_type::string) return {};
       id = str(v);
@@ -426,10 +429,15 @@ private:
       if (!id.empty()) out.push_back({link_kind::statement, key, id});
     } else if (type == od::json_type::array) {
       for (od::value x : v.get_array()) {
-        if (kind(x) != od::json_type::object) continue;
+        if (kind(x) != od::json_type::object) {
+          validate_json(x, 4);
+          continue;
+        }
         auto id = ref_of(x.get_object());
         if (!id.empty()) out.push_back({link_kind::statement, key, id});
       }
+    } else {
+      validate_json(v, 3);   // a datatype value: not kept, but checked
     }
   }
   // Text: a string, {"@value": "…"}, or a list whose first text counts.
@@ -438,24 +446,39 @@ private:
       case od::json_type::string:
         out = str(v);
         return true;
-      case od::json_type::object:
+      case od::json_type::object: {
+        // Every field is consumed (and so checked): the first "@value", if a string, is the text.
+        bool found = false, text = false;
         for (auto field : v.get_object()) {
           od::field& f = checked(field);
-          if (!is(key_of(f), "@value")) continue;
+          if (found || !is(key_of(f), "@value")) {
+            validate_json(f.value(), 4);
+            continue;
+          }
+          found = true;
           od::value& x = f.value();
-          if (kind(x) != od::json_type::string) return false;
+          if (kind(x) != od::json_type::string) {
+            validate_json(x, 4);
+            continue;
+          }
           out = str(x);
-          return true;
+          text = true;
         }
-        return false;
+        return text;
+      }
       case od::json_type::array:
-        if (depth > 0) return false;
+        if (depth > 0) {
+          validate_json(v, 4);
+          return false;
+        }
         for (od::value x : v.get_array()) {
           std::string_view t;
-          if (out.empty() && kind(x) != od::json_type::array && text_of(x, t, depth + 1)) out = t;
+          if (!out.empty() || kind(x) == od::json_type::array) validate_json(x, 4);
+          else if (text_of(x, t, depth + 1)) out = t;
         }
         return true;  // a list of references only (no text) is not an error
       default:
+        validate_json(v, 3);   // a number, true, false or null: not text, but checked
         return false;
     }
   }
@@ -521,6 +544,7 @@ void reader::read_element(od::object obj, const char* at) {
       }
       case k_other:
         if (key.substr(0, 4) == "d3f:") statement_refs(v, key);
+        else validate_json(v, 3);
         break;
       default: {  // a text slot
         const char* vat = where(v);
@@ -540,15 +564,28 @@ void reader::read_element(od::object obj, const char* at) {
 
 void reader::run(od::document& doc, handoff& out) {
   out_ = &out;
-  od::json_type top_type = doc.type().value();
+  const od::json_type top_type = doc.type().value();
   if (top_type != od::json_type::object)
     throw error(errc::not_a_bundle, o_.file, "line 1, column 1",
                 "expected a JSON object with an \"@graph\" array (JSON-LD)");
-  od::object top = doc.get_object();
+  od::object top;
+  if (auto err = doc.get_object().get(top)) {
+    // On-Demand refuses a root object whose last token does not close it: say where it goes wrong.
+    if (err != simdjson::INCOMPLETE_ARRAY_OR_OBJECT) throw simdjson::simdjson_error(err);
+    std::size_t end = json_root_end(text_);
+    if (end == std::string_view::npos)
+      fail(errc::not_json, text_.data() + text_.size(), "invalid JSON (the file ends before the root object's closing brace)");
+    std::size_t rest = text_.find_first_not_of(" \t\r\n", end);
+    fail(errc::not_json, text_.data() + (rest == std::string_view::npos ? end : rest),
+         "invalid JSON (content after the root object's closing brace)");
+  }
   bool saw_graph = false;
   for (od::field f : top) {
     std::string_view key = f.unescaped_key();
-    if (key != "@graph") continue;
+    if (key != "@graph") {
+      validate_json(f.value());
+      continue;
+    }
     od::value v = f.value();
     const char* at = where(v);
     if (kind(v) != od::json_type::array)
@@ -572,6 +609,10 @@ void reader::run(od::document& doc, handoff& out) {
 }  // namespace
 
 void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, helper_thread* helper) {
+  // A UTF-8 byte order mark is skipped; positions count from after it.
+  const std::size_t bom = bom_length(o.text);
+  o.text.remove_prefix(bom);
+  capacity -= bom;
   std::string_view text = o.text;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, o.file, "", "empty file, expected D3FEND JSON-LD");
@@ -580,15 +621,21 @@ void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, helper_thread* 
   storer st(o);
   od::document doc;
   auto err = parser.iterate(simdjson::padded_string_view(text.data(), text.size(), capacity)).get(doc);
-  if (err) throw error(errc::not_json, o.file, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
+  if (err) {
+    // The first stage (strings, UTF-8) failed before any position was known: find it.
+    std::size_t at = stage1_error_offset(text);
+    throw error(errc::not_json, o.file, at == std::string_view::npos ? "" : line_column(text, at),
+                fmt::format("invalid JSON ({})", simdjson::error_message(err)));
+  }
   try {
     // Declared inside: an error leaves this block only after the storer stopped.
     handoff out(st, helper);
     rd.run(doc, out);
   } catch (const simdjson::simdjson_error& e) {
-    // Position: where the iterator stopped, else the element being read.
+    // Position: where the value went wrong, else where the iterator stopped, else the element being read.
     const char* at = nullptr;
-    if (doc.current_location().get(at)) at = rd.last_element();
+    if (auto* located = dynamic_cast<const located_json_error*>(&e)) at = located->at;
+    else if (doc.current_location().get(at)) at = rd.last_element();
     std::size_t offset = at && at >= text.data() && at <= text.data() + text.size()
                              ? static_cast<std::size_t>(at - text.data())
                              : text.size();

@@ -15,6 +15,7 @@
 #include "d3fend/ontology_impl.hpp"
 #include "mitrekg/error.hpp"
 #include "support/helper_thread.hpp"
+#include "support/input_file.hpp"
 #include "support/text.hpp"
 
 namespace mitrekg {
@@ -162,25 +163,14 @@ std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_file(const std::files
   using impl = d3fend_ontology::impl;
   auto o = std::make_unique<impl>();
   o->file = path.string();
-  std::error_code ec;
-  auto st = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(st)) throw error(errc::not_found, o->file, "", "no such file");
-  if (std::filesystem::is_directory(st))
-    throw error(errc::io_error, o->file, "", "is a directory, expected a D3FEND JSON-LD file");
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) throw error(errc::io_error, o->file, "", fmt::format("cannot read ({})", ec.message()));
-  if (size > max_d3fend_bytes)
-    throw error(errc::too_large, o->file, "",
-                fmt::format("file is {} bytes, larger than the {} byte limit", size, max_d3fend_bytes));
-  auto helper = helper_for(static_cast<std::size_t>(size), threads);
-  std::FILE* f = std::fopen(o->file.c_str(), "rb");
-  if (!f) throw error(errc::io_error, o->file, "", fmt::format("cannot open ({})", std::strerror(errno)));
-  const std::size_t capacity = static_cast<std::size_t>(size) + simdjson::SIMDJSON_PADDING;
-  o->buffer.reset(new char[capacity]);
-  std::size_t got = std::fread(o->buffer.get(), 1, static_cast<std::size_t>(size), f);
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed || got != size) throw error(errc::io_error, o->file, "", "cannot read the whole file");
+  std::unique_ptr<helper_thread> helper;
+  std::size_t capacity = 0;
+  const std::size_t got = read_input_file(path, "a D3FEND JSON-LD file", max_d3fend_bytes, [&](std::size_t size) {
+    helper = helper_for(size, threads);   // started before the read, to be awake when the storer needs it
+    capacity = size + simdjson::SIMDJSON_PADDING;
+    o->buffer.reset(new char[capacity]);
+    return o->buffer.get();
+  });
   std::memset(o->buffer.get() + got, 0, capacity - got);
   o->text = std::string_view(o->buffer.get(), got);
   return load_impl(std::move(o), capacity, helper.get());

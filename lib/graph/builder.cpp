@@ -3,10 +3,12 @@
 #include <map>
 #include <unordered_set>
 
+#include <boost/pending/disjoint_sets.hpp>
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include "graph/graph_impl.hpp"
+#include "mitrekg/error.hpp"
 #include "support/text.hpp"
 
 namespace mitrekg {
@@ -56,7 +58,31 @@ private:
     d.seq = next_seq_++;
     boost::add_edge(s, t, d, g_.graph);
   }
-  bool reaches(node from, node to) const;  // along subtechnique-of edges
+  // A subtechnique-of link s -> t, kept when it breaks no rule (one parent, no
+  // cycle); added to the graph by add_parent_links() once the depth is known.
+  bool propose_parent(node s, node t, edge_data d, const std::string& origin);
+  void start_hierarchy() {   // once every object is known
+    if (components_) return;
+    components_ = std::make_unique<boost::disjoint_sets_with_storage<>>(g_.objects.size());
+    parent_of_.assign(g_.objects.size(), none);
+    parent_dropped_.assign(g_.objects.size(), false);
+  }
+  void add_parent_links();
+
+  // Sub-technique hierarchy while it is built: at most one parent per node
+  // (parent_of_), and the parent links' connected components, so that a cycle
+  // check is a union-find lookup instead of a walk up the chain (a chain of n
+  // links given child-first made the walk O(n²)).
+  struct parent_link {
+    node source;
+    node target;
+    edge_data data;
+  };
+  std::vector<std::uint32_t> parent_of_;   // index into parent_links_, or none
+  std::vector<bool> parent_dropped_;       // a parent link of this node was dropped (and counted)
+  std::vector<parent_link> parent_links_;
+  std::unique_ptr<boost::disjoint_sets_with_storage<>> components_;
+  static constexpr std::uint32_t none = 0xffffffffu;
 
   knowledge_graph::impl& g_;
   std::uint32_t next_seq_ = 0;
@@ -73,8 +99,17 @@ void builder::add_objects(stix::bundle& b, domain_set bundle_domains) {
   for (stix::raw_object& r : b.objects) {
     if (r.object.domains == 0) r.object.domains = bundle_domains;
     if (auto existing = stix(r.object.stix_id)) {
-      // The same object in several bundles (enterprise and ics share software): merge.
       attack_object& old = g_.objects[*existing];
+      if (old.stix_type != r.object.stix_type) {
+        // One STIX id, two objects: keep the first rather than let one replace the other.
+        warn(g_.report.duplicate_ids,
+             fmt::format("{}: {} {} has the STIX id of an earlier {} {}; the first is kept, this one skipped", b.path,
+                         r.object.stix_type, r.object.id.empty() ? r.object.name : r.object.id, old.stix_type,
+                         old.id.empty() ? old.name : old.id));
+        r.object.stix_type = {};   // marks it skipped for the property links
+        continue;
+      }
+      // The same object in several bundles (enterprise and ics share software): merge.
       domain_set merged = old.domains | r.object.domains;
       ++g_.report.merged_objects;
       if (r.object.modified > old.modified) old = r.object;
@@ -100,31 +135,79 @@ void builder::add_links(stix::bundle& b) {
       continue;
     }
     relation type = relation_from_stix(r.type);
-    if (type == relation::subtechnique_of && (*s == *t || reaches(*t, *s))) {
-      warn(g_.report.subtechnique_cycles,
-           fmt::format("{}: relationship {} would make a subtechnique-of cycle ({} -> {}); dropped", b.path,
-                       r.stix_id, g_.objects[*s].id, g_.objects[*t].id));
+    edge_data d{type, r.stix_id, r.description, {}, r.revoked, r.deprecated};
+    if (type == relation::subtechnique_of) {
+      if (propose_parent(*s, *t, d, fmt::format("{}: relationship {}", b.path, r.stix_id))) ++g_.relationships;
       continue;
     }
     ++g_.relationships;
-    link(*s, *t, edge_data{type, r.stix_id, r.description, {}, r.revoked, r.deprecated});
+    link(*s, *t, d);
   }
-  for (const stix::raw_object& r : b.objects) pending_.push_back({&r, b.path});
+  for (const stix::raw_object& r : b.objects)
+    if (!r.object.stix_type.empty()) pending_.push_back({&r, b.path});
 }
 
-bool builder::reaches(node from, node to) const {
-  // Parent chains are short; the visited set guards against cycles in bad input.
-  std::vector<node> stack{from};
-  std::unordered_set<node> visited;
-  while (!stack.empty()) {
-    node n = stack.back();
-    stack.pop_back();
-    if (n == to) return true;
-    if (!visited.insert(n).second) continue;
-    for (auto [e, end] = boost::out_edges(n, g_.graph); e != end; ++e)
-      if (g_.graph[*e].type == relation::subtechnique_of) stack.push_back(static_cast<node>(boost::target(*e, g_.graph)));
+bool builder::propose_parent(node s, node t, edge_data d, const std::string& origin) {
+  start_hierarchy();
+  if (parent_of_[s] != none) {
+    const parent_link& first = parent_links_[parent_of_[s]];
+    warn(g_.report.extra_parents,
+         fmt::format("{} gives {} a second parent ({}, after {}); dropped", origin, g_.objects[s].id,
+                     g_.objects[t].id, g_.objects[first.target].id));
+    return false;
   }
-  return false;
+  // s has no parent, so it is the root of its tree: t in the same tree means t
+  // descends from s, and s -> t would close a cycle.
+  if (s == t || components_->find_set(s) == components_->find_set(t)) {
+    parent_dropped_[s] = true;
+    warn(g_.report.subtechnique_cycles,
+         fmt::format("{} would make a subtechnique-of cycle ({} -> {}); dropped", origin, g_.objects[s].id,
+                     g_.objects[t].id));
+    return false;
+  }
+  components_->union_set(s, t);
+  d.seq = next_seq_++;   // its place in load order, though added to the graph later
+  parent_of_[s] = static_cast<std::uint32_t>(parent_links_.size());
+  parent_links_.push_back({s, t, d});
+  return true;
+}
+
+void builder::add_parent_links() {
+  // Depth of each node below its root, cutting any chain deeper than the
+  // limit: the link that would make level max+1 is dropped, its source
+  // becoming a root. Iterative (chains can be long in bad input): walk up to a
+  // node of known depth, then fill in the way back down.
+  std::vector<std::uint32_t> depth(parent_of_.size(), none);
+  std::vector<node> path;
+  for (node n = 0; n < parent_of_.size(); ++n) {
+    node x = n;
+    while (depth[x] == none && parent_of_[x] != none) {
+      path.push_back(x);
+      x = parent_links_[parent_of_[x]].target;
+    }
+    if (depth[x] == none) depth[x] = 0;   // a root
+    while (!path.empty()) {
+      node c = path.back();
+      path.pop_back();
+      if (depth[x] + 1 > max_subtechnique_depth) {
+        const parent_link& l = parent_links_[parent_of_[c]];
+        warn(g_.report.deep_subtechniques,
+             fmt::format("subtechnique-of {} -> {} ({}) would make a chain deeper than {} levels; dropped",
+                         g_.objects[c].id, g_.objects[x].id, l.data.stix_id.empty() ? "from the id" : l.data.stix_id,
+                         max_subtechnique_depth));
+        if (!l.data.stix_id.empty()) --g_.relationships;
+        parent_of_[c] = none;
+        parent_dropped_[c] = true;
+        depth[c] = 0;
+      } else {
+        depth[c] = depth[x] + 1;
+      }
+      x = c;
+    }
+  }
+  for (const parent_link& l : parent_links_)
+    if (parent_of_[l.source] != none && &parent_links_[parent_of_[l.source]] == &l)
+      boost::add_edge(l.source, l.target, l.data, g_.graph);
 }
 
 void builder::finish() {
@@ -196,17 +279,29 @@ void builder::finish() {
     if (objects[n].type == object_type::technique && !objects[n].id.empty() &&
         (!technique_by_id.count(objects[n].id) || objects[n].live()))
       technique_by_id[objects[n].id] = n;
+  start_hierarchy();
   for (node n : by_id_order) {
     const attack_object& o = objects[n];
     auto dot = o.id.find('.');
-    if (o.type != object_type::technique || dot == std::string_view::npos) continue;
-    bool has_parent = false;
-    for (auto [e, end] = boost::out_edges(n, g_.graph); e != end; ++e)
-      has_parent |= g_.graph[*e].type == relation::subtechnique_of;
-    if (has_parent) continue;
+    if (o.type != object_type::technique || dot == std::string_view::npos || parent_of_[n] != none) continue;
     auto it = technique_by_id.find(o.id.substr(0, dot));
-    if (it != technique_by_id.end() && !reaches(it->second, n))
-      link(n, it->second, edge_data{relation::subtechnique_of, {}, {}, {}, false, false});
+    if (it != technique_by_id.end())
+      propose_parent(n, it->second, edge_data{relation::subtechnique_of, {}, {}, {}, false, false},
+                     fmt::format("the parent of {} from its id", o.id));
+  }
+  add_parent_links();
+
+  // A sub-technique with no parent at all would be in neither the matrix (not a
+  // technique) nor under a technique: list it as a technique, and say so (once:
+  // a parent link dropped above was counted already).
+  for (node n : by_id_order) {
+    attack_object& o = objects[n];
+    if (o.type != object_type::technique || !o.is_subtechnique || parent_of_[n] != none) continue;
+    o.is_subtechnique = false;
+    if (parent_dropped_[n]) continue;
+    warn(g_.report.orphan_subtechniques,
+         fmt::format("sub-technique {} ({}) has no parent technique; listed as a technique",
+                     o.id.empty() ? o.stix_id : o.id, o.name));
   }
 
   build_indexes(g_);
@@ -283,6 +378,13 @@ std::unique_ptr<knowledge_graph::impl> build_graph(std::vector<stix::bundle> bun
     for (const auto& r : bundle.objects)
       if (r.object.type == object_type::collection && !r.collection_version.empty())
         sf.release = std::string(r.collection_version);
+    // Two releases of one domain would mix them (links one removed still answering): refuse.
+    for (const source_file& earlier : g->sources)
+      if (!sf.domain.empty() && earlier.domain == sf.domain && !sf.release.empty() && !earlier.release.empty() &&
+          earlier.release != sf.release)
+        throw error(errc::bad_value, sf.path, "",
+                    fmt::format("ATT&CK {} release {}, but {} is release {}: load one release per domain",
+                                sf.domain, sf.release, earlier.path, earlier.release));
     g->sources.push_back(std::move(sf));
     g->report.unknown_types += bundle.unknown_types;
     g->report.unknown_properties += bundle.unknown_properties;

@@ -1,12 +1,13 @@
 // STIX bundle reader: one forward simdjson On-Demand pass into flat records.
 #include "stix/bundle_reader.hpp"
 
-#include <system_error>
+#include <new>
 
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include "mitrekg/error.hpp"
+#include "support/input_file.hpp"
 #include "support/json_text.hpp"
 #include "support/text.hpp"
 
@@ -42,25 +43,21 @@ bool is_ignored(std::string_view key) {
 }
 
 
-// Offset just past the first complete object or array in `text` (strings skipped),
-// or npos when the text ends before it closes.
-std::size_t root_end(std::string_view text) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
-      return i + 1;
-    }
+// Checks the whole document once more, validating every value: after a
+// wrong-typed property left part of an object unseen, and to place an error in
+// a root that is not an object. Throws simdjson_error; `failed_at` is where.
+void validate_document(const simdjson::padded_string_view& text, std::size_t& failed_at) {
+  od::parser parser;
+  od::document doc = parser.iterate(text);
+  try {
+    validate_json(doc.get_value().value(), 1);
+  } catch (const simdjson::simdjson_error& e) {
+    const char* at = nullptr;
+    if (auto* located = dynamic_cast<const located_json_error*>(&e)) at = located->at;
+    else if (doc.current_location().get(at)) at = nullptr;
+    failed_at = at ? static_cast<std::size_t>(at - text.data()) : text.size();
+    throw;
   }
-  return std::string_view::npos;
 }
 
 // Reads objects of one bundle; throws simdjson_error for broken JSON and
@@ -71,6 +68,9 @@ public:
 
   void run(od::document& doc);
   const char* last_object() const { return last_object_; }
+  // A wrong-typed property stopped the reading of an object part way: the
+  // rest of that object was skipped unseen, so the document is checked whole.
+  bool needs_validation() const { return partly_read_; }
 
 private:
   std::string_view str(od::value v) { return json_string(v, *b_.arena); }
@@ -94,6 +94,7 @@ private:
   bundle& b_;
   std::string_view text_;
   const char* last_object_ = nullptr;
+  bool partly_read_ = false;
 };
 
 void reader::read_external_references(od::value v, raw_object& r) {
@@ -105,6 +106,7 @@ void reader::read_external_references(od::value v, raw_object& r) {
       if (key == "source_name") source = str(f.value());
       else if (key == "external_id") external_id = str(f.value());
       else if (key == "url") url = str(f.value());
+      else validate_json(f.value(), 4);
     }
     // ATT&CK's own reference carries the id (mitre-attack, mitre-mobile-attack, mitre-ics-attack).
     if (r.object.id.empty() && source.substr(0, 6) == "mitre-" && !external_id.empty()) {
@@ -143,6 +145,7 @@ void reader::read_object(od::object obj, const char* where) {
             std::string_view pk = pf.unescaped_key();
             if (pk == "kill_chain_name") k.kill_chain_name = str(pf.value());
             else if (pk == "phase_name") k.phase_name = str(pf.value());
+            else validate_json(pf.value(), 4);
           }
           r.object.kill_chain_phases.push_back(k);
         }
@@ -167,6 +170,7 @@ void reader::read_object(od::object obj, const char* where) {
             if (lk == "x_mitre_data_component_ref") l.data_component_ref = str(lf.value());
             else if (lk == "name") l.name = str(lf.value());
             else if (lk == "channel") l.channel = str(lf.value());
+            else validate_json(lf.value(), 4);
           }
           r.log_sources.push_back(l);
         }
@@ -174,10 +178,13 @@ void reader::read_object(od::object obj, const char* where) {
       else if (key == "relationship_type") rel.type = str(v);
       else if (key == "source_ref") rel.source_ref = str(v);
       else if (key == "target_ref") rel.target_ref = str(v);
-      else if (!is_ignored(key))
-        warn(b_.unknown_properties, at, fmt::format("unknown property \"{}\" skipped", key));
+      else {
+        if (!is_ignored(key)) warn(b_.unknown_properties, at, fmt::format("unknown property \"{}\" skipped", key));
+        validate_json(v, 3);
+      }
     } catch (const simdjson::simdjson_error& e) {
       if (e.error() != simdjson::INCORRECT_TYPE) throw;
+      partly_read_ = true;
       warn(b_.malformed_objects, at ? at : where,
            fmt::format("property \"{}\" has the wrong JSON type; object skipped", key));
       return;
@@ -209,12 +216,28 @@ void reader::root_error(simdjson::error_code err) const {
   if (err == simdjson::INCORRECT_TYPE) {
     // On-Demand has not validated the text ("hello", "[[[..."): check it whole, once.
     simdjson::dom::parser validator;
-    if (auto invalid = validator.parse(text_.data(), text_.size(), false).error())
-      throw error(errc::not_json, b_.path, "", fmt::format("invalid JSON ({})", simdjson::error_message(invalid)));
+    if (auto invalid = validator.parse(text_.data(), text_.size(), false).error()) {
+      // Where: a scalar root is one token; an array is walked again to find the place.
+      std::size_t at = text_.find_first_not_of(" \t\r\n");
+      if (text_[at] == '[') {
+        if (json_root_end(text_) == std::string_view::npos)
+          throw error(errc::not_json, b_.path, line_column(text_, text_.size()),
+                      "invalid JSON (the file ends before the root array's closing bracket)");
+        try {
+          // text_ lies in the bundle's padded buffer: the padding is there.
+          validate_document(simdjson::padded_string_view(text_.data(), text_.size(),
+                                                         text_.size() + simdjson::SIMDJSON_PADDING), at);
+        } catch (const simdjson::simdjson_error& e) {
+          invalid = e.error();
+        }
+      }
+      throw error(errc::not_json, b_.path, line_column(text_, at),
+                  fmt::format("invalid JSON ({})", simdjson::error_message(invalid)));
+    }
     throw error(errc::not_a_bundle, b_.path, "line 1, column 1", "expected a JSON object (a STIX bundle)");
   }
   // On-Demand refuses a root object whose last token is not its closing brace.
-  std::size_t end = root_end(text_);
+  std::size_t end = json_root_end(text_);
   if (end == std::string_view::npos)
     throw error(errc::not_json, b_.path, line_column(text_, text_.size()),
                 "invalid JSON (the file ends before the bundle's closing brace)");
@@ -232,10 +255,11 @@ void reader::run(od::document& doc) {
     std::string_view key = f.unescaped_key();
     od::value v = f.value();
     if (key == "type") {
-      if (v.get_string().get(type)) type = "(not a string)";
+      if (v.get_string().get(type)) { type = "(not a string)"; validate_json(v); }
     } else if (key == "spec_version") {
       std::string_view s;
       if (!v.get_string().get(s)) b_.spec_version = s;
+      else validate_json(v);
     } else if (key == "objects") {
       const char* at = v.current_location().value_unsafe();
       od::array arr;
@@ -250,10 +274,13 @@ void reader::run(od::document& doc) {
         od::object obj;
         if (ov.get_object().get(obj)) {
           warn(b_.malformed_objects, where, "element of \"objects\" is not an object; skipped");
+          validate_json(ov, 2);
           continue;
         }
         read_object(obj, where);
       }
+    } else {
+      validate_json(v);
     }
   }
   if (type != "bundle")
@@ -268,26 +295,40 @@ void reader::run(od::document& doc) {
 
 bundle parse(bundle b) {
   const simdjson::padded_string& buf = *b.buffer;
-  std::string_view text(buf.data(), buf.size());
+  // A UTF-8 byte order mark is skipped; positions count from after it.
+  const std::size_t bom = bom_length(std::string_view(buf.data(), buf.size()));
+  std::string_view text(buf.data() + bom, buf.size() - bom);
+  const simdjson::padded_string_view padded(text.data(), text.size(), buf.size() + simdjson::SIMDJSON_PADDING - bom);
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, b.path, "", "empty file, expected a STIX bundle (JSON)");
   od::parser parser;
   reader rd(b, text);
+  od::document doc;
+  if (auto err = parser.iterate(padded).get(doc)) {
+    // The first stage (strings, UTF-8) failed before any position was known: find it.
+    std::size_t at = stage1_error_offset(text);
+    throw error(errc::not_json, b.path, at == std::string_view::npos ? "" : line_column(text, at),
+                fmt::format("invalid JSON ({})", simdjson::error_message(err)));
+  }
   try {
-    od::document doc = parser.iterate(buf);
-    try {
-      rd.run(doc);
-    } catch (const simdjson::simdjson_error& e) {
-      // Position: where the iterator stopped, else the object being read.
-      const char* at = nullptr;
-      if (doc.current_location().get(at)) at = rd.last_object();
-      std::size_t offset = at ? static_cast<std::size_t>(at - text.data()) : text.size();
-      throw error(errc::not_json, b.path, line_column(text, offset),
-                  fmt::format("invalid JSON ({})", simdjson::error_message(e.error())));
+    rd.run(doc);
+    if (rd.needs_validation()) {
+      std::size_t failed_at = text.size();
+      try {
+        validate_document(padded, failed_at);
+      } catch (const simdjson::simdjson_error& e) {
+        throw error(errc::not_json, b.path, line_column(text, failed_at),
+                    fmt::format("invalid JSON ({})", simdjson::error_message(e.error())));
+      }
     }
   } catch (const simdjson::simdjson_error& e) {
-    // Stage 1 failures (unclosed strings, bad UTF-8, truncation) have no finer position.
-    throw error(errc::not_json, b.path, "", fmt::format("invalid JSON ({})", simdjson::error_message(e.error())));
+    // Position: where the value went wrong, else where the iterator stopped, else the object being read.
+    const char* at = nullptr;
+    if (auto* located = dynamic_cast<const located_json_error*>(&e)) at = located->at;
+    else if (doc.current_location().get(at)) at = rd.last_object();
+    std::size_t offset = at ? static_cast<std::size_t>(at - text.data()) : text.size();
+    throw error(errc::not_json, b.path, line_column(text, offset),
+                fmt::format("invalid JSON ({})", simdjson::error_message(e.error())));
   }
   return b;
 }
@@ -297,17 +338,13 @@ bundle parse(bundle b) {
 bundle read_bundle(const std::filesystem::path& path) {
   bundle b;
   b.path = path.string();
-  std::error_code ec;
-  auto st = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(st)) throw error(errc::not_found, b.path, "", "no such file");
-  if (std::filesystem::is_directory(st))
-    throw error(errc::io_error, b.path, "", "is a directory, expected a STIX bundle file");
-  auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > max_bundle_bytes)
-    throw error(errc::too_large, b.path, "", fmt::format("file is {} bytes, larger than the {} byte limit", size, max_bundle_bytes));
-  auto loaded = simdjson::padded_string::load(b.path);
-  if (loaded.error()) throw error(errc::io_error, b.path, "", fmt::format("cannot read ({})", simdjson::error_message(loaded.error())));
-  b.buffer = std::make_shared<const simdjson::padded_string>(std::move(loaded).value_unsafe());
+  std::unique_ptr<simdjson::padded_string> loaded;
+  read_input_file(path, "a STIX bundle file", max_bundle_bytes, [&](std::size_t size) {
+    loaded = std::make_unique<simdjson::padded_string>(size);
+    if (!loaded->data()) throw std::bad_alloc();
+    return loaded->data();
+  });
+  b.buffer = std::move(loaded);
   b.arena = std::make_shared<std::deque<std::string>>();
   return parse(std::move(b));
 }

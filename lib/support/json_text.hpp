@@ -1,6 +1,7 @@
-// Reading JSON strings with simdjson On-Demand as views into the file buffer (shared by the readers).
+// Reading JSON with simdjson On-Demand (shared by the readers): strings as views, validating skips, error positions.
 #pragma once
 
+#include <cstddef>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -10,6 +11,10 @@
 namespace mitrekg {
 
 constexpr bool is_json_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Deepest nesting of arrays and objects accepted in an input file (documented
+// in docs/limits.md); deeper input is invalid JSON (DEPTH_ERROR) at its position.
+inline constexpr std::size_t max_json_depth = 1024;
 
 // A string value: a view into the file buffer when it has no escapes (almost
 // always), else simdjson's unescaped copy stored in `arena` (whose elements
@@ -23,5 +28,37 @@ inline std::string_view json_string(simdjson::ondemand::value v, std::deque<std:
   std::string_view decoded = v.get_string();
   return arena.emplace_back(decoded);
 }
+
+// A simdjson error found by validate_json where the iterator has already
+// moved on (a bad escape is found after the string is read): `at` is the
+// start of the broken value. The readers report `at` when they catch one.
+struct located_json_error : simdjson::simdjson_error {
+  const char* at;
+  located_json_error(simdjson::error_code code, const char* where) : simdjson::simdjson_error(code), at(where) {}
+};
+
+// Consumes `v` whole, checking that it is valid JSON: On-Demand skips a value
+// it is not asked for without looking inside ("[1 2 tru nul]" would pass), so
+// the readers hand every value they do not read to this. `depth` is the
+// nesting of `v`; deeper than max_json_depth throws DEPTH_ERROR. Throws
+// simdjson_error at the first invalid token (the iterator's location is
+// there), or located_json_error (see above).
+void validate_json(simdjson::ondemand::value v, std::size_t depth = 1);
+
+// Length of a UTF-8 byte order mark at the start of `text` (3), else 0. The
+// readers skip it: editors on Windows write one, and it is not part of the JSON.
+std::size_t bom_length(std::string_view text) noexcept;
+
+// Where simdjson's first stage failed, for the errors it reports without a
+// position (UNCLOSED_STRING, UTF8_ERROR, UNESCAPED_CHARS): the offset of the
+// first invalid UTF-8 byte, of the first unescaped control character inside a
+// string, or of the opening quote of a string the text ends inside — whichever
+// comes first; npos when none is found.
+std::size_t stage1_error_offset(std::string_view text) noexcept;
+
+// Offset just past the first complete object or array in `text` (strings
+// skipped), or npos when the text ends before it closes: where a root that
+// On-Demand refuses (its last token does not close it) really goes wrong.
+std::size_t json_root_end(std::string_view text) noexcept;
 
 }  // namespace mitrekg

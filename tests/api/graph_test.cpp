@@ -6,11 +6,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 #include "mitrekg/error.hpp"
 #include "mitrekg/graph.hpp"
@@ -456,13 +459,12 @@ TEST_CASE("bad files stop loading with the right code and a one-line message nam
   struct bad_case {
     const char* file;
     errc code;
-    bool positioned;   // "line N, column M" in the message (not for a string left open:
-                       // simdjson's first stage reports no place for it)
+    bool positioned;   // "line N, column M" in the message (a string left open too: its opening quote)
   };
   for (bad_case c : {bad_case{"no-such-file.json", errc::not_found, false},
                      bad_case{"empty.json", errc::not_json, false},
-                     bad_case{"truncated.json", errc::not_json, false},
-                     bad_case{"not-json.txt", errc::not_json, false},
+                     bad_case{"truncated.json", errc::not_json, true},
+                     bad_case{"not-json.txt", errc::not_json, true},
                      bad_case{"array.json", errc::not_a_bundle, true},
                      bad_case{"not-a-bundle.json", errc::not_a_bundle, false},
                      bad_case{"objects-not-array.json", errc::not_a_bundle, true},
@@ -505,4 +507,179 @@ TEST_CASE("one bad file among good ones stops the whole load") {
   REQUIRE(e);
   CHECK(e->code() == errc::not_json);
   CHECK(e->file() == (fixtures / "truncated.json").string());
+}
+
+// --- hardening (issue #8): hostile bundles written to a temporary folder --------------------
+
+namespace {
+
+// A folder of small bundles written by the test, removed at the end.
+struct temp_bundles {
+  inline static int count = 0;
+  fs::path dir = fs::temp_directory_path() /
+                 ("mitrekg-graph-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
+  temp_bundles() { fs::create_directories(dir); }
+  ~temp_bundles() { fs::remove_all(dir); }
+  fs::path write(const std::string& name, const std::vector<std::string>& objects) {
+    fs::path p = dir / name;
+    std::ofstream out(p);
+    out << R"({"type": "bundle", "id": "bundle--t", "objects": [)";
+    for (std::size_t i = 0; i < objects.size(); ++i) out << (i ? ",\n" : "\n") << objects[i];
+    out << "]}\n";
+    return p;
+  }
+};
+
+std::string stix_of(int i) { return "attack-pattern--" + std::to_string(i); }
+
+std::string technique_json(int i, const std::string& id, bool sub) {
+  return R"({"type": "attack-pattern", "id": ")" + stix_of(i) + R"(", "name": "Technique )" + id +
+         R"(", "x_mitre_is_subtechnique": )" + (sub ? "true" : "false") +
+         R"(, "external_references": [{"source_name": "mitre-attack", "external_id": ")" + id + R"("}]})";
+}
+
+std::string parent_json(int rel, int child, int parent) {
+  return R"({"type": "relationship", "id": "relationship--)" + std::to_string(rel) +
+         R"(", "relationship_type": "subtechnique-of", "source_ref": ")" + stix_of(child) + R"(", "target_ref": ")" +
+         stix_of(parent) + R"("})";
+}
+
+// T0 <- TX1 <- ... <- TXn, the links root first (each one extends the bottom) or bottom first.
+std::vector<std::string> chain(int n, bool root_first) {
+  std::vector<std::string> objects{technique_json(0, "T0", false)};
+  for (int i = 1; i <= n; ++i) objects.push_back(technique_json(i, "TX" + std::to_string(i), true));
+  for (int k = 1; k <= n; ++k) {
+    int i = root_first ? k : n + 1 - k;
+    objects.push_back(parent_json(i, i, i - 1));
+  }
+  return objects;
+}
+
+std::optional<std::string> parent_id(const knowledge_graph& g, const std::string& id) {
+  auto n = g.find(object_type::technique, id);
+  REQUIRE(n);
+  auto p = g.targets(*n, relation::subtechnique_of);
+  REQUIRE(p.size() <= 1);
+  if (p.empty()) return std::nullopt;
+  return std::string(g[p[0]].id);
+}
+
+}  // namespace
+
+TEST_CASE("a long subtechnique-of chain loads in either order, cut every max_subtechnique_depth levels") {
+  // 2,000 links: level k of the chain is TXk; with the cut every 17th link is dropped
+  // (TX17 -> TX16, TX34 -> TX33, ...), so 2000 / 17 = 117 are dropped, whatever the order.
+  static_assert(mitrekg::max_subtechnique_depth == 16);
+  temp_bundles t;
+  for (bool root_first : {true, false}) {
+    CAPTURE(root_first);
+    auto g = load({t.write("chain.json", chain(2000, root_first))});
+    CHECK(g.size() == 2001);
+    CHECK(g.report().deep_subtechniques == 2000 / 17);
+    CHECK(g.report().total() == 2000 / 17);
+    CHECK(g.report().subtechnique_cycles == 0);
+    CHECK(g.relationship_count() == 2000 - 2000 / 17);
+    CHECK(parent_id(g, "TX1") == "T0");
+    CHECK(parent_id(g, "TX16") == "TX15");
+    CHECK(parent_id(g, "TX17") == std::nullopt);   // would be level 17
+    CHECK(parent_id(g, "TX18") == "TX17");
+    CHECK(parent_id(g, "TX2000") == "TX1999");
+    // A dropped link leaves a sub-technique without a parent: listed as a technique,
+    // counted once (as the dropped link, not again as an orphan).
+    CHECK(g.report().orphan_subtechniques == 0);
+    CHECK_FALSE(g[*g.find(object_type::technique, "TX17")].is_subtechnique);
+    CHECK(g[*g.find(object_type::technique, "TX18")].is_subtechnique);
+  }
+}
+
+TEST_CASE("a technique has one parent: a second subtechnique-of is dropped and counted") {
+  temp_bundles t;
+  auto g = load({t.write("two-parents.json", {technique_json(1, "T0001", false), technique_json(2, "T0002", false),
+                                              technique_json(3, "T0001.001", true), parent_json(1, 3, 1),
+                                              parent_json(2, 3, 2)})});
+  CHECK(g.report().extra_parents == 1);
+  CHECK(g.report().total() == 1);
+  CHECK(parent_id(g, "T0001.001") == "T0001");
+  CHECK(g.relationship_count() == 1);
+  REQUIRE(g.report().samples.size() == 1);
+  CHECK(g.report().samples[0].find("relationship--2 gives T0001.001 a second parent (T0002, after T0001)") !=
+        std::string::npos);
+}
+
+TEST_CASE("a cycle in a longer chain is found, whatever the order") {
+  // T1 <- T2 <- T3 <- T1: the last link given closes the cycle and is dropped.
+  temp_bundles t;
+  auto g = load({t.write("cycle3.json", {technique_json(1, "T0001", true), technique_json(2, "T0002", true),
+                                         technique_json(3, "T0003", true), parent_json(1, 2, 1), parent_json(2, 3, 2),
+                                         parent_json(3, 1, 3)})});
+  CHECK(g.report().subtechnique_cycles == 1);
+  CHECK(g.report().total() == 1);   // T0001 left without a parent is not counted again
+  CHECK(parent_id(g, "T0001") == std::nullopt);
+  CHECK(parent_id(g, "T0003") == "T0002");
+  CHECK_FALSE(g[*g.find(object_type::technique, "T0001")].is_subtechnique);
+}
+
+TEST_CASE("a sub-technique without a parent is listed as a technique, counted") {
+  // x_mitre_is_subtechnique with neither a subtechnique-of relationship nor a dotted id whose
+  // parent exists: it used to vanish from the matrix and from techniques without sub-techniques.
+  temp_bundles t;
+  auto g = load({t.write("orphan.json", {technique_json(1, "T0001", false), technique_json(2, "T0002", true),
+                                         technique_json(3, "T0001.001", true), technique_json(4, "T0009.001", true)})});
+  CHECK(g.report().orphan_subtechniques == 2);   // T0002, T0009.001 (T0009 is missing)
+  CHECK(g.report().total() == 2);
+  CHECK_FALSE(g[*g.find(object_type::technique, "T0002")].is_subtechnique);
+  CHECK_FALSE(g[*g.find(object_type::technique, "T0009.001")].is_subtechnique);
+  // T0001.001 has its parent from its id: still a sub-technique.
+  CHECK(g[*g.find(object_type::technique, "T0001.001")].is_subtechnique);
+  CHECK(parent_id(g, "T0001.001") == "T0001");
+  bool named = false;
+  for (const auto& m : g.report().samples) named |= m.find("sub-technique T0002 (Technique T0002) has no parent") != std::string::npos;
+  CHECK(named);
+}
+
+TEST_CASE("the real bundles have no orphan sub-technique, extra parent, duplicate id or deep chain") {
+  // python: every attack-pattern with x_mitre_is_subtechnique has a subtechnique-of
+  // relationship or a dotted id whose parent exists; no source has two; ids are unique per type.
+  const auto& r = three_domains().report();
+  CHECK(r.orphan_subtechniques == 0);
+  CHECK(r.extra_parents == 0);
+  CHECK(r.duplicate_ids == 0);
+  CHECK(r.deep_subtechniques == 0);
+}
+
+TEST_CASE("one STIX id, two types: the first object is kept, the other skipped and counted") {
+  temp_bundles t;
+  const std::string impostor =
+      R"({"type": "intrusion-set", "id": "attack-pattern--1", "name": "Impostor", "modified": "2030-01-01T00:00:00.000Z",
+          "external_references": [{"source_name": "mitre-attack", "external_id": "G9999"}]})";
+  for (bool across_files : {false, true}) {
+    CAPTURE(across_files);
+    auto g = across_files ? load({t.write("a.json", {technique_json(1, "T0001", false)}), t.write("b.json", {impostor})})
+                          : load({t.write("a.json", {technique_json(1, "T0001", false), impostor})});
+    CHECK(g.report().duplicate_ids == 1);
+    CHECK(g.report().total() == 1);
+    CHECK(g.report().merged_objects == 0);
+    auto n = g.find_stix("attack-pattern--1");
+    REQUIRE(n);
+    CHECK(g[*n].type == object_type::technique);
+    CHECK(g[*n].name == "Technique T0001");
+    CHECK(g.find_id("G9999").empty());
+    CHECK(g.size() == 1);
+    REQUIRE(g.report().samples.size() == 1);
+    CHECK(g.report().samples[0].find("intrusion-set G9999 has the STIX id of an earlier attack-pattern T0001") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("two releases of one domain are refused, naming both files") {
+  // enterprise 17.1 then 18.1: links 18.1 removed would still answer if they were mixed.
+  const fs::path old_file = data / "attack" / "enterprise-attack-17.1.json";
+  auto e = load_error({old_file, enterprise_file});
+  REQUIRE(e);
+  CHECK(e->code() == errc::bad_value);
+  CHECK(one_line(e->what()));
+  CHECK(e->what() == enterprise_file.string() + ": ATT&CK enterprise release 18.1, but " + old_file.string() +
+                         " is release 17.1: load one release per domain");
+  // Other domains beside it, or the same release twice, still load (see the merging cases above).
+  CHECK_FALSE(load_error({old_file, mobile_file}));
 }

@@ -10,9 +10,13 @@
 #include <string_view>
 
 #include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mitrekg/error.hpp"
 #include "stix/bundle_reader.hpp"
+#include "support/json_text.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using mitrekg::errc;
@@ -446,22 +450,38 @@ TEST_CASE("deeply nested arrays give an error, not a crash") {
     CHECK(e->code() == errc::not_json);
     CHECK(one_line(e->what()));
   }
-  // Balanced deep values where the reader skips or refuses them: On-Demand walks them
-  // without recursion, so they are counted like any other unknown or wrong value.
-  SUBCASE("closed inside an unknown property: skipped and counted") {
-    auto b = stix::read_bundle("deep.json", bundle_of(R"({"type": "malware", "id": "malware--d", "x_deep": )" + open + close + "}"));
-    CHECK(b.unknown_properties == 1);
-    CHECK(b.objects.size() == 1);
+  // Balanced deep values where the reader skips or refuses them: every value is
+  // checked (validate_json), and nesting beyond max_json_depth (1024) is an error
+  // at the place it goes too deep, wherever it is.
+  auto too_deep = [&](const std::string& json) {
+    auto e = error_of(json, "deep.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+    CHECK(one_line(e->what()));
+    CHECK(std::string_view(e->what()).find("too deep") != std::string_view::npos);
+    return e->position();
+  };
+  // bundle_of's prefix puts the objects array on line 1; the value starts after the key.
+  SUBCASE("closed inside an unknown property") {
+    std::string json = bundle_of(R"({"type": "malware", "id": "malware--d", "x_deep": )" + open + close + "}");
+    std::size_t first = json.find('[', json.find("x_deep"));
+    // The objects array is level 1 and the object level 2, so the array at level 1025 is
+    // the 1023rd of x_deep's.
+    CHECK(too_deep(json) == mitrekg::line_column(json, first + mitrekg::max_json_depth - 2));
   }
-  SUBCASE("closed as a known property: wrong type") {
-    auto b = stix::read_bundle("deep.json", bundle_of(R"({"type": "malware", "id": "malware--d", "x_mitre_platforms": )" + open + close + "}"));
-    CHECK(b.malformed_objects == 1);
-    CHECK(b.objects.empty());
+  SUBCASE("closed as a known property: wrong type, then checked whole") {
+    too_deep(bundle_of(R"({"type": "malware", "id": "malware--d", "x_mitre_platforms": )" + open + close + "}"));
   }
   SUBCASE("closed as an element of objects: not an object") {
-    auto b = stix::read_bundle("deep.json", bundle_of(open + close));
-    CHECK(b.malformed_objects == 1);
-    CHECK(b.objects.empty());
+    too_deep(bundle_of(open + close));
+  }
+  SUBCASE("just within the limit: accepted") {
+    // objects array (1) + object (2) + x_deep arrays (3 ...): 1022 arrays reach depth 1024.
+    std::string ok(mitrekg::max_json_depth - 2, '[');
+    auto b = stix::read_bundle("deep.json", bundle_of(R"({"type": "malware", "id": "malware--d", "x_deep": )" + ok +
+                                                      std::string(ok.size(), ']') + "}"));
+    CHECK(b.unknown_properties == 1);
+    CHECK(b.objects.size() == 1);
   }
 }
 
@@ -492,4 +512,107 @@ TEST_CASE("the real enterprise 18.1 bundle reads cleanly") {
   std::size_t attack_patterns =
       std::count_if(b.objects.begin(), b.objects.end(), [](const auto& r) { return r.object.stix_type == "attack-pattern"; });
   CHECK(attack_patterns == 835);
+}
+
+// --- hardening (issue #8) ---------------------------------------------------------------
+
+TEST_CASE("invalid JSON inside a value the reader skips is an error at its place") {
+  // On-Demand skips unread values without looking inside; every one is now checked.
+  struct bad_case {
+    const char* what;
+    std::string json;
+    std::string_view at;   // the text at the reported position
+  };
+  const std::string obj = R"({"type": "malware", "id": "malware--1", "name": "m", )";
+  for (const bad_case& c : {
+           bad_case{"unknown property", bundle_of(obj + R"("x_foo": [1 2 tru nul]})"), "2 tru"},
+           bad_case{"ignored property", bundle_of(obj + R"("x_mitre_contributors": ["a", tru]})"), "tru]"},
+           bad_case{"unread key of an external reference",
+                    bundle_of(obj + R"("external_references": [{"source_name": "x", "description": nul}]})"), "nul}"},
+           bad_case{"unread key of a kill chain phase",
+                    bundle_of(obj + R"("kill_chain_phases": [{"phase_name": "x", "extra": {"a" 1}}]})"), "1}"},
+           bad_case{"unknown key of the bundle",
+                    R"({"type": "bundle", "id": [1, 2,, 3], "objects": []})", ", 3]"},
+           bad_case{"an element of objects that is not an object", bundle_of("[fals]"), "fals]"},
+           bad_case{"bad escape in a skipped string", bundle_of(obj + R"("x_foo": "a\qb"})"), R"("a\qb")"},
+           bad_case{"after a wrong-typed property", bundle_of(obj + R"("x_mitre_platforms": [1, tru]})"), "tru]"},
+       }) {
+    CAPTURE(std::string(c.what));
+    auto e = error_of(c.json, "skip.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+    CHECK(one_line(e->what()));
+    std::size_t at = c.json.find(c.at);
+    REQUIRE(at != std::string::npos);
+    CHECK(e->position() == mitrekg::line_column(c.json, at));
+  }
+  // Valid values in the same places still load.
+  auto b = stix::read_bundle("ok.json", bundle_of(obj + R"("x_foo": [1, 2, true, null, {"a": "\u00e9"}], "x_mitre_contributors": ["a"]})"));
+  CHECK(b.objects.size() == 1);
+  CHECK(b.unknown_properties == 1);
+}
+
+TEST_CASE("first-stage errors name the line and column") {
+  // simdjson's first stage reports these without a place; the reader finds it.
+  const std::string head = "{\"type\": \"bundle\",\n \"objects\": [\n  {\"type\": \"malware\", \"id\": \"m\", \"name\": ";
+  struct bad_case {
+    const char* what;
+    std::string json;
+    std::string position;
+  };
+  for (const bad_case& c : {
+           // line 3 is `  {"type": "malware", "id": "m", "name": ` (41 characters), then the string
+           bad_case{"cut inside a string", head + "\"Emotet", "line 3, column 42"},   // its opening quote
+           bad_case{"invalid UTF-8", head + "\"Emo\xfftet\"}]}", "line 3, column 46"},
+           bad_case{"a NUL inside a string", head + std::string("\"Emo\0tet\"}]}", 12), "line 3, column 46"},
+           bad_case{"a raw newline inside a string", head + "\"Emo\ntet\"}]}", "line 3, column 46"},
+       }) {
+    CAPTURE(std::string(c.what));
+    auto e = error_of(c.json, "s1.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+    CHECK(one_line(e->what()));
+    CHECK(e->position() == c.position);
+  }
+}
+
+TEST_CASE("a UTF-8 byte order mark is skipped") {
+  std::string json = "\xEF\xBB\xBF" + bundle_of(tactic_json);
+  auto b = stix::read_bundle("bom.json", json);
+  REQUIRE(b.objects.size() == 1);
+  CHECK(b.objects[0].object.id == "TA0005");
+  // Positions count from after the mark.
+  auto e = error_of("\xEF\xBB\xBF{\"type\": \"bundle\", \"objects\": 7}", "bom.json");
+  REQUIRE(e);
+  CHECK(e->position() == "line 1, column 31");
+  // A mark alone is an empty file.
+  auto empty = error_of("\xEF\xBB\xBF", "bom.json");
+  REQUIRE(empty);
+  CHECK(empty->what() == std::string("bom.json: empty file, expected a STIX bundle (JSON)"));
+}
+
+TEST_CASE("only regular files are read: FIFO, device, missing, directory") {
+  const fs::path dir = fs::temp_directory_path() / ("mitrekg-reader-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path fifo = dir / "fifo.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  struct bad_case {
+    fs::path path;
+    errc code;
+    std::string message;
+  };
+  for (const bad_case& c : {
+           bad_case{fifo, errc::io_error, "is a FIFO (named pipe), expected a STIX bundle file"},   // no writer: must not block
+           bad_case{"/dev/zero", errc::io_error, "is a character device, expected a STIX bundle file"},
+           bad_case{dir, errc::io_error, "is a directory, expected a STIX bundle file"},
+           bad_case{dir / "missing.json", errc::not_found, "no such file"},
+           bad_case{dir / "missing" / "x.json", errc::not_found, "no such file"},
+       }) {
+    CAPTURE(c.path);
+    auto e = error_of_file(c.path);
+    REQUIRE(e);
+    CHECK(e->code() == c.code);
+    CHECK(e->what() == c.path.string() + ": " + c.message);
+  }
+  fs::remove_all(dir);
 }

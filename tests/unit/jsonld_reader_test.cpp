@@ -46,6 +46,7 @@ void check_same_failure(const std::string& json, std::string_view expected) {
   auto threaded = failure(json, true);
   REQUIRE(alone);
   REQUIRE(threaded);
+  CAPTURE(*alone);
   CHECK(*alone == *threaded);
   CHECK(alone->find(expected) != std::string::npos);
 }
@@ -155,4 +156,32 @@ TEST_CASE("an error late in a large file is the same error, and stops the storin
   const std::string json = synthetic(3000, 2500);
   check_same_failure(json, "\"rdfs:subClassOf\" must be {\"@id\": …} or a list of them");
   check_same_failure(json.substr(0, json.size() * 2 / 3), "invalid JSON");  // cut at two thirds
+}
+
+// --- hardening (issue #8) ---------------------------------------------------------------
+
+TEST_CASE("D3FEND errors name the real line and column, with and without the storing thread") {
+  const std::string json = synthetic(3000);
+  // Cut near the end (this used to say "line 1, column 1"): the end of the text.
+  // (The real release cut so is tests/hostile/cases/reader-d3fend-cut-near-end.cmd.)
+  const std::string cut = json.substr(0, json.size() - 3);
+  std::size_t lines = 1, last = 0;
+  for (std::size_t i = 0; i < cut.size(); ++i)
+    if (cut[i] == '\n') { ++lines; last = i + 1; }
+  check_same_failure(cut, fmt::format("test.json: line {}, column {}: invalid JSON (", lines, cut.size() - last + 1));
+  // A string left open, invalid UTF-8, a NUL in a string: where they are.
+  const std::string head = "{\"@graph\": [\n {\"@id\": \"d3f:A\", \"rdfs:label\": ";
+  check_same_failure(head + "\"Open", "test.json: line 2, column 33: invalid JSON (A string is opened");
+  check_same_failure(head + "\"Bad\xff\"}]}", "test.json: line 2, column 37: invalid JSON (The input is not valid UTF-8)");
+  check_same_failure(head + std::string("\"N\0\"}]}", 6), "test.json: line 2, column 35: invalid JSON (Within strings");
+  // Invalid JSON in what the reader skips: @context, keys it does not keep.
+  check_same_failure("{\"@context\": {\"a\": [1 2]}, \"@graph\": []}", "test.json: line 1, column 23: invalid JSON");
+  check_same_failure(head + "\"L\", \"x:other\": [tru]}]}", "test.json: line 2, column 50: invalid JSON");
+  // … and in text values beside the text kept: an atom, a key after "@value", a later list element.
+  check_same_failure(head + "tru}]}", "test.json: line 2, column 33: invalid JSON");
+  check_same_failure(head + "{\"@value\": \"L\", \"@language\": [1 2]}}]}", "test.json: line 2, column 65: invalid JSON");
+  check_same_failure(head + "[\"L\", nul]}]}", "test.json: line 2, column 39: invalid JSON");
+  // A byte order mark is skipped.
+  auto o = load("\xEF\xBB\xBF" + json, false);
+  CHECK(o.size() == load(json, false).size());
 }

@@ -1,0 +1,75 @@
+// read_input_file: stat, refuse non-regular files, open without blocking, read whole.
+#include "support/input_file.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "mitrekg/error.hpp"
+
+namespace mitrekg {
+
+namespace {
+
+std::string_view kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+[[noreturn]] void not_regular(const std::string& file, mode_t mode, std::string_view expected) {
+  throw error(errc::io_error, file, "", fmt::format("is {}, expected {}", kind_of(mode), expected));
+}
+
+// Closes the descriptor on every way out.
+struct fd_guard {
+  int fd;
+  ~fd_guard() { ::close(fd); }
+};
+
+}  // namespace
+
+std::size_t read_input_file(const std::filesystem::path& path, std::string_view expected, std::size_t max_bytes,
+                            const std::function<char*(std::size_t)>& allocate) {
+  const std::string file = path.string();
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) throw error(errc::not_found, file, "", "no such file");
+    throw error(errc::io_error, file, "", fmt::format("cannot read ({})", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) not_regular(file, st.st_mode, expected);
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw error(errc::io_error, file, "", fmt::format("cannot open ({})", std::strerror(errno)));
+  fd_guard guard{fd};
+  // The path may have been replaced between stat and open: check what was opened.
+  if (::fstat(fd, &st) != 0) throw error(errc::io_error, file, "", fmt::format("cannot read ({})", std::strerror(errno)));
+  if (!S_ISREG(st.st_mode)) not_regular(file, st.st_mode, expected);
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  if (size > max_bytes)
+    throw error(errc::too_large, file, "", fmt::format("file is {} bytes, larger than the {} byte limit", size, max_bytes));
+  char* out = allocate(static_cast<std::size_t>(size));
+  std::size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(fd, out + got, static_cast<std::size_t>(size) - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw error(errc::io_error, file, "", fmt::format("cannot read ({})", std::strerror(errno)));
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got != size)
+    throw error(errc::io_error, file, "",
+                fmt::format("file shrank while being read ({} of {} bytes)", got, size));
+  return got;
+}
+
+}  // namespace mitrekg
