@@ -291,16 +291,20 @@ int run_batch(context& ctx) {
   return worst;
 }
 
+}  // namespace
+}  // namespace mq
+
+#ifndef MITRE_QUERY_NO_MAIN   // tests/fuzz/cli_fuzz.cpp links this file without main()
+namespace mq {
+namespace {
 // A message for stderr on one line.
 std::string one_line(std::string s) {
   std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return s;
 }
-
 }  // namespace
 }  // namespace mq
 
-#ifndef MITRE_QUERY_NO_MAIN   // tests/fuzz/cli_fuzz.cpp links this file without main()
 int main(int argc, char** argv) {
   // A closed pipe shows up as EPIPE on write, which ends the program quietly.
   std::signal(SIGPIPE, SIG_IGN);
