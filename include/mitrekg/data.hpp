@@ -15,7 +15,9 @@ namespace mitrekg {
 // `domains` limits the domains picked. Throws error(not_found / no_data).
 load_options discover_data(const std::filesystem::path& dir, domain_set domains = all_domains);
 
-// MITREKG_DATA when set, else the folder fixed at build time.
+// MITREKG_DATA when set, else the folder fixed at build time (by default the
+// build tree's decompressed copy of the embedded data) while it exists, else
+// the installed copy (PREFIX/share/mitrekg).
 std::filesystem::path default_data_dir();
 
 // Orders release strings numerically: "9.0" < "17.1" < "18.1".

@@ -84,7 +84,13 @@ load_options discover_data(const fs::path& dir, domain_set domains) {
 
 fs::path default_data_dir() {
   if (const char* env = std::getenv("MITREKG_DATA"); env && *env) return fs::path(env);
-  return fs::path(MITREKG_DEFAULT_DATA_DIR).lexically_normal();
+  // The build tree's folder while it exists (a fresh build answers from it),
+  // else the installed copy.
+  fs::path built = fs::path(MITREKG_DEFAULT_DATA_DIR).lexically_normal();
+  std::error_code ec;
+  if (fs::is_directory(built, ec)) return built;
+  fs::path installed = fs::path(MITREKG_INSTALLED_DATA_DIR).lexically_normal();
+  return fs::is_directory(installed, ec) ? installed : built;
 }
 
 }  // namespace mitrekg

@@ -13,7 +13,7 @@
 #include "commands.hpp"
 #include "mitrekg/data.hpp"
 #include "mitrekg/error.hpp"
-#include "mitrekg_config.h"
+#include "mitrekg/version.hpp"
 
 namespace mq {
 namespace {
@@ -171,7 +171,7 @@ std::string command_usage(const command& c) {
 }
 
 void print_help(output& out) {
-  out.print("mitre-query {}: query MITRE ATT&CK and D3FEND offline\n\n", MITREKG_VERSION);
+  out.print("mitre-query {}: query MITRE ATT&CK and D3FEND offline\n\n", mitrekg::version());
   out.print("Usage: mitre-query [OPTIONS] COMMAND [ARGS]\n       mitre-query help [COMMAND]\n\nCommands:\n");
   for (const auto& c : commands) {
     std::string use(c.name);
@@ -224,7 +224,8 @@ int run(context& ctx, const std::vector<std::string>& words) {
       else print_help(ctx.out);
       return exit_found;
     case invocation::action::version:
-      ctx.out.print("mitre-query {}\n", MITREKG_VERSION);
+      ctx.out.print("mitre-query {} (embedded data: ATT&CK {}, D3FEND {})\n", mitrekg::version(),
+                    mitrekg::embedded_attack_release(), mitrekg::embedded_d3fend_version());
       return exit_found;
     case invocation::action::run: break;
   }
