@@ -8,7 +8,12 @@
 //       with a warm cache (XDG_CACHE_HOME set to a scratch folder, filled first),
 //       and with --no-cache (parsing the sources), both on the default data
 //       (all three ATT&CK domains + D3FEND); median of N runs each;
-//   (c) open_snapshot alone, in process.
+//   (c) open_snapshot alone, in process;
+//   (d) the cache's staleness check: stat(2) of the default sources (what the
+//       key uses) against hashing their content with XXH3 (the alternative);
+//   (e) the cache's image file: mapped and checksummed (the old way) against
+//       read into a fresh huge-page buffer and checksummed (what the cache does,
+//       so a file changed underneath cannot crash or change an answer).
 // Prints a table with each target and PASS/FAIL; exits 1 when a target fails.
 // See docs/benchmarks.md for figures and the command used.
 #include <algorithm>
@@ -20,8 +25,12 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include <fmt/format.h>
 
@@ -69,6 +78,48 @@ double run_child(const std::vector<std::string>& args, const std::string& cache_
   return ms;
 }
 
+// XXH3 of a whole file read in 256 KiB chunks.
+std::uint64_t hash_file(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY);
+  XXH3_state_t* h = XXH3_createState();
+  XXH3_64bits_reset(h);
+  std::vector<char> buf(std::size_t{1} << 18);
+  ssize_t n;
+  while ((n = read(fd, buf.data(), buf.size())) > 0) XXH3_64bits_update(h, buf.data(), static_cast<std::size_t>(n));
+  std::uint64_t out = XXH3_64bits_digest(h);
+  XXH3_freeState(h);
+  close(fd);
+  return out;
+}
+
+// The image file mapped and checksummed (copy = false), or read into a fresh
+// huge-page buffer and checksummed (copy = true), as the cache reads it.
+std::uint64_t checksum_image(const std::string& path, bool copy) {
+  int fd = open(path.c_str(), O_RDONLY);
+  struct stat st {};
+  fstat(fd, &st);
+  std::size_t n = static_cast<std::size_t>(st.st_size);
+  std::uint64_t h = 0;
+  if (!copy) {
+    void* p = mmap(nullptr, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    h = XXH3_64bits(p, n);
+    munmap(p, n);
+  } else {
+    const std::size_t huge = std::size_t{2} << 20, length = (n + huge - 1) / huge * huge;
+    void* p = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    madvise(p, length, MADV_HUGEPAGE);
+    for (std::size_t got = 0; got < n;) {
+      ssize_t k = pread(fd, static_cast<char*>(p) + got, n - got, static_cast<off_t>(got));
+      if (k <= 0) break;
+      got += static_cast<std::size_t>(k);
+    }
+    h = XXH3_64bits(p, n);
+    munmap(p, length);
+  }
+  close(fd);
+  return h;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -114,6 +165,36 @@ int main(int argc, char** argv) {
     warm.push_back(run_child(warm_cmd, cache));
     parse.push_back(run_child(cold_cmd, cache));
   }
+  // (d) and (e), before the scratch folder (and the cache's image file) goes.
+  std::vector<std::string> sources;
+  for (const char* f : {"attack/enterprise-attack-18.1.json", "attack/mobile-attack-18.1.json",
+                        "attack/ics-attack-18.1.json", "d3fend/d3fend-0.17.0.json"})
+    sources.push_back((data / f).string());
+  std::string image;
+  for (const auto& e : fs::recursive_directory_iterator(scratch / "cache"))
+    if (e.path().extension() == ".image") image = e.path().string();
+  std::vector<double> stat_ms, hash_ms, map_ms, copy_ms;
+  std::uint64_t sink = 0;
+  for (int r = 0; r < reps; ++r) {
+    auto t0 = clock_type::now();
+    for (const auto& f : sources) {
+      struct stat st {};
+      stat(f.c_str(), &st);
+      sink += static_cast<std::uint64_t>(st.st_ctim.tv_nsec);
+    }
+    stat_ms.push_back(ms_since(t0));
+    auto t1 = clock_type::now();
+    for (const auto& f : sources) sink += hash_file(f);
+    hash_ms.push_back(ms_since(t1));
+    if (!image.empty()) {
+      auto t2 = clock_type::now();
+      sink += checksum_image(image, false);
+      map_ms.push_back(ms_since(t2));
+      auto t3 = clock_type::now();
+      sink += checksum_image(image, true);
+      copy_ms.push_back(ms_since(t3));
+    }
+  }
   fs::remove_all(scratch);
 
   double build = median(save_ms), w = median(warm), p = median(parse);
@@ -127,7 +208,16 @@ int main(int argc, char** argv) {
              ok_warm ? "PASS" : "FAIL");
   fmt::print("| same with --no-cache (parses all sources) | {:.1f} ms | – | |\n", p);
   fmt::print("| speed-up warm cache vs parsing | {:.1f}× | ≥ 5× | {} |\n", p / w, ok_ratio ? "PASS" : "FAIL");
-  fmt::print("(medians: {} runs of each command, 5 builds; min warm {:.1f} ms)\n", reps,
-             *std::min_element(warm.begin(), warm.end()));
+  fmt::print("| (d) staleness: stat(2) of the 4 default sources (the cache key) | {:.3f} ms | – | |\n", median(stat_ms));
+  fmt::print("| same, XXH3 of their content instead | {:.1f} ms (min {:.1f}) | – | |\n", median(hash_ms),
+             *std::min_element(hash_ms.begin(), hash_ms.end()));
+  if (!map_ms.empty()) {
+    fmt::print("| (e) cache image file mapped + XXH3 (not safe if changed underneath) | {:.1f} ms (min {:.1f}) | – | |\n",
+               median(map_ms), *std::min_element(map_ms.begin(), map_ms.end()));
+    fmt::print("| same, read into a fresh buffer + XXH3 (what the cache does) | {:.1f} ms (min {:.1f}) | – | |\n",
+               median(copy_ms), *std::min_element(copy_ms.begin(), copy_ms.end()));
+  }
+  fmt::print("(medians: {} runs of each command, 5 builds; min warm {:.1f} ms){}\n", reps,
+             *std::min_element(warm.begin(), warm.end()), sink == 42 ? " " : "");
   return ok_build && ok_warm && ok_ratio ? 0 : 1;
 }

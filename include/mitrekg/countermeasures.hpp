@@ -31,7 +31,10 @@ struct technique_countermeasures {
 
 // `attack_id` as D3FEND would answer it; when D3FEND does not list it but lists
 // ids ATT&CK revoked in favour of it, their rows, with coverage via_revoked.
+// Reads `g` only: safe to call concurrently. The result borrows from `g`, so a
+// temporary graph is refused at compile time.
 technique_countermeasures countermeasures_of(const knowledge_graph& g, std::string_view attack_id);
+technique_countermeasures countermeasures_of(knowledge_graph&& g, std::string_view attack_id) = delete;
 
 // The distinct countermeasures among `rows`, in first-seen order.
 std::vector<d3fend_node> distinct_countermeasures(const std::vector<d3fend_mapping>& rows);

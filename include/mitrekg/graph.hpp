@@ -72,6 +72,18 @@ struct lookup_options {
   domain_set domains = all_domains;
 };
 
+// A loaded knowledge graph. Read-only once built.
+//
+// Thread safety: every const member (and every query of query.hpp and
+// countermeasures.hpp over a const graph) may be called from several threads at
+// once with no locking; moving or destroying the graph may not overlap any call.
+//
+// Borrowing: attack_object, edge, source_file and load_report hold
+// std::string_view and references into the graph; they stay valid as long as
+// the graph lives (moving the graph keeps them valid: the storage moves with
+// it). Members that hand out such views cannot be called on a temporary graph
+// (`knowledge_graph::load(o)[n]` does not compile), so a view cannot outlive
+// its graph by accident; keep the graph in a variable first.
 class knowledge_graph {
 public:
   // Reads every file of `options` (ATT&CK bundles, then D3FEND if given).
@@ -84,7 +96,8 @@ public:
   ~knowledge_graph();
 
   std::size_t size() const noexcept;                 // number of vertices
-  const attack_object& operator[](node n) const;     // n < size()
+  const attack_object& operator[](node n) const&;    // n < size(); borrows from *this
+  const attack_object& operator[](node n) const&& = delete;
 
   // True when `n` passes the filter (live, or revoked/deprecated allowed; domain).
   bool visible(node n, const lookup_options& options) const noexcept;
@@ -99,9 +112,11 @@ public:
   // Objects whose name or alias equals `name`, case-insensitively.
   std::vector<node> find_name(std::string_view name, const lookup_options& options = {}) const;
 
-  // Edges leaving / entering `n` of one relation, in load order.
-  std::vector<edge> out_edges(node n, relation r) const;
-  std::vector<edge> in_edges(node n, relation r) const;
+  // Edges leaving / entering `n` of one relation, in load order. Borrow from *this.
+  std::vector<edge> out_edges(node n, relation r) const&;
+  std::vector<edge> in_edges(node n, relation r) const&;
+  std::vector<edge> out_edges(node n, relation r) const&& = delete;
+  std::vector<edge> in_edges(node n, relation r) const&& = delete;
   // The other ends of those edges, filtered by `options` (both the edge and the node).
   std::vector<node> targets(node n, relation r, const lookup_options& options = {}) const;
   std::vector<node> sources(node n, relation r, const lookup_options& options = {}) const;
@@ -112,12 +127,15 @@ public:
   // Relationship objects that are themselves live (or allowed by `options`) and
   // whose source is in the visible domains.
   std::size_t relationship_count(const lookup_options& options = {}) const;
-  const std::vector<source_file>& files() const noexcept;   // what was loaded, in order
-  const load_report& report() const noexcept;
+  const std::vector<source_file>& files() const& noexcept;   // what was loaded, in order
+  const load_report& report() const& noexcept;
+  const std::vector<source_file>& files() const&& = delete;
+  const load_report& report() const&& = delete;
 
   // The D3FEND release loaded beside ATT&CK (load_options::d3fend_file), or
   // null when none was given. Borrows from *this.
-  const d3fend_ontology* d3fend() const noexcept;
+  const d3fend_ontology* d3fend() const& noexcept;
+  const d3fend_ontology* d3fend() const&& = delete;
 
   struct impl;
   // For in-tree code (lib/): the Boost.Graph behind this graph, and wrapping a

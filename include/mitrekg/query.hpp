@@ -11,6 +11,15 @@
 
 namespace mitrekg {
 
+// Contracts of every function here:
+// - They only read `g`: any number may run at once on one graph, from any
+//   threads, with no locking (see knowledge_graph).
+// - A returned `node` is an index into `g` (not a view): meaningful for that
+//   graph only. Returned string_views (detection::log_source, ::channel) borrow
+//   from `g`; overloads taking a temporary graph are deleted where a result
+//   holds such views.
+// - Nothing throws but std::bad_alloc; absence is an empty result.
+
 // Resolving what a user typed (an ATT&CK id, a STIX id or a name).
 struct resolution {
   std::vector<node> matches;          // visible objects, best first
@@ -64,6 +73,7 @@ struct detection {
 };
 std::vector<detection> detections_of(const knowledge_graph& g, node technique,
                                      const lookup_options& options = {});
+std::vector<detection> detections_of(knowledge_graph&& g, node technique, const lookup_options& options = {}) = delete;
 
 // A terminal matrix: tactics in the matrix's order, techniques under them.
 struct matrix_cell {

@@ -12,7 +12,7 @@ namespace mitrekg {
 
 // The relational layout's version (docs/sqlite-schema.md). A snapshot of
 // another version is refused with errc::bad_snapshot.
-inline constexpr int snapshot_schema_version = 1;
+inline constexpr int snapshot_schema_version = 2;
 
 // One source file a snapshot was built from.
 struct snapshot_source {
@@ -32,19 +32,41 @@ struct snapshot_info {
   std::vector<snapshot_source> sources;
 };
 
+struct save_options {
+  // Replace an existing regular file that is not a mitrekg snapshot, or that is
+  // one of the graph's own sources (the CLI's --force). Never anything else:
+  // a device, FIFO, socket, directory or symbolic link is refused regardless.
+  bool force = false;
+};
+
+// Throws error(write_error), one line naming `file`, when save_snapshot must not
+// replace it: it exists and is not a regular file (always), or, unless
+// `force`, it is one of `inputs` (same file, by device and inode) or not a
+// mitrekg snapshot (of any schema version). A missing file is fine.
+void check_snapshot_target(const std::filesystem::path& file, const std::vector<std::filesystem::path>& inputs,
+                           bool force);
+
 // Writes `g` (ATT&CK, D3FEND, the inferred mappings) to `file`: built in a
 // temporary file beside it, then renamed into place, so a reader never sees a
-// half-written snapshot. Throws error(write_error).
-void save_snapshot(const knowledge_graph& g, const std::filesystem::path& file);
+// half-written snapshot. check_snapshot_target (with the graph's sources as
+// inputs) runs before writing and again just before the rename; temporary
+// files of writers killed before their rename are removed first (see
+// docs/sqlite-schema.md, "Safety"). Throws error(write_error).
+void save_snapshot(const knowledge_graph& g, const std::filesystem::path& file, const save_options& options = {});
 
 // Opens a snapshot read-only and rebuilds the graph from it; every query then
-// answers exactly as on the graph it was saved from. Throws error(not_found,
-// bad_snapshot) for a missing, truncated, corrupted or other-schema file.
+// answers exactly as on the graph it was saved from. Everything it keeps is
+// copied into memory and checksummed, so the file may change afterwards.
+// Throws error(not_found) for a missing file, error(io_error) for one that is
+// not a regular file (a directory, FIFO or device: never opened, so never
+// blocks), error(bad_snapshot) for a truncated, corrupted or other-schema file.
 knowledge_graph open_snapshot(const std::filesystem::path& file);
 
 // Everything open_snapshot checks (it verifies the parts it reads: schema,
-// row counts, the graph image's and the D3FEND rows' checksums), plus SQLite's
-// full integrity check of every table. Slower; for `mitre-query check-db`.
+// the metadata's and the small tables' checksums, the graph images'
+// checksums), plus SQLite's full integrity check, every table and view of the
+// schema present with its definition, and every table's row count and content
+// checksum as recorded at build time. Slower; for `mitre-query check-db`.
 // Throws error(bad_snapshot) naming what is wrong.
 void verify_snapshot(const std::filesystem::path& file);
 
@@ -71,11 +93,15 @@ struct graph_origin {
   std::string note;            // why a cache was rebuilt or not written; empty if nothing to say
 };
 
-// Loads `options` through the cache: a snapshot keyed by the sources' paths,
-// sizes and modification times (their SHA-256 are recorded inside and checked
-// when the key matches but the metadata differs). A missing, stale, corrupted or
-// other-schema snapshot is rebuilt from the sources; a cache that cannot be
-// written is skipped with a note. Throws what knowledge_graph::load throws.
+// Loads `options` through the cache: a snapshot keyed by each source's path,
+// size, mtime, ctime, inode and device (one stat(2) each; their SHA-256 are
+// recorded inside). A missing, stale, corrupted or other-schema snapshot is
+// rebuilt from the sources; a cache that cannot be written, or a source
+// changed within the current clock tick (it could change again unseen), is
+// skipped with a note (docs/sqlite-schema.md, "Staleness rule"). The returned
+// graph owns copies of everything it read: cache files may change afterwards.
+// Thread-safe for concurrent callers and processes sharing one cache folder.
+// Throws what knowledge_graph::load throws.
 knowledge_graph load_cached(const load_options& options, const cache_options& cache = {},
                             graph_origin* origin = nullptr);
 

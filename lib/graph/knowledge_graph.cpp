@@ -47,7 +47,7 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
 
 std::size_t knowledge_graph::size() const noexcept { return impl_->objects.size(); }
 
-const attack_object& knowledge_graph::operator[](node n) const { return impl_->objects.at(n); }
+const attack_object& knowledge_graph::operator[](node n) const& { return impl_->objects.at(n); }
 
 bool knowledge_graph::visible(node n, const lookup_options& o) const noexcept {
   const attack_object& obj = impl_->objects[n];
@@ -88,14 +88,14 @@ std::vector<node> knowledge_graph::find_name(std::string_view name, const lookup
   return out;
 }
 
-std::vector<edge> knowledge_graph::out_edges(node n, relation r) const {
+std::vector<edge> knowledge_graph::out_edges(node n, relation r) const& {
   std::vector<edge> out;
   for (auto [e, end] = boost::out_edges(n, impl_->graph); e != end; ++e)
     if (impl_->graph[*e].type == r) out.push_back(impl_->to_edge(*e));
   return out;
 }
 
-std::vector<edge> knowledge_graph::in_edges(node n, relation r) const {
+std::vector<edge> knowledge_graph::in_edges(node n, relation r) const& {
   std::vector<edge> out;
   for (auto [e, end] = boost::in_edges(n, impl_->graph); e != end; ++e)
     if (impl_->graph[*e].type == r) out.push_back(impl_->to_edge(*e));
@@ -146,8 +146,8 @@ std::size_t knowledge_graph::relationship_count(const lookup_options& o) const {
   return count;
 }
 
-const std::vector<source_file>& knowledge_graph::files() const noexcept { return impl_->sources; }
-const load_report& knowledge_graph::report() const noexcept { return impl_->report; }
-const d3fend_ontology* knowledge_graph::d3fend() const noexcept { return impl_->d3fend.get(); }
+const std::vector<source_file>& knowledge_graph::files() const& noexcept { return impl_->sources; }
+const load_report& knowledge_graph::report() const& noexcept { return impl_->report; }
+const d3fend_ontology* knowledge_graph::d3fend() const& noexcept { return impl_->d3fend.get(); }
 
 }  // namespace mitrekg

@@ -2,6 +2,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <ctime>
+
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -48,14 +51,51 @@ std::vector<stamp> stamps_of(const load_options& options) {
   return out;
 }
 
+// What the cache key holds of a source: its identity as stat(2) sees it. The
+// change time (ctime) is set by the kernel on every write, rename or `touch`
+// and cannot be set back, so a rewrite keeping size and mtime (`touch -r`)
+// still changes the key; inode and device catch a file replaced by another.
+struct identity {
+  std::int64_t device = 0, inode = 0, bytes = -1, mtime_ns = 0, ctime_ns = 0;
+};
+
+std::int64_t ns(const timespec& t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
+
+identity identity_of(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return {};
+  return {static_cast<std::int64_t>(st.st_dev), static_cast<std::int64_t>(st.st_ino), st.st_size, ns(st.st_mtim),
+          ns(st.st_ctim)};
+}
+
+// The coarse clock the kernel stamps ctime with (its tick: 1–10 ms).
+std::int64_t coarse_now_ns() {
+  timespec t{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &t);
+  return ns(t);
+}
+
+// A source changed within the current clock tick (`now`, read before the
+// sources were stamped) may change again within that tick and keep its ctime:
+// its content cannot be tied to its identity, so it is not cached (git's
+// "racily clean" rule). Timestamps with whole seconds come from a file system
+// with second granularity: there the window is two seconds.
+bool too_recent(const identity& id, std::int64_t now) {
+  const std::int64_t window = id.ctime_ns % 1'000'000'000 == 0 ? 2'000'000'000 : 0;
+  return id.ctime_ns >= now - window;
+}
+
 // The cache file's name: a hash of the schema, this version and every source's identity.
-std::string cache_key(const std::vector<stamp>& stamps) {
+std::string cache_key(const std::vector<stamp>& stamps, const std::vector<identity>& ids) {
   sha256 h;
   std::string text = fmt::format("schema={};mitrekg={};", snapshot_schema_version, MITREKG_VERSION);
-  for (const auto& s : stamps) {
+  for (std::size_t i = 0; i < stamps.size(); ++i) {
+    const auto& s = stamps[i];
+    const auto& id = ids[i];
     std::error_code ec;
     fs::path abs = fs::absolute(s.path, ec);
-    text += fmt::format("{}={}:{}:{};", s.kind, (ec ? fs::path(s.path) : abs).lexically_normal().string(), s.bytes, s.mtime_ns);
+    text += fmt::format("{}={}:{}:{}:{}:{}:{};", s.kind, (ec ? fs::path(s.path) : abs).lexically_normal().string(),
+                        id.bytes, id.mtime_ns, id.ctime_ns, id.device, id.inode);
   }
   h.update(text.data(), text.size());
   return h.hex().substr(0, 32);
@@ -103,8 +143,11 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
     o = {"sources", {}, cache.enabled ? "" : "cache disabled"};
     return knowledge_graph::load(options);
   }
+  const std::int64_t clock_before = coarse_now_ns();
   auto now = stamps_of(options);
-  const std::string key = cache_key(now);
+  std::vector<identity> ids;
+  for (const auto& s : now) ids.push_back(identity_of(s.path));
+  const std::string key = cache_key(now, ids);
   fs::path file = cache.dir / (key + ".sqlite");
   fs::path sidecar = cache.dir / (key + ".image");
   std::string why;
@@ -124,9 +167,16 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
     }
   }
   knowledge_graph g = knowledge_graph::load(options);
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (too_recent(ids[i], clock_before)) {
+      o = {"sources", {}, fmt::format("{}{}cache not written ({} changed too recently to be told apart from a later change)",
+                                      why, why.empty() ? "" : "; ", now[i].path)};
+      return g;
+    }
   try {
     fs::create_directories(cache.dir, ec);
-    save_snapshot_with_sidecar(g, file, sidecar);
+    store::remove_stale_temporaries(cache.dir, {});
+    save_snapshot_with_sidecar(g, file, sidecar, true);
     o = {why.empty() ? "sources" : "rebuilt-cache", file, why};
   } catch (const error& e) {
     o = {"sources", {}, fmt::format("{}{}cache not written ({})", why, why.empty() ? "" : "; ", e.what())};

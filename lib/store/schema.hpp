@@ -1,6 +1,7 @@
 // The snapshot's relational schema (documented in docs/sqlite-schema.md) and store-internal helpers.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "mitrekg/store.hpp"
@@ -79,12 +80,35 @@ CREATE VIEW d3fend_hierarchy AS
   WHERE l.kind = 'subclass' AND p.id NOT LIKE '\_:%' ESCAPE '\';
 )sql";
 
+// Every table of the schema but metadata, with the order its rows are read in
+// for the per-table checksum recorded at build time (metadata `rows.TABLE`,
+// `checksum.TABLE`). Keep in step with schema_sql.
+struct table_order {
+  const char* table;
+  const char* order;
+};
+inline constexpr table_order checked_tables[] = {
+    {"source_files", "seq"},        {"attack_files", "seq"},     {"graph_image", "part"},
+    {"load_warnings", "seq"},       {"objects", "node"},         {"object_platforms", "node, seq"},
+    {"object_aliases", "node, seq"}, {"kill_chain_phases", "node, seq"}, {"relationships", "seq"},
+    {"d3fend_nodes", "node"},       {"d3fend_links", "seq"},     {"d3fend_mappings", "rowid"},
+};
+// The small tables every open reads besides the images: verified on every open.
+inline constexpr const char* tables_read_on_open[] = {"source_files", "attack_files", "load_warnings"};
+
+// Removes NAME.tmp-PID-XXXXXXXX files in `dir` (any NAME when `name` is empty)
+// that a writer killed before its rename left behind: the PID no longer runs on
+// this machine and the file has not changed for a minute (a writer in another
+// PID namespace or on another host keeps its file changing). Never throws.
+void remove_stale_temporaries(const std::filesystem::path& dir, std::string_view name);
+
 }  // namespace store
 
 // save_snapshot plus the same graph images in `sidecar` (a plain file the
 // cache maps instead of copying images out of SQLite); empty: none.
+// `force` as in save_options (the cache passes true: its folder is its own).
 void save_snapshot_with_sidecar(const knowledge_graph& g, const std::filesystem::path& file,
-                                const std::filesystem::path& sidecar);
+                                const std::filesystem::path& sidecar, bool force);
 // open_snapshot, taking the images from `sidecar` when it belongs to this
 // snapshot (same build id), else from SQLite.
 knowledge_graph open_snapshot_with_sidecar(const std::filesystem::path& file, const std::filesystem::path& sidecar);

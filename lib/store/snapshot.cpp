@@ -1,5 +1,8 @@
 // SQLite snapshot: writes the built graph (ATT&CK, D3FEND, mappings) to the documented schema and rebuilds it.
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstring>
 #include <ctime>
 #include <memory_resource>
 #include <optional>
@@ -84,6 +87,42 @@ std::string d3fend_checksum(database& db) {
     statement q(db, sql);
     while (q.step()) hash_row(q, h);
   }
+  return hex64(h);
+}
+
+using metadata_map = std::map<std::string, std::string, std::less<>>;
+
+metadata_map read_metadata(database& db) {
+  metadata_map out;
+  statement q(db, "SELECT key, value FROM metadata");
+  while (q.step()) out.emplace(std::string(q.text(0)), std::string(q.text(1)));
+  return out;
+}
+
+// A table's rows (every column, in `order`) folded with hash_row; counts them too.
+std::uint64_t table_checksum(database& db, std::string_view table, std::string_view order, std::size_t& rows) {
+  statement q(db, fmt::format("SELECT * FROM {} ORDER BY {}", table, order).c_str());
+  std::uint64_t h = 0;
+  rows = 0;
+  while (q.step()) {
+    hash_row(q, h);
+    ++rows;
+  }
+  return h;
+}
+
+// Every metadata row but checksum.metadata itself, in key order.
+std::string metadata_checksum(const metadata_map& meta) {
+  XXH3_state_t* state = XXH3_createState();
+  if (!state) throw std::bad_alloc();
+  XXH3_64bits_reset(state);
+  for (const auto& [k, v] : meta) {
+    if (k == "checksum.metadata") continue;
+    XXH3_64bits_update(state, k.data(), k.size() + 1);   // with the terminating NUL: a separator
+    XXH3_64bits_update(state, v.data(), v.size() + 1);
+  }
+  std::uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
   return hex64(h);
 }
 
@@ -212,6 +251,20 @@ void write_metadata(database& db, const knowledge_graph& g, const std::vector<sn
         .bind(5, i64(sources[i].bytes)).bind(6, sources[i].mtime_ns).run();
 }
 
+// Row count and content checksum of every table, then the checksum of the
+// metadata itself (what check-db verifies; docs/sqlite-schema.md).
+void write_checksums(database& db) {
+  statement meta(db, "INSERT INTO metadata VALUES (?1, ?2)");
+  for (const auto& t : store::checked_tables) {
+    std::size_t rows = 0;
+    std::uint64_t h = table_checksum(db, t.table, t.order, rows);
+    meta.bind(1, fmt::format("rows.{}", t.table)).bind(2, std::to_string(rows)).run();
+    meta.bind(1, fmt::format("checksum.{}", t.table)).bind(2, hex64(h)).run();
+  }
+  std::string sum = metadata_checksum(read_metadata(db));
+  meta.bind(1, "checksum.metadata").bind(2, sum).run();
+}
+
 // ---- reading --------------------------------------------------------------------
 
 // An uninitialized buffer for the graph image. Large ones are mapped with
@@ -241,13 +294,6 @@ struct text_arena {
   }
 };
 
-std::map<std::string, std::string, std::less<>> read_metadata(database& db) {
-  std::map<std::string, std::string, std::less<>> out;
-  statement q(db, "SELECT key, value FROM metadata");
-  while (q.step()) out.emplace(std::string(q.text(0)), std::string(q.text(1)));
-  return out;
-}
-
 std::size_t count_of(const std::map<std::string, std::string, std::less<>>& meta, std::string_view key) {
   auto it = meta.find(key);
   return it == meta.end() ? 0 : static_cast<std::size_t>(std::stoull(it->second));
@@ -266,15 +312,63 @@ void check_schema(database& db, const std::map<std::string, std::string, std::le
   throw error(errc::bad_snapshot, db.file(), "", fmt::format("snapshot is corrupted or truncated: {}", what));
 }
 
+// The metadata matches the checksum recorded in it (written last at build time).
+void check_metadata(const database& db, const metadata_map& meta) {
+  auto it = meta.find("checksum.metadata");
+  if (it == meta.end()) corrupt(db, "metadata has no checksum");
+  if (it->second != metadata_checksum(meta)) corrupt(db, "metadata does not match its checksum");
+}
+
+// One table's row count and content checksum equal what was recorded at build time.
+void check_table(database& db, const metadata_map& meta, std::string_view table, std::string_view order) {
+  auto rows_it = meta.find(fmt::format("rows.{}", table));
+  auto sum_it = meta.find(fmt::format("checksum.{}", table));
+  if (rows_it == meta.end() || sum_it == meta.end()) corrupt(db, fmt::format("metadata records no checksum of table {}", table));
+  std::size_t rows = 0;
+  std::uint64_t h = table_checksum(db, table, order, rows);
+  if (std::to_string(rows) != rows_it->second)
+    corrupt(db, fmt::format("table {} has {} rows, {} when built", table, rows, rows_it->second));
+  if (hex64(h) != sum_it->second) corrupt(db, fmt::format("table {} does not match its checksum", table));
+}
+
+// The small tables every open reads (besides the checksummed images).
+void check_tables_read_on_open(database& db, const metadata_map& meta) {
+  check_metadata(db, meta);
+  for (const char* table : store::tables_read_on_open)
+    for (const auto& t : store::checked_tables)
+      if (std::string_view(t.table) == table) check_table(db, meta, t.table, t.order);
+}
+
+// Every table, index and view of schema_sql exists with the same definition.
+void check_schema_objects(database& db) {
+  auto objects = [](database& d) {
+    std::map<std::string, std::string, std::less<>> out;
+    statement q(d, "SELECT type, name, ifnull(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'");
+    while (q.step()) out.emplace(std::string(q.text(1)), fmt::format("{} {}", q.text(0), q.text(2)));
+    return out;
+  };
+  database expected(":memory:", database::mode::create);
+  expected.exec(store::schema_sql);
+  auto want = objects(expected);
+  auto have = objects(db);
+  for (const auto& [name, definition] : want) {
+    auto it = have.find(name);
+    std::string_view type = std::string_view(definition).substr(0, definition.find(' '));
+    if (it == have.end()) corrupt(db, fmt::format("{} {} is missing", type, name));
+    if (it->second != definition) corrupt(db, fmt::format("{} {} is not defined as built", type, name));
+  }
+}
+
 // Files, report and indexes: what both ATT&CK readers finish with.
 void read_attack_rest(database& db, const std::map<std::string, std::string, std::less<>>& meta,
                       knowledge_graph::impl& g);
 
-// One part of graph_image, read straight into a huge-page buffer with the
-// incremental blob API (one copy, not two).
-// Graph images mapped from a cache sidecar file (page cache, no copy); see
-// write_image_sidecar. `owner` keeps the mapping alive.
-struct mapped_images {
+// Graph images read from a cache sidecar file (see write_image_sidecar) into
+// private memory: a file truncated or rewritten in place while the graph is in
+// use can then neither raise SIGBUS nor change an answer (a mapping would do
+// both), and the images' checksums are verified on these very bytes when
+// decoding. `owner` keeps the buffer alive.
+struct sidecar_images {
   std::shared_ptr<const void> owner;
   std::string_view attack, d3fend;
 };
@@ -282,31 +376,44 @@ struct mapped_images {
 constexpr char sidecar_magic[8] = {'M', 'K', 'G', 'S', 'I', 'D', 'E', '1'};
 constexpr std::size_t sidecar_header = 8 + 3 * 8;
 
-// The sidecar of a snapshot with this build id, mapped read-only; nullopt when
-// it is missing, of another build, or malformed (the caller then reads the
-// images from SQLite). The images' own checksums are checked when decoding.
-std::optional<mapped_images> map_image_sidecar(const fs::path& path, std::string_view build_id) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sidecar_header)) {
-    ::close(fd);
-    return std::nullopt;
+// Reads exactly `n` bytes at `offset`; false on a short read (the file shrank) or an error.
+bool pread_all(int fd, char* target, std::size_t n, off_t offset) {
+  while (n > 0) {
+    ssize_t got = ::pread(fd, target, n, offset);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    target += got;
+    n -= static_cast<std::size_t>(got);
+    offset += got;
   }
-  std::size_t size = static_cast<std::size_t>(st.st_size);
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED) return std::nullopt;
-  std::shared_ptr<const void> owner(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
-  const char* base = static_cast<const char*>(p);
+  return true;
+}
+
+// The sidecar of a snapshot with this build id, copied into memory; nullopt when
+// it is missing, not a regular file, of another build, malformed or shrinking
+// while read (the caller then reads the images from SQLite).
+std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id) {
+  // O_NONBLOCK: a FIFO planted in the cache must not block the open.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  std::shared_ptr<void> closer(nullptr, [fd](void*) { ::close(fd); });
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(sidecar_header))
+    return std::nullopt;
+  const std::size_t size = static_cast<std::size_t>(st.st_size);
+  char header[sidecar_header];
+  if (!pread_all(fd, header, sidecar_header, 0)) return std::nullopt;
   std::uint64_t id = 0, attack = 0, d3fend = 0;
-  std::memcpy(&id, base + 8, 8);
-  std::memcpy(&attack, base + 16, 8);
-  std::memcpy(&d3fend, base + 24, 8);
-  if (std::memcmp(base, sidecar_magic, 8) != 0 || fmt::format("{:016x}", id) != build_id ||
+  std::memcpy(&id, header + 8, 8);
+  std::memcpy(&attack, header + 16, 8);
+  std::memcpy(&d3fend, header + 24, 8);
+  if (std::memcmp(header, sidecar_magic, 8) != 0 || fmt::format("{:016x}", id) != build_id ||
       attack > size - sidecar_header || d3fend != size - sidecar_header - attack)
     return std::nullopt;
-  return mapped_images{owner, {base + sidecar_header, attack}, {base + sidecar_header + attack, d3fend}};
+  std::shared_ptr<char[]> buffer = big_buffer(attack + d3fend);
+  if (!pread_all(fd, buffer.get(), attack + d3fend, static_cast<off_t>(sidecar_header))) return std::nullopt;
+  const char* base = buffer.get();
+  return sidecar_images{std::shared_ptr<const void>(buffer, base), {base, attack}, {base + attack, d3fend}};
 }
 
 // Reads bytes [from, from + n) of one graph_image blob into `target`.
@@ -341,7 +448,7 @@ void read_blob(database& db, const char* part, std::size_t& size, Allocate alloc
   std::exception_ptr failed;
   std::thread second([&] {
     try {
-      database db2(db.file(), database::mode::read_only);
+      database db2(db.file(), db.open_mode());
       read_blob_range(db2, rowid, target + half, half, n - half);
     } catch (...) {
       failed = std::current_exception();
@@ -360,7 +467,7 @@ void read_blob(database& db, const char* part, std::size_t& size, Allocate alloc
 // ATT&CK from the compiled image: one blob read, no per-row SQL.
 std::unique_ptr<knowledge_graph::impl> read_attack_image(database& db,
                                                          const std::map<std::string, std::string, std::less<>>& meta,
-                                                         const mapped_images* mapped) {
+                                                         const sidecar_images* mapped) {
   auto g = std::make_unique<knowledge_graph::impl>();
   // Owned by the graph (storage): the image's views point into it.
   std::string_view bytes;
@@ -562,7 +669,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
 
 // D3FEND from its image: the nodes and links as read, then build() as after parsing.
 std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<std::string, std::string, std::less<>>& meta,
-                                                   const mapped_images* mapped) {
+                                                   const sidecar_images* mapped) {
   if (count_of(meta, "d3fend_nodes") == 0) return nullptr;
   auto o = std::make_unique<d3fend_ontology::impl>();
   o->file = meta.at("d3fend_file");
@@ -594,10 +701,44 @@ std::vector<snapshot_source> read_sources(database& db) {
   return out;
 }
 
+// What a path is when it is not a regular file, for one-line errors.
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  return "not a regular file";
+}
+
+// Stat first: opening a FIFO without a writer would block, a device would be
+// read forever; only a regular file is opened.
 void require_file(const fs::path& file) {
-  std::error_code ec;
-  if (!fs::exists(file, ec)) throw error(errc::not_found, file.string(), "", "no such snapshot file");
-  if (fs::is_directory(file, ec)) throw error(errc::io_error, file.string(), "", "is a directory, expected a snapshot file");
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) throw error(errc::not_found, file.string(), "", "no such snapshot file");
+    throw error(errc::io_error, file.string(), "", fmt::format("cannot read: {}", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode))
+    throw error(errc::io_error, file.string(), "", fmt::format("is {}, expected a snapshot file", file_kind(st.st_mode)));
+  // SQLite's header states the page size and count (always valid for the
+  // SQLite versions that write snapshots): a file of another size was cut or
+  // extended, even where SQLite itself would not notice (its last pages).
+  unsigned char header[100];
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  bool read_ok = fd >= 0 && ::pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header);
+  if (fd >= 0) ::close(fd);
+  if (!read_ok || std::memcmp(header, "SQLite format 3", 16) != 0)
+    throw error(errc::bad_snapshot, file.string(), "", "not a mitrekg snapshot (not a SQLite database)");
+  std::uint64_t page_size = (std::uint64_t{header[16]} << 8) | header[17];
+  if (page_size == 1) page_size = 65536;
+  const std::uint64_t pages = (std::uint64_t{header[28]} << 24) | (std::uint64_t{header[29]} << 16) |
+                              (std::uint64_t{header[30]} << 8) | header[31];
+  if (page_size * pages != static_cast<std::uint64_t>(st.st_size))
+    throw error(errc::bad_snapshot, file.string(), "",
+                fmt::format("snapshot is truncated or extended: {} bytes, its header says {}", st.st_size,
+                            page_size * pages));
 }
 
 }  // namespace
@@ -612,7 +753,7 @@ void write_image_sidecar(const fs::path& path, std::uint64_t build_id, std::stri
   tmp += fmt::format(".tmp-{}-{:08x}", ::getpid(), rd());
   {
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw error(errc::write_error, tmp.string(), "", "cannot create the image file");
+    if (!f) throw error(errc::write_error, path.string(), "", fmt::format("cannot create the image file: {}", std::strerror(errno)));
     std::uint64_t a = attack.size(), d = d3fend.size();
     bool ok = std::fwrite(sidecar_magic, 1, 8, f) == 8 && std::fwrite(&build_id, 8, 1, f) == 1 &&
               std::fwrite(&a, 8, 1, f) == 1 && std::fwrite(&d, 8, 1, f) == 1 &&
@@ -621,10 +762,16 @@ void write_image_sidecar(const fs::path& path, std::uint64_t build_id, std::stri
     if (!ok) {
       std::error_code ec;
       fs::remove(tmp, ec);
-      throw error(errc::write_error, tmp.string(), "", "cannot write the image file");
+      throw error(errc::write_error, path.string(), "", "cannot write the image file (disk full?)");
     }
   }
   std::error_code ec;
+  try {
+    check_snapshot_target(path, {}, true);
+  } catch (...) {
+    fs::remove(tmp, ec);
+    throw;
+  }
   fs::rename(tmp, path, ec);
   if (ec) {
     fs::remove(tmp, ec);
@@ -641,9 +788,89 @@ std::vector<snapshot_source> snapshot_sources(const knowledge_graph& g) {
   return out;
 }
 
-void save_snapshot(const knowledge_graph& g, const fs::path& file) { save_snapshot_with_sidecar(g, file, {}); }
+namespace {
 
-void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, const fs::path& sidecar) {
+// A SQLite file with a metadata table that names a schema version (any).
+bool is_snapshot(const fs::path& file) {
+  try {
+    database db(file.string(), database::mode::read_only);
+    return read_metadata(db).count("schema_version") == 1;
+  } catch (const error&) {
+    return false;
+  }
+}
+
+// The files `g` was read from: a snapshot must not replace them unforced.
+std::vector<fs::path> inputs_of(const knowledge_graph& g) {
+  std::vector<fs::path> out;
+  for (const auto& s : g.internals().stamps) out.emplace_back(s.path);
+  return out;
+}
+
+// True when `pid` names no process of this machine (kill(pid, 0): ESRCH).
+bool process_gone(long pid) {
+  if (pid <= 0 || pid == ::getpid()) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+}  // namespace
+
+void check_snapshot_target(const fs::path& file, const std::vector<fs::path>& inputs, bool force) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) {
+    if (errno == ENOENT) return;
+    throw error(errc::write_error, file.string(), "", fmt::format("cannot inspect: {}", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode))
+    throw error(errc::write_error, file.string(), "",
+                fmt::format("is {}; a snapshot only ever replaces a regular file", file_kind(st.st_mode)));
+  if (force) return;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    if (fs::equivalent(file, input, ec))
+      throw error(errc::write_error, file.string(), "", "is an input of this run; refusing to replace it without --force");
+  }
+  if (!is_snapshot(file))
+    throw error(errc::write_error, file.string(), "", "is not a mitrekg snapshot; refusing to replace it without --force");
+}
+
+namespace store {
+
+void remove_stale_temporaries(const fs::path& dir, std::string_view name) {
+  std::error_code ec;
+  const std::time_t minute_ago = std::time(nullptr) - 60;
+  for (fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec), end; !ec && it != end; it.increment(ec)) {
+    // NAME.tmp-PID-XXXXXXXX, as save_snapshot and write_image_sidecar name them.
+    const std::string file = it->path().filename().string();
+    const auto at = file.rfind(".tmp-");
+    if (at == std::string::npos || (!name.empty() && std::string_view(file).substr(0, at) != name)) continue;
+    std::string_view rest = std::string_view(file).substr(at + 5);
+    const auto dash = rest.find('-');
+    if (dash == 0 || dash == std::string_view::npos || rest.size() - dash - 1 != 8) continue;
+    std::string_view pid_text = rest.substr(0, dash), random = rest.substr(dash + 1);
+    if (pid_text.size() > 9 || pid_text.find_first_not_of("0123456789") != std::string_view::npos ||
+        random.find_first_not_of("0123456789abcdef") != std::string_view::npos)
+      continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_mtime > minute_ago) continue;
+    if (!process_gone(std::stol(std::string(pid_text)))) continue;
+    std::error_code ignored;
+    fs::remove(it->path(), ignored);
+  }
+}
+
+}  // namespace store
+
+void save_snapshot(const knowledge_graph& g, const fs::path& file, const save_options& options) {
+  save_snapshot_with_sidecar(g, file, {}, options.force);
+}
+
+void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, const fs::path& sidecar, bool force) {
+  const std::vector<fs::path> inputs = inputs_of(g);
+  check_snapshot_target(file, inputs, force);
+  if (!sidecar.empty()) check_snapshot_target(sidecar, {}, true);
+  store::remove_stale_temporaries(file.parent_path(), file.filename().string());
+  if (!sidecar.empty()) store::remove_stale_temporaries(sidecar.parent_path(), sidecar.filename().string());
   std::vector<snapshot_source> sources = snapshot_sources(g);
   std::random_device rd;
   const std::uint64_t build_id = (std::uint64_t{rd()} << 32) | rd();
@@ -675,13 +902,22 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
       write_metadata(db, g, sources);
       statement id(db, "INSERT INTO metadata VALUES ('build_id', ?1)");
       id.bind(1, fmt::format("{:016x}", build_id)).run();
+      write_checksums(db);
       db.exec("COMMIT");
       db.exec("ANALYZE");
     }
+    // Again: the target may have changed while the snapshot was built.
+    check_snapshot_target(file, inputs, force);
     std::error_code ec;
     fs::rename(tmp, file, ec);
     if (ec) throw error(errc::write_error, file.string(), "", fmt::format("cannot rename the snapshot into place: {}", ec.message()));
     if (!sidecar.empty()) write_image_sidecar(sidecar, build_id, attack_image, d3fend_image);
+  } catch (const error& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    // Name the file the user asked for, not the temporary one (disk full, ...).
+    if (e.file() == tmp.string()) throw error(e.code(), file.string(), e.position(), e.message());
+    throw;
   } catch (...) {
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -693,19 +929,24 @@ knowledge_graph open_snapshot(const fs::path& file) { return open_snapshot_with_
 
 knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path& sidecar) {
   require_file(file);
-  database db(file.string(), database::mode::read_only);
+  // The cache (with a sidecar) reads without a mapping: its files may be
+  // changed by others while read. `--db` keeps SQLite's mapping, which reads
+  // the images measurably faster (docs/sqlite-schema.md, "Safety").
+  const auto read_mode = sidecar.empty() ? database::mode::read_only : database::mode::read_only_unmapped;
+  database db(file.string(), read_mode);
   auto meta = read_metadata(db);
   check_schema(db, meta);
-  std::optional<mapped_images> mapped;
+  check_tables_read_on_open(db, meta);
+  std::optional<sidecar_images> mapped;
   if (!sidecar.empty())
-    if (auto id = meta.find("build_id"); id != meta.end()) mapped = map_image_sidecar(sidecar, id->second);
-  const mapped_images* images = mapped ? &*mapped : nullptr;
+    if (auto id = meta.find("build_id"); id != meta.end()) mapped = read_image_sidecar(sidecar, id->second);
+  const sidecar_images* images = mapped ? &*mapped : nullptr;
   // D3FEND on a second connection and thread: its build() overlaps the ATT&CK rows.
   std::unique_ptr<d3fend_ontology> d3fend;
   std::exception_ptr d3fend_error;
   std::thread worker([&] {
     try {
-      database db2(file.string(), database::mode::read_only);
+      database db2(file.string(), read_mode);
       d3fend = read_d3fend_image(db2, meta, images);
     } catch (...) {
       d3fend_error = std::current_exception();
@@ -729,9 +970,16 @@ void verify_snapshot(const fs::path& file) {
   require_file(file);
   {
     database db(file.string(), database::mode::read_only);
-    statement q(db, "PRAGMA integrity_check");
-    while (q.step())
-      if (q.text(0) != "ok") corrupt(db, q.text(0));
+    {
+      statement q(db, "PRAGMA integrity_check");
+      while (q.step())
+        if (q.text(0) != "ok") corrupt(db, q.text(0));
+    }
+    auto meta = read_metadata(db);
+    check_schema(db, meta);
+    check_metadata(db, meta);
+    check_schema_objects(db);
+    for (const auto& t : store::checked_tables) check_table(db, meta, t.table, t.order);
   }
   open_snapshot(file);
 }
@@ -741,6 +989,7 @@ knowledge_graph open_snapshot_tables(const fs::path& file) {
   database db(file.string(), database::mode::read_only);
   auto meta = read_metadata(db);
   check_schema(db, meta);
+  check_tables_read_on_open(db, meta);
   auto g = read_attack(db, meta);
   g->d3fend = read_d3fend(db, meta);
   for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});
@@ -752,6 +1001,7 @@ snapshot_info read_snapshot_info(const fs::path& file) {
   database db(file.string(), database::mode::read_only);
   auto meta = read_metadata(db);
   check_schema(db, meta);
+  check_tables_read_on_open(db, meta);
   snapshot_info info;
   info.schema_version = snapshot_schema_version;
   info.built_at = meta["built_at"];

@@ -9,7 +9,7 @@
 
 namespace mitrekg::sql {
 
-database::database(const std::string& file, mode m) : file_(file), writing_(m == mode::create) {
+database::database(const std::string& file, mode m) : file_(file), mode_(m), writing_(m == mode::create) {
   int flags = writing_ ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : (SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
   // Snapshots never change once renamed into place: immutable=1 skips locking.
   std::string name = file;
@@ -26,7 +26,7 @@ database::database(const std::string& file, mode m) : file_(file), writing_(m ==
   sqlite3_extended_result_codes(db_, 1);
   // Readers map the file instead of copying pages through SQLite's page cache
   // (measured: fewer page faults for a whole-snapshot read).
-  if (!writing_) sqlite3_exec(db_, "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
+  if (m == mode::read_only) sqlite3_exec(db_, "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
 }
 
 database::~database() { sqlite3_close_v2(db_); }

@@ -14,7 +14,10 @@ namespace mitrekg::sql {
 // write_error when writing) naming the file and SQLite's message.
 class database {
 public:
-  enum class mode { read_only, create };
+  // read_only maps the file (fast whole-blob reads); read_only_unmapped reads
+  // pages with pread(2), so a file truncated in place while it is read gives an
+  // I/O error instead of SIGBUS (the cache, whose files others may touch).
+  enum class mode { read_only, read_only_unmapped, create };
   database(const std::string& file, mode m);
   ~database();
   database(const database&) = delete;
@@ -23,11 +26,13 @@ public:
   void exec(const char* sql);                 // statements without parameters
   sqlite3* handle() const noexcept { return db_; }
   const std::string& file() const noexcept { return file_; }
+  mode open_mode() const noexcept { return mode_; }
   [[noreturn]] void fail(std::string_view what) const;
 
 private:
   sqlite3* db_ = nullptr;
   std::string file_;
+  mode mode_;
   bool writing_;
 };
 

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -119,6 +121,41 @@ bool same_rows(const d3fend_ontology& d1, const std::vector<d3fend_mapping>& a, 
   }
   return true;
 }
+
+// Every text of every object and edge, copied out of the graph: what answers print.
+std::vector<std::string> all_text(const knowledge_graph& g) {
+  std::vector<std::string> out;
+  for (node n = 0; n < g.size(); ++n) {
+    const attack_object& o = g[n];
+    for (std::string_view s : {o.stix_id, o.id, o.name, o.description, o.url, o.modified}) out.emplace_back(s);
+    for (auto p : o.platforms) out.emplace_back(p);
+    for (auto a : o.aliases) out.emplace_back(a);
+    for (relation r : {relation::uses, relation::mitigates, relation::subtechnique_of, relation::in_tactic})
+      for (const edge& e : g.out_edges(n, r)) out.emplace_back(e.description);
+  }
+  return out;
+}
+
+// A copy of the small STIX 2.1 fixture whose change time is safely in the past
+// (the cache does not keep sources changed within the current clock tick).
+fs::path settled_copy(const fs::path& dir) {
+  fs::path bundle = dir / "bundle.json";
+  fs::copy_file(fixtures / "stix21-bundle.json", bundle);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return bundle;
+}
+
+// A settled copy of the small fixture as the only source, and a cache folder.
+struct cache_setup {
+  temp_dir dir;
+  fs::path bundle = settled_copy(dir.path);
+  load_options o = [this] {
+    load_options options;
+    options.attack_files = {bundle};
+    return options;
+  }();
+  cache_options c{dir.path / "cache", true};
+};
 
 }  // namespace
 
@@ -305,12 +342,10 @@ TEST_CASE("bad snapshots are refused with one clear line") {
 }
 
 TEST_CASE("the cache builds once, then answers from the snapshot; stale sources rebuild it") {
-  temp_dir dir;
-  fs::path bundle = dir.path / "tiny-attack-1.0.json";
-  fs::copy_file(fixtures / "stix21-bundle.json", bundle);
-  load_options o;
-  o.attack_files = {bundle};
-  cache_options c{dir.path / "cache", true};
+  cache_setup setup;
+  const fs::path& bundle = setup.bundle;
+  const load_options& o = setup.o;
+  const cache_options& c = setup.c;
 
   graph_origin first, second, third, off;
   auto g1 = load_cached(o, c, &first);
@@ -406,4 +441,111 @@ TEST_CASE("concurrent rebuilds of one cache never expose a half-written snapshot
   graph_origin origin;
   load_cached(o, c, &origin);
   CHECK(origin.kind == "cache");
+}
+
+TEST_CASE("cache files changed underneath a running process neither crash it nor change its answers") {
+  cache_setup setup;
+  const load_options& o = setup.o;
+  const cache_options& c = setup.c;
+  graph_origin first, second;
+  load_cached(o, c, &first);
+  REQUIRE(first.kind == "sources");
+  knowledge_graph g = load_cached(o, c, &second);
+  REQUIRE(second.kind == "cache");
+  const std::vector<std::string> before = all_text(g);
+  REQUIRE(before.size() >= 24);   // 4 objects, 6 texts each at least
+  std::size_t changed = 0;
+  SUBCASE("overwritten in place") {
+    for (const auto& e : fs::directory_iterator(c.dir)) {
+      std::fstream io(e.path(), std::ios::in | std::ios::out | std::ios::binary);
+      std::string junk(fs::file_size(e.path()), 'Z');
+      io.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+      changed += io.good();
+    }
+  }
+  SUBCASE("truncated in place") {
+    for (const auto& e : fs::directory_iterator(c.dir)) {
+      fs::resize_file(e.path(), 0);
+      ++changed;
+    }
+  }
+  CHECK(changed >= 1);
+  CHECK(all_text(g) == before);
+}
+
+TEST_CASE("a source rewritten with the same size and modification time is not answered from the cache") {
+  cache_setup setup;
+  const fs::path& bundle = setup.bundle;
+  const load_options& o = setup.o;
+  const cache_options& c = setup.c;
+  graph_origin first, second, third;
+  load_cached(o, c, &first);
+  REQUIRE(first.kind == "sources");
+  REQUIRE(fs::exists(first.snapshot));
+  load_cached(o, c, &second);
+  REQUIRE(second.kind == "cache");
+  // Same length, same mtime (what `touch -r` restores), other content.
+  const auto mtime = fs::last_write_time(bundle);
+  const auto size = fs::file_size(bundle);
+  std::string text;
+  {
+    std::ifstream in(bundle, std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  auto pos = text.find("\"name\": \"");
+  REQUIRE(pos != std::string::npos);
+  text[pos + 9] = text[pos + 9] == 'X' ? 'Y' : 'X';
+  const std::string renamed = text.substr(pos + 9, text.find('"', pos + 9) - pos - 9);
+  { std::ofstream(bundle, std::ios::binary | std::ios::trunc) << text; }
+  fs::last_write_time(bundle, mtime);
+  REQUIRE(fs::file_size(bundle) == size);
+  REQUIRE(fs::last_write_time(bundle) == mtime);
+  knowledge_graph g = load_cached(o, c, &third);
+  CHECK(third.kind != "cache");
+  bool found = false;
+  for (node n = 0; n < g.size(); ++n) found |= g[n].name == renamed;
+  CHECK(found);
+}
+
+TEST_CASE("save_snapshot replaces a snapshot, never a source, another file unforced, or a non-regular file") {
+  temp_dir dir;
+  const fs::path bundle = settled_copy(dir.path);
+  load_options o;
+  o.attack_files = {bundle};
+  const knowledge_graph g = knowledge_graph::load(o);
+  auto content = [](const fs::path& f) {
+    std::ifstream in(f, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  auto refused = [](const std::function<void()>& save, std::string_view why) {
+    try {
+      save();
+      return false;
+    } catch (const error& e) {
+      return e.code() == errc::write_error && std::string_view(e.what()).find(why) != std::string_view::npos;
+    }
+  };
+  const std::string original = content(bundle);
+  CHECK(refused([&] { save_snapshot(g, bundle); }, "is an input of this run"));
+  CHECK(content(bundle) == original);
+
+  const fs::path notes = dir.path / "notes.txt";
+  { std::ofstream(notes) << "my notes\n"; }
+  CHECK(refused([&] { save_snapshot(g, notes); }, "is not a mitrekg snapshot"));
+  CHECK(content(notes) == "my notes\n");
+  save_snapshot(g, notes, {.force = true});
+  CHECK(open_snapshot(notes).size() == g.size());
+  save_snapshot(g, notes);   // now a snapshot: replaced without force
+  CHECK(open_snapshot(notes).size() == g.size());
+
+  CHECK(refused([&] { save_snapshot(g, "/dev/null", {.force = true}); }, "is a character device"));
+  CHECK(fs::is_character_file("/dev/null"));
+  const fs::path link = dir.path / "link.sqlite";
+  fs::create_symlink(notes, link);
+  CHECK(refused([&] { save_snapshot(g, link, {.force = true}); }, "is a symbolic link"));
+  CHECK(fs::is_symlink(link));
+  // No temporary file is left by the refusals.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path)) ++files;
+  CHECK(files == 3);   // bundle.json, notes.txt, link.sqlite
 }

@@ -6,14 +6,18 @@ Used for tests/cli (answers) and tests/hostile (bad input: exit code, first stde
 
 A case file holds directives, one per line ('#' starts a comment):
   args: ...             the command line (shell words); @DATA@, @ATTACK@ (DATA/attack),
-                        @FIXTURES@ (CASES_DIR/fixtures), @DIR@ (CASES_DIR) and @TMP@ (a
-                        fresh empty folder for this case, removed afterwards) are replaced
+                        @FIXTURES@ (CASES_DIR/fixtures), @DIR@ (CASES_DIR), @TMP@ (a
+                        fresh empty folder for this case, removed afterwards) and @MQ@
+                        (the mitre-query binary, for run, setup and after steps) are replaced
                         here and in every directive below that holds text
-  run: SHELL            instead of args: a bash command line run in @TMP@, where @BIN@ is
-                        mitre-query; for what args cannot say: redirections (`exec @BIN@
+  run: SHELL            instead of args: a bash command line run in @TMP@, @MQ@ being
+                        mitre-query; for what args cannot say: redirections (`exec @MQ@
                         show T9999 2>&-`, `>/dev/full`, `<&-`), bytes that are not UTF-8
                         ($'\\xff'), huge argument lists ($(seq 20000)). Use `exec` so that
                         the exit code and signals are the program's own
+  skip-unless: SHELL    run with bash in @TMP@ first; if it exits non-zero the case is
+                        skipped (TAP "# SKIP", its stderr as the reason): for what the
+                        machine may not allow (mounting a small tmpfs as root, ...)
   setup: SHELL          run with bash in @TMP@ before the command (repeatable, in order);
                         it must exit 0 (generate large inputs, mkfifo, chmod, ...)
   after: SHELL          run with bash in @TMP@ after the command; must exit 0 (repeatable):
@@ -58,7 +62,7 @@ import tempfile
 
 def parse_case(path):
     case = {"exit": 0, "stderr-contains": [], "stdout-contains": [], "check": [], "setup": [], "after": [],
-             "env": [], "timeout": 300}
+             "env": [], "skip-unless": [], "timeout": 300}
     with open(path, encoding="utf-8") as f:
         for raw in f:
             line = raw.rstrip("\n")
@@ -66,7 +70,7 @@ def parse_case(path):
                 continue
             key, _, value = line.partition(":")
             key, value = key.strip(), value.strip()
-            if key in ("stderr-contains", "stdout-contains", "check", "setup", "after", "env"):
+            if key in ("stderr-contains", "stdout-contains", "check", "setup", "after", "env", "skip-unless"):
                 case[key].append(value)
             elif key in ("exit", "pipe", "timeout"):
                 case[key] = int(value)
@@ -138,6 +142,10 @@ class DataHelpers:
 HELPERS = None
 
 
+class SkipCase(Exception):
+    """A case whose skip-unless step failed: reported as a TAP skip."""
+
+
 def run_case(binary, data_dir, cli_dir, name):
     with tempfile.TemporaryDirectory(prefix="mitrekg-case-") as tmp:
         return run_case_in(binary, data_dir, cli_dir, name, tmp)
@@ -146,14 +154,13 @@ def run_case(binary, data_dir, cli_dir, name):
 def run_case_in(binary, data_dir, cli_dir, name, tmp):
     case = parse_case(os.path.join(cli_dir, "cases", name + ".cmd"))
     subst = {"@DATA@": data_dir, "@ATTACK@": os.path.join(data_dir, "attack"),
-             "@FIXTURES@": os.path.join(cli_dir, "fixtures"), "@DIR@": cli_dir, "@TMP@": tmp}
+             "@FIXTURES@": os.path.join(cli_dir, "fixtures"), "@DIR@": cli_dir, "@TMP@": tmp, "@MQ@": os.path.abspath(binary)}
 
     def expand(text):
         for k, v in subst.items():
             text = text.replace(k, v)
         return text
 
-    subst["@BIN@"] = shlex.quote(binary)
     if "run" in case:
         command = ["bash", "-c", expand(case["run"])]
     else:
@@ -166,6 +173,11 @@ def run_case_in(binary, data_dir, cli_dir, name, tmp):
         k, _, v = expand(assignment).partition("=")
         env[k] = v
     problems = []
+    for cmd in case["skip-unless"]:
+        p = subprocess.run(["bash", "-c", expand(cmd)], cwd=tmp, env=env, capture_output=True, timeout=600)
+        if p.returncode != 0:
+            reason = p.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise SkipCase(f"{cmd!r} exited {p.returncode}" + (f": {reason[-1]}" if reason else ""))
     for cmd in case["setup"]:
         p = subprocess.run(["bash", "-c", expand(cmd)], cwd=tmp, env=env, capture_output=True, timeout=600)
         if p.returncode != 0:
@@ -270,6 +282,9 @@ def main():
     for i, name in enumerate(names, 1):
         try:
             problems = run_case(binary, data_dir, cli_dir, name)
+        except SkipCase as e:
+            print(f"ok {i} - {name} # SKIP {e}")
+            continue
         except Exception as e:  # noqa: BLE001 - a broken case is a failed case
             problems = [f"{type(e).__name__}: {e}"]
         if problems:

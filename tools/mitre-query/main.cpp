@@ -88,6 +88,8 @@ const std::vector<flag> flags = {
     {"explain", 0, "", "one row per explanation: the offensive and defensive artifacts and relations", false,
      nullptr},
     {"no-subclasses", 0, "", "only the artifact class itself, not its subclasses", false, nullptr},
+    {"force", 0, "", "replace OUT even if it is not a snapshot or is an input (never a device, FIFO or link)", false,
+     nullptr},
 };
 
 // ---------------------------------------------------------------- command table
@@ -128,8 +130,8 @@ const std::vector<command> commands = {
     {"d3fend-skew", "", "where ATT&CK and D3FEND disagree: unlisted, revoked, deprecated, absent ids", 0, 0, {},
      run_d3fend_skew, {"skew"}},
     // SQLite snapshots (docs/sqlite-schema.md).
-    {"build-db", "OUT.sqlite", "write the loaded sources (ATT&CK, D3FEND, mappings) to a SQLite snapshot", 1, 1, {},
-     run_build_db},
+    {"build-db", "OUT.sqlite", "write the loaded sources (ATT&CK, D3FEND, mappings) to a SQLite snapshot", 1, 1,
+     {"force"}, run_build_db},
     {"check-db", "FILE", "verify a snapshot (SQLite integrity, checksums, schema) and show its metadata", 1, 1, {},
      run_check_db},
     {"batch", "", "run one command per line of standard input on one loaded graph; each answer ends with '--- exit N'",

@@ -34,9 +34,15 @@ value sources_value(const std::vector<mitrekg::snapshot_source>& sources) {
 int run_build_db(context& ctx) {
   if (!ctx.db_file.empty()) throw usage_error("build-db reads the sources: drop --db");
   const std::filesystem::path out = ctx.args.at(0);
+  const bool force = ctx.has("force");
+  mitrekg::load_options options = ctx.load_options();
+  // Refuse before the long load; save_snapshot checks again before its rename.
+  std::vector<std::filesystem::path> inputs = options.attack_files;
+  if (!options.d3fend_file.empty()) inputs.push_back(options.d3fend_file);
+  mitrekg::check_snapshot_target(out, inputs, force);
   // Always from the sources: a snapshot must not be copied from a possibly stale cache.
-  auto g = mitrekg::knowledge_graph::load(ctx.load_options());
-  mitrekg::save_snapshot(g, out);
+  auto g = mitrekg::knowledge_graph::load(options);
+  mitrekg::save_snapshot(g, out, {force});
   auto info = mitrekg::read_snapshot_info(out);
   std::error_code ec;
   auto size = std::filesystem::file_size(out, ec);
