@@ -10,4 +10,5 @@
 #include "mitrekg/graph.hpp"
 #include "mitrekg/query.hpp"
 #include "mitrekg/store.hpp"
+#include "mitrekg/tags.hpp"
 #include "mitrekg/version.hpp"

@@ -81,15 +81,26 @@ std::string sha256_file(const std::filesystem::path& file);
 // $XDG_CACHE_HOME/mitrekg, else $HOME/.cache/mitrekg.
 std::filesystem::path default_cache_dir();
 
+// The cache's size cap unless told otherwise: 200 MB (about four source sets;
+// one default set, all domains and D3FEND, takes about 42 MB).
+inline constexpr std::uintmax_t default_cache_max_bytes = 200'000'000;
+
 struct cache_options {
   std::filesystem::path dir = default_cache_dir();
   bool enabled = true;         // false: always parse the sources (--no-cache)
+  // After writing an entry, the least recently used entries beyond this many
+  // bytes are removed (never the one just used); 0: no limit.
+  std::uintmax_t max_bytes = default_cache_max_bytes;
+  // A read-only snapshot made from the same sources ahead of time (the
+  // embedded data's `mitrekg.sqlite`); empty: none. Used when the cache has no
+  // entry, under the rule of docs/sqlite-schema.md ("Prebuilt snapshot").
+  std::filesystem::path prebuilt = {};
 };
 
 // Where an answer's graph came from, for stderr or `stats`, never the answer.
 struct graph_origin {
-  std::string kind;            // "sources", "cache", "rebuilt-cache"
-  std::filesystem::path snapshot;   // the cache file, when one was used or written
+  std::string kind;            // "sources", "cache", "rebuilt-cache", "prebuilt"
+  std::filesystem::path snapshot;   // the cache file (or the prebuilt snapshot), when one was used or written
   std::string note;            // why a cache was rebuilt or not written; empty if nothing to say
 };
 
@@ -104,5 +115,32 @@ struct graph_origin {
 // Throws what knowledge_graph::load throws.
 knowledge_graph load_cached(const load_options& options, const cache_options& cache = {},
                             graph_origin* origin = nullptr);
+
+// One entry of a cache folder: a snapshot with its image file and markers.
+struct cache_entry {
+  std::filesystem::path snapshot;        // KEY.sqlite
+  std::vector<snapshot_source> sources;  // as recorded (empty when unreadable)
+  std::uintmax_t bytes = 0;              // KEY.sqlite + KEY.image + KEY.prebuilt
+  std::filesystem::file_time_type last_used = std::filesystem::file_time_type::min();   // newest mtime of its files: set on every use
+  bool readable = true;                  // false: damaged or of another schema (cleaned first)
+};
+
+// The entries of `dir`, most recently used first. Empty when `dir` does not
+// exist. Throws nothing but std::bad_alloc.
+std::vector<cache_entry> list_cache(const std::filesystem::path& dir);
+
+struct prune_result {
+  std::size_t removed = 0;
+  std::uintmax_t freed = 0;      // bytes
+  std::uintmax_t kept = 0;       // bytes left
+};
+
+// Removes the least recently used entries until the rest take at most
+// `max_bytes`, never an entry whose snapshot is in `keep`; damaged entries and
+// stale temporary files go first. max_bytes 0 removes every entry not kept
+// (`mitre-query cache clean`). Safe while other processes use the cache: a
+// removed entry is rebuilt by whoever needs it. Never throws but std::bad_alloc.
+prune_result prune_cache(const std::filesystem::path& dir, std::uintmax_t max_bytes,
+                         const std::vector<std::filesystem::path>& keep = {});
 
 }  // namespace mitrekg

@@ -1,6 +1,8 @@
 // The snapshot's relational schema (documented in docs/sqlite-schema.md) and store-internal helpers.
 #pragma once
 
+#include <initializer_list>
+
 #include <string_view>
 #include <vector>
 
@@ -101,6 +103,11 @@ inline constexpr const char* tables_read_on_open[] = {"source_files", "attack_fi
 // this machine and the file has not changed for a minute (a writer in another
 // PID namespace or on another host keeps its file changing). Never throws.
 void remove_stale_temporaries(const std::filesystem::path& dir, std::string_view name);
+
+// Writes the parts, in order, to `path.tmp-PID-XXXXXXXX` and renames it onto
+// `path`, so readers see the old file or the whole new one; never replaces a
+// non-regular file. Throws error(write_error) naming `path`.
+void write_file_atomically(const std::filesystem::path& path, std::initializer_list<std::string_view> parts);
 
 }  // namespace store
 

@@ -743,26 +743,22 @@ void require_file(const fs::path& file) {
 
 }  // namespace
 
-namespace {
-// The images again, as one file the cache maps instead of copying them out of
-// SQLite (fresh memory is the largest cost of a warm call). Written beside and
-// after its snapshot, temporary file then rename; tied to it by the build id.
-void write_image_sidecar(const fs::path& path, std::uint64_t build_id, std::string_view attack, std::string_view d3fend) {
+namespace store {
+
+void write_file_atomically(const fs::path& path, std::initializer_list<std::string_view> parts) {
   std::random_device rd;
   fs::path tmp = path;
   tmp += fmt::format(".tmp-{}-{:08x}", ::getpid(), rd());
   {
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw error(errc::write_error, path.string(), "", fmt::format("cannot create the image file: {}", std::strerror(errno)));
-    std::uint64_t a = attack.size(), d = d3fend.size();
-    bool ok = std::fwrite(sidecar_magic, 1, 8, f) == 8 && std::fwrite(&build_id, 8, 1, f) == 1 &&
-              std::fwrite(&a, 8, 1, f) == 1 && std::fwrite(&d, 8, 1, f) == 1 &&
-              std::fwrite(attack.data(), 1, a, f) == a && std::fwrite(d3fend.data(), 1, d, f) == d;
+    if (!f) throw error(errc::write_error, path.string(), "", fmt::format("cannot create: {}", std::strerror(errno)));
+    bool ok = true;
+    for (auto part : parts) ok = ok && std::fwrite(part.data(), 1, part.size(), f) == part.size();
     ok = std::fclose(f) == 0 && ok;
     if (!ok) {
       std::error_code ec;
       fs::remove(tmp, ec);
-      throw error(errc::write_error, path.string(), "", "cannot write the image file (disk full?)");
+      throw error(errc::write_error, path.string(), "", "cannot write (disk full?)");
     }
   }
   std::error_code ec;
@@ -775,8 +771,21 @@ void write_image_sidecar(const fs::path& path, std::uint64_t build_id, std::stri
   fs::rename(tmp, path, ec);
   if (ec) {
     fs::remove(tmp, ec);
-    throw error(errc::write_error, path.string(), "", "cannot rename the image file into place");
+    throw error(errc::write_error, path.string(), "", "cannot rename into place");
   }
+}
+
+}  // namespace store
+
+namespace {
+// The images again, as one file the cache maps instead of copying them out of
+// SQLite (fresh memory is the largest cost of a warm call). Written beside and
+// after its snapshot, temporary file then rename; tied to it by the build id.
+void write_image_sidecar(const fs::path& path, std::uint64_t build_id, std::string_view attack, std::string_view d3fend) {
+  const std::uint64_t header[3] = {build_id, attack.size(), d3fend.size()};
+  store::write_file_atomically(
+      path, {std::string_view(sidecar_magic, 8), std::string_view(reinterpret_cast<const char*>(header), sizeof header),
+             attack, d3fend});
 }
 }  // namespace
 

@@ -157,6 +157,29 @@ struct cache_setup {
   cache_options c{dir.path / "cache", true};
 };
 
+// Rewrites `file` with one letter of its first "name" changed, keeping its size
+// and modification time (what `touch -r` restores). Returns the new name.
+std::string rename_in_place(const fs::path& file) {
+  const auto mtime = fs::last_write_time(file);
+  std::string text;
+  {
+    std::ifstream in(file, std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  auto pos = text.find("\"name\": \"");
+  REQUIRE(pos != std::string::npos);
+  text[pos + 9] = text[pos + 9] == 'X' ? 'Y' : 'X';
+  { std::ofstream(file, std::ios::binary | std::ios::trunc) << text; }
+  fs::last_write_time(file, mtime);
+  return text.substr(pos + 9, text.find('"', pos + 9) - pos - 9);
+}
+
+bool has_name(const knowledge_graph& g, std::string_view name) {
+  for (node n = 0; n < g.size(); ++n)
+    if (g[n].name == name) return true;
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("a snapshot keeps every ATT&CK object and every edge, in order") {
@@ -487,24 +510,12 @@ TEST_CASE("a source rewritten with the same size and modification time is not an
   // Same length, same mtime (what `touch -r` restores), other content.
   const auto mtime = fs::last_write_time(bundle);
   const auto size = fs::file_size(bundle);
-  std::string text;
-  {
-    std::ifstream in(bundle, std::ios::binary);
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  auto pos = text.find("\"name\": \"");
-  REQUIRE(pos != std::string::npos);
-  text[pos + 9] = text[pos + 9] == 'X' ? 'Y' : 'X';
-  const std::string renamed = text.substr(pos + 9, text.find('"', pos + 9) - pos - 9);
-  { std::ofstream(bundle, std::ios::binary | std::ios::trunc) << text; }
-  fs::last_write_time(bundle, mtime);
+  const std::string renamed = rename_in_place(bundle);
   REQUIRE(fs::file_size(bundle) == size);
   REQUIRE(fs::last_write_time(bundle) == mtime);
   knowledge_graph g = load_cached(o, c, &third);
   CHECK(third.kind != "cache");
-  bool found = false;
-  for (node n = 0; n < g.size(); ++n) found |= g[n].name == renamed;
-  CHECK(found);
+  CHECK(has_name(g, renamed));
 }
 
 TEST_CASE("save_snapshot replaces a snapshot, never a source, another file unforced, or a non-regular file") {
@@ -548,4 +559,124 @@ TEST_CASE("save_snapshot replaces a snapshot, never a source, another file unfor
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path)) ++files;
   CHECK(files == 3);   // bundle.json, notes.txt, link.sqlite
+}
+
+TEST_CASE("a prebuilt snapshot answers for its own sources, in place or copied, and never for changed ones") {
+  cache_setup setup;
+  const fs::path prebuilt = setup.dir.path / "mitrekg.sqlite";
+  save_snapshot(knowledge_graph::load(setup.o), prebuilt);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  cache_options c = setup.c;
+  c.prebuilt = prebuilt;
+
+  // In place: the recorded paths, sizes and mtimes, no source changed since.
+  graph_origin in_place;
+  knowledge_graph a = load_cached(setup.o, c, &in_place);
+  CHECK(in_place.kind == "prebuilt");
+  CHECK(in_place.snapshot == prebuilt);
+  CHECK(in_place.note.empty());
+  CHECK_FALSE(fs::exists(c.dir));   // nothing was cached
+  CHECK(a.size() == knowledge_graph::load(setup.o).size());
+
+  // Copied elsewhere (an installed data folder): checked by content once, then
+  // a marker in the cache lets the next call open it at once.
+  temp_dir other;
+  fs::path copy = other.path / "bundle.json";
+  fs::copy_file(setup.bundle, copy);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  load_options moved;
+  moved.attack_files = {copy};
+  graph_origin first, second;
+  load_cached(moved, c, &first);
+  CHECK(first.kind == "prebuilt");
+  CHECK(first.note == "its sources verified by content");
+  std::size_t markers = 0;
+  for (const auto& e : fs::directory_iterator(c.dir)) markers += e.path().extension() == ".prebuilt";
+  CHECK(markers == 1);
+  load_cached(moved, c, &second);
+  CHECK(second.kind == "prebuilt");
+  CHECK(second.note.empty());
+
+  // The copy rewritten with the same size and mtime: neither the marker nor the
+  // content check lets the prebuilt snapshot answer; the new name is seen.
+  const std::string renamed = rename_in_place(copy);
+  graph_origin third;
+  knowledge_graph b = load_cached(moved, c, &third);
+  CHECK(third.kind != "prebuilt");
+  CHECK(has_name(b, renamed));
+
+  // The original rewritten the same way: its ctime is now after the snapshot.
+  const std::string renamed_too = rename_in_place(setup.bundle);
+  graph_origin fourth;
+  knowledge_graph d = load_cached(setup.o, c, &fourth);
+  CHECK(fourth.kind != "prebuilt");
+  CHECK(has_name(d, renamed_too));
+}
+
+TEST_CASE("the cache lists its entries, prunes the least recently used, and keeps itself under its cap") {
+  temp_dir dir;
+  const fs::path cache_dir = dir.path / "cache";
+  // Three source sets: the same fixture under three names (three keys).
+  std::vector<load_options> sets;
+  for (const char* name : {"a.json", "b.json", "c.json"}) {
+    fs::copy_file(fixtures / "stix21-bundle.json", dir.path / name);
+    load_options o;
+    o.attack_files = {dir.path / name};
+    sets.push_back(o);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  cache_options unlimited{cache_dir, true};
+  unlimited.max_bytes = 0;
+  for (const auto& o : sets) load_cached(o, unlimited);
+  auto entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 3);
+  for (const auto& e : entries) {
+    CHECK(e.readable);
+    REQUIRE(e.sources.size() == 1);
+    CHECK(e.bytes > fs::file_size(e.snapshot));   // the image file counts too
+  }
+  // Most recently used first: c, then b, then a. Using a again makes it the newest.
+  CHECK(fs::path(entries[0].sources[0].path).filename() == "c.json");
+  CHECK(fs::path(entries[2].sources[0].path).filename() == "a.json");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  graph_origin hit;
+  load_cached(sets[0], unlimited, &hit);
+  REQUIRE(hit.kind == "cache");
+  entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 3);
+  CHECK(fs::path(entries[0].sources[0].path).filename() == "a.json");
+
+  // Prune to one entry's size: the two least recently used (b, then c) go; a stays.
+  auto r = prune_cache(cache_dir, entries[0].bytes);
+  CHECK(r.removed == 2);
+  CHECK(r.kept == entries[0].bytes);
+  entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 1);
+  CHECK(fs::path(entries[0].sources[0].path).filename() == "a.json");
+
+  // clean (max 0) keeps only what it is told to keep.
+  load_cached(sets[1], unlimited);
+  REQUIRE(list_cache(cache_dir).size() == 2);
+  r = prune_cache(cache_dir, 0, {entries[0].snapshot});
+  CHECK(r.removed == 1);
+  REQUIRE(list_cache(cache_dir).size() == 1);
+  CHECK(list_cache(cache_dir)[0].snapshot == entries[0].snapshot);
+
+  // A damaged entry is removed first, whatever its age.
+  { std::ofstream(cache_dir / "0123456789abcdef0123456789abcdef.sqlite") << "not a snapshot"; }
+  entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 2);
+  CHECK(std::count_if(entries.begin(), entries.end(), [](const cache_entry& e) { return !e.readable; }) == 1);
+  r = prune_cache(cache_dir, 1'000'000'000);
+  CHECK(r.removed == 1);
+  CHECK(list_cache(cache_dir).size() == 1);
+
+  // With a cap of one entry, writing a new entry evicts the others by itself.
+  cache_options capped{cache_dir, true};
+  capped.max_bytes = list_cache(cache_dir)[0].bytes + 1000;
+  load_cached(sets[2], capped);
+  entries = list_cache(cache_dir);
+  REQUIRE(entries.size() == 1);
+  CHECK(fs::path(entries[0].sources[0].path).filename() == "c.json");
+  CHECK(list_cache(dir.path / "nowhere").empty());
 }

@@ -54,6 +54,10 @@ struct show_countermeasures {
 };
 show_countermeasures countermeasures_for_show(context& ctx, mitrekg::node t);
 
+// tags.cpp: MITRE tags on detection rules
+int run_lint_tags(context& ctx);
+int run_tag(context& ctx);
+
 // snapshot.cpp
 int run_build_db(context& ctx);
 int run_check_db(context& ctx);

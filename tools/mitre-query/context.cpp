@@ -67,9 +67,17 @@ const knowledge_graph& context::graph() {
     if (verbose) note("answering from snapshot {}", db_file);
   } else {
     mitrekg::graph_origin origin;
-    graph_.emplace(mitrekg::load_cached(load_options(), {mitrekg::default_cache_dir(), !no_cache}, &origin));
+    mitrekg::cache_options cache{mitrekg::default_cache_dir(), !no_cache, {}};
+    // A data folder may hold a snapshot made from it ahead of time (the
+    // embedded data's, built with the CLI): tried before parsing.
+    if (attack_files.empty() && d3fend_file.empty())
+      cache.prebuilt = (data_dir.empty() ? mitrekg::default_data_dir() : fs::path(data_dir)) / "mitrekg.sqlite";
+    graph_.emplace(mitrekg::load_cached(load_options(), cache, &origin));
     if (verbose) {
       if (origin.kind == "cache") note("answering from cached snapshot {}", origin.snapshot.string());
+      else if (origin.kind == "prebuilt")
+        note("answering from the prebuilt snapshot {}{}{}", origin.snapshot.string(), origin.note.empty() ? "" : " — ",
+             origin.note);
       else if (origin.snapshot.empty()) note("answering from the sources (no cache written{}{})", origin.note.empty() ? "" : ": ", origin.note);
       else note("answering from the sources; cached as {}{}{}", origin.snapshot.string(), origin.note.empty() ? "" : " — ", origin.note);
     }

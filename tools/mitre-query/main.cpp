@@ -90,6 +90,13 @@ const std::vector<flag> flags = {
     {"no-subclasses", 0, "", "only the artifact class itself, not its subclasses", false, nullptr},
     {"force", 0, "", "replace OUT even if it is not a snapshot or is an input (never a device, FIFO or link)", false,
      nullptr},
+    {"dialect", 0, "D", "tag dialect: falco, sysdig or sigma (lint-tags: default detected per file; tag: falco)", false,
+     nullptr},
+    {"severity", 0, "LEVEL", "the least severe finding that makes the exit status 1: error (default), warning, note",
+     false, nullptr},
+    {"report", 0, "FMT", "findings as text (default), json or sarif (SARIF 2.1.0)", false, nullptr},
+    {"fix", 0, "", "rewrite the offending tags in place (only their bytes)", false, nullptr},
+    {"dry-run", 0, "", "with --fix: print a unified diff instead of writing", false, nullptr},
 };
 
 // ---------------------------------------------------------------- command table
@@ -129,6 +136,10 @@ const std::vector<command> commands = {
      run_d3fend_tactics},
     {"d3fend-skew", "", "where ATT&CK and D3FEND disagree: unlisted, revoked, deprecated, absent ids", 0, 0, {},
      run_d3fend_skew, {"skew"}},
+    // MITRE tags on detection rules (docs/tags.md).
+    {"lint-tags", "FILE|DIR…", "check the MITRE tags of Falco, Sysdig and Sigma rule files; --fix repairs them", 1,
+     any_count, {"dialect", "severity", "report", "fix", "dry-run"}, run_lint_tags},
+    {"tag", "T…", "the tags of techniques and their tactics, in a rule dialect", 1, any_count, {"dialect"}, run_tag},
     // SQLite snapshots (docs/sqlite-schema.md).
     {"build-db", "OUT.sqlite", "write the loaded sources (ATT&CK, D3FEND, mappings) to a SQLite snapshot", 1, 1,
      {"force"}, run_build_db},
