@@ -86,6 +86,11 @@ public:
     if (escape_) escape_from(start);
     if (buf_.size() >= flush_at) flush();
   }
+  // Machine output that must stay byte for byte (a unified diff, SARIF): never escaped.
+  void write_raw(std::string_view s) {
+    buf_.append(s.data(), s.data() + s.size());
+    if (buf_.size() >= flush_at) flush();
+  }
   void flush();
   void escape_controls(bool on) noexcept { escape_ = on; }
 
