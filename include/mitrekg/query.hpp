@@ -92,6 +92,9 @@ std::vector<std::string> platforms(const knowledge_graph& g, const lookup_option
 
 // Full-text search over ids, names, aliases and descriptions (case-insensitive,
 // every word must occur). Better fields rank first: id, name, alias, description.
+// Words are split on spaces; a word repeated (in any case) counts once. The work
+// grows with objects × distinct words × field length: bound the words of
+// untrusted input (mitre-query allows 64 words of at most 256 bytes).
 struct search_hit {
   node object;
   int score;                      // higher is better

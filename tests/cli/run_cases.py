@@ -8,8 +8,13 @@ A case file holds directives, one per line ('#' starts a comment):
   args: ...             the command line (shell words); @DATA@, @ATTACK@ (DATA/attack),
                         @FIXTURES@ (CASES_DIR/fixtures), @DIR@ (CASES_DIR), @TMP@ (a
                         fresh empty folder for this case, removed afterwards) and @MQ@
-                        (the mitre-query binary, for setup and after steps) are replaced
+                        (the mitre-query binary, for run, setup and after steps) are replaced
                         here and in every directive below that holds text
+  run: SHELL            instead of args: a bash command line run in @TMP@, @MQ@ being
+                        mitre-query; for what args cannot say: redirections (`exec @MQ@
+                        show T9999 2>&-`, `>/dev/full`, `<&-`), bytes that are not UTF-8
+                        ($'\\xff'), huge argument lists ($(seq 20000)). Use `exec` so that
+                        the exit code and signals are the program's own
   skip-unless: SHELL    run with bash in @TMP@ first; if it exits non-zero the case is
                         skipped (TAP "# SKIP", its stderr as the reason): for what the
                         machine may not allow (mounting a small tmpfs as root, ...)
@@ -23,7 +28,9 @@ A case file holds directives, one per line ('#' starts a comment):
   timeout: S            seconds before the command counts as hung (default 300)
   exit: N               the expected exit code (default 0)
   stderr: TEXT          stderr must be exactly this one line
-  stderr-first: TEXT    the first line of stderr must be exactly TEXT
+  stderr-first: TEXT    the first line of stderr must be exactly TEXT; `<none>`: stderr must
+                        be empty (a case that closes stderr or sends it to /dev/full; the
+                        one-line rule for exit 2 below then does not apply)
   stderr-contains: TEXT stderr must contain TEXT (repeatable)
   stdout-contains: TEXT stdout must contain TEXT (repeatable)
   check: EXPR           a Python expression that must be true; names: out, err, rc,
@@ -67,12 +74,12 @@ def parse_case(path):
                 case[key].append(value)
             elif key in ("exit", "pipe", "timeout"):
                 case[key] = int(value)
-            elif key in ("args", "stderr", "stderr-first", "stdin"):
+            elif key in ("args", "run", "stderr", "stderr-first", "stdin"):
                 case[key] = value
             else:
                 raise ValueError(f"{path}: unknown directive {key!r}")
-    if "args" not in case:
-        raise ValueError(f"{path}: no args")
+    if ("args" in case) == ("run" in case):
+        raise ValueError(f"{path}: give either args or run")
     return case
 
 
@@ -154,7 +161,10 @@ def run_case_in(binary, data_dir, cli_dir, name, tmp):
             text = text.replace(k, v)
         return text
 
-    args = [expand(word) for word in shlex.split(case["args"])]
+    if "run" in case:
+        command = ["bash", "-c", expand(case["run"])]
+    else:
+        command = [binary] + [expand(word) for word in shlex.split(case["args"])]
     env = dict(os.environ)
     env.pop("MITREKG_DATA", None)
     env.pop("COLUMNS", None)
@@ -176,7 +186,7 @@ def run_case_in(binary, data_dir, cli_dir, name, tmp):
     if "stdin" in case:
         stdin = expand(case["stdin"]).encode("utf-8").decode("unicode_escape").encode("latin-1")
     if "pipe" in case:
-        p = subprocess.Popen([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        p = subprocess.Popen(command, cwd=tmp if "run" in case else None, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         head = [p.stdout.readline() for _ in range(case["pipe"])]
         p.stdout.close()
         err = p.stderr.read().decode("utf-8", "replace")
@@ -188,7 +198,8 @@ def run_case_in(binary, data_dir, cli_dir, name, tmp):
             problems.append(f"closed pipe: stderr {err!r}, expected nothing")
     else:
         try:
-            p = subprocess.run([binary] + args, capture_output=True, env=env, timeout=case["timeout"],
+            p = subprocess.run(command, cwd=tmp if "run" in case else None, capture_output=True, env=env,
+                               timeout=case["timeout"],
                                input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             return [f"hung: no exit within {case['timeout']} s"]
@@ -201,7 +212,7 @@ def run_case_in(binary, data_dir, cli_dir, name, tmp):
     for l in err_lines:
         if not l.startswith("mitre-query: "):
             problems.append(f"stderr line without prefix: {l!r}")
-    if rc == 2 and len(err_lines) != 1:
+    if rc == 2 and len(err_lines) != 1 and case.get("stderr-first") != "<none>":
         problems.append(f"exit 2 with {len(err_lines)} stderr lines, expected 1")
     if "stderr" in case and err != expand(case["stderr"]) + "\n":
         problems.append(f"stderr {err!r}, expected {expand(case['stderr'])!r}")
@@ -262,6 +273,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     binary, data_dir, cli_dir = sys.argv[1:4]
+    binary, data_dir, cli_dir = os.path.abspath(binary), os.path.abspath(data_dir), os.path.abspath(cli_dir)
     global HELPERS
     HELPERS = DataHelpers(data_dir)
     names = sys.argv[4:] or sorted(f[:-4] for f in os.listdir(os.path.join(cli_dir, "cases")) if f.endswith(".cmd"))

@@ -41,6 +41,7 @@ public:
   bool d3fend_domain = false;               // --domain d3fend (matrix only)
   bool verbose = false;
   bool no_cache = false;                    // --no-cache: parse the sources, write no snapshot
+  std::size_t load_warnings = 0;            // set by graph(): ATT&CK and D3FEND load warnings
   std::string db_file;                      // --db FILE: answer from this snapshot
   // batch: the graph the batch command loaded, shared by every line (borrowed).
   const mitrekg::knowledge_graph* shared_graph = nullptr;
@@ -74,10 +75,16 @@ private:
   std::optional<mitrekg::knowledge_graph> graph_;
 };
 
-// A line on stderr, prefixed "mitre-query: ".
+// A line on stderr, prefixed "mitre-query: ". Control characters and bytes that
+// are not UTF-8 (from a bundle or an argument) are shown as escapes (\x1b, \u009b),
+// so the message is one line and cannot drive the terminal. Never throws for a
+// stderr that cannot be written (write_stderr).
 template <typename... Args>
 void note(fmt::format_string<Args...> f, Args&&... args) {
-  fmt::print(stderr, "mitre-query: {}\n", fmt::format(f, std::forward<Args>(args)...));
+  std::string line = "mitre-query: ";
+  append_visible(line, fmt::format(f, std::forward<Args>(args)...), false);
+  line.push_back('\n');
+  write_stderr(line);
 }
 
 // One entry of the command table (main.cpp). To add a command: write

@@ -82,6 +82,7 @@ const knowledge_graph& context::graph() {
       else note("answering from the sources; cached as {}{}{}", origin.snapshot.string(), origin.note.empty() ? "" : " — ", origin.note);
     }
   }
+  load_warnings = graph_->report().total() + (graph_->d3fend() ? graph_->d3fend()->report().total() : 0);
   if (verbose) {
     for (const auto& f : graph_->files())
       note("loaded {} ({} {}, {} objects)", f.path, f.domain.empty() ? "unknown domain" : f.domain,

@@ -2,6 +2,7 @@
 // to a technique, techniques an actor uses, search.
 #include <algorithm>
 
+#include "args.hpp"
 #include "commands.hpp"
 #include "mitrekg/query.hpp"
 
@@ -124,6 +125,20 @@ int run_search(context& ctx) {
     if (!text.empty()) text += ' ';
     text += a;
   }
+  // The limits (docs/cli.md, "Limits"), on the words as the search splits them.
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    std::size_t j = std::min(text.find(' ', i), text.size());
+    if (j == i) break;
+    if (++count > max_search_words)
+      throw usage_error(fmt::format("search takes at most {} words", max_search_words));
+    if (j - i > max_search_word_bytes)
+      throw usage_error(fmt::format("search words are at most {} bytes (word {} has {})", max_search_word_bytes,
+                                    count, j - i));
+    i = j;
+  }
+  if (count == 0) throw usage_error("search needs a word to look for");
   const auto& g = ctx.graph();
   array rows;
   for (const auto& hit : mitrekg::search(g, text, ctx.lookup)) {

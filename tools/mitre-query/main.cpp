@@ -1,14 +1,15 @@
 // mitre-query: query MITRE ATT&CK and D3FEND offline. The flag table and the command table
 // below drive both parsing and --help; commands live in their own files.
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <csignal>
-#include <cstdio>
 #include <system_error>
 
-#include <sys/ioctl.h>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include "args.hpp"
 #include "commands.hpp"
 #include "mitrekg/data.hpp"
 #include "mitrekg/error.hpp"
@@ -18,15 +19,6 @@ namespace mq {
 namespace {
 
 // ---------------------------------------------------------------- flag table
-
-struct flag {
-  std::string_view name;        // long name, without "--"
-  char short_name = 0;
-  std::string_view metavar;     // empty: a switch
-  std::string_view help;
-  bool global = true;           // false: a command flag, stored in context::flags
-  void (*apply)(context&, const std::string&) = nullptr;   // global flags only
-};
 
 void set_format(context& ctx, const std::string& v) {
   if (v == "table") ctx.fmt = format::table;
@@ -58,10 +50,12 @@ void add_domain(context& ctx, const std::string& v) {
 void set_width(context& ctx, const std::string& v) {
   std::size_t n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || p != v.data() + v.size() || n == 0)
-    throw usage_error(fmt::format("--width must be a positive number, not {}", json_quote(v)));
+  if (ec != std::errc() || p != v.data() + v.size() || n == 0 || n > max_width)
+    throw usage_error(fmt::format("--width must be a number from 1 to {}, not {}", max_width, json_quote(v)));
   ctx.width = n;
 }
+
+}  // namespace
 
 const std::vector<flag> flags = {
     {"format", 0, "FMT", "output format: table (default), json or csv", true, set_format},
@@ -107,9 +101,10 @@ const std::vector<flag> flags = {
 
 // ---------------------------------------------------------------- command table
 
+namespace {
 int run_batch(context& ctx);   // below: it runs the parser on each line
-
 constexpr std::size_t any_count = static_cast<std::size_t>(-1);
+}  // namespace
 
 const std::vector<command> commands = {
     {"stats", "", "counts of live objects by kind", 0, 0, {}, run_stats},
@@ -154,21 +149,11 @@ const std::vector<command> commands = {
      0, 0, {}, run_batch},
 };
 
-const command* find_command(std::string_view name) {
-  for (const auto& c : commands)
-    if (c.name == name || std::find(c.aliases.begin(), c.aliases.end(), name) != c.aliases.end()) return &c;
-  return nullptr;
-}
+namespace {
 
 const flag* find_flag(std::string_view name) {
   for (const auto& f : flags)
     if (f.name == name) return &f;
-  return nullptr;
-}
-
-const flag* find_short(char c) {
-  for (const auto& f : flags)
-    if (f.short_name && f.short_name == c) return &f;
   return nullptr;
 }
 
@@ -244,148 +229,43 @@ void print_command_help(output& out, const command& c) {
 
 // ---------------------------------------------------------------- parsing and dispatch
 
-std::optional<std::size_t> terminal_width() {
-  if (!::isatty(STDOUT_FILENO)) return std::nullopt;
-  winsize ws{};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-  return 80;
-}
-
-int run(context& ctx, int argc, char** argv);
-
-int run(context& ctx, int argc, char** argv) {
-  std::vector<std::pair<const flag*, std::string>> given;
-  std::vector<std::string> positional;
-  bool only_positional = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (only_positional || a.size() < 2 || a[0] != '-') {
-      positional.push_back(std::move(a));
-      continue;
-    }
-    if (a == "--") {
-      only_positional = true;
-      continue;
-    }
-    const flag* f = nullptr;
-    std::optional<std::string> inline_value;
-    if (a[1] == '-') {
-      std::string name = a.substr(2);
-      if (auto eq = name.find('='); eq != std::string::npos) {
-        inline_value = name.substr(eq + 1);
-        name.resize(eq);
-      }
-      f = find_flag(name);
-      if (!f) throw usage_error(fmt::format("unknown option --{}; try 'mitre-query --help'", name));
-    } else {
-      f = a.size() == 2 ? find_short(a[1]) : nullptr;
-      if (!f) throw usage_error(fmt::format("unknown option {}; try 'mitre-query --help'", a));
-    }
-    std::string v;
-    if (!f->metavar.empty()) {
-      if (inline_value) v = *inline_value;
-      else if (i + 1 < argc) v = argv[++i];
-      else throw usage_error(fmt::format("--{} needs a value ({})", f->name, f->metavar));
-    } else if (inline_value) {
-      throw usage_error(fmt::format("--{} takes no value", f->name));
-    }
-    given.emplace_back(f, std::move(v));
-  }
-
-  auto given_flag = [&](std::string_view name) {
-    return std::any_of(given.begin(), given.end(), [&](const auto& g) { return g.first->name == name; });
-  };
-  const command* cmd = nullptr;
-  if (!positional.empty()) {
-    if (positional.front() == "help") {
-      if (positional.size() > 1) {
-        cmd = find_command(positional[1]);
-        if (!cmd) throw usage_error(fmt::format("unknown command {}; try 'mitre-query --help'", json_quote(positional[1])));
-        print_command_help(ctx.out, *cmd);
-      } else {
-        print_help(ctx.out);
-      }
+int run(context& ctx, const std::vector<std::string>& words) {
+  invocation inv = parse_command_line(words);
+  switch (inv.what) {
+    case invocation::action::help:
+      if (inv.cmd) print_command_help(ctx.out, *inv.cmd);
+      else print_help(ctx.out);
       return exit_found;
-    }
-    cmd = find_command(positional.front());
-    if (!cmd) throw usage_error(fmt::format("unknown command {}; try 'mitre-query --help'", json_quote(positional.front())));
+    case invocation::action::version:
+      ctx.out.print("mitre-query {} (embedded data: ATT&CK {}, D3FEND {})\n", mitrekg::version(),
+                    mitrekg::embedded_attack_release(), mitrekg::embedded_d3fend_version());
+      return exit_found;
+    case invocation::action::run: break;
   }
-  if (given_flag("help")) {
-    if (cmd) print_command_help(ctx.out, *cmd);
-    else print_help(ctx.out);
-    return exit_found;
-  }
-  if (given_flag("version")) {
-    ctx.out.print("mitre-query {} (embedded data: ATT&CK {}, D3FEND {})\n", mitrekg::version(),
-                  mitrekg::embedded_attack_release(), mitrekg::embedded_d3fend_version());
-    return exit_found;
-  }
-  if (!cmd) throw usage_error("no command given; try 'mitre-query --help'");
-
-  for (auto& [f, v] : given) {
-    if (f->global) {
-      if (f->apply) f->apply(ctx, v);
-    } else if (std::find(cmd->flags.begin(), cmd->flags.end(), f->name) == cmd->flags.end()) {
-      throw usage_error(fmt::format("--{} does not apply to {}", f->name, cmd->name));
-    } else {
-      ctx.flags[std::string(f->name)].push_back(v);
-    }
-  }
-  if (ctx.shared_graph && (!ctx.attack_files.empty() || !ctx.d3fend_file.empty() || !ctx.data_dir.empty() ||
-                           !ctx.db_file.empty() || ctx.no_cache || cmd->name == "batch" || cmd->name == "build-db"))
-    throw usage_error("a batch line cannot load data or start a batch: give --attack, --data or --db to batch itself");
-  if (ctx.d3fend_domain && cmd->name != "matrix")
-    throw usage_error(fmt::format("--domain d3fend applies to matrix only, not {}", cmd->name));
-  if (ctx.domains) ctx.lookup.domains = ctx.domains;
-  if (!ctx.width) ctx.width = terminal_width();
-
-  ctx.args.assign(positional.begin() + 1, positional.end());
-  if (ctx.args.size() < cmd->min_args)
-    throw usage_error(fmt::format("{} needs {}; try 'mitre-query {} --help'", cmd->name, cmd->synopsis, cmd->name));
-  if (ctx.args.size() > cmd->max_args)
-    throw usage_error(cmd->max_args == 0
-                          ? fmt::format("{} takes no arguments (got {})", cmd->name, json_quote(ctx.args.front()))
-                          : fmt::format("{} takes one {} (got {})", cmd->name, cmd->synopsis, ctx.args.size()));
-  return cmd->run(ctx);
+  configure(ctx, inv);
+  return inv.cmd->run(ctx);
 }
 
-// Splits a batch line into words: blanks separate, "double quotes" group.
-std::vector<std::string> split_words(std::string_view line) {
-  std::vector<std::string> words;
-  std::string cur;
-  bool quoted = false, any = false;
-  for (char c : line) {
-    if (c == '"') { quoted = !quoted; any = true; continue; }
-    if (!quoted && (c == ' ' || c == '\t' || c == '\r')) {
-      if (any) words.push_back(std::move(cur));
-      cur.clear();
-      any = false;
-      continue;
-    }
-    cur += c;
-    any = true;
+// Standard input for batch, read(2) in chunks. A read error (a closed stdin)
+// throws and ends the batch with exit 2.
+std::size_t read_stdin(char* buf, std::size_t n) {
+  while (true) {
+    ssize_t got = ::read(STDIN_FILENO, buf, n);
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "cannot read standard input");
   }
-  if (quoted) throw usage_error("unclosed quote");
-  if (any) words.push_back(std::move(cur));
-  return words;
 }
 
 int run_batch(context& ctx) {
   const mitrekg::knowledge_graph& g = ctx.graph();
   ctx.out.flush();
   int worst = exit_found;
-  std::string line;
-  int c;
-  // getchar-based: no iostreams; lines may be long.
-  auto next_line = [&]() {
-    line.clear();
-    while ((c = std::getchar()) != EOF && c != '\n') line += static_cast<char>(c);
-    return !(c == EOF && line.empty());
-  };
-  while (next_line()) {
-    std::string_view trimmed = line;
+  line_reader lines(read_stdin);
+  line_reader::line line;
+  while (lines.next(line)) {
+    std::string_view trimmed = line.text;
     while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
-    if (trimmed.empty() || trimmed.front() == '#') continue;
+    if (line.issue == line_reader::problem::none && (trimmed.empty() || trimmed.front() == '#')) continue;
     // Each line starts from the batch's own options, then applies its own flags.
     context one;
     one.fmt = ctx.fmt;
@@ -396,10 +276,18 @@ int run_batch(context& ctx) {
     one.shared_graph = &g;
     int rc;
     try {
-      std::vector<std::string> words = split_words(trimmed);
-      std::vector<char*> argv{const_cast<char*>("mitre-query")};
-      for (auto& w : words) argv.push_back(w.data());
-      rc = run(one, static_cast<int>(argv.size()), argv.data());
+      // What is wrong with the line itself names the line; the command's own errors need not.
+      if (line.issue == line_reader::problem::too_long)
+        throw usage_error(fmt::format("batch line {}: longer than {} bytes", line.number, max_batch_line_bytes));
+      if (line.issue == line_reader::problem::nul)
+        throw usage_error(fmt::format("batch line {}: holds a NUL byte", line.number));
+      std::vector<std::string> words;
+      try {
+        words = split_words(trimmed);
+      } catch (const usage_error& e) {
+        throw usage_error(fmt::format("batch line {}: {}", line.number, e.what()));
+      }
+      rc = run(one, words);
       one.out.flush();
     } catch (const usage_error& e) {
       one.out.flush();
@@ -417,18 +305,28 @@ int run_batch(context& ctx) {
   return worst;
 }
 
+}  // namespace
+}  // namespace mq
+
+#ifndef MITRE_QUERY_NO_MAIN   // tests/fuzz/cli_fuzz.cpp links this file without main()
+namespace mq {
+namespace {
 // A message for stderr on one line.
 std::string one_line(std::string s) {
   std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return s;
 }
-
 }  // namespace
 }  // namespace mq
 
 int main(int argc, char** argv) {
   // A closed pipe shows up as EPIPE on write, which ends the program quietly.
   std::signal(SIGPIPE, SIG_IGN);
+  // A closed 0, 1 or 2 would be handed to the next file opened (a bundle, the cache
+  // image) and answers or messages written into it. Hold each on /dev/null, opened
+  // the wrong way round so that using it still fails as a closed one does (EBADF).
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) ::open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
   // Never destroyed: at exit the OS frees the loaded graph faster than its
   // destructors would (a few ms of a warm-cache call). A static keeps it reachable.
   static mq::context& ctx = *new mq::context;
@@ -437,13 +335,16 @@ int main(int argc, char** argv) {
       ctx.out.flush();
     } catch (...) {
     }
-    std::fflush(stdout);
     mq::note("{}", mq::one_line(message));
     return mq::exit_error;
   };
   try {
-    int rc = mq::run(ctx, argc, argv);
+    int rc = mq::run(ctx, std::vector<std::string>(argv + std::min(argc, 1), argv + argc));
     ctx.out.flush();
+    // Once per process, after the answer (a batch's lines included); with -v the
+    // warnings themselves were printed. Not on exit 2 from here: that is one line.
+    if (ctx.load_warnings > 0 && !ctx.verbose)
+      mq::note("{} load warning{} (-v shows them)", ctx.load_warnings, ctx.load_warnings == 1 ? "" : "s");
     return rc;
   } catch (const mq::closed_pipe&) {
     return mq::exit_found;
@@ -455,3 +356,4 @@ int main(int argc, char** argv) {
     return fail(e.what());
   }
 }
+#endif

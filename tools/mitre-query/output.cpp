@@ -48,13 +48,105 @@ void output::flush() {
   buf_.clear();
 }
 
+void output::escape_from(std::size_t start) {
+  std::string_view piece(buf_.data() + start, buf_.size() - start);
+  bool plain = std::none_of(piece.begin(), piece.end(), [](char ch) {
+    auto u = static_cast<unsigned char>(ch);
+    return (u < 0x20 && ch != '\n' && ch != '\t') || u >= 0x7F;
+  });
+  if (plain) return;
+  std::string shown;
+  append_visible(shown, piece, true);
+  buf_.resize(start);
+  buf_.append(shown.data(), shown.data() + shown.size());
+}
+
+void write_stderr(std::string_view text) noexcept {
+  while (!text.empty()) {
+    ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;   // closed, full, …: nothing else can be said
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// ---------------------------------------------------------------- control characters
+
+namespace {
+
+// The code point of the UTF-8 sequence at s[i] and its length; length 0 when
+// s[i] does not start a valid (shortest-form, non-surrogate) sequence.
+std::pair<char32_t, std::size_t> decode_utf8(std::string_view s, std::size_t i) noexcept {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return {c, 1};
+  std::size_t len = 0;
+  char32_t cp = 0, least = 0;
+  if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F, least = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F, least = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07, least = 0x10000;
+  else return {0, 0};
+  if (s.size() - i < len) return {0, 0};
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if (cp < least || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {0, 0};
+  return {cp, len};
+}
+
+// Code points above ASCII that a terminal obeys instead of showing: C1 controls
+// (U+009B is CSI) and the bidirectional controls (reordering what is shown).
+bool hidden_control(char32_t cp) noexcept {
+  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
+void append_visible(std::string& out, std::string_view s, bool keep_layout) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    if (c < 0x80) {   // C0 or DEL
+      if (keep_layout && (c == '\n' || c == '\t')) out.push_back(s[i]);
+      else fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    auto [cp, len] = decode_utf8(s, i);
+    if (len == 0) {
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+      ++i;
+    } else {
+      if (hidden_control(cp)) fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<std::uint32_t>(cp));
+      else out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+}
+
+std::string visible(std::string_view s, bool keep_layout) {
+  std::string out;
+  out.reserve(s.size());
+  append_visible(out, s, keep_layout);
+  return out;
+}
+
 // ---------------------------------------------------------------- JSON
 
 namespace {
 
-void append_quoted(std::string& out, std::string_view s) {
+// replace_invalid: a byte that is not UTF-8 becomes \ufffd (JSON output must be
+// UTF-8); else it is kept for note() to show.
+void append_quoted(std::string& out, std::string_view s, bool replace_invalid) {
   out.push_back('"');
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size();) {
+    char c = s[i];
+    auto u = static_cast<unsigned char>(c);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -64,9 +156,25 @@ void append_quoted(std::string& out, std::string_view s) {
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        else out.push_back(c);   // UTF-8 passes through (the reader validated it)
+        if (u < 0x20 || u == 0x7F) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(u));
+        } else if (u < 0x80) {
+          out.push_back(c);
+        } else {
+          auto [cp, len] = decode_utf8(s, i);
+          if (len == 0) {
+            if (replace_invalid) out += "\\ufffd";
+            else out.push_back(c);
+            ++i;
+          } else {
+            if (hidden_control(cp)) fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<std::uint32_t>(cp));
+            else out.append(s.substr(i, len));
+            i += len;
+          }
+          continue;
+        }
     }
+    ++i;
   }
   out.push_back('"');
 }
@@ -77,7 +185,7 @@ void append_compact(std::string& out, const value& v) {
     case value::kind::null: out += "null"; break;
     case value::kind::boolean: out += v.as_bool() ? "true" : "false"; break;
     case value::kind::integer: fmt::format_to(std::back_inserter(out), "{}", v.as_int()); break;
-    case value::kind::string: append_quoted(out, v.as_string()); break;
+    case value::kind::string: append_quoted(out, v.as_string(), true); break;
     case value::kind::array: {
       out.push_back('[');
       bool first = true;
@@ -95,7 +203,7 @@ void append_compact(std::string& out, const value& v) {
       for (const auto& [k, item] : v.fields()) {
         if (!first) out += ", ";
         first = false;
-        append_quoted(out, k);
+        append_quoted(out, k, true);
         out += ": ";
         append_compact(out, item);
       }
@@ -109,7 +217,7 @@ void append_compact(std::string& out, const value& v) {
 
 std::string json_quote(std::string_view s) {
   std::string out;
-  append_quoted(out, s);
+  append_quoted(out, s, false);
   return out;
 }
 
@@ -128,7 +236,7 @@ void write_json(output& out, const value& v) {
     out.write("{\n");
     for (std::size_t i = 0; i < v.fields().size(); ++i) {
       line.assign("  ");
-      append_quoted(line, v.fields()[i].first);
+      append_quoted(line, v.fields()[i].first, true);
       line += ": ";
       append_compact(line, v.fields()[i].second);
       line += i + 1 < v.fields().size() ? ",\n" : "\n";
@@ -211,7 +319,7 @@ void write_csv(output& out, const std::vector<column>& columns, const array& row
 
 void write_table(output& out, const std::vector<column>& columns, const array& rows,
                  std::optional<std::size_t> width) {
-  // Cells as text; newlines inside cells become spaces.
+  // Cells as text; newlines inside cells become spaces, other controls visible escapes.
   std::vector<std::size_t> shown;
   std::vector<std::vector<std::string>> cells(rows.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
@@ -234,6 +342,7 @@ void write_table(output& out, const std::vector<column>& columns, const array& r
       const value* v = rows[r].get(columns[shown[i]].key);
       std::string text = v ? cell_text(*v, ", ") : std::string();
       std::replace_if(text.begin(), text.end(), [](char ch) { return ch == '\n' || ch == '\r' || ch == '\t'; }, ' ');
+      text = visible(text);   // before measuring, so an escape keeps the columns aligned
       widths[i] = std::max(widths[i], display_width(text));
       cells[r].push_back(std::move(text));
     }

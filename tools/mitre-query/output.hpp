@@ -64,7 +64,8 @@ struct closed_pipe {};
 
 // Buffered stdout. Formatting goes through fmt into the buffer; the buffer is
 // written with write(2). EPIPE throws closed_pipe; other write errors throw
-// std::system_error.
+// std::system_error. With escape_controls(true) (table output) every piece
+// written goes through append_visible (newlines and tabs kept).
 class output {
 public:
   output() = default;
@@ -74,25 +75,52 @@ public:
 
   template <typename... Args>
   void print(fmt::format_string<Args...> f, Args&&... args) {
+    std::size_t start = buf_.size();
     fmt::format_to(std::back_inserter(buf_), f, std::forward<Args>(args)...);
+    if (escape_) escape_from(start);
     if (buf_.size() >= flush_at) flush();
   }
   void write(std::string_view s) {
+    std::size_t start = buf_.size();
+    buf_.append(s.data(), s.data() + s.size());
+    if (escape_) escape_from(start);
+    if (buf_.size() >= flush_at) flush();
+  }
+  // Machine output that must stay byte for byte (a unified diff, SARIF): never escaped.
+  void write_raw(std::string_view s) {
     buf_.append(s.data(), s.data() + s.size());
     if (buf_.size() >= flush_at) flush();
   }
   void flush();
+  void escape_controls(bool on) noexcept { escape_ = on; }
 
 private:
+  // Makes buf_[start, end) visible; each piece is whole (no UTF-8 sequence is split).
+  void escape_from(std::size_t start);
   static constexpr std::size_t flush_at = 1 << 16;
   fmt::memory_buffer buf_;
+  bool escape_ = false;
 };
+
+// Writes `text` to stderr with write(2). A failure (closed, /dev/full) is ignored:
+// a message must never end the program; the exit code still tells.
+void write_stderr(std::string_view text) noexcept;
+
+// Appends `s` with what could drive a terminal made visible: C0 controls and DEL
+// as \xNN (except LF and TAB when keep_layout), C1 controls (U+0080–U+009F) and the
+// bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) as
+// \uNNNN, and bytes that are not UTF-8 as \xNN. Everything else is copied.
+void append_visible(std::string& out, std::string_view s, bool keep_layout);
+std::string visible(std::string_view s, bool keep_layout = false);
 
 // JSON. Containers at the top level get one member or element per line
 // (indented two spaces); nested containers are written on one line, so a list
-// prints one object per line. Strings are escaped per RFC 8259.
+// prints one object per line. Strings are escaped per RFC 8259, and DEL, the C1
+// and the bidirectional controls as \uNNNN too (safe to print on a terminal);
+// a byte that is not UTF-8 (only user input can hold one) becomes \ufffd.
 void write_json(output& out, const value& v);
-// A JSON string literal for `s` (quotes included).
+// A JSON string literal for `s` (quotes included), for messages: bytes that are
+// not UTF-8 are kept (note() shows them as \xNN).
 std::string json_quote(std::string_view s);
 
 // A value as one text cell: strings as they are, integers, true/false, null as

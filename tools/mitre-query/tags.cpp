@@ -153,7 +153,7 @@ int run_lint_tags(context& ctx) {
         ++fixed_files;
         // Labels as git writes them: a/path, b/path, never a//path.
         std::string label = file.substr(std::min(file.find_first_not_of('/'), file.size()));
-        if (dry_run) ctx.out.write(mitrekg::unified_diff(label, text, after));
+        if (dry_run) ctx.out.write_raw(mitrekg::unified_diff(label, text, after));
         else write_in_place(file, after);
         // What is left is what fixing could not repair.
         result = linter.lint(file, after);
@@ -165,9 +165,9 @@ int run_lint_tags(context& ctx) {
     note("{} {} of {} {}", dry_run ? "would fix" : "fixed", fixed_files, files.size(), files.size() == 1 ? "file" : "files");
   if (!dry_run) {
     if (report == "sarif") {
-      ctx.out.write(mitrekg::render_sarif(all, sarif_tool()));
+      ctx.out.write_raw(mitrekg::render_sarif(all, sarif_tool()));
     } else if (report == "json") {
-      ctx.out.write(mitrekg::render_json_array(all));
+      ctx.out.write_raw(mitrekg::render_json_array(all));
     } else {
       for (const auto& d : all) {
         ctx.out.write(mitrekg::render_text(d));

@@ -1,0 +1,4 @@
+# An option that needs a value, last on the line.
+args: stats --format
+exit: 2
+stderr: mitre-query: --format needs a value (FMT)
