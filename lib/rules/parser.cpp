@@ -109,7 +109,7 @@ constexpr std::array<transformer_spelling, 5> transformers = {{{"tolower(", tran
 // Mirrors Falco's parser (libsinsp filter/parser.cpp): the same grammar, the
 // same lexing quirks (operators as prefixes, "or(" after a check), the same
 // messages, and the last lexed token in "unexpected token after '...'".
-// Recursion: four frames per nesting level, levels capped by max_condition_depth.
+// Recursion: a few frames per nesting level, levels capped by max_condition_depth.
 class parser {
  public:
   parser(std::string_view text, parsed_condition& out, const detail::position_map& map)
@@ -303,39 +303,26 @@ class parser {
     return add_node(std::move(n));
   }
 
-  std::uint32_t parse_or() {
+  // operand {keyword operand}: "or" over and-chains, "and" over not-terms. As in
+  // Falco, "or(" / "and(" take just the parenthesised group as the next operand.
+  std::uint32_t parse_chain(std::string_view keyword, parsed_kind kind, std::uint32_t (parser::*operand)()) {
     lex_blank();
     std::size_t start = pos_;
-    std::vector<std::uint32_t> kids{parse_and()};
+    std::vector<std::uint32_t> kids{(this->*operand)()};
     lex_blank();
-    while (lex_str("or")) {
+    while (lex_str(keyword)) {
       if (!lex_blank()) {
-        if (!lex_str("(")) fail("expected blank or '(' after 'or'");
+        if (!lex_str("(")) fail("expected blank or '(' after '" + std::string(keyword) + "'");
         kids.push_back(parse_embedded());
       } else {
-        kids.push_back(parse_and());
+        kids.push_back((this->*operand)());
       }
       lex_blank();
     }
-    return kids.size() == 1 ? kids[0] : add_logical(parsed_kind::or_, start, kids);
+    return kids.size() == 1 ? kids[0] : add_logical(kind, start, kids);
   }
-
-  std::uint32_t parse_and() {
-    lex_blank();
-    std::size_t start = pos_;
-    std::vector<std::uint32_t> kids{parse_not()};
-    lex_blank();
-    while (lex_str("and")) {
-      if (!lex_blank()) {
-        if (!lex_str("(")) fail("expected blank or '(' after 'and'");
-        kids.push_back(parse_embedded());
-      } else {
-        kids.push_back(parse_not());
-      }
-      lex_blank();
-    }
-    return kids.size() == 1 ? kids[0] : add_logical(parsed_kind::and_, start, kids);
-  }
+  std::uint32_t parse_or() { return parse_chain("or", parsed_kind::or_, &parser::parse_and); }
+  std::uint32_t parse_and() { return parse_chain("and", parsed_kind::and_, &parser::parse_not); }
 
   std::uint32_t parse_not() {
     lex_blank();
