@@ -222,31 +222,24 @@ class parser {
     pos_ = q;
     return true;
   }
-  // [^][\"'[:space:]]+
-  bool lex_field_arg_bare() {
+  // A non-empty run of bytes none of which `stops` it.
+  bool lex_run(bool (*stops)(char)) {
     std::size_t q = pos_;
-    while (q < in_.size()) {
-      char ch = in_[q];
-      if (ch == '[' || ch == ']' || ch == '"' || ch == '\'' || is_space(ch)) break;
-      ++q;
-    }
+    while (q < in_.size() && !stops(in_[q])) ++q;
     if (q == pos_) return false;
     last_.assign(in_.substr(pos_, q - pos_));
     pos_ = q;
     return true;
   }
+  // [^][\"'[:space:]]+
+  bool lex_field_arg_bare() {
+    return lex_run([](char ch) { return ch == '[' || ch == ']' || ch == '"' || ch == '\'' || is_space(ch); });
+  }
   // [^()\"'[:space:]=,]+
   bool lex_bare() {
-    std::size_t q = pos_;
-    while (q < in_.size()) {
-      char ch = in_[q];
-      if (ch == '(' || ch == ')' || ch == '"' || ch == '\'' || ch == '=' || ch == ',' || is_space(ch)) break;
-      ++q;
-    }
-    if (q == pos_) return false;
-    last_.assign(in_.substr(pos_, q - pos_));
-    pos_ = q;
-    return true;
+    return lex_run([](char ch) {
+      return ch == '(' || ch == ')' || ch == '"' || ch == '\'' || ch == '=' || ch == ',' || is_space(ch);
+    });
   }
   // 0[xX][0-9a-zA-Z]+
   bool lex_hex_num() {
