@@ -116,9 +116,9 @@ public:
   const std::vector<rule_info>& rules() const noexcept;
   const std::vector<plugin_requirement>& plugin_requirements() const noexcept;
   // By name; nullptr when absent. The pointer lives as long as this set (or a copy).
-  const rule_info* find_rule(std::string_view name) const noexcept;
-  const rule_macro_info* find_macro(std::string_view name) const noexcept;
-  const rule_list_info* find_list(std::string_view name) const noexcept;
+  const rule_info* find_rule(std::string_view name) const;
+  const rule_macro_info* find_macro(std::string_view name) const;
+  const rule_list_info* find_list(std::string_view name) const;
 
   // Every diagnostic of the load, in file order, then item order. Codes are
   // listed in docs/rules.md and by diagnostic_rules().

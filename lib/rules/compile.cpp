@@ -60,6 +60,16 @@ condition_origin origin_of(const collection& c, const located_text& t, const std
   return o;
 }
 
+// The file position of byte `offset` of a text whose origin_of() segments
+// each lie on one line.
+rule_position position_in(const condition_origin& o, std::size_t offset) {
+  auto it = std::upper_bound(o.segments.begin(), o.segments.end(), offset,
+                             [](std::size_t x, const text_segment& s) { return x < s.offset; });
+  if (it == o.segments.begin()) return {};
+  --it;
+  return {it->file, it->start.line, it->start.column + (offset - it->offset)};
+}
+
 // Falco quotes an exception value holding a space unless it is quoted already.
 std::string quoted(std::string v) {
   if (v.find(' ') != std::string::npos && !v.empty() && v.front() != '"' && v.front() != '\'') return '"' + v + '"';
@@ -147,7 +157,7 @@ struct compiler {
   }
 
   static std::string located_file(const parsed_condition& p, const parsed_node& n) {
-    return std::string(locate(p.origin, p.text, n.offset).file);
+    return position_in(p.origin, n.offset).file;
   }
 
   // Checks the exceptions and writes them as `and not (...)` clauses; false
@@ -259,8 +269,7 @@ struct compiler {
         continue;
       }
       if (!origin) origin = origin_of(c, r.output, r.name);
-      const located at = locate(*origin, s, static_cast<std::uint32_t>(i));
-      c.add("bad-output", severity::error, {std::string(at.file), at.pos.line, at.pos.column}, "rule", r.name,
+      c.add("bad-output", severity::error, position_in(*origin, i), "rule", r.name,
             fmt::format("invalid formatting token {}", name));
       i = j - 1;
     }
@@ -325,7 +334,7 @@ struct compiler {
       if (it == c.list_index.end()) return std::nullopt;
       return list_definition{c.lists[it->second].items, static_cast<std::uint32_t>(it->second + 1)};
     };
-    bound_condition bound = bind(parsed, ctx, ds);
+    bound_condition bound = rules::bind(parsed, ctx, ds);
     take(ds, "rule");
     for (const std::string& m : bound.macros_used)
       if (auto j = macro_at(m)) macro_used[*j] = 1;

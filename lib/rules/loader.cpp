@@ -49,6 +49,14 @@ std::optional<std::array<unsigned long, 3>> parse_engine_version(std::string_vie
 
 namespace {
 
+// n[key], or an Undefined node when absent (yaml-cpp's own answer for a missing
+// key is a node on which every type test throws).
+YAML::Node child(const YAML::Node& n, std::string_view key) {
+  if (!n.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  YAML::Node v = n[std::string(key)];
+  return v.IsDefined() ? v : YAML::Node(YAML::NodeType::Undefined);
+}
+
 // The plugins whose fields the engine has built in, at the version of the
 // field tables (falcosecurity/plugins at the commit the head rules come from).
 struct builtin_plugin {
@@ -168,7 +176,7 @@ struct reader {
 
   // The item's name key: present, scalar, non-empty.
   std::optional<std::string> item_name(const YAML::Node& item, std::string_view key) {
-    const YAML::Node v = item[std::string(key)];
+    const YAML::Node v = child(item, std::string(key));
     if (v.IsScalar() && !v.Scalar().empty()) return scalar(v);
     if (v.IsDefined() && !v.IsNull() && !v.IsScalar()) {
       error("wrong-shape", v, key, "", fmt::format("Value of '{}' must be a string", key));
@@ -197,13 +205,13 @@ struct reader {
                                                                const std::string& name,
                                                                std::initializer_list<std::string_view> appendable,
                                                                std::initializer_list<std::string_view> replaceable) {
-    const YAML::Node o = item["override"];
+    const YAML::Node o = child(item, "override");
     std::map<std::string, std::string> out;
     if (!o.IsMap()) {
       error("wrong-shape", o, kind, name, "Value of 'override' must be a mapping of keys to append or replace");
       return std::nullopt;
     }
-    if (item["append"].IsDefined()) {
+    if (child(item, "append").IsDefined()) {
       error("bad-override", o, kind, name, "Keys 'override' and 'append: true' cannot be used together");
       return std::nullopt;
     }
@@ -218,7 +226,7 @@ struct reader {
       } else if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         error("bad-override", kv.first, kind, name, fmt::format("Key '{}' cannot be overridden with '{}'", key, how));
         ok = false;
-      } else if (!item[key].IsDefined()) {
+      } else if (!child(item, key).IsDefined()) {
         error("bad-override", kv.first, kind, name,
               fmt::format("An override is defined for '{}' but no value is given for it", key));
         ok = false;
@@ -242,14 +250,14 @@ struct reader {
     auto name = item_name(item, "list");
     check_keys(item, {"list", "items", "append", "override"}, "list", name.value_or(""));
     if (!name) return;
-    const YAML::Node items = item["items"];
+    const YAML::Node items = child(item, "items");
     bool append = false;
-    if (item["append"].IsDefined()) {
-      auto a = boolean(item["append"], "append", "list", *name);
+    if (child(item, "append").IsDefined()) {
+      auto a = boolean(child(item, "append"), "append", "list", *name);
       if (!a) return;
       append = *a;
     }
-    const bool has_override = item["override"].IsDefined();
+    const bool has_override = child(item, "override").IsDefined();
     if (!items.IsDefined()) {
       error("missing-key", item, "list", *name, "Item has no mapping for key 'items'");
       return;
@@ -292,12 +300,12 @@ struct reader {
     check_keys(item, {"macro", "condition", "append", "override"}, "macro", name.value_or(""));
     if (!name) return;
     bool append = false;
-    if (item["append"].IsDefined()) {
-      auto a = boolean(item["append"], "append", "macro", *name);
+    if (child(item, "append").IsDefined()) {
+      auto a = boolean(child(item, "append"), "append", "macro", *name);
       if (!a) return;
       append = *a;
     }
-    const YAML::Node cond = item["condition"];
+    const YAML::Node cond = child(item, "condition");
     if (!cond.IsDefined()) {
       error("missing-key", item, "macro", *name, "Item has no mapping for key 'condition'");
       return;
@@ -309,7 +317,7 @@ struct reader {
     }
     auto found = c.macro_index.find(*name);
     std::string how = append ? "append" : "replace";
-    if (item["override"].IsDefined()) {
+    if (child(item, "override").IsDefined()) {
       auto o = overrides(item, "macro", *name, {"condition"}, {"condition"});
       if (!o) return;
       how = o->at("condition");
@@ -374,7 +382,7 @@ struct reader {
       }
       exception_def ex;
       ex.position = at(e);
-      const YAML::Node n = e["name"];
+      const YAML::Node n = child(e, "name");
       if (!n.IsScalar() || n.Scalar().empty()) {
         error("bad-exception", e, "exception", "", "Item has no mapping for key 'name'");
         all_ok = false;
@@ -384,7 +392,7 @@ struct reader {
       check_keys(e, {"name", "fields", "comps", "values"}, "exception", ex.name);
       bool ok = true;
       auto read_names = [&](const char* key, bool& has, bool& is_list, std::vector<std::string>& to) {
-        const YAML::Node f = e[key];
+        const YAML::Node f = child(e, key);
         if (!f.IsDefined() || f.IsNull()) return;
         has = true;
         if (f.IsScalar()) {
@@ -398,7 +406,7 @@ struct reader {
       };
       read_names("fields", ex.has_fields, ex.fields_is_list, ex.fields);
       read_names("comps", ex.has_comps, ex.comps_is_list, ex.comps);
-      const YAML::Node values = e["values"];
+      const YAML::Node values = child(e, "values");
       if (values.IsDefined() && !values.IsNull()) {
         if (!values.IsSequence()) {
           error("bad-exception", values, "exception", ex.name, "Rule exception values must be a sequence");
@@ -450,15 +458,15 @@ struct reader {
 
   void read_rule(const YAML::Node& item) {
     auto name = item_name(item, "rule");
-    static constexpr std::initializer_list<std::string_view> known = {
-        "rule", "desc", "condition", "output", "priority", "tags", "enabled", "source", "exceptions",
-        "warn_evttypes", "skip-if-unknown-filter", "capture", "capture_duration", "append", "override"};
-    check_keys(item, known, "rule", name.value_or(""));
+    check_keys(item,
+               {"rule", "desc", "condition", "output", "priority", "tags", "enabled", "source", "exceptions",
+                "warn_evttypes", "skip-if-unknown-filter", "capture", "capture_duration", "append", "override"},
+               "rule", name.value_or(""));
     if (!name) return;
     const std::string& n = *name;
     bool append = false;
-    if (item["append"].IsDefined()) {
-      auto a = boolean(item["append"], "append", "rule", n);
+    if (child(item, "append").IsDefined()) {
+      auto a = boolean(child(item, "append"), "append", "rule", n);
       if (!a) return;
       append = *a;
     }
@@ -472,7 +480,7 @@ struct reader {
     r.macro_horizon = c.macros.size();
     bool ok = true;
     auto get_text = [&](const char* key, located_text& to) {
-      const YAML::Node v = item[key];
+      const YAML::Node v = child(item, key);
       if (!v.IsDefined()) return false;
       if (!v.IsScalar() && !v.IsNull()) {
         error("wrong-shape", v, "rule", n, fmt::format("Value of '{}' must be a string", key));
@@ -485,29 +493,29 @@ struct reader {
     const bool has_condition = get_text("condition", r.condition);
     const bool has_output = get_text("output", r.output);
     bool has_desc = false, has_priority = false, has_tags = false, has_source = false, has_exceptions = false;
-    if (const YAML::Node v = item["desc"]; v.IsDefined()) {
+    if (const YAML::Node v = child(item, "desc"); v.IsDefined()) {
       if (auto s = string_value(v, "desc", "rule", n)) r.desc = *s, has_desc = true;
       else ok = false;
     }
-    if (const YAML::Node v = item["priority"]; v.IsDefined()) {
+    if (const YAML::Node v = child(item, "priority"); v.IsDefined()) {
       auto s = string_value(v, "priority", "rule", n);
       auto p = s ? parse_rule_priority(*s) : std::nullopt;
       if (s && !p) error("bad-value", v, "rule", n, fmt::format("Invalid priority '{}'", *s));
       if (p) r.priority = *p, has_priority = true;
       else ok = false;
     }
-    if (const YAML::Node v = item["tags"]; v.IsDefined()) {
+    if (const YAML::Node v = child(item, "tags"); v.IsDefined()) {
       if (auto t = strings(v, "tags", "rule", n)) r.tags = std::move(*t), has_tags = true;
       else ok = false;
     }
-    if (const YAML::Node v = item["source"]; v.IsDefined()) {
+    if (const YAML::Node v = child(item, "source"); v.IsDefined()) {
       auto s = string_value(v, "source", "rule", n);
       if (s && !s->empty()) r.source = *s, has_source = true;
       else if (s) error("missing-key", v, "rule", n, "Mapping for key 'source' is empty"), ok = false;
       else ok = false;
     }
     auto get_bool = [&](const char* key, bool& to) {
-      const YAML::Node v = item[key];
+      const YAML::Node v = child(item, key);
       if (!v.IsDefined()) return false;
       auto b = boolean(v, key, "rule", n);
       if (!b) {
@@ -521,13 +529,13 @@ struct reader {
     const bool has_warn = get_bool("warn_evttypes", r.warn_evttypes);
     const bool has_skip = get_bool("skip-if-unknown-filter", r.skip_if_unknown_filter);
     const bool has_capture = get_bool("capture", r.capture);
-    if (const YAML::Node v = item["exceptions"]; v.IsDefined()) {
+    if (const YAML::Node v = child(item, "exceptions"); v.IsDefined()) {
       if (auto e = read_exceptions(v, n)) r.exceptions = std::move(*e), has_exceptions = true;
       else ok = false;
     }
     if (!ok) return;
 
-    if (item["override"].IsDefined()) {
+    if (child(item, "override").IsDefined()) {
       auto o = overrides(item, "rule", n, {"condition", "output", "desc", "tags", "exceptions"},
                          {"condition", "output", "desc", "tags", "exceptions", "priority", "enabled", "capture",
                           "capture_duration", "warn_evttypes", "skip-if-unknown-filter"});
@@ -591,7 +599,7 @@ struct reader {
       }
     }
     if (has_condition && r.condition.text.empty()) {
-      error("missing-key", item["condition"], "rule", n, "Mapping for key 'condition' is empty");
+      error("missing-key", child(item, "condition"), "rule", n, "Mapping for key 'condition' is empty");
       complete = false;
     }
     if (!complete) return;
@@ -610,7 +618,7 @@ struct reader {
   }
 
   void read_engine_version(const YAML::Node& item) {
-    const YAML::Node v = item["required_engine_version"];
+    const YAML::Node v = child(item, "required_engine_version");
     const std::string text = v.IsScalar() ? scalar(v) : std::string();
     auto want = parse_engine_version(text);
     if (!want) {
@@ -627,14 +635,14 @@ struct reader {
   }
 
   void read_plugin_versions(const YAML::Node& item) {
-    const YAML::Node v = item["required_plugin_versions"];
+    const YAML::Node v = child(item, "required_plugin_versions");
     if (!v.IsSequence()) {
       error("wrong-shape", v, "required_plugin_versions", "",
             "Value of 'required_plugin_versions' must be a sequence of {name, version} mappings");
       return;
     }
     for (const auto& p : v) {
-      const YAML::Node name = p["name"], version = p["version"];
+      const YAML::Node name = child(p, "name"), version = child(p, "version");
       if (!p.IsMap() || !name.IsScalar() || !version.IsScalar()) {
         error("wrong-shape", p, "required_plugin_versions", "",
               "Each required plugin needs a 'name' and a 'version'");
@@ -646,14 +654,14 @@ struct reader {
       r.position = at(p);
       r.satisfied = plugin_satisfied(r.name, r.version);
       std::string wanted = fmt::format("{} (>= {})", r.name, r.version);
-      if (const YAML::Node alts = p["alternatives"]; alts.IsSequence()) {
+      if (const YAML::Node alts = child(p, "alternatives"); alts.IsSequence()) {
         for (const auto& a : alts) {
-          if (!a.IsMap() || !a["name"].IsScalar() || !a["version"].IsScalar()) {
+          if (!a.IsMap() || !child(a, "name").IsScalar() || !child(a, "version").IsScalar()) {
             error("wrong-shape", a, "required_plugin_versions", r.name,
                   "Each alternative needs a 'name' and a 'version'");
             continue;
           }
-          r.alternatives.emplace_back(scalar(a["name"]), scalar(a["version"]));
+          r.alternatives.emplace_back(scalar(child(a, "name")), scalar(child(a, "version")));
           r.satisfied = r.satisfied || plugin_satisfied(r.alternatives.back().first, r.alternatives.back().second);
           wanted += fmt::format(", {} (>= {})", r.alternatives.back().first, r.alternatives.back().second);
         }
@@ -672,11 +680,11 @@ struct reader {
             "Unexpected element type. Each element should be a yaml associative array.");
       return;
     }
-    if (item["rule"].IsDefined()) read_rule(item);
-    else if (item["macro"].IsDefined()) read_macro(item);
-    else if (item["list"].IsDefined()) read_list(item);
-    else if (item["required_engine_version"].IsDefined()) read_engine_version(item);
-    else if (item["required_plugin_versions"].IsDefined()) read_plugin_versions(item);
+    if (child(item, "rule").IsDefined()) read_rule(item);
+    else if (child(item, "macro").IsDefined()) read_macro(item);
+    else if (child(item, "list").IsDefined()) read_list(item);
+    else if (child(item, "required_engine_version").IsDefined()) read_engine_version(item);
+    else if (child(item, "required_plugin_versions").IsDefined()) read_plugin_versions(item);
     else
       warning("unknown-item", item, "rules content item", "", "Unknown top level object");
   }

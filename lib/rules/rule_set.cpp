@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "rules/condition.hpp"
 #include "rules/loader.hpp"
 #include "rules/rule_set_access.hpp"
 #include "support/text.hpp"
@@ -55,18 +56,23 @@ constexpr code_row code_table[] = {
      "load them with a newer engine, or use older rules"},
     {"plugin-version", "LOAD_ERR_VALIDATE", severity::error, "a required plugin version is not built in",
      "docs/rules.md lists the built-in plugin versions"},
-    {"syntax-error", "LOAD_ERR_COMPILE_CONDITION", severity::error, "the condition does not parse",
-     "fix the condition at the column given"},
-    {"undefined-macro", "LOAD_ERR_COMPILE_CONDITION", severity::error, "a condition names a macro that is not defined",
-     "define the macro before it is used, or fix the name"},
-    {"macro-loop", "LOAD_ERR_COMPILE_CONDITION", severity::error, "macros refer to each other in a loop",
-     "break the loop"},
-    {"unknown-field", "LOAD_ERR_COMPILE_CONDITION", severity::error, "a field the rule's source does not have",
+    {"condition-syntax", "", severity::error, "the condition does not parse", "fix the condition at the column given"},
+    {"condition-too-deep", "", severity::error, "the condition nests deeper than 1000 levels", "flatten it"},
+    {"undefined-macro", "", severity::error, "a condition names a macro that is not defined",
+     "define the macro before the item that uses it, or fix the name"},
+    {"macro-loop", "", severity::error, "a macro reaches itself", "break the loop"},
+    {"list-loop", "", severity::error, "a list reaches itself", "break the loop"},
+    {"unknown-field", "", severity::error, "a field the rule's source does not have",
      "check the field name and the rule's source, or set skip-if-unknown-filter: true"},
-    {"bad-operator", "LOAD_ERR_COMPILE_CONDITION", severity::error, "an operator not valid for the field's type",
+    {"skipped-unknown-field", "", severity::warning,
+     "a rule with skip-if-unknown-filter: true uses an unknown field and is skipped", "expected with older engines"},
+    {"field-argument", "", severity::error, "a field argument is missing, unexpected or malformed",
+     "proc.aname[N], json.value[/pointer], …"},
+    {"invalid-operator", "", severity::error, "an operator not valid for the field's type",
      "use an operator of the field's type"},
-    {"bad-event-type", "LOAD_ERR_COMPILE_CONDITION", severity::error, "an evt.type value that is no event type",
-     "check the event name"},
+    {"invalid-value", "", severity::error, "a value not valid for the field's type (number, IP, event type, regex)",
+     "check the value"},
+    {"unknown-transformer", "", severity::error, "an unknown transformer name(...)", "tolower, toupper, b64, basename, len, val"},
     {"bad-output", "LOAD_ERR_COMPILE_OUTPUT", severity::error, "the output names an unknown field",
      "check the %field names against the rule's source"},
     {"unknown-source", "LOAD_UNKNOWN_SOURCE", severity::warning, "a rule of a source that is not loaded is skipped",
@@ -95,7 +101,7 @@ std::optional<rule_priority> parse_rule_priority(std::string_view s) noexcept {
 
 std::string_view falco_code(std::string_view code) noexcept {
   for (const auto& r : code_table)
-    if (r.code == code) return r.falco;
+    if (r.code == code) return r.falco.empty() ? rules::falco_code(code) : r.falco;   // empty: the condition compiler's
   return {};
 }
 
@@ -159,13 +165,13 @@ static const T* find_named(const std::vector<T>& v, const std::unordered_map<std
   return it == index.end() ? nullptr : &v[it->second];
 }
 
-const rule_info* rule_set::find_rule(std::string_view name) const noexcept {
+const rule_info* rule_set::find_rule(std::string_view name) const {
   return find_named(impl_->rules, impl_->rule_index, name);
 }
-const rule_macro_info* rule_set::find_macro(std::string_view name) const noexcept {
+const rule_macro_info* rule_set::find_macro(std::string_view name) const {
   return find_named(impl_->macros, impl_->macro_index, name);
 }
-const rule_list_info* rule_set::find_list(std::string_view name) const noexcept {
+const rule_list_info* rule_set::find_list(std::string_view name) const {
   return find_named(impl_->lists, impl_->list_index, name);
 }
 

@@ -54,6 +54,10 @@ struct show_countermeasures {
 };
 show_countermeasures countermeasures_for_show(context& ctx, mitrekg::node t);
 
+// rules.cpp: Falco rule files (no ATT&CK data loaded)
+int run_check_rules(context& ctx);
+int run_rules(context& ctx);
+
 // snapshot.cpp
 int run_build_db(context& ctx);
 int run_check_db(context& ctx);

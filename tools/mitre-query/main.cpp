@@ -29,10 +29,10 @@ struct flag {
 };
 
 void set_format(context& ctx, const std::string& v) {
-  if (v == "table") ctx.fmt = format::table;
+  if (v == "table" || v == "text") ctx.fmt = format::table;
   else if (v == "json") ctx.fmt = format::json;
   else if (v == "csv") ctx.fmt = format::csv;
-  else throw usage_error(fmt::format("--format must be table, json or csv, not {}", json_quote(v)));
+  else throw usage_error(fmt::format("--format must be table (text), json or csv, not {}", json_quote(v)));
 }
 
 void add_domain(context& ctx, const std::string& v) {
@@ -94,6 +94,7 @@ const std::vector<flag> flags = {
     {"explain", 0, "", "one row per explanation: the offensive and defensive artifacts and relations", false,
      nullptr},
     {"no-subclasses", 0, "", "only the artifact class itself, not its subclasses", false, nullptr},
+    {"source", 0, "S", "Falco event source (repeatable, or comma-separated): rules lists only its rules; check-rules compiles only its rules", false, nullptr},
 };
 
 // ---------------------------------------------------------------- command table
@@ -137,6 +138,10 @@ const std::vector<command> commands = {
      run_build_db},
     {"check-db", "FILE", "verify a snapshot (SQLite integrity, checksums, schema) and show its metadata", 1, 1, {},
      run_check_db},
+    {"check-rules", "FILE…", "load Falco rule files in order; print every diagnostic and a summary (exit 1 on errors)",
+     1, any_count, {"source"}, run_check_rules},
+    {"rules", "FILE…", "the rules of Falco rule files: name, source, priority, enabled, event types, tags", 1,
+     any_count, {"source"}, run_rules},
     {"batch", "", "run one command per line of standard input on one loaded graph; each answer ends with '--- exit N'",
      0, 0, {}, run_batch},
 };
