@@ -45,6 +45,9 @@ struct rule_load_options {
   std::vector<std::string> sources;
   // The engine version that `required_engine_version` is compared with.
   std::string engine_version = "0.57.0";
+  // A larger file is not parsed (error file-too-large): yaml-cpp needs about
+  // 1 s and 35 MB of memory per MB of rules (Falco's largest file is 0.2 MB).
+  std::size_t max_file_bytes = std::size_t{16} << 20;
 };
 
 // A list after the load: its items as the conditions see them (names of

@@ -32,6 +32,8 @@ struct code_row {
 // they reach users through rule_set::diagnostics().
 constexpr code_row code_table[] = {
     {"file-read", "LOAD_ERR_FILE_READ", severity::error, "the rules file cannot be read", "check the path and permissions"},
+    {"file-too-large", "LOAD_ERR_FILE_READ", severity::error, "the rules file is larger than the load limit",
+     "split it, or raise rule_load_options::max_file_bytes"},
     {"not-yaml", "LOAD_ERR_YAML_PARSE", severity::error, "the file is not YAML", "fix the YAML syntax at the position given"},
     {"wrong-shape", "LOAD_ERR_YAML_VALIDATE", severity::error, "an item or value has the wrong YAML shape",
      "the top level is a sequence of mappings; see docs/rules.md for each key's shape"},
@@ -88,6 +90,11 @@ constexpr code_row code_table[] = {
     {"unknown-key", "LOAD_UNKNOWN_KEY", severity::warning, "a key the item kind does not have", "check its spelling"},
 };
 
+void too_large(rules::collection& c, std::size_t size, const rule_load_options& options) {
+  c.add("file-too-large", severity::error, {c.files.back().name, 0, 0}, "rules content", "",
+        fmt::format("Rules file is {} bytes; the limit is {} bytes", size, options.max_file_bytes));
+}
+
 }  // namespace
 
 std::string_view to_string(rule_priority p) noexcept { return priority_names[static_cast<std::size_t>(p)]; }
@@ -130,11 +137,18 @@ rule_set rule_set::load(std::span<const std::filesystem::path> files, const rule
                                                                                                  : std::strerror(err)));
       continue;
     }
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > options.max_file_bytes) {
+      c.files.push_back(std::move(f));
+      too_large(c, size, options);
+      continue;
+    }
     std::ostringstream buf;
     buf << in.rdbuf();
     f.text = std::move(buf).str();
     c.files.push_back(std::move(f));
-    rules::read_rules_text(c, options);
+    if (c.files.back().text.size() > options.max_file_bytes) too_large(c, c.files.back().text.size(), options);
+    else rules::read_rules_text(c, options);
   }
   return rule_set(rules::compile(std::move(c), options));
 }
@@ -142,6 +156,11 @@ rule_set rule_set::load(std::span<const std::filesystem::path> files, const rule
 rule_set rule_set::load(std::span<const rule_text> texts, const rule_load_options& options) {
   rules::collection c;
   for (const auto& t : texts) {
+    if (t.content.size() > options.max_file_bytes) {
+      c.files.push_back({t.name, {}});
+      too_large(c, t.content.size(), options);
+      continue;
+    }
     c.files.push_back({t.name, t.content});
     rules::read_rules_text(c, options);
   }
