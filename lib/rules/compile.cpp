@@ -334,7 +334,7 @@ struct compiler {
       if (it == c.list_index.end()) return std::nullopt;
       return list_definition{c.lists[it->second].items, static_cast<std::uint32_t>(it->second + 1)};
     };
-    bound_condition bound = rules::bind(parsed, ctx, ds);
+    bound_condition bound = rules::bind_condition(parsed, ctx, ds);
     take(ds, "rule");
     for (const std::string& m : bound.macros_used)
       if (auto j = macro_at(m)) macro_used[*j] = 1;

@@ -2,6 +2,9 @@
 #pragma once
 
 #include "mitrekg/diagnostic.hpp"
+#include "support/text_map.hpp"
+
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -288,10 +291,15 @@ struct bound_check {
 };
 
 // A set of constants for in / intersects / pmatch, built once: the values in
-// text order, and for lookups the sorted unique string forms (pmatch: paths).
+// text order, and for lookups a hash set of the string forms (string fields),
+// the sorted numbers (numeric and boolean fields) and the sorted paths (pmatch).
+// Lookups allocate nothing.
+using string_set = boost::unordered_flat_set<std::string, text_hash, text_equal>;
 struct value_set {
-  std::vector<bound_value> values;
-  std::vector<std::string> sorted;  // unique, sorted: binary search, no allocation per event
+  std::vector<bound_value> values;   // unique, in text order
+  string_set strings;                // string forms of all values
+  std::vector<std::int64_t> numbers; // numeric fields: sorted, unique
+  std::vector<std::string> paths;    // pmatch: sorted, unique, trailing '/' removed
 };
 
 struct bound_node {
@@ -319,10 +327,11 @@ struct bound_condition {
   bool ok() const noexcept { return root != no_index; }
 };
 
-// Binds a parsed condition. Every problem is reported to `out`, each with the
+// Binds a parsed condition (named bind_condition, not bind: std::bind would win
+// by argument-dependent lookup). Every problem is reported to `out`, each with the
 // file position of the token (inside the macro's own text for problems in a
 // macro). Throws only std::bad_alloc. Thread-safe if the callbacks are.
-bound_condition bind(const parsed_condition& c, const binder_context& ctx,
+bound_condition bind_condition(const parsed_condition& c, const binder_context& ctx,
                      std::vector<mitrekg::diagnostic>& out);
 
 // ---------------------------------------------------------------------------
