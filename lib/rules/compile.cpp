@@ -126,34 +126,68 @@ struct compiler {
     }
   }
 
-  // Macros are parsed once; a macro may use only macros defined before it.
+  // Macros are parsed once and checked on their own: every macro they name
+  // must exist (anywhere in the load, as in Falco), and no macro may reach
+  // itself. A macro failing either check is reported here, once; rules using
+  // it are then not compiled (uses_broken_macro) rather than reported again.
   void check_macros() {
     std::vector<diagnostic> ds;
+    std::vector<std::vector<std::size_t>> refs(c.macros.size());
     for (std::size_t i = 0; i < c.macros.size(); ++i) {
       const macro_def& m = c.macros[i];
       macro_trees.push_back(parse_condition(m.condition.text, origin_of(c, m.condition, m.name), ds));
       take(ds, "macro");
       const parsed_condition& p = macro_trees.back();
+      macro_ok[i] = p.ok();
       if (!p.ok()) continue;
-      bool ok = true;
       for (const parsed_node& n : p.nodes) {
         if (n.kind != parsed_kind::macro_ref) continue;
-        auto j = macro_at(n.name);
-        if (j && *j == i) {
-          c.add("macro-loop", severity::error, {located_file(p, n), n.pos.line, n.pos.column}, "macro", m.name,
-                fmt::format("Macro '{}' refers to itself", m.name));
-          ok = false;
-        } else if (!j || *j > i) {
+        if (auto j = macro_at(n.name)) {
+          macro_used[*j] = macro_used[*j] || *j != i;
+          refs[i].push_back(*j);
+        } else {
           c.add("undefined-macro", severity::error, {located_file(p, n), n.pos.line, n.pos.column}, "macro", m.name,
                 fmt::format("Undefined macro '{}' used in filter.", n.name));
-          ok = false;
-        } else {
-          macro_used[*j] = 1;
-          ok = ok && macro_ok[*j];
+          macro_ok[i] = 0;
         }
       }
-      macro_ok[i] = ok;
     }
+    // Loops: an iterative depth-first search; a back edge closes a loop, reported
+    // on the macro it returns to, with the chain.
+    std::vector<char> state(c.macros.size(), 0);   // 0 new, 1 on the path, 2 done
+    std::vector<char> in_loop(c.macros.size(), 0);
+    for (std::size_t start = 0; start < c.macros.size(); ++start) {
+      if (state[start]) continue;
+      std::vector<std::pair<std::size_t, std::size_t>> path{{start, 0}};
+      state[start] = 1;
+      while (!path.empty()) {
+        auto& [at, next] = path.back();
+        if (next == refs[at].size()) {
+          state[at] = 2;
+          path.pop_back();
+          continue;
+        }
+        const std::size_t to = refs[at][next++];
+        if (state[to] == 0) {
+          state[to] = 1;
+          path.emplace_back(to, 0);
+        } else if (state[to] == 1 && !in_loop[to]) {
+          std::string chain;
+          bool on = false;
+          for (const auto& step : path) {
+            on = on || step.first == to;
+            if (on) chain += c.macros[step.first].name + " -> ";
+          }
+          for (const auto& step : path)
+            if (on) in_loop[step.first] = 1;
+          in_loop[to] = 1;
+          c.add("macro-loop", severity::error, c.macros[to].position, "macro", c.macros[to].name,
+                fmt::format("macro '{}' refers to itself: {}{}", c.macros[to].name, chain, c.macros[to].name));
+        }
+      }
+    }
+    for (std::size_t i = 0; i < c.macros.size(); ++i)
+      if (in_loop[i]) macro_ok[i] = 0;
   }
 
   static std::string located_file(const parsed_condition& p, const parsed_node& n) {
@@ -235,13 +269,13 @@ struct compiler {
   }
 
   // True when the rule reaches a macro whose own check failed (already reported).
-  bool uses_broken_macro(const parsed_condition& p, std::size_t horizon) {
+  bool uses_broken_macro(const parsed_condition& p) {
     std::vector<std::size_t> todo;
     std::vector<char> seen(c.macros.size(), 0);
     auto visit = [&](const parsed_condition& q) {
       for (const parsed_node& n : q.nodes)
         if (n.kind == parsed_kind::macro_ref)
-          if (auto j = macro_at(n.name); j && *j < horizon && !seen[*j]) seen[*j] = 1, todo.push_back(*j);
+          if (auto j = macro_at(n.name); j && !seen[*j]) seen[*j] = 1, todo.push_back(*j);
     };
     visit(p);
     while (!todo.empty()) {
@@ -264,7 +298,8 @@ struct compiler {
       if (j == i + 1) continue;
       std::string_view name = std::string_view(s).substr(i + 1, j - i - 1);
       while (!name.empty() && name.back() == '.') name.remove_suffix(1);   // "%proc.name." ends a sentence
-      if (name == "container.info" || fields.find(name)) {
+      std::string_view dotted;
+      if (name == "container.info" || fields.find(name, &dotted)) {
         i = j - 1;
         continue;
       }
@@ -316,7 +351,7 @@ struct compiler {
     std::vector<diagnostic> ds;
     parsed_condition parsed = parse_condition(cond.text, origin, ds);
     take(ds, "rule");
-    if (!parsed.ok() || uses_broken_macro(parsed, r.macro_horizon)) {
+    if (!parsed.ok() || uses_broken_macro(parsed)) {
       out.rules.push_back(std::move(info));
       return;
     }
@@ -324,10 +359,9 @@ struct compiler {
     ctx.source = r.source;
     ctx.fields = fields;
     ctx.skip_if_unknown_filter = r.skip_if_unknown_filter;
-    const std::size_t horizon = r.macro_horizon;
     ctx.macro = [&](std::string_view name) -> const parsed_condition* {
       auto j = macro_at(name);
-      return j && *j < horizon ? &macro_trees[*j] : nullptr;
+      return j ? &macro_trees[*j] : nullptr;
     };
     ctx.list = [&](std::string_view name) -> std::optional<list_definition> {
       auto it = c.list_index.find(std::string(name));

@@ -477,7 +477,6 @@ struct reader {
     rule_def r;
     r.name = n;
     r.position = at(item);
-    r.macro_horizon = c.macros.size();
     bool ok = true;
     auto get_text = [&](const char* key, located_text& to) {
       const YAML::Node v = child(item, key);
@@ -544,7 +543,6 @@ struct reader {
         error("undefined-override", item, "rule", n, "Rule has 'override' key but no rule by that name already exists");
         return;
       }
-      existing->macro_horizon = r.macro_horizon;
       for (const auto& [key, how] : *o) {
         const bool add = how == "append";
         if (key == "condition") add ? append_text(existing->condition, std::move(r.condition))
@@ -575,7 +573,6 @@ struct reader {
         error("bad-append", item, "rule", n, "Appended rule must have exceptions or condition property");
         return;
       }
-      existing->macro_horizon = r.macro_horizon;
       if (has_condition) append_text(existing->condition, std::move(r.condition));
       if (has_exceptions) merge_exceptions(*existing, std::move(r.exceptions));
       return;

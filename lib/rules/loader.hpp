@@ -81,7 +81,6 @@ struct rule_def {
   bool warn_evttypes = true;
   bool skip_if_unknown_filter = false;
   bool capture = false;
-  std::size_t macro_horizon = 0;   // macros defined when it was (re)defined: the ones it may use
 };
 
 // A file as read: the caller's name and its text (positions map into it).

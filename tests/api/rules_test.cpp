@@ -142,7 +142,8 @@ TEST_CASE("syntax errors point at the offending token's column") {
   REQUIRE_FALSE(s.diagnostics().empty());
   const diagnostic& d = s.diagnostics().front();
   CHECK(d.line == 3);
-  CHECK(d.column == 34);   // the second `and`
+  CHECK(d.column == 38);   // after the second `and` (read as a macro name), Falco's parser stops at proc.name
+  CHECK(d.message == "unexpected token after 'and', expecting 'or', 'and'");
   CHECK(d.item == "r");
 }
 
@@ -300,17 +301,19 @@ TEST_CASE("every current and pinned rule file loads without errors, with its cou
   const std::vector<expected_counts> cases = {
       {{"rules/falco_rules.yaml"}, 49, 87, 25, 25},
       {{"rules/falco-incubating_rules.yaml"}, 54, 82, 31, 31},
-      {{"rules/falco-sandbox_rules.yaml"}, 60, 183, 37, 37},
+      {{"rules/falco-sandbox_rules.yaml"}, 60, 183, 37, 25},
+      // The three together: incubating and sandbox repeat some of stable's lists and macros.
       {{"rules/falco_rules.yaml", "rules/falco-incubating_rules.yaml", "rules/falco-sandbox_rules.yaml"},
-       0, 0, 93, 0},
-      {{"rules/plugins/cloudtrail/aws_cloudtrail_rules.yaml"}, 1, 0, 22, 22},
+       118, 315, 93, 81},
+      {{"rules/plugins/cloudtrail/aws_cloudtrail_rules.yaml"}, 1, 0, 22, 20},
       {{"rules/plugins/gcpaudit/gcp_auditlog_rules.yaml"}, 0, 11, 39, 39},
       {{"rules/plugins/github/github.yaml"}, 0, 0, 15, 15},
       {{"rules/plugins/k8saudit/k8s_audit_rules.yaml"}, 18, 45, 48, 48},
+      // The GKE add-on only overrides (4 lists, 1 rule's exceptions).
       {{"rules/plugins/k8saudit/k8s_audit_rules.yaml", "rules/plugins/k8saudit-gke/k8s_audit_rules_gke.yaml"},
-       22, 45, 49, 49},
-      {{"rules/plugins/okta/okta_rules.yaml"}, 1, 1, 21, 21},
-      {{"rules/pinned/falco-rules-1.0.1/falco_rules.yaml"}, 117, 297, 80, 80},
+       18, 45, 48, 48},
+      {{"rules/plugins/okta/okta_rules.yaml"}, 1, 1, 21, 12},
+      {{"rules/pinned/falco-rules-1.0.1/falco_rules.yaml"}, 117, 297, 80, 56},
       {{"rules/pinned/k8saudit-0.6.0/k8s_audit_rules.yaml"}, 16, 42, 43, 43},
   };
   REQUIRE(cases.size() == 12);
@@ -319,11 +322,12 @@ TEST_CASE("every current and pinned rule file loads without errors, with its cou
     INFO(c.files.back());
     INFO(describe(s));
     CHECK(s.counts().errors == 0);
+    CHECK(s.counts().warnings == 0);
     CHECK(s.counts().files == c.files.size());
-    if (c.lists) CHECK(s.counts().lists == c.lists);
-    if (c.macros) CHECK(s.counts().macros == c.macros);
+    CHECK(s.counts().lists == c.lists);
+    CHECK(s.counts().macros == c.macros);
     CHECK(s.counts().rules == c.rules);
-    if (c.enabled) CHECK(s.counts().enabled == c.enabled);
+    CHECK(s.counts().enabled == c.enabled);
   }
 }
 
@@ -406,31 +410,56 @@ TEST_CASE("every broken test rule file gets an error with a position") {
     if (e.is_regular_file()) files.push_back(e.path());
   std::sort(files.begin(), files.end());
   REQUIRE(files.size() == 117);
-  // Broken on purpose (their names say so, as Falco's old suite named them).
+  // Broken on purpose (their names say so, as Falco's old suite named them);
+  // invalid_base_* are the valid bases that invalid_append_* break.
   auto broken = [](const fs::path& p) {
     const std::string name = p.filename().string(), dir = p.parent_path().filename().string();
-    return name.rfind("invalid_", 0) == 0 || name.find("_failure") != std::string::npos ||
+    return (name.rfind("invalid_", 0) == 0 && name.rfind("invalid_base_", 0) != 0) || name.find("_failure") != std::string::npos ||
            (dir == "exceptions" && (name.rfind("item_", 0) == 0 || name.rfind("append_item_", 0) == 0)) ||
            name == "engine_version_mismatch.yaml" || name == "skip_unknown_error.yaml" ||
            name == "skip_unknown_unspec.yaml" || name == "rule_exception_new_no_field_append.yaml" ||
            name == "cloudtrail_incompat_plugin_version.yaml";
   };
-  // Not broken, but invalid alone: bases of invalid_append_* / invalid_overwrite_* pairs.
-  std::size_t broken_count = 0;
+  // Overlays: test files that extend another file, loaded after it as Falco's suite did.
+  const std::string pinned_falco = "rules/pinned/falco-rules-1.0.1/falco_rules.yaml";
+  const std::string pinned_k8s = "rules/pinned/k8saudit-0.6.0/k8s_audit_rules.yaml";
+  const std::map<std::string, std::vector<std::string>> bases = {
+      {"test_rules/append_single_rule.yaml", {"test_rules/single_rule.yaml"}},
+      {"test_rules/double_rule.yaml", {"test_rules/single_rule.yaml"}},
+      {"test_rules/rules_dir/001-double_rule.yaml", {"test_rules/rules_dir/000-single_rule.yaml"}},
+      {"test_rules/k8s_audit/allow_namespace_foo.yaml", {pinned_falco, pinned_k8s}},
+      {"test_rules/k8s_audit/allow_user_some-user.yaml", {pinned_falco, pinned_k8s}},
+      {"test_rules/k8s_audit/trust_nginx_container.yaml", {pinned_falco, pinned_k8s}},
+  };
+  std::size_t broken_count = 0, clean_count = 0;
   for (const auto& p : files) {
-    const std::string rel = fs::relative(p, falco_dir).string();
+    const std::string rel = fs::relative(p, falco_dir).generic_string();
     INFO(rel);
     std::vector<fs::path> one{p};
-    const rule_set s = rule_set::load(one);
-    INFO(describe(s));
+    const rule_set alone = rule_set::load(one);
+    INFO(describe(alone));
+    for (const auto& d : alone.diagnostics()) {
+      CHECK(d.file == p.string());
+      CHECK(d.line > 0);
+      CHECK(d.column > 0);
+    }
     if (broken(p)) {
       ++broken_count;
-      CHECK_FALSE(s.ok());
+      CHECK(alone.counts().errors > 0);
+      continue;
     }
-    for (const auto& d : s.diagnostics()) {
-      CHECK(d.file == p.string());
-      if (d.code != "not-yaml" || d.line) CHECK(d.line > 0);
-    }
+    // The others load cleanly: on their own, after their base, or (Falco's
+    // plugin tests) with only the syscall source, their cloudtrail rules skipped.
+    std::vector<std::string> names;
+    if (auto b = bases.find(rel); b != bases.end()) names = b->second;
+    names.push_back(rel);
+    rule_load_options options;
+    if (rel.rfind("test_rules/plugins/", 0) == 0) options.sources = {"syscall"};
+    const rule_set s = load_files(names, options);
+    INFO(describe(s));
+    CHECK(s.counts().errors == 0);
+    clean_count += s.ok();
   }
-  CHECK(broken_count == 41);
+  CHECK(broken_count == 42);
+  CHECK(clean_count == 75);
 }
