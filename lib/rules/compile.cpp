@@ -381,7 +381,8 @@ struct compiler {
         event_type_set types = event_types(bound);
         info.all_event_types = types.all;
         if (!types.all) info.event_types = std::move(types.names);
-        if (types.all && r.warn_evttypes)
+        // Falco's threshold: no event type, or more than 100 of them.
+        if ((types.all || info.event_types.size() > 100) && r.warn_evttypes)
           c.add("no-event-type", severity::warning, r.position, "rule", r.name,
                 "Rule matches too many evt.type values. This has a significant performance penalty.");
       }

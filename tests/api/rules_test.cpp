@@ -463,3 +463,24 @@ TEST_CASE("every broken test rule file gets an error with a position") {
   CHECK(broken_count == 42);
   CHECK(clean_count == 75);
 }
+
+TEST_CASE("the event-type warning: Falco's catalogue of condition shapes") {
+  const rule_set s = load_files({"test_rules/falco_rules_warnings.yaml"});
+  INFO(describe(s));
+  CHECK(s.ok());
+  REQUIRE(s.counts().rules == 31);
+  std::set<std::string> warned;
+  for (const auto* d : with_code(s, "no-event-type")) warned.insert(d->item);
+  CHECK(warned == std::set<std::string>{"no_evttype", "evttype_not_equals", "leading_not", "not_equals_at_end",
+                                        "not_at_end", "not_equals_and_not", "leading_in_not_equals_at_evttype",
+                                        "not_with_evttypes", "not_with_evttypes_addl"});
+  CHECK(s.find_rule("repeated_evttypes_with_mix")->event_types == std::vector<std::string>{"open"});
+  CHECK(s.find_rule("leading_multitrailing_evttypes_using_in")->event_types ==
+        std::vector<std::string>{"connect", "execve", "open"});
+  // warn_evttypes: false silences it.
+  const rule_set quiet = load_text("- rule: r\n  desc: d\n  condition: proc.name = x\n  output: o\n  priority: INFO\n"
+                                   "  warn_evttypes: false\n");
+  CHECK(quiet.ok());
+  CHECK(quiet.counts().warnings == 0);
+  CHECK(quiet.find_rule("r")->all_event_types);
+}
