@@ -140,11 +140,13 @@ class parser {
     throw syntax_error{std::move(message), static_cast<std::uint32_t>(offset), code};
   }
 
+  // `opening`: the offset of the "(" or transformer that nests one level more.
   struct depth_guard {
     parser& p;
-    explicit depth_guard(parser& owner) : p(owner) {
+    depth_guard(parser& owner, std::size_t opening) : p(owner) {
       if (++p.depth_ > max_condition_depth)
-        p.fail("exceeded max depth limit of " + std::to_string(max_condition_depth), "condition-too-deep");
+        p.fail_at("exceeded max depth limit of " + std::to_string(max_condition_depth), opening,
+                  "condition-too-deep");
     }
     ~depth_guard() { --p.depth_; }
   };
@@ -353,7 +355,7 @@ class parser {
 
   // After "(": the inner expression and ")".
   std::uint32_t parse_embedded() {
-    depth_guard guard(*this);
+    depth_guard guard(*this, pos_ - 1);
     std::uint32_t child = parse_or();
     lex_blank();
     if (!lex_str(")")) fail("expected a ')' token");
@@ -402,7 +404,7 @@ class parser {
 
   // After "tolower(" (and the like): a field or a nested transformer, then ")".
   parsed_field parse_transformer_remainder(transformer t, std::size_t start) {
-    depth_guard guard(*this);
+    depth_guard guard(*this, start);
     lex_blank();
     std::size_t arg_start = pos_;
     parsed_field f;

@@ -654,3 +654,141 @@ TEST_CASE("every condition and macro of the current and pinned rule files parses
   }
   CHECK(total == 112 + 113 + 220 + 22 + 50 + 15 + 93 + 93 + 22 + 377 + 85);
 }
+
+TEST_CASE("event types of real rules (falco_rules.yaml)") {
+  corpus c;
+  c.load(falco_dir / "rules/falco_rules.yaml");
+  std::map<std::string, bound_condition> bound;
+  REQUIRE(c.bind_all(&bound) == 25);
+  REQUIRE(c.diags.empty());
+  auto names = [&](const char* rule) {
+    REQUIRE(bound.contains(rule));
+    event_type_set s = event_types(bound[rule]);
+    return s.all ? std::vector<std::string>{"*"} : s.names;
+  };
+  CHECK(names("Terminal shell in container") == std::vector<std::string>{"execve", "execveat"});
+  CHECK(names("Read sensitive file untrusted") == std::vector<std::string>{"open", "openat", "openat2"});
+  CHECK(names("Fileless execution via memfd_create") == std::vector<std::string>{"execve", "execveat"});
+  CHECK(names("PTRACE attached to process") == std::vector<std::string>{"ptrace"});
+  CHECK(names("Create Symlink Over Sensitive Files") == std::vector<std::string>{"symlink", "symlinkat"});
+  CHECK(names("Contact K8S API Server From Container") == std::vector<std::string>{"connect"});
+  // Every rule of the file is indexed by some event types, none matches all of them.
+  std::size_t indexed = 0;
+  for (auto& [name, b] : bound) {
+    CAPTURE(name);
+    event_type_set s = event_types(b);
+    CHECK_FALSE(s.all);
+    CHECK_FALSE(s.names.empty());
+    indexed += !s.all;
+  }
+  CHECK(indexed == 25);
+}
+
+TEST_CASE("the old test rules: every condition parses (appended fragments are parsed glued to their base)") {
+  std::size_t files = 0, parsed = 0, fragments = 0;
+  std::vector<std::string> failed;
+  for (const auto& e : fs::recursive_directory_iterator(falco_dir / "test_rules")) {
+    if (e.path().extension() != ".yaml") continue;
+    std::vector<yaml_item> items;
+    try {
+      items = read_items(e.path());
+    } catch (const YAML::Exception&) {
+      continue;  // invalid_yaml_parse_error.yaml, invalid_not_yaml.yaml: the loader's business
+    }
+    ++files;
+    for (const auto& it : items) {
+      if (!it.has_condition) continue;
+      if (it.append) {
+        ++fragments;
+        continue;
+      }
+      std::vector<diagnostic> out;
+      parsed_condition p = parse_condition(it.condition, condition_origin{it.name, {}}, out);
+      parsed += p.ok();
+      if (!p.ok()) failed.push_back(fs::relative(e.path(), falco_dir).string() + ": " + out.at(0).message);
+    }
+  }
+  std::sort(failed.begin(), failed.end());
+  CHECK(files == 116);
+  CHECK(fragments == 10);
+  CHECK(parsed == 233);
+  CHECK(failed.empty());
+}
+
+TEST_CASE("hostile conditions: a diagnostic or a result, never a crash, overflow or hang") {
+  SUBCASE("10,000 nested parentheses") {
+    std::string deep(10000, '(');
+    deep += "proc.name = x";
+    deep += std::string(10000, ')');
+    diagnostic d = parse_error(deep);
+    CHECK(d.code == "condition-too-deep");
+    CHECK(d.message == "exceeded max depth limit of 1000");
+    CHECK(d.column == 1001);
+    // At the limit it parses and binds.
+    std::string ok = std::string(1000, '(') + "proc.name = x" + std::string(1000, ')');
+    bind_result r = bind_text(ok, definitions{});
+    CHECK(r.bound.ok());
+    std::string nots;
+    for (int i = 0; i < 999; ++i) nots += "not(";
+    nots += "evt.type = open" + std::string(999, ')');
+    bind_result n = bind_text(nots, definitions{});
+    REQUIRE(n.bound.ok());
+    CHECK(event_types(n.bound).names.size() == syscall_event_types().size() - 1);
+    // `not not not ...` is a loop, not recursion.
+    std::string many;
+    for (int i = 0; i < 100000; ++i) many += "not ";
+    CHECK(bind_text(many + "proc.name = x", definitions{}).bound.ok());
+    std::string transformers;
+    for (int i = 0; i < 2000; ++i) transformers += "tolower(";
+    CHECK(parse_error(transformers + "proc.name" + std::string(2000, ')') + " = x").code == "condition-too-deep");
+  }
+  SUBCASE("a 1 MB condition") {
+    std::string big = "evt.type = open";
+    while (big.size() < (1u << 20)) big += " or proc.name = \"" + std::to_string(big.size()) + "\"";
+    bind_result r = bind_text(big, definitions{});
+    CHECK(r.bound.ok());
+    CHECK(r.bound.checks.size() > 30000);
+    CHECK(event_types(r.bound).all);
+    // An error at the end of it still has its column.
+    diagnostic d = parse_error(big + " )");
+    CHECK(d.column == big.size() + 2);
+  }
+  SUBCASE("a list of a million items") {
+    definitions d;
+    std::vector<std::string> items;
+    items.reserve(1000000);
+    for (int i = 0; i < 1000000; ++i) items.push_back("/bin/p" + std::to_string(i));
+    d.list("huge", std::move(items));
+    bind_result r = bind_text("proc.exe in (huge) or proc.exe pmatch (huge)", d);
+    REQUIRE(r.bound.ok());
+    REQUIRE(r.bound.sets.size() == 2);
+    CHECK(r.bound.sets[0].strings.size() == 1000000);
+    CHECK(r.bound.sets[0].strings.contains("/bin/p999999"));
+    CHECK(r.bound.sets[1].paths.size() == 1000000);
+    // Inline, too.
+    std::string inline_list = "proc.name in (";
+    for (int i = 0; i < 1000000; ++i) inline_list += (i ? "," : "") + std::to_string(i);
+    inline_list += ")";
+    std::vector<diagnostic> out;
+    CHECK(root(parse(inline_list, out)).values.size() == 1000000);
+  }
+  SUBCASE("macros that refer to themselves, directly or through others, and a long chain") {
+    definitions d;
+    d.macro("m0", "m0");
+    d.macro("a", "proc.name = x and b");
+    d.macro("b", "not c");
+    d.macro("c", "(a)");
+    CHECK(bind_text("m0", d).diags.at(0).code == "macro-loop");
+    bind_result r = bind_text("a", d);
+    REQUIRE(r.diags.size() == 1);
+    CHECK(r.diags[0].message == "macro 'a' refers to itself: a -> b -> c -> a");
+    definitions chain;
+    for (int i = 0; i < 5000; ++i) chain.macro("m" + std::to_string(i), "m" + std::to_string(i + 1));
+    chain.macro("m5000", "proc.name = x");
+    bind_result deep = bind_text("m0", chain);
+    CHECK_FALSE(deep.bound.ok());
+    REQUIRE(deep.diags.size() == 1);
+    CHECK(deep.diags[0].code == "condition-too-deep");
+    CHECK(bind_text("m4000", chain).bound.ok());
+  }
+}
