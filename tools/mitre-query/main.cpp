@@ -32,7 +32,7 @@ void set_format(context& ctx, const std::string& v) {
   if (v == "table" || v == "text") ctx.fmt = format::table;
   else if (v == "json") ctx.fmt = format::json;
   else if (v == "csv") ctx.fmt = format::csv;
-  else throw usage_error(fmt::format("--format must be table (text), json or csv, not {}", json_quote(v)));
+  else throw usage_error(fmt::format("--format must be table, json or csv, not {}", json_quote(v)));
 }
 
 void add_domain(context& ctx, const std::string& v) {
