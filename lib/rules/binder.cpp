@@ -107,6 +107,11 @@ bool parse_net(std::string_view s, bound_value& v) {
   return true;
 }
 
+// The operators whose constants must be event names when the field is evt.type.
+bool is_equality(cmp_op op) {
+  return op == cmp_op::eq || op == cmp_op::eqeq || op == cmp_op::ne || op == cmp_op::in || op == cmp_op::intersects;
+}
+
 bool is_hex_bytes(std::string_view s) {
   if (s.empty() || s.size() % 2 != 0) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -379,7 +384,7 @@ class binder {
       case field_type::dynamic:
         if ((op == cmp_op::bcontains || op == cmp_op::bstartswith) && !is_hex_bytes(v.text))
           return bad("a valid hex byte string");
-        if (is_event_type_field(field) && !std::binary_search(syscall_event_types().begin(),
+        if (is_event_type_field(field) && is_equality(op) && !std::binary_search(syscall_event_types().begin(),
                                                               syscall_event_types().end(), std::string_view(v.text))) {
           error(f, v.offset, "invalid-value", "unknown event type " + v.text);
           return false;

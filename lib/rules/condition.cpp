@@ -116,3 +116,71 @@ std::vector<std::string_view> macro_references(const parsed_condition& c) {
 }
 
 }  // namespace mitrekg::rules
+
+namespace mitrekg::rules {
+
+condition_origin scalar_origin(std::string_view file_text, source_position mark, std::size_t mark_pos,
+                               std::string_view value, std::string file, std::string item) {
+  condition_origin o;
+  o.item = std::move(item);
+  auto line_end = [&](std::size_t from) {
+    std::size_t e = file_text.find('\n', from);
+    return e == std::string_view::npos ? file_text.size() : e;
+  };
+  char first = mark_pos < file_text.size() ? file_text[mark_pos] : '\0';
+  if (first == '"' || first == '\'') {  // quoted: escapes change lengths; the first line only
+    o.segments.push_back({0, std::move(file), {mark.line, mark.column + 1}});
+    return o;
+  }
+  bool block = first == '|' || first == '>';
+  std::size_t indent = std::string_view::npos;  // block scalars: of the first content line
+  std::uint32_t line_no = mark.line;
+  std::size_t at = mark_pos;    // start of the current source line's content
+  std::size_t v = 0;            // matched so far in value
+  bool first_line = true;
+  // Walk the scalar's source lines only as far as the value goes (cost: the scalar's size).
+  while (at <= file_text.size() && v < value.size()) {
+    std::size_t end = line_end(at);
+    std::string_view content;
+    std::uint32_t column = 0;
+    if (first_line && !block) {
+      content = file_text.substr(at, end - at);
+      column = mark.column;
+    } else if (!first_line) {
+      std::size_t line_start = at;
+      std::string_view line = file_text.substr(line_start, end - line_start);
+      std::size_t lead = line.find_first_not_of(block ? " " : " \t");
+      if (lead == std::string_view::npos || line.substr(lead) == "\r") {  // blank: folded into the value
+        at = end + 1;
+        ++line_no;
+        continue;
+      }
+      if (block) {
+        if (indent == std::string_view::npos) indent = lead;
+        if (lead < indent) break;
+        lead = indent;
+      }
+      content = line.substr(lead);
+      column = static_cast<std::uint32_t>(lead + 1);
+    }
+    if (!content.empty() || !first_line) {
+      while (!content.empty() && value.compare(v, content.size(), content) != 0 &&
+             (content.back() == ' ' || content.back() == '\r' || content.back() == '\t'))
+        content.remove_suffix(1);
+      if (content.empty() || value.compare(v, content.size(), content) != 0) break;
+      o.segments.push_back({static_cast<std::uint32_t>(v), file, {line_no, column}});
+      v += content.size();
+      if (v < value.size() && value[v] == '\n')
+        while (v < value.size() && value[v] == '\n') ++v;
+      else if (v < value.size() && value[v] == ' ')
+        ++v;
+    }
+    first_line = false;
+    at = end + 1;
+    ++line_no;
+  }
+  if (o.segments.empty()) o.segments.push_back({0, std::move(file), mark});
+  return o;
+}
+
+}  // namespace mitrekg::rules

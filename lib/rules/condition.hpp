@@ -50,6 +50,17 @@ struct condition_origin {
   std::vector<text_segment> segments;  // ascending offset; empty: line 1, column offset+1, no file
 };
 
+// The origin of a YAML scalar's text: `mark` and `mark_pos` are the position
+// (1-based: YAML::Mark line + 1, column + 1) and byte offset (YAML::Mark::pos)
+// yaml-cpp reports for the scalar node in `file_text`, `value` the scalar as
+// yaml-cpp returns it. Costs the scalar's size, not the file's. Plain, quoted, literal (`|`) and folded (`>`)
+// scalars get one segment per source line, each checked against `value`, so
+// every column is exact; where a line cannot be matched (escapes in a
+// double-quoted scalar), the segments stop and later offsets count from the
+// last one. Borrows nothing.
+condition_origin scalar_origin(std::string_view file_text, source_position mark, std::size_t mark_pos,
+                               std::string_view value, std::string file, std::string item);
+
 // The file position of byte `offset` of `text` under `origin`.
 struct located {
   std::string_view file;  // borrowed from origin
@@ -278,7 +289,7 @@ struct bound_value {
   std::uint8_t prefix = 0;   // ipnet: prefix length
 };
 
-enum class bound_kind : std::uint8_t { and_, or_, not_, check, always_true, always_false };
+enum class bound_kind : std::uint8_t { and_, or_, not_, check };
 
 struct bound_check {
   bound_field left;

@@ -56,8 +56,6 @@ class resolver {
   truth visit(std::uint32_t index) const {
     const bound_node& n = c_.nodes[index];
     switch (n.kind) {
-      case bound_kind::always_true: return {type_bits::all(names_.size()), type_bits(names_.size())};
-      case bound_kind::always_false: return {type_bits(names_.size()), type_bits::all(names_.size())};
       case bound_kind::not_: {
         truth t = visit(c_.child_indices[n.first_child]);
         return {std::move(t.neg), std::move(t.pos)};

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -492,6 +493,7 @@ TEST_CASE("event types: =, in, !=, not in, and/or") {
   CHECK(types_of("not (evt.type = open and proc.name = cat)") == std::vector<std::string>{"*"});
   CHECK(types_of("not (evt.type = open or evt.type = close)").size() == all.size() - 2);
   CHECK(types_of("evt.type startswith open") == std::vector<std::string>{"*"});
+  CHECK(types_of("evt.type contains sock") == std::vector<std::string>{"*"});  // not an event name: not checked
   definitions d;
   d.macro("open_read", "evt.type in (open, openat, openat2) and evt.is_open_read=true and fd.typechar='f'");
   CHECK(types_of("open_read and proc.name = cat", d) == std::vector<std::string>{"open", "openat", "openat2"});
@@ -511,6 +513,7 @@ struct yaml_item {
   std::string name;
   std::string condition;
   source_position at;  // of the condition scalar
+  std::size_t at_pos = 0;
   std::string source = "syscall";
   std::vector<std::string> items;
   bool append = false;
@@ -536,6 +539,7 @@ std::vector<yaml_item> read_items(const fs::path& file) {
         it.has_condition = true;
         it.at = {static_cast<std::uint32_t>(n["condition"].Mark().line + 1),
                  static_cast<std::uint32_t>(n["condition"].Mark().column + 1)};
+        it.at_pos = static_cast<std::size_t>(n["condition"].Mark().pos);
       }
       if (n["source"]) it.source = n["source"].as<std::string>();
       if (n["items"] && n["items"].IsSequence())
@@ -561,7 +565,14 @@ struct corpus {
   std::size_t conditions_parsed = 0;
   std::vector<diagnostic> diags;
 
+  std::map<std::string, std::string> texts;  // file name → content
+
   void load(const fs::path& file) {
+    std::string& content = texts[file.filename().string()];
+    {
+      std::ifstream in(file, std::ios::binary);
+      content.assign(std::istreambuf_iterator<char>(in), {});
+    }
     for (yaml_item& it : read_items(file)) {
       if (it.kind == "list") {
         auto& items = defs.lists[it.name];
@@ -572,7 +583,8 @@ struct corpus {
         continue;
       }
       if (!it.has_condition) continue;
-      condition_origin where{it.name, {{0, file.filename().string(), it.at}}};
+      condition_origin where =
+          scalar_origin(content, it.at, it.at_pos, it.condition, file.filename().string(), it.name);
       if (it.kind == "macro") {
         std::string text = it.condition;
         if (it.append && defs.macros.contains(it.name)) text = defs.macros[it.name].text + " " + text;
@@ -791,4 +803,35 @@ TEST_CASE("hostile conditions: a diagnostic or a result, never a crash, overflow
     CHECK(deep.diags[0].code == "condition-too-deep");
     CHECK(bind_text("m4000", chain).bound.ok());
   }
+}
+
+TEST_CASE("positions in real files: every check's line and column point at its field in the YAML") {
+  std::size_t checked = 0, folded = 0;
+  for (const char* f : {"rules/falco_rules.yaml", "rules/falco-sandbox_rules.yaml",
+                        "rules/plugins/k8saudit/k8s_audit_rules.yaml", "rules/pinned/falco-rules-1.0.1/falco_rules.yaml"}) {
+    corpus c;
+    c.load(falco_dir / f);
+    REQUIRE(c.diags.empty());
+    const std::string& text = c.texts.begin()->second;
+    std::vector<std::size_t> line_starts{0};
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') line_starts.push_back(i + 1);
+    auto check_all = [&](const parsed_condition& p) {
+      folded += p.origin.segments.size() > 1;
+      for (const parsed_node& n : p.nodes) {
+        if (n.kind != parsed_kind::check || !n.left.transformers.empty()) continue;
+        located at = locate(p.origin, p.text, n.left.offset);
+        REQUIRE(at.pos.line >= 1);
+        REQUIRE(at.pos.line <= line_starts.size());
+        std::size_t off = line_starts[at.pos.line - 1] + at.pos.column - 1;
+        CAPTURE(p.origin.item);
+        CHECK(text.compare(off, n.left.name.size(), n.left.name) == 0);
+        ++checked;
+      }
+    };
+    for (const auto& [name, m] : c.defs.macros) check_all(m);
+    for (const auto& r : c.rules) check_all(r.parsed);
+  }
+  CHECK(checked == 1804);
+  CHECK(folded == 250);  // conditions spread over several lines (mostly `condition: >`)
 }
