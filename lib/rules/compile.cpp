@@ -12,62 +12,25 @@ namespace mitrekg::rules {
 
 namespace {
 
-// Splits a located text into segments whose characters sit one after the
-// other in the file, so every offset maps to its exact line and column: the
-// scalar's text is walked beside its source, skipping quotes, indentation
-// and the line breaks a folded scalar turned into spaces. When the two stop
-// agreeing (escapes), the rest keeps the last known position.
+// The segments of a located text (a definition and its appends): each piece
+// mapped through scalar_origin, so every offset has its exact file position.
 condition_origin origin_of(const collection& c, const located_text& t, const std::string& item) {
   condition_origin o;
   o.item = item;
   for (const text_piece& p : t.pieces) {
-    const std::string_view src = c.files[p.file].text;
-    const std::string_view txt = std::string_view(t.text).substr(p.offset, p.length);
-    std::size_t j = p.source_offset;
-    std::uint32_t line = static_cast<std::uint32_t>(p.origin.line), col = static_cast<std::uint32_t>(p.origin.column);
-    auto step = [&]() {
-      if (src[j] == '\n') ++line, col = 1;
-      else ++col;
-      ++j;
-    };
-    std::size_t expected = std::string_view::npos;   // the source byte that would continue the segment
-    bool lost = false;
-    for (std::size_t i = 0; i < txt.size() && !lost; ++i) {
-      const char ch = txt[i];
-      while (j < src.size() && src[j] != ch) {
-        const char s = src[j];
-        if (ch == ' ' && s == '\n') break;   // a folded line break
-        if (s != ' ' && s != '\n' && s != '\r' && s != '\t' && s != '"' && s != '\'' && s != '>' && s != '|' &&
-            s != '-' && s != '+') {
-          lost = true;
-          break;
-        }
-        step();
-      }
-      if (lost || j >= src.size()) {
-        lost = true;
-        break;
-      }
-      if (j != expected)
-        o.segments.push_back({static_cast<std::uint32_t>(p.offset + i), c.files[p.file].name, {line, col}});
-      step();
-      expected = j;
+    const loaded_file& f = c.files[p.file];
+    condition_origin one = scalar_origin(
+        f.text, {static_cast<std::uint32_t>(p.origin.line), static_cast<std::uint32_t>(p.origin.column)},
+        p.source_offset, std::string_view(t.text).substr(p.offset, p.length), f.name, item);
+    if (one.segments.empty())
+      one.segments.push_back({0, f.name, {static_cast<std::uint32_t>(p.origin.line),
+                                          static_cast<std::uint32_t>(p.origin.column)}});
+    for (auto& seg : one.segments) {
+      seg.offset += static_cast<std::uint32_t>(p.offset);
+      o.segments.push_back(std::move(seg));
     }
-    if (o.segments.empty() || o.segments.back().offset < p.offset)
-      o.segments.push_back({static_cast<std::uint32_t>(p.offset), c.files[p.file].name,
-                            {static_cast<std::uint32_t>(p.origin.line), static_cast<std::uint32_t>(p.origin.column)}});
   }
   return o;
-}
-
-// The file position of byte `offset` of a text whose origin_of() segments
-// each lie on one line.
-rule_position position_in(const condition_origin& o, std::size_t offset) {
-  auto it = std::upper_bound(o.segments.begin(), o.segments.end(), offset,
-                             [](std::size_t x, const text_segment& s) { return x < s.offset; });
-  if (it == o.segments.begin()) return {};
-  --it;
-  return {it->file, it->start.line, it->start.column + (offset - it->offset)};
 }
 
 // Falco quotes an exception value holding a space unless it is quoted already.
@@ -191,7 +154,7 @@ struct compiler {
   }
 
   static std::string located_file(const parsed_condition& p, const parsed_node& n) {
-    return position_in(p.origin, n.offset).file;
+    return std::string(locate(p.origin, p.text, n.offset).file);
   }
 
   // Checks the exceptions and writes them as `and not (...)` clauses; false
@@ -304,7 +267,8 @@ struct compiler {
         continue;
       }
       if (!origin) origin = origin_of(c, r.output, r.name);
-      c.add("bad-output", severity::error, position_in(*origin, i), "rule", r.name,
+      const located at = locate(*origin, s, static_cast<std::uint32_t>(i));
+      c.add("bad-output", severity::error, {std::string(at.file), at.pos.line, at.pos.column}, "rule", r.name,
             fmt::format("invalid formatting token {}", name));
       i = j - 1;
     }
