@@ -127,14 +127,21 @@ rule_set rule_set::load(std::span<const std::filesystem::path> files, const rule
   for (const auto& path : files) {
     rules::loaded_file f;
     f.name = path.string();
-    std::ifstream in(path, std::ios::binary);
+    // Only regular files are opened: a FIFO without a writer would block the open.
     std::error_code ec;
-    if (!in || std::filesystem::is_directory(path, ec)) {
-      const int err = errno;
+    const auto st = std::filesystem::status(path, ec);
+    std::string why;
+    std::ifstream in;
+    if (std::filesystem::is_directory(st)) why = "is a directory";
+    else if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) why = "not a regular file";
+    else {
+      in.open(path, std::ios::binary);
+      if (!in) why = std::strerror(errno);
+    }
+    if (!why.empty()) {
       c.files.push_back(std::move(f));
       c.add("file-read", severity::error, {c.files.back().name, 0, 0}, "rules content", "",
-            fmt::format("Could not read rules file: {}", std::filesystem::is_directory(path, ec) ? "is a directory"
-                                                                                                 : std::strerror(err)));
+            fmt::format("Could not read rules file: {}", why));
       continue;
     }
     const auto size = std::filesystem::file_size(path, ec);
