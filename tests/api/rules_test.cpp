@@ -484,3 +484,23 @@ TEST_CASE("the event-type warning: Falco's catalogue of condition shapes") {
   CHECK(quiet.counts().warnings == 0);
   CHECK(quiet.find_rule("r")->all_event_types);
 }
+
+TEST_CASE("positions through folded scalars and appends in another file") {
+  std::vector<rule_text> files = {
+      {"a.yaml", "- rule: r\n  desc: d\n  condition: >\n    evt.type = open\n    and proc.nobody = x\n"
+                 "  output: \"%proc.name %fd.nothing\"\n  priority: INFO\n"},
+      {"b.yaml", "- rule: r\n  condition: and proc.name ==== x\n  append: true\n"}};
+  const rule_set s = rule_set::load(files);
+  INFO(describe(s));
+  REQUIRE(s.diagnostics().size() == 1);   // the append's syntax error stops the rule before binding
+  CHECK(s.diagnostics()[0].file == "b.yaml");
+  CHECK(s.diagnostics()[0].line == 2);
+  CHECK(s.diagnostics()[0].column == 30);   // the second "==" after "proc.name =="
+  const rule_set alone = rule_set::load(std::span<const rule_text>(files.data(), 1));
+  INFO(describe(alone));
+  const auto field = with_code(alone, "unknown-field");
+  REQUIRE(field.size() == 1);
+  CHECK(field[0]->line == 5);
+  CHECK(field[0]->column == 9);   // proc.nobody, on the folded scalar's second line
+  CHECK(field[0]->message == "filter_check called with nonexistent field proc.nobody");
+}
