@@ -687,11 +687,66 @@ struct reader {
   }
 };
 
+// yaml-cpp 0.7 loops forever on a ',' that starts a line at a document's root
+// indentation (",a", "- a\n, b"), which is never valid YAML. Returns the byte
+// offset of the first such ',' (outside quotes, flow collections, comments and
+// block scalars), or npos.
+std::size_t stray_root_comma(std::string_view text) {
+  std::size_t root = std::string_view::npos, block = std::string_view::npos;
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    const std::size_t indent = line.find_first_not_of(' ');
+    const bool blank = indent == std::string_view::npos || line[indent] == '#' || line[indent] == '\r';
+    if (!quote && line.substr(0, 3) == "---") root = std::string_view::npos, depth = 0, block = std::string_view::npos;
+    else if (blank || (block != std::string_view::npos && indent > block)) {
+    } else {
+      block = std::string_view::npos;
+      if (!quote && depth == 0) {
+        if (root == std::string_view::npos) root = indent;
+        if (line[indent] == ',' && indent <= root) return pos + indent;
+      }
+      char last = 0;
+      for (std::size_t i = indent; i < line.size(); ++i) {
+        const char ch = line[i];
+        if (quote) {
+          if (ch == quote && !(quote == '"' && i > 0 && line[i - 1] == '\\')) quote = 0;
+          continue;
+        }
+        if (ch == '#' && (i == 0 || line[i - 1] == ' ')) break;
+        if ((ch == '"' || ch == '\'') && (i == indent || line[i - 1] == ' ' || line[i - 1] == '[' ||
+                                          line[i - 1] == '{' || line[i - 1] == ',')) quote = ch;
+        else if (ch == '[' || ch == '{') ++depth;
+        else if ((ch == ']' || ch == '}') && depth > 0) --depth;
+        if (ch != ' ' && ch != '\r') last = ch;
+      }
+      if (!quote && depth == 0 && (last == '>' || last == '|' || last == '-' || last == '+' ||
+                                   (last >= '0' && last <= '9'))) {
+        const std::size_t mark = line.find_last_of(">|");
+        if (mark != std::string_view::npos && mark > 0 && line[mark - 1] == ' ') block = indent;
+      }
+    }
+    pos = end + 1;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 void read_rules_text(collection& c, const rule_load_options& options) {
   reader r{c, options, c.files.size() - 1};
   const std::string& text = c.files.back().text;
+  if (const std::size_t comma = stray_root_comma(text); comma != std::string::npos) {
+    const std::size_t line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + comma, '\n')) + 1;
+    const std::size_t bol = text.rfind('\n', comma == 0 ? 0 : comma - 1);
+    const std::size_t column = bol == std::string::npos || comma == 0 ? comma + 1 : comma - bol;
+    c.add("not-yaml", severity::error, {c.files.back().name, line, column}, "rules content", "",
+          "Rules content is not yaml: ',' outside a flow collection");
+    return;
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);
