@@ -739,6 +739,14 @@ std::size_t stray_root_comma(std::string_view text) {
 void read_rules_text(collection& c, const rule_load_options& options) {
   reader r{c, options, c.files.size() - 1};
   const std::string& text = c.files.back().text;
+  // YAML has no NUL characters; yaml-cpp 0.7 can loop on them (rules_fuzz).
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
+    const std::size_t line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + nul, '\n')) + 1;
+    const std::size_t bol = nul == 0 ? std::string::npos : text.rfind('\n', nul - 1);
+    c.add("not-yaml", severity::error, {c.files.back().name, line, bol == std::string::npos ? nul + 1 : nul - bol},
+          "rules content", "", "Rules content is not yaml: NUL character");
+    return;
+  }
   if (const std::size_t comma = stray_root_comma(text); comma != std::string::npos) {
     const std::size_t line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + comma, '\n')) + 1;
     const std::size_t bol = text.rfind('\n', comma == 0 ? 0 : comma - 1);
