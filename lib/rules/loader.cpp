@@ -701,7 +701,11 @@ std::size_t stray_root_comma(std::string_view text) {
     std::string_view line = text.substr(pos, end - pos);
     const std::size_t indent = line.find_first_not_of(' ');
     const bool blank = indent == std::string_view::npos || line[indent] == '#' || line[indent] == '\r';
-    if (!quote && line.substr(0, 3) == "---") root = std::string_view::npos, depth = 0, block = std::string_view::npos;
+    if (!quote && line.substr(0, 3) == "---") {
+      root = std::string_view::npos, depth = 0, block = std::string_view::npos;
+      const std::size_t after = line.find_first_not_of(' ', 3);   // "--- , x" loops too
+      if (after != std::string_view::npos && line[after] == ',') return pos + after;
+    }
     else if (blank || (block != std::string_view::npos && indent > block)) {
     } else {
       block = std::string_view::npos;
