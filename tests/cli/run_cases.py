@@ -229,6 +229,7 @@ def run_case_in(binary, data_dir, cli_dir, name, tmp):
         if s not in err:
             problems.append(f"stderr {err!r} lacks {s!r}")
     for s in case["stdout-contains"]:
+        s = expand(s)
         if s not in out:
             problems.append(f"stdout lacks {s!r}")
     expected_path = os.path.join(cli_dir, "cases", name + ".out")
@@ -259,7 +260,7 @@ def run_case_in(binary, data_dir, cli_dir, name, tmp):
     for expr in case["check"]:
         try:
             # Names as globals, so comprehensions inside the expression see them too.
-            ok = eval(expr, {"__builtins__": __builtins__, **names})
+            ok = eval(expand(expr), {"__builtins__": __builtins__, **names})
         except Exception as e:  # noqa: BLE001 - report any failure of the expression
             ok = False
             expr += f"  ({type(e).__name__}: {e})"

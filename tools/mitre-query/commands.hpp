@@ -57,6 +57,9 @@ show_countermeasures countermeasures_for_show(context& ctx, mitrekg::node t);
 // tags.cpp: MITRE tags on detection rules
 int run_lint_tags(context& ctx);
 int run_tag(context& ctx);
+// rules.cpp: Falco rule files (no ATT&CK data loaded)
+int run_check_rules(context& ctx);
+int run_rules(context& ctx);
 
 // snapshot.cpp
 int run_build_db(context& ctx);

@@ -21,7 +21,7 @@ namespace {
 // ---------------------------------------------------------------- flag table
 
 void set_format(context& ctx, const std::string& v) {
-  if (v == "table") ctx.fmt = format::table;
+  if (v == "table" || v == "text") ctx.fmt = format::table;
   else if (v == "json") ctx.fmt = format::json;
   else if (v == "csv") ctx.fmt = format::csv;
   else throw usage_error(fmt::format("--format must be table, json or csv, not {}", json_quote(v)));
@@ -97,6 +97,7 @@ const std::vector<flag> flags = {
     {"report", 0, "FMT", "findings as text (default), json or sarif (SARIF 2.1.0)", false, nullptr},
     {"fix", 0, "", "rewrite the offending tags in place (only their bytes)", false, nullptr},
     {"dry-run", 0, "", "with --fix: print a unified diff instead of writing", false, nullptr},
+    {"source", 0, "S", "Falco event source (repeatable, or comma-separated): rules lists only its rules; check-rules compiles only its rules", false, nullptr},
 };
 
 // ---------------------------------------------------------------- command table
@@ -145,6 +146,10 @@ const std::vector<command> commands = {
      {"force"}, run_build_db},
     {"check-db", "FILE", "verify a snapshot (SQLite integrity, checksums, schema) and show its metadata", 1, 1, {},
      run_check_db},
+    {"check-rules", "FILE…", "load Falco rule files in order; print every diagnostic and a summary (exit 1 on errors)",
+     1, any_count, {"source"}, run_check_rules},
+    {"rules", "FILE…", "the rules of Falco rule files: name, source, priority, enabled, event types, tags", 1,
+     any_count, {"source"}, run_rules},
     {"batch", "", "run one command per line of standard input on one loaded graph; each answer ends with '--- exit N'",
      0, 0, {}, run_batch},
 };
