@@ -232,6 +232,10 @@ void write_metadata(database& db, const knowledge_graph& g, const std::vector<sn
   put("warnings.merged_objects", std::to_string(r.merged_objects));
   put("warnings.subtechnique_cycles", std::to_string(r.subtechnique_cycles));
   put("warnings.malformed_objects", std::to_string(r.malformed_objects));
+  put("warnings.duplicate_ids", std::to_string(r.duplicate_ids));
+  put("warnings.extra_parents", std::to_string(r.extra_parents));
+  put("warnings.deep_subtechniques", std::to_string(r.deep_subtechniques));
+  put("warnings.orphan_subtechniques", std::to_string(r.orphan_subtechniques));
   statement sample(db, "INSERT INTO load_warnings VALUES (?1, ?2, ?3)");
   for (std::size_t i = 0; i < r.samples.size(); ++i) sample.bind(1, i64(i)).bind(2, "attack").bind(3, r.samples[i]).run();
   if (const d3fend_ontology* d = g.d3fend()) {
@@ -587,6 +591,10 @@ void read_attack_rest(database& db, const std::map<std::string, std::string, std
   r.merged_objects = count_of(meta, "warnings.merged_objects");
   r.subtechnique_cycles = count_of(meta, "warnings.subtechnique_cycles");
   r.malformed_objects = count_of(meta, "warnings.malformed_objects");
+  r.duplicate_ids = count_of(meta, "warnings.duplicate_ids");
+  r.extra_parents = count_of(meta, "warnings.extra_parents");
+  r.deep_subtechniques = count_of(meta, "warnings.deep_subtechniques");
+  r.orphan_subtechniques = count_of(meta, "warnings.orphan_subtechniques");
   statement samples(db, "SELECT message FROM load_warnings WHERE origin = 'attack' ORDER BY seq");
   while (samples.step()) r.samples.emplace_back(samples.text(0));
 }

@@ -680,3 +680,33 @@ TEST_CASE("the cache lists its entries, prunes the least recently used, and keep
   CHECK(fs::path(entries[0].sources[0].path).filename() == "c.json");
   CHECK(list_cache(dir.path / "nowhere").empty());
 }
+
+TEST_CASE("a snapshot keeps every load-warning counter") {
+  temp_dir dir;
+  // One orphan sub-technique (no parent link) and one STIX id reused by another type.
+  const fs::path bundle = dir.path / "warnings.json";
+  {
+    std::ofstream out(bundle);
+    out << R"({"type": "bundle", "id": "bundle--1", "objects": [
+  {"type": "attack-pattern", "id": "attack-pattern--00000000-0000-4000-8000-000000000001", "name": "Orphan",
+   "x_mitre_is_subtechnique": true, "modified": "2025-01-01T00:00:00.000Z",
+   "external_references": [{"source_name": "mitre-attack", "external_id": "T9999.001"}]},
+  {"type": "intrusion-set", "id": "attack-pattern--00000000-0000-4000-8000-000000000001", "name": "Impostor",
+   "modified": "2025-01-01T00:00:00.000Z"}
+]})";
+  }
+  load_options o;
+  o.attack_files = {bundle};
+  knowledge_graph g = knowledge_graph::load(o);
+  REQUIRE(g.report().orphan_subtechniques == 1);
+  REQUIRE(g.report().duplicate_ids == 1);
+  save_snapshot(g, dir.path / "w.sqlite");
+  knowledge_graph h = open_snapshot(dir.path / "w.sqlite");
+  const auto& a = g.report();
+  const auto& b = h.report();
+  CHECK(b.orphan_subtechniques == a.orphan_subtechniques);
+  CHECK(b.duplicate_ids == a.duplicate_ids);
+  CHECK(b.extra_parents == a.extra_parents);
+  CHECK(b.deep_subtechniques == a.deep_subtechniques);
+  CHECK(b.total() == a.total());
+}
