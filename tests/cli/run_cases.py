@@ -25,7 +25,8 @@ A case file holds directives, one per line ('#' starts a comment):
   stdin: TEXT           standard input (Python escapes allowed: \n, \x00); default: none
   env: NAME=VALUE       set in the command's environment (repeatable); XDG_CACHE_HOME is
                         @TMP@/cache unless the suite's environment or the case sets it
-  timeout: S            seconds before the command counts as hung (default 300)
+  timeout: S            seconds before the command counts as hung (default 300), times
+                        $MITREKG_TEST_TIMEOUT_SCALE (sanitizer builds run slower; default 1)
   exit: N               the expected exit code (default 0)
   stderr: TEXT          stderr must be exactly this one line
   stderr-first: TEXT    the first line of stderr must be exactly TEXT; `<none>`: stderr must
@@ -140,6 +141,7 @@ class DataHelpers:
 
 
 HELPERS = None
+TIMEOUT_SCALE = float(os.environ.get("MITREKG_TEST_TIMEOUT_SCALE", "1") or 1)
 
 
 class SkipCase(Exception):
@@ -199,10 +201,10 @@ def run_case_in(binary, data_dir, cli_dir, name, tmp):
     else:
         try:
             p = subprocess.run(command, cwd=tmp if "run" in case else None, capture_output=True, env=env,
-                               timeout=case["timeout"],
+                               timeout=case["timeout"] * TIMEOUT_SCALE,
                                input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            return [f"hung: no exit within {case['timeout']} s"]
+            return [f"hung: no exit within {case['timeout'] * TIMEOUT_SCALE:g} s"]
         if p.returncode < 0:
             problems.append(f"killed by signal {-p.returncode}")
         rc, out, err = p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
