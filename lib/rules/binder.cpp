@@ -232,6 +232,11 @@ class binder {
       error(f, n.offset, "macro-loop", "macro '" + n.name + "' refers to itself: " + chain + n.name);
       return no_index;
     }
+    if (macro_stack_.size() >= max_macro_depth) {   // each level costs several stack frames
+      error(f, n.offset, "condition-too-deep",
+            "macros nested deeper than " + std::to_string(max_macro_depth) + " (at '" + n.name + "')");
+      return no_index;
+    }
     macros_used_.insert(n.name);
     if (!m->ok()) {  // its own syntax error was reported where the macro is defined
       error(f, n.offset, "invalid-macro", "macro '" + n.name + "' does not compile");

@@ -88,6 +88,9 @@ std::string_view falco_code(std::string_view code) noexcept;  // "" for codes no
 // is 1000 too); deeper input is one `condition-too-deep` diagnostic, never a
 // stack overflow. The parser and binder recurse at most this deep.
 inline constexpr std::uint32_t max_condition_depth = 1000;
+// Macros inlined within macros: at most this deep (a deeper chain is
+// condition-too-deep), so binding never overflows the stack, even in ASan builds.
+inline constexpr std::size_t max_macro_depth = 256;
 
 // ---------------------------------------------------------------------------
 // Operators and transformers
