@@ -16,7 +16,7 @@
 
 #include "mitrekg/error.hpp"
 #include "mitrekg/store.hpp"
-#include "mitrekg_config.h"
+#include "mitrekg/version.hpp"
 #include "graph/graph_impl.hpp"
 #include "store/schema.hpp"
 
@@ -93,7 +93,7 @@ bool too_recent(const identity& id, std::int64_t now) {
 // The cache file's name: a hash of the schema, this version and every source's identity.
 std::string cache_key(const std::vector<stamp>& stamps, const std::vector<identity>& ids) {
   sha256 h;
-  std::string text = fmt::format("schema={};mitrekg={};", snapshot_schema_version, MITREKG_VERSION);
+  std::string text = fmt::format("schema={};mitrekg={};", snapshot_schema_version, mitrekg::version());
   for (std::size_t i = 0; i < stamps.size(); ++i) {
     const auto& s = stamps[i];
     const auto& id = ids[i];

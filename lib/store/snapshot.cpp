@@ -21,7 +21,7 @@
 #include "graph/graph_impl.hpp"
 #include "mitrekg/error.hpp"
 #include "mitrekg/store.hpp"
-#include "mitrekg_config.h"
+#include "mitrekg/version.hpp"
 #include "store/image.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
@@ -215,7 +215,7 @@ void write_metadata(database& db, const knowledge_graph& g, const std::vector<sn
   statement meta(db, "INSERT INTO metadata VALUES (?1, ?2)");
   auto put = [&](std::string_view k, std::string_view v) { meta.bind(1, k).bind(2, v).run(); };
   put("schema_version", std::to_string(snapshot_schema_version));
-  put("mitrekg_version", MITREKG_VERSION);
+  put("mitrekg_version", mitrekg::version());
   put("built_at", utc_now());
   put("attack_releases", releases_text(g));
   put("d3fend_version", g.d3fend() ? g.d3fend()->version() : std::string_view{});

@@ -15,7 +15,7 @@
 #include "commands.hpp"
 #include "mitrekg/error.hpp"
 #include "mitrekg/tags.hpp"
-#include "mitrekg_config.h"
+#include "mitrekg/version.hpp"
 
 namespace mq {
 namespace {
@@ -90,7 +90,7 @@ void write_in_place(const std::string& path, const std::string& text) {
 }
 
 mitrekg::sarif_tool sarif_tool() {
-  return {"mitre-query", MITREKG_VERSION, "https://attack.mitre.org/", mitrekg::tag_rules()};
+  return {"mitre-query", std::string(mitrekg::version()), "https://attack.mitre.org/", mitrekg::tag_rules()};
 }
 
 }  // namespace
