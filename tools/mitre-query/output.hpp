@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "support/text.hpp"
+
 namespace mq {
 
 // What commands produce. Objects keep their keys in insertion order.
@@ -106,11 +108,8 @@ private:
 // a message must never end the program; the exit code still tells.
 void write_stderr(std::string_view text) noexcept;
 
-// Appends `s` with what could drive a terminal made visible: C0 controls and DEL
-// as \xNN (except LF and TAB when keep_layout), C1 controls (U+0080–U+009F) and the
-// bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) as
-// \uNNNN, and bytes that are not UTF-8 as \xNN. Everything else is copied.
-void append_visible(std::string& out, std::string_view s, bool keep_layout);
+// Terminal-safe text: mitrekg::append_visible (lib/support/text.hpp).
+using mitrekg::append_visible;
 std::string visible(std::string_view s, bool keep_layout = false);
 
 // JSON. Containers at the top level get one member or element per line
