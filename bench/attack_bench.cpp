@@ -231,7 +231,7 @@ int main(int argc, char** argv) {
     };
     double t_find = time_per_call(lookups, [&](long i) {
       auto n = g.find(mitrekg::object_type::technique, mixed[static_cast<std::size_t>(i) % mixed.size()]);
-      sink = sink + (n ? *n : 0);
+      sink = sink + (n ? static_cast<std::uint32_t>(*n) : 0);
     });
     double t_find_id = time_per_call(lookups, [&](long i) {
       auto v = g.find_id(mixed[static_cast<std::size_t>(i) % mixed.size()]);
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
     });
     double t_find_one = time_per_call(lookups, [&](long) {
       auto n = g.find(mitrekg::object_type::technique, "T1562.001");
-      sink = sink + (n ? *n : 0);
+      sink = sink + (n ? static_cast<std::uint32_t>(*n) : 0);
     });
 
     // (e) Defense Evasion's techniques.

@@ -47,7 +47,7 @@ private:
   EVP_MD_CTX* ctx_;
 };
 
-using stamp = knowledge_graph::impl::source_stamp;
+using stamp = graph_impl::source_stamp;
 
 std::vector<stamp> stamps_of(const load_options& options) {
   std::vector<stamp> out;
@@ -131,7 +131,7 @@ std::optional<knowledge_graph> open_prebuilt(const fs::path& prebuilt, const std
   if (prebuilt.empty() || ::stat(prebuilt.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   try {
     knowledge_graph g = open_snapshot(prebuilt);
-    const auto& recorded = g.internals().stamps;
+    const auto& recorded = graph_access::internals(g).stamps;
     if (recorded.size() != now.size()) return std::nullopt;
     bool fast = true;
     for (std::size_t i = 0; i < now.size(); ++i) {
@@ -265,7 +265,7 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
       // A key collision or a clock that went backwards: the recorded sources
       // (source_files, read by open_snapshot) have the last word.
       knowledge_graph g = open_snapshot_with_sidecar(file, sidecar);
-      if (still_fresh(g.internals().stamps, now)) {
+      if (still_fresh(graph_access::internals(g).stamps, now)) {
         touch_used(file);
         o = {"cache", file, ""};
         return g;

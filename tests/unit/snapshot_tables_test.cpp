@@ -6,6 +6,7 @@
 #include "mitrekg/countermeasures.hpp"
 #include "mitrekg/store.hpp"
 #include "store/schema.hpp"
+#include "support/handles.hpp"
 
 #include <sqlite3.h>
 
@@ -34,7 +35,7 @@ TEST_CASE("rebuilding from the tables alone gives the graph the image gives") {
                           relation::attributed_to, relation::revoked_by, relation::targets, relation::in_tactic,
                           relation::matrix_tactic, relation::has_analytic, relation::observes,
                           relation::component_of, relation::other};
-  for (node n = 0; n < g.size(); ++n) {
+  for (node n : all_handles<node>(g.size())) {
     const attack_object& x = a[n];
     const attack_object& y = b[n];
     if (x.stix_id != y.stix_id || x.id != y.id || x.name != y.name || x.description != y.description ||
