@@ -1,9 +1,10 @@
 // Builds the knowledge graph from parsed bundles: merge objects, link relationships and property refs.
 #include <algorithm>
 #include <map>
-#include <unordered_set>
+#include <iterator>
 
 #include <boost/pending/disjoint_sets.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -86,7 +87,7 @@ private:
 
   graph_impl& g_;
   std::uint32_t next_seq_ = 0;
-  std::unordered_set<std::string_view> seen_relationships_;
+  boost::unordered_flat_set<std::string_view, text_hash, text_equal> seen_relationships_;
   // Property links wait until every bundle's objects are known (refs may cross bundles).
   struct pending {
     const stix::raw_object* raw;
@@ -274,7 +275,7 @@ void builder::finish() {
   pending_.clear();
 
   // A sub-technique without a subtechnique-of relationship: its parent from the dotted id.
-  std::unordered_map<std::string_view, node> technique_by_id;
+  text_view_map<node> technique_by_id;
   for (node n : by_id_order)
     if (objects[n].type == object_type::technique && !objects[n].id.empty() &&
         (!technique_by_id.count(objects[n].id) || objects[n].live()))

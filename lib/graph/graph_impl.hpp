@@ -4,7 +4,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -12,6 +11,7 @@
 #include "graph/graph_access.hpp"
 #include "mitrekg/graph.hpp"
 #include "support/handles.hpp"
+#include "support/text_map.hpp"
 #include "stix/bundle_reader.hpp"
 
 namespace mitrekg {
@@ -33,14 +33,15 @@ using boost_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidir
                                           boost::no_property, edge_data, boost::no_property, boost::vecS>;
 
 // Lower-case key -> objects. Keys are views into knowledge_graph::impl::index_keys.
-using string_index = std::unordered_map<std::string_view, std::vector<node>>;
+// Flat open-addressing maps with XXH3 (support/text_map.hpp): built once, probed often.
+using string_index = text_view_map<std::vector<node>>;
 
 struct knowledge_graph::impl {
   // Owners of every string_view below: file buffers and arenas of unescaped strings.
   std::vector<std::shared_ptr<const void>> storage;
   handle_vector<node, attack_object> objects;
   boost_graph graph;
-  std::unordered_map<std::string_view, node> by_stix;
+  text_view_map<node> by_stix;
   std::string index_keys; // the lower-case keys of by_id and by_name, one buffer (never reallocated once built)
   string_index by_id;     // lower-case ATT&CK id -> objects, live first
   string_index by_name;   // lower-case name and aliases -> objects, live first
