@@ -26,9 +26,11 @@ std::string_view to_string(d3fend_tactic t) noexcept;
 // "evict" / "Evict" / "d3f:Evict" -> tactic (case-insensitive); empty when unknown.
 std::optional<d3fend_tactic> parse_d3fend_tactic(std::string_view name) noexcept;
 
-// A class (or property, or individual) of the ontology. Dense: 0 … size()-1,
-// stable for the lifetime of the d3fend_ontology that handed it out.
-using d3fend_node = std::uint32_t;
+// A class (or property, or individual) of the ontology: a handle, dense
+// (0 … size()-1 as `d3fend_node{i}`), stable for the lifetime of the
+// d3fend_ontology that handed it out. A distinct type: an ATT&CK `node` (or a
+// plain integer) passed where a D3FEND node is expected does not compile.
+enum class d3fend_node : std::uint32_t {};
 
 // What a node is, decided once loading is complete.
 enum class d3fend_kind : std::uint8_t {
@@ -226,13 +228,9 @@ public:
   std::vector<d3fend_use> offensive_uses(d3fend_node artifact, bool subclasses = true) const;
   std::vector<d3fend_use> defensive_uses(d3fend_node artifact, bool subclasses = true) const;
 
-  struct impl;
-  // For in-tree code (lib/): the Boost.Graph hierarchies behind this object,
-  // and wrapping one rebuilt elsewhere (the SQLite snapshot reader).
-  const impl& internals() const noexcept { return *impl_; }
-  static d3fend_ontology adopt(std::unique_ptr<impl> p);
-
 private:
+  struct impl;
+  friend struct d3fend_access;  // lib/ only (lib/d3fend/d3fend_access.hpp)
   explicit d3fend_ontology(std::unique_ptr<impl> p);
   std::unique_ptr<impl> impl_;
 };

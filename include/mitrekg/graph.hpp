@@ -15,9 +15,12 @@
 
 namespace mitrekg {
 
-// A vertex of the graph. Dense: 0 … size()-1, stable for the graph's lifetime.
-using node = std::uint32_t;
-inline constexpr node no_node = 0xffffffffu;
+// A vertex of the graph: a handle, dense (0 … size()-1 as `node{i}`), stable
+// for the graph's lifetime. A distinct type, so a d3fend_node (or a plain
+// integer) passed where an ATT&CK node is expected does not compile; compare
+// handles with == and <, make one from an index with node{i}.
+enum class node : std::uint32_t {};
+inline constexpr node no_node = node{0xffffffffu};
 
 // One edge. Views borrow from the graph.
 struct edge {
@@ -148,13 +151,9 @@ public:
   const d3fend_ontology* d3fend() const& noexcept;
   const d3fend_ontology* d3fend() const&& = delete;
 
-  struct impl;
-  // For in-tree code (lib/): the Boost.Graph behind this graph, and wrapping a
-  // graph built elsewhere (the SQLite snapshot reader).
-  const impl& internals() const noexcept { return *impl_; }
-  static knowledge_graph adopt(std::unique_ptr<impl> p);
-
 private:
+  struct impl;
+  friend struct graph_access;   // lib/ only (lib/graph/graph_access.hpp)
   explicit knowledge_graph(std::unique_ptr<impl> p);
   std::unique_ptr<impl> impl_;
 };

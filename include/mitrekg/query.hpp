@@ -14,7 +14,7 @@ namespace mitrekg {
 // Contracts of every function here:
 // - They only read `g`: any number may run at once on one graph, from any
 //   threads, with no locking (see knowledge_graph).
-// - A returned `node` is an index into `g` (not a view): meaningful for that
+// - A returned `node` is a handle (a position) in `g`, not a view: meaningful for that
 //   graph only. Returned string_views (detection::log_source, ::channel) borrow
 //   from `g`; overloads taking a temporary graph are deleted where a result
 //   holds such views.

@@ -12,7 +12,7 @@ namespace mitrekg {
 
 // The relational layout's version (docs/sqlite-schema.md). A snapshot of
 // another version is refused with errc::bad_snapshot.
-inline constexpr int snapshot_schema_version = 2;
+inline constexpr int snapshot_schema_version = 3;
 
 // One source file a snapshot was built from.
 struct snapshot_source {

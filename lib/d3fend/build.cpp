@@ -94,10 +94,10 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> unique_edges(const std::vec
   edges.reserve(links.size());
   std::size_t run = 0;  // first edge of the current subject's run
   for (const auto& l : links) {
-    if (!edges.empty() && edges.back().first != l.subject) run = edges.size();
+    if (!edges.empty() && edges.back().first != index_of(l.subject)) run = edges.size();
     bool seen = false;
-    for (std::size_t i = run; i < edges.size() && !seen; ++i) seen = edges[i].second == l.target;
-    if (!seen) edges.emplace_back(l.subject, l.target);
+    for (std::size_t i = run; i < edges.size() && !seen; ++i) seen = edges[i].second == index_of(l.target);
+    if (!seen) edges.emplace_back(index_of(l.subject), index_of(l.target));
   }
   return edges;
 }
@@ -109,7 +109,7 @@ hierarchy make_hierarchy(const std::vector<std::pair<std::uint32_t, std::uint32_
                    static_cast<hierarchy::vertices_size_type>(n));
 }
 
-void build_class_hierarchy(d3fend_ontology::impl& o, std::vector<raw_link>& restriction_statements) {
+void build_class_hierarchy(d3fend_impl& o, std::vector<raw_link>& restriction_statements) {
   const std::size_t n = o.entries.size();
   std::vector<raw_link> named;
   named.reserve(o.raw_subclass.size());
@@ -134,7 +134,7 @@ void build_class_hierarchy(d3fend_ontology::impl& o, std::vector<raw_link>& rest
 }
 
 // Only called when build_closure found a class that reaches itself.
-void report_cycles(d3fend_ontology::impl& o) {
+void report_cycles(d3fend_impl& o) {
   const std::size_t n = o.entries.size();
   std::vector<int> component(n);
   int count = boost::strong_components(
@@ -143,8 +143,8 @@ void report_cycles(d3fend_ontology::impl& o) {
   for (std::size_t v = 0; v < n; ++v) members[static_cast<std::size_t>(component[v])].push_back(static_cast<d3fend_node>(v));
   for (const auto& m : members) {
     bool cycle = m.size() > 1;
-    for (auto [e, end] = boost::out_edges(m.front(), o.classes); e != end && !cycle; ++e)
-      cycle = boost::target(*e, o.classes) == m.front();
+    for (auto [e, end] = boost::out_edges(index_of(m.front()), o.classes); e != end && !cycle; ++e)
+      cycle = boost::target(*e, o.classes) == index_of(m.front());
     if (!cycle) continue;
     std::string names;
     for (std::size_t i = 0; i < m.size() && i < 5; ++i) names += fmt::format("{}{}", i ? ", " : "", o.entries[m[i]].id);
@@ -160,7 +160,7 @@ void report_cycles(d3fend_ontology::impl& o) {
 constexpr std::size_t max_closure = std::size_t{1} << 26;
 
 // Returns whether some class reaches itself (a subclass cycle).
-bool build_closure(d3fend_ontology::impl& o) {
+bool build_closure(d3fend_impl& o) {
   bool cycles = false;
   const std::size_t n = o.entries.size();
   std::vector<std::uint32_t> stamp(n, 0);
@@ -185,14 +185,14 @@ bool build_closure(d3fend_ontology::impl& o) {
   return cycles;
 }
 
-void build_statements(d3fend_ontology::impl& o, const std::vector<raw_link>& restriction_statements) {
+void build_statements(d3fend_impl& o, const std::vector<raw_link>& restriction_statements) {
   // Direct-form statements first, then restrictions; both in file order.
   std::vector<std::pair<std::uint32_t, d3fend_statement>> pairs;
   pairs.reserve(o.raw_statements.size() + restriction_statements.size());
   auto add = [&](const std::vector<raw_link>& links) {
     for (const auto& s : links)
       if (o.extra[s.key].flags & f_object_property)
-        pairs.push_back({s.subject, d3fend_statement{s.key, s.target, o.relation_name(s.key)}});
+        pairs.push_back({index_of(s.subject), d3fend_statement{s.key, s.target, o.relation_name(s.key)}});
   };
   add(o.raw_statements);
   add(restriction_statements);
@@ -215,7 +215,7 @@ void build_statements(d3fend_ontology::impl& o, const std::vector<raw_link>& res
   }
 }
 
-std::optional<d3fend_tactic> tactic_of(const d3fend_ontology::impl& o, d3fend_node n) {
+std::optional<d3fend_tactic> tactic_of(const d3fend_impl& o, d3fend_node n) {
   for (std::size_t t = 0; t < o.tactic_nodes.size(); ++t)
     if (o.tactic_nodes[t] == n && n != no_node) return static_cast<d3fend_tactic>(t);
   return std::nullopt;
@@ -227,7 +227,7 @@ std::optional<d3fend_tactic> tactic_of(const d3fend_ontology::impl& o, d3fend_no
 // by the whole name: about half the time of one comparison sort of all names
 // (0.14 against 0.3 ms on 0.17.0's 4,133 names). Reads only ids, names and flags, so
 // it may run while build() sets kinds and tactics.
-std::vector<d3fend_node> order_by_name(const d3fend_ontology::impl& o) {
+std::vector<d3fend_node> order_by_name(const d3fend_impl& o) {
   const std::size_t n = o.entries.size();
   struct key {
     std::uint64_t prefix;
@@ -236,7 +236,7 @@ std::vector<d3fend_node> order_by_name(const d3fend_ontology::impl& o) {
   std::vector<key> named;
   std::vector<d3fend_node> blank;
   named.reserve(n);
-  for (d3fend_node v = 0; v < n; ++v) {
+  for (d3fend_node v : all_handles<d3fend_node>(n)) {
     if (o.extra[v].flags & f_blank) { blank.push_back(v); continue; }
     named.push_back({o.extra[v].name_prefix, v});
   }
@@ -266,7 +266,7 @@ constexpr std::size_t threaded_sort_from = 2000;
 
 }  // namespace
 
-void build(d3fend_ontology::impl& o, helper_thread* helper) {
+void build(d3fend_impl& o, helper_thread* helper) {
   // Nodes the rule names.
   for (auto t : all_d3fend_tactics) {
     d3fend_node n = o.find_id(fmt::format("d3f:{}", to_string(t)));
@@ -319,7 +319,7 @@ void build(d3fend_ontology::impl& o, helper_thread* helper) {
       o.extra[s.subject].enables = s.target;
 
   // Kinds and tactics.
-  for (d3fend_node v = 0; v < n; ++v) {
+  for (d3fend_node v : all_handles<d3fend_node>(n)) {
     auto& e = o.entries[v];
     const auto& x = o.extra[v];
     if (x.flags & f_object_property) {
@@ -376,16 +376,16 @@ void build(d3fend_ontology::impl& o, helper_thread* helper) {
   o.by_key.reserve(o.attack_techniques.size() + o.attack_mitigations.size() + o.defensive_techniques.size() + 16);
   for (d3fend_node v : o.attack_techniques) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
   for (d3fend_node v : o.attack_mitigations) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
-  for (d3fend_node v = 0; v < n; ++v)
+  for (d3fend_node v : all_handles<d3fend_node>(n))
     if (!o.entries[v].d3fend_id.empty()) o.by_key.emplace(to_upper(o.entries[v].d3fend_id), v);
 
   // Indexes: artifact -> defensive techniques stating it; target -> stating subjects.
   std::vector<std::pair<std::uint32_t, def_use>> defensive, uses;
-  for (d3fend_node v = 0; v < n; ++v) {
+  for (d3fend_node v : all_handles<d3fend_node>(n)) {
     for (auto* s = o.statements.begin(v); s != o.statements.end(v); ++s) {
-      uses.push_back({s->target, def_use{v, s->relation}});
+      uses.push_back({index_of(s->target), def_use{v, s->relation}});
       if (o.entries[v].kind == d3fend_kind::defensive_technique && o.entries[s->target].kind == d3fend_kind::artifact)
-        defensive.push_back({s->target, def_use{v, s->relation}});
+        defensive.push_back({index_of(s->target), def_use{v, s->relation}});
     }
   }
   o.defensive_index.assign(n, defensive);

@@ -23,7 +23,7 @@ void d3fend_ontology::impl::sort_mappings(std::vector<d3fend_mapping>::iterator 
 }
 
 void d3fend_ontology::impl::infer(d3fend_node technique, std::vector<d3fend_mapping>& out) const {
-  if (technique >= entries.size() || entries[technique].kind != d3fend_kind::attack_technique) return;
+  if (index_of(technique) >= entries.size() || entries[technique].kind != d3fend_kind::attack_technique) return;
 
   // Step 1: offensive (relation, artifact) pairs.
   std::vector<std::pair<d3fend_node, d3fend_node>> offensive;
@@ -33,7 +33,7 @@ void d3fend_ontology::impl::infer(d3fend_node technique, std::vector<d3fend_mapp
   add(technique);
   for (auto* a = closure.begin(technique); a != closure.end(technique); ++a)
     if (entries[*a].kind == d3fend_kind::attack_technique) add(*a);
-  for (auto [e, end] = boost::in_edges(technique, classes); e != end; ++e) {
+  for (auto [e, end] = boost::in_edges(index_of(technique), classes); e != end; ++e) {
     auto child = static_cast<d3fend_node>(boost::source(*e, classes));
     if (entries[child].kind == d3fend_kind::attack_technique) add(child);
   }
@@ -89,8 +89,8 @@ const std::vector<d3fend_mapping>& d3fend_ontology::all_mappings() const {
     // Reverse index: countermeasure -> techniques, in ATT&CK id order.
     std::vector<std::pair<std::uint32_t, d3fend_node>> pairs;
     for (const auto& m : o.all)
-      if (pairs.empty() || pairs.back() != std::pair<std::uint32_t, d3fend_node>{m.countermeasure, m.attack_technique})
-        pairs.emplace_back(m.countermeasure, m.attack_technique);
+      if (pairs.empty() || pairs.back() != std::pair<std::uint32_t, d3fend_node>{index_of(m.countermeasure), m.attack_technique})
+        pairs.emplace_back(index_of(m.countermeasure), m.attack_technique);
     // Pairs of one technique are distinct, so after grouping by countermeasure
     // (stable: ATT&CK order kept) no row repeats a technique.
     o.countered.assign(o.entries.size(), pairs);
@@ -100,7 +100,7 @@ const std::vector<d3fend_mapping>& d3fend_ontology::all_mappings() const {
 
 std::vector<d3fend_node> d3fend_ontology::countered_techniques(d3fend_node defensive_technique) const {
   all_mappings();
-  if (defensive_technique >= impl_->entries.size()) return {};
+  if (index_of(defensive_technique) >= impl_->entries.size()) return {};
   return {impl_->countered.begin(defensive_technique), impl_->countered.end(defensive_technique)};
 }
 

@@ -159,12 +159,12 @@ struct batch {
 // Owns every write to `o` during the pass (nodes, raw links, report, arena).
 class storer {
 public:
-  explicit storer(d3fend_ontology::impl& o) : o_(o) {}
+  explicit storer(d3fend_impl& o) : o_(o) {}
   void store(const batch& b);
 
 private:
   void store(const batch& b, const element& e);
-  d3fend_ontology::impl& o_;
+  d3fend_impl& o_;
 };
 
 void storer::store(const batch& b) {
@@ -329,7 +329,7 @@ private:
 
 class reader {
 public:
-  explicit reader(d3fend_ontology::impl& o) : o_(o), text_(o.text) {}
+  explicit reader(d3fend_impl& o) : o_(o), text_(o.text) {}
 
   // Reads the document, handing elements to `out`; does not write to the ontology.
   void run(od::document& doc, handoff& out);
@@ -485,7 +485,7 @@ private:
 
   void read_element(od::object obj, const char* at);
 
-  d3fend_ontology::impl& o_;  // read only, except read_arena
+  d3fend_impl& o_;  // read only, except read_arena
   std::string_view text_;
   const char* last_element_ = nullptr;
   handoff* out_ = nullptr;
@@ -608,7 +608,7 @@ void reader::run(od::document& doc, handoff& out) {
 
 }  // namespace
 
-void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, helper_thread* helper) {
+void read_jsonld(d3fend_impl& o, std::size_t capacity, helper_thread* helper) {
   // A UTF-8 byte order mark is skipped; positions count from after it.
   const std::size_t bom = bom_length(o.text);
   o.text.remove_prefix(bom);

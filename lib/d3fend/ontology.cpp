@@ -109,7 +109,7 @@ void d3fend_ontology::impl::warn(std::size_t& counter, std::uint32_t offset, std
 
 bool d3fend_ontology::impl::is_a(d3fend_node a, d3fend_node b) const noexcept {
   if (a == b) return true;
-  if (a >= closure.rows()) return false;
+  if (index_of(a) >= closure.rows()) return false;
   return std::find(closure.begin(a), closure.end(a), b) != closure.end(a);
 }
 
@@ -123,7 +123,7 @@ std::string_view d3fend_ontology::impl::relation_name(d3fend_node property) cons
 namespace {
 
 // Reads and builds. `helper`: a running second thread to share the work, or null.
-std::unique_ptr<d3fend_ontology::impl> load_impl(std::unique_ptr<d3fend_ontology::impl> o, std::size_t capacity,
+std::unique_ptr<d3fend_impl> load_impl(std::unique_ptr<d3fend_impl> o, std::size_t capacity,
                                                  helper_thread* helper) {
   o->entries.reserve(o->text.size() / 400 + 16);
   o->extra.reserve(o->text.size() / 400 + 16);
@@ -144,9 +144,9 @@ std::unique_ptr<helper_thread> helper_for(std::size_t size, d3fend_detail::load_
 
 }  // namespace
 
-std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_text(std::string name, std::string_view json,
+std::unique_ptr<d3fend_impl> d3fend_detail::load_text(std::string name, std::string_view json,
                                                                 load_threads threads) {
-  auto o = std::make_unique<d3fend_ontology::impl>();
+  auto o = std::make_unique<d3fend_impl>();
   o->file = std::move(name);
   if (json.size() > max_d3fend_bytes) throw error(errc::too_large, o->file, "", "input larger than the limit");
   auto helper = helper_for(json.size(), threads);
@@ -158,9 +158,9 @@ std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_text(std::string name
   return load_impl(std::move(o), capacity, helper.get());
 }
 
-std::unique_ptr<d3fend_ontology::impl> d3fend_detail::load_file(const std::filesystem::path& path,
+std::unique_ptr<d3fend_impl> d3fend_detail::load_file(const std::filesystem::path& path,
                                                                 load_threads threads) {
-  using impl = d3fend_ontology::impl;
+  using impl = d3fend_impl;
   auto o = std::make_unique<impl>();
   o->file = path.string();
   std::unique_ptr<helper_thread> helper;
@@ -185,7 +185,6 @@ d3fend_ontology d3fend_ontology::load(std::string name, std::string_view json) {
 }
 
 d3fend_ontology::d3fend_ontology(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
-d3fend_ontology d3fend_ontology::adopt(std::unique_ptr<impl> p) { return d3fend_ontology(std::move(p)); }
 d3fend_ontology::d3fend_ontology(d3fend_ontology&&) noexcept = default;
 d3fend_ontology& d3fend_ontology::operator=(d3fend_ontology&&) noexcept = default;
 d3fend_ontology::~d3fend_ontology() = default;
@@ -193,7 +192,7 @@ d3fend_ontology::~d3fend_ontology() = default;
 // ---- basics and lookups --------------------------------------------------------
 
 std::size_t d3fend_ontology::size() const noexcept { return impl_->entries.size(); }
-const d3fend_entry& d3fend_ontology::operator[](d3fend_node n) const { return impl_->entries.at(n); }
+const d3fend_entry& d3fend_ontology::operator[](d3fend_node n) const { return impl_->entries.at(index_of(n)); }
 const std::string& d3fend_ontology::file() const noexcept { return impl_->file; }
 std::string_view d3fend_ontology::version() const noexcept { return impl_->version; }
 const d3fend_report& d3fend_ontology::report() const noexcept { return impl_->report; }
@@ -233,55 +232,55 @@ std::optional<d3fend_node> d3fend_ontology::tactic_node(d3fend_tactic t) const {
 
 std::vector<d3fend_node> d3fend_ontology::parents(d3fend_node n) const {
   std::vector<d3fend_node> out;
-  if (n >= size()) return out;
-  for (auto [e, end] = boost::out_edges(n, impl_->classes); e != end; ++e)
+  if (index_of(n) >= size()) return out;
+  for (auto [e, end] = boost::out_edges(index_of(n), impl_->classes); e != end; ++e)
     out.push_back(static_cast<d3fend_node>(boost::target(*e, impl_->classes)));
   return out;
 }
 
 std::optional<d3fend_node> d3fend_ontology::parent(d3fend_node n) const {
-  if (n >= size()) return std::nullopt;
-  auto [e, end] = boost::out_edges(n, impl_->classes);
+  if (index_of(n) >= size()) return std::nullopt;
+  auto [e, end] = boost::out_edges(index_of(n), impl_->classes);
   if (e == end) return std::nullopt;
   return static_cast<d3fend_node>(boost::target(*e, impl_->classes));
 }
 
 std::vector<d3fend_node> d3fend_ontology::children(d3fend_node n) const {
   std::vector<d3fend_node> out;
-  if (n >= size()) return out;
-  for (auto [e, end] = boost::in_edges(n, impl_->classes); e != end; ++e)
+  if (index_of(n) >= size()) return out;
+  for (auto [e, end] = boost::in_edges(index_of(n), impl_->classes); e != end; ++e)
     out.push_back(static_cast<d3fend_node>(boost::source(*e, impl_->classes)));
   std::sort(out.begin(), out.end(), [this](d3fend_node a, d3fend_node b) { return impl_->rank[a] < impl_->rank[b]; });
   return out;
 }
 
 std::vector<d3fend_node> d3fend_ontology::ancestors(d3fend_node n) const {
-  if (n >= size()) return {};
+  if (index_of(n) >= size()) return {};
   return {impl_->closure.begin(n), impl_->closure.end(n)};
 }
 
 bool d3fend_ontology::is_a(d3fend_node a, d3fend_node b) const noexcept { return impl_->is_a(a, b); }
 
 std::vector<d3fend_node> d3fend_ontology::super_properties(d3fend_node property) const {
-  if (property >= size()) return {};
-  return reachable(impl_->properties, property);
+  if (index_of(property) >= size()) return {};
+  return reachable(impl_->properties, index_of(property));
 }
 
 std::optional<d3fend_node> d3fend_ontology::inverse_of(d3fend_node property) const {
-  if (property >= size() || impl_->inverse[property] == no_node) return std::nullopt;
+  if (index_of(property) >= size() || impl_->inverse[property] == no_node) return std::nullopt;
   return impl_->inverse[property];
 }
 
 // ---- statements ----------------------------------------------------------------------
 
 std::vector<d3fend_statement> d3fend_ontology::statements(d3fend_node n) const {
-  if (n >= size()) return {};
+  if (index_of(n) >= size()) return {};
   return {impl_->statements.begin(n), impl_->statements.end(n)};
 }
 
 std::vector<d3fend_statement> d3fend_ontology::artifacts(d3fend_node n) const {
   std::vector<d3fend_statement> out;
-  if (n >= size()) return out;
+  if (index_of(n) >= size()) return out;
   for (auto* s = impl_->statements.begin(n); s != impl_->statements.end(n); ++s)
     if (impl_->entries[s->target].kind == d3fend_kind::artifact) out.push_back(*s);
   return out;
@@ -290,7 +289,7 @@ std::vector<d3fend_statement> d3fend_ontology::artifacts(d3fend_node n) const {
 std::vector<d3fend_reference> d3fend_ontology::references(d3fend_node n) const {
   std::vector<d3fend_reference> out;
   const impl& o = *impl_;
-  if (n >= size() || o.reference_property == no_node) return out;
+  if (index_of(n) >= size() || o.reference_property == no_node) return out;
   for (auto* s = o.statements.begin(n); s != o.statements.end(n); ++s) {
     if (s->relation != o.reference_property) continue;
     const auto& x = o.extra[s->target];
@@ -318,7 +317,7 @@ std::vector<std::string_view> d3fend_ontology::attack_ids() const {
 std::vector<d3fend_node> d3fend_ontology::related_techniques(d3fend_node mitigation) const {
   std::vector<d3fend_node> out;
   const impl& o = *impl_;
-  if (mitigation >= size() || o.related_property == no_node) return out;
+  if (index_of(mitigation) >= size() || o.related_property == no_node) return out;
   for (auto* s = o.statements.begin(mitigation); s != o.statements.end(mitigation); ++s)
     if (s->relation == o.related_property && o.entries[s->target].kind == d3fend_kind::defensive_technique)
       out.push_back(s->target);
@@ -348,12 +347,12 @@ std::vector<d3fend_matrix_cell> d3fend_ontology::matrix_column(d3fend_tactic t) 
   while (!stack.empty()) {
     auto [n, depth] = stack.back();
     stack.pop_back();
-    if (seen[n]) continue;
-    seen[n] = true;
+    if (seen[index_of(n)]) continue;
+    seen[index_of(n)] = true;
     out.push_back(d3fend_matrix_cell{n, depth});
     std::vector<d3fend_node> kids;
     for (auto c : children(n))
-      if (!seen[c] && o.entries[c].kind == d3fend_kind::defensive_technique && o.entries[c].tactic == t)
+      if (!seen[index_of(c)] && o.entries[c].kind == d3fend_kind::defensive_technique && o.entries[c].tactic == t)
         kids.push_back(c);
     std::sort(kids.begin(), kids.end(), by_label);
     for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.emplace_back(*it, depth + 1);
@@ -365,12 +364,12 @@ std::vector<d3fend_matrix_cell> d3fend_ontology::matrix_column(d3fend_tactic t) 
 
 namespace {
 
-std::vector<d3fend_use> uses_of(const d3fend_ontology::impl& o, d3fend_node artifact, bool subclasses, d3fend_kind kind) {
+std::vector<d3fend_use> uses_of(const d3fend_impl& o, d3fend_node artifact, bool subclasses, d3fend_kind kind) {
   std::vector<d3fend_use> out;
-  if (artifact >= o.entries.size()) return out;
+  if (index_of(artifact) >= o.entries.size()) return out;
   std::vector<d3fend_node> targets{artifact};
   if (subclasses) {
-    auto below = reachable(boost::make_reverse_graph(o.classes), artifact);
+    auto below = reachable(boost::make_reverse_graph(o.classes), index_of(artifact));
     targets.insert(targets.end(), below.begin(), below.end());
   }
   for (auto x : targets)

@@ -1,4 +1,4 @@
-// d3fend_ontology::impl: the loaded JSON-LD, the Boost.Graph hierarchies and
+// d3fend_impl: the loaded JSON-LD, the Boost.Graph hierarchies and
 // the indexes the inference walks. Private to lib/.
 #pragma once
 
@@ -16,7 +16,9 @@
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 
+#include "d3fend/d3fend_access.hpp"
 #include "mitrekg/d3fend.hpp"
+#include "support/handles.hpp"
 #include "support/text_map.hpp"
 
 namespace mitrekg {
@@ -42,6 +44,10 @@ struct csr {
   const T* begin(std::size_t row) const noexcept { return items.data() + offsets[row]; }
   const T* end(std::size_t row) const noexcept { return items.data() + offsets[row + 1]; }
   std::size_t size(std::size_t row) const noexcept { return offsets[row + 1] - offsets[row]; }
+  // The same, for a row named by a node handle.
+  const T* begin(d3fend_node row) const noexcept { return begin(std::size_t{index_of(row)}); }
+  const T* end(d3fend_node row) const noexcept { return end(std::size_t{index_of(row)}); }
+  std::size_t size(d3fend_node row) const noexcept { return size(std::size_t{index_of(row)}); }
   // Builds from (row, item) pairs in any row order (a stable counting sort:
   // items of one row keep their order).
   void assign(std::size_t row_count, const std::vector<std::pair<std::uint32_t, T>>& pairs) {
@@ -75,7 +81,7 @@ struct node_extra {
   d3fend_node enables = no_node;          // own d3f:enables (first)
   std::string_view comment;               // rdfs:comment
   std::string_view title, url, organization, author;  // references
-  static constexpr d3fend_node no_node = 0xffffffffu;
+  static constexpr d3fend_node no_node = d3fend_node{0xffffffffu};
 };
 inline constexpr d3fend_node no_node = node_extra::no_node;
 
@@ -111,8 +117,8 @@ struct d3fend_ontology::impl {
   d3fend_report report;
 
   // ---- nodes -----------------------------------------------------------------
-  std::vector<d3fend_entry> entries;
-  std::vector<d3fend_detail::node_extra> extra;
+  handle_vector<d3fend_node, d3fend_entry> entries;
+  handle_vector<d3fend_node, d3fend_detail::node_extra> extra;
   text_view_map<d3fend_node> by_id;                   // "@id" -> node (views into the file or the arena)
   text_map<d3fend_node> by_key;                       // upper-cased D3FEND and ATT&CK ids
 
@@ -125,12 +131,12 @@ struct d3fend_ontology::impl {
   // ---- built -------------------------------------------------------------------
   hierarchy classes;        // named rdfs:subClassOf
   hierarchy properties;     // rdfs:subPropertyOf
-  std::vector<d3fend_node> inverse;                 // owl:inverseOf per node, no_node if none
+  handle_vector<d3fend_node, d3fend_node> inverse;                // owl:inverseOf per node, no_node if none
   csr<d3fend_node> closure;                         // ancestors per node, BFS order (nearest first)
   csr<d3fend_statement> statements;                 // own object-property statements per node
   csr<d3fend_detail::def_use> defensive_index;      // artifact -> defensive techniques stating it
   csr<d3fend_detail::def_use> uses_index;           // any target -> (subject, relation)
-  std::vector<std::uint32_t> rank;                  // position of each node when sorted by name
+  handle_vector<d3fend_node, std::uint32_t> rank;                // position of each node when sorted by name
   std::array<d3fend_node, 7> tactic_nodes{};        // by d3fend_tactic, no_node when missing
   d3fend_node enables_property = d3fend_detail::no_node;
   d3fend_node related_property = d3fend_detail::no_node;
@@ -168,13 +174,13 @@ inline constexpr std::size_t threaded_read_from = std::size_t{1} << 20;
 enum class load_threads { by_size, one, two };
 // Reads the JSON-LD in `o.text` (padded to `capacity`) into nodes and raw links;
 // with a running `helper`, interning happens on it while reading.
-void read_jsonld(d3fend_ontology::impl& o, std::size_t capacity, helper_thread* helper);
+void read_jsonld(d3fend_impl& o, std::size_t capacity, helper_thread* helper);
 // load(path) and load(name, json) with the threads chosen by the caller (tests, benchmarks, fuzzing).
-std::unique_ptr<d3fend_ontology::impl> load_file(const std::filesystem::path& path, load_threads threads);
-std::unique_ptr<d3fend_ontology::impl> load_text(std::string name, std::string_view json, load_threads threads);
+std::unique_ptr<d3fend_impl> load_file(const std::filesystem::path& path, load_threads threads);
+std::unique_ptr<d3fend_impl> load_text(std::string name, std::string_view json, load_threads threads);
 // Builds hierarchies, closures, kinds, tactics and indexes from the raw links;
 // with a running `helper`, names are sorted on it meanwhile (large ontologies only).
-void build(d3fend_ontology::impl& o, helper_thread* helper = nullptr);
+void build(d3fend_impl& o, helper_thread* helper = nullptr);
 }  // namespace d3fend_detail
 
 }  // namespace mitrekg

@@ -1,9 +1,10 @@
 // Builds the knowledge graph from parsed bundles: merge objects, link relationships and property refs.
 #include <algorithm>
 #include <map>
-#include <unordered_set>
+#include <iterator>
 
 #include <boost/pending/disjoint_sets.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -38,7 +39,7 @@ std::string release_from_path(const std::string& path) {
 
 class builder {
 public:
-  explicit builder(knowledge_graph::impl& g) : g_(g) {}
+  explicit builder(graph_impl& g) : g_(g) {}
 
   void add_objects(stix::bundle& b, domain_set bundle_domains);
   void add_links(stix::bundle& b);
@@ -56,7 +57,7 @@ private:
   }
   void link(node s, node t, edge_data d) {
     d.seq = next_seq_++;
-    boost::add_edge(s, t, d, g_.graph);
+    boost::add_edge(index_of(s), index_of(t), d, g_.graph);
   }
   // A subtechnique-of link s -> t, kept when it breaks no rule (one parent, no
   // cycle); added to the graph by add_parent_links() once the depth is known.
@@ -78,15 +79,15 @@ private:
     node target;
     edge_data data;
   };
-  std::vector<std::uint32_t> parent_of_;   // index into parent_links_, or none
-  std::vector<bool> parent_dropped_;       // a parent link of this node was dropped (and counted)
+  handle_vector<node, std::uint32_t> parent_of_;   // index into parent_links_, or none
+  handle_vector<node, bool> parent_dropped_;       // a parent link of this node was dropped (and counted)
   std::vector<parent_link> parent_links_;
   std::unique_ptr<boost::disjoint_sets_with_storage<>> components_;
   static constexpr std::uint32_t none = 0xffffffffu;
 
-  knowledge_graph::impl& g_;
+  graph_impl& g_;
   std::uint32_t next_seq_ = 0;
-  std::unordered_set<std::string_view> seen_relationships_;
+  boost::unordered_flat_set<std::string_view, text_hash, text_equal> seen_relationships_;
   // Property links wait until every bundle's objects are known (refs may cross bundles).
   struct pending {
     const stix::raw_object* raw;
@@ -116,7 +117,7 @@ void builder::add_objects(stix::bundle& b, domain_set bundle_domains) {
       old.domains = merged;
       continue;
     }
-    node n = static_cast<node>(g_.objects.size());
+    node n = handle_at<node>(g_.objects.size());
     g_.objects.push_back(r.object);
     boost::add_vertex(g_.graph);
     g_.by_stix.emplace(r.object.stix_id, n);
@@ -158,14 +159,14 @@ bool builder::propose_parent(node s, node t, edge_data d, const std::string& ori
   }
   // s has no parent, so it is the root of its tree: t in the same tree means t
   // descends from s, and s -> t would close a cycle.
-  if (s == t || components_->find_set(s) == components_->find_set(t)) {
+  if (s == t || components_->find_set(index_of(s)) == components_->find_set(index_of(t))) {
     parent_dropped_[s] = true;
     warn(g_.report.subtechnique_cycles,
          fmt::format("{} would make a subtechnique-of cycle ({} -> {}); dropped", origin, g_.objects[s].id,
                      g_.objects[t].id));
     return false;
   }
-  components_->union_set(s, t);
+  components_->union_set(index_of(s), index_of(t));
   d.seq = next_seq_++;   // its place in load order, though added to the graph later
   parent_of_[s] = static_cast<std::uint32_t>(parent_links_.size());
   parent_links_.push_back({s, t, d});
@@ -177,9 +178,9 @@ void builder::add_parent_links() {
   // limit: the link that would make level max+1 is dropped, its source
   // becoming a root. Iterative (chains can be long in bad input): walk up to a
   // node of known depth, then fill in the way back down.
-  std::vector<std::uint32_t> depth(parent_of_.size(), none);
+  handle_vector<node, std::uint32_t> depth(parent_of_.size(), none);
   std::vector<node> path;
-  for (node n = 0; n < parent_of_.size(); ++n) {
+  for (node n : all_handles<node>(parent_of_.size())) {
     node x = n;
     while (depth[x] == none && parent_of_[x] != none) {
       path.push_back(x);
@@ -207,14 +208,14 @@ void builder::add_parent_links() {
   }
   for (const parent_link& l : parent_links_)
     if (parent_of_[l.source] != none && &parent_links_[parent_of_[l.source]] == &l)
-      boost::add_edge(l.source, l.target, l.data, g_.graph);
+      boost::add_edge(index_of(l.source), index_of(l.target), l.data, g_.graph);
 }
 
 void builder::finish() {
   auto& objects = g_.objects;
   // Tactics by (domain, shortname); live ones win over deprecated twins.
   std::map<std::pair<domain_set, std::string_view>, node> tactic_of;
-  for (node n = 0; n < objects.size(); ++n) {
+  for (node n : all_handles<node>(objects.size())) {
     const attack_object& o = objects[n];
     if (o.type != object_type::tactic) continue;
     for (domain d : {domain::enterprise, domain::mobile, domain::ics}) {
@@ -227,7 +228,7 @@ void builder::finish() {
 
   // Techniques in id order, so a tactic's in-edges come out sorted.
   std::vector<node> by_id_order(objects.size());
-  for (node n = 0; n < objects.size(); ++n) by_id_order[n] = n;
+  for (node n : all_handles<node>(objects.size())) by_id_order[index_of(n)] = n;
   std::stable_sort(by_id_order.begin(), by_id_order.end(),
                    [&](node a, node b) { return objects[a].id < objects[b].id; });
 
@@ -274,7 +275,7 @@ void builder::finish() {
   pending_.clear();
 
   // A sub-technique without a subtechnique-of relationship: its parent from the dotted id.
-  std::unordered_map<std::string_view, node> technique_by_id;
+  text_view_map<node> technique_by_id;
   for (node n : by_id_order)
     if (objects[n].type == object_type::technique && !objects[n].id.empty() &&
         (!technique_by_id.count(objects[n].id) || objects[n].live()))
@@ -309,10 +310,10 @@ void builder::finish() {
 
 }  // namespace
 
-void build_indexes(knowledge_graph::impl& g) {
+void build_indexes(graph_impl& g) {
   const auto& objects = g.objects;
   std::vector<node> by_id_order(objects.size());
-  for (node n = 0; n < objects.size(); ++n) by_id_order[n] = n;
+  for (node n : all_handles<node>(objects.size())) by_id_order[index_of(n)] = n;
   std::stable_sort(by_id_order.begin(), by_id_order.end(),
                    [&](node a, node b) { return objects[a].id < objects[b].id; });
   g.by_stix.clear();
@@ -321,7 +322,7 @@ void build_indexes(knowledge_graph::impl& g) {
   g.by_stix.reserve(objects.size());
   g.by_id.reserve(objects.size());
   g.by_name.reserve(objects.size() * 2);
-  for (node n = 0; n < objects.size(); ++n) g.by_stix.emplace(objects[n].stix_id, n);
+  for (node n : all_handles<node>(objects.size())) g.by_stix.emplace(objects[n].stix_id, n);
   // Every key lower-cased into one buffer sized up front, so the views stay put.
   std::size_t total = 0;
   for (const attack_object& o : objects) {
@@ -352,8 +353,8 @@ void build_indexes(knowledge_graph::impl& g) {
   for (auto& [k, v] : g.by_name) live_first(v);
 }
 
-std::unique_ptr<knowledge_graph::impl> build_graph(std::vector<stix::bundle> bundles) {
-  auto g = std::make_unique<knowledge_graph::impl>();
+std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
+  auto g = std::make_unique<graph_impl>();
   builder b(*g);
   std::vector<domain_set> bundle_domains;
   for (stix::bundle& bundle : bundles) {

@@ -4,12 +4,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include "graph/graph_access.hpp"
 #include "mitrekg/graph.hpp"
+#include "support/handles.hpp"
+#include "support/text_map.hpp"
 #include "stix/bundle_reader.hpp"
 
 namespace mitrekg {
@@ -31,14 +33,15 @@ using boost_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidir
                                           boost::no_property, edge_data, boost::no_property, boost::vecS>;
 
 // Lower-case key -> objects. Keys are views into knowledge_graph::impl::index_keys.
-using string_index = std::unordered_map<std::string_view, std::vector<node>>;
+// Flat open-addressing maps with XXH3 (support/text_map.hpp): built once, probed often.
+using string_index = text_view_map<std::vector<node>>;
 
 struct knowledge_graph::impl {
   // Owners of every string_view below: file buffers and arenas of unescaped strings.
   std::vector<std::shared_ptr<const void>> storage;
-  std::vector<attack_object> objects;
+  handle_vector<node, attack_object> objects;
   boost_graph graph;
-  std::unordered_map<std::string_view, node> by_stix;
+  text_view_map<node> by_stix;
   std::string index_keys; // the lower-case keys of by_id and by_name, one buffer (never reallocated once built)
   string_index by_id;     // lower-case ATT&CK id -> objects, live first
   string_index by_name;   // lower-case name and aliases -> objects, live first
@@ -57,16 +60,16 @@ struct knowledge_graph::impl {
 
   edge to_edge(const boost_graph::edge_descriptor& e) const {
     const edge_data& d = graph[e];
-    return edge{static_cast<node>(boost::source(e, graph)), static_cast<node>(boost::target(e, graph)),
+    return edge{handle_at<node>(boost::source(e, graph)), handle_at<node>(boost::target(e, graph)),
                 d.type, d.stix_id, d.description, d.log_source, d.revoked, d.deprecated};
   }
 };
 
 // Builds the graph from parsed bundles (lib/graph/builder.cpp).
-std::unique_ptr<knowledge_graph::impl> build_graph(std::vector<stix::bundle> bundles);
+std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles);
 // A file's size and modification time now; zeros when unknown (the reader reports why).
-knowledge_graph::impl::source_stamp stamp_file(const char* kind, const std::filesystem::path& path);
+graph_impl::source_stamp stamp_file(const char* kind, const std::filesystem::path& path);
 // (Re)builds by_stix, by_id and by_name from `objects` (also used by the snapshot reader).
-void build_indexes(knowledge_graph::impl& g);
+void build_indexes(graph_impl& g);
 
 }  // namespace mitrekg

@@ -11,13 +11,12 @@
 namespace mitrekg {
 
 knowledge_graph::knowledge_graph(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
-knowledge_graph knowledge_graph::adopt(std::unique_ptr<impl> p) { return knowledge_graph(std::move(p)); }
 knowledge_graph::knowledge_graph(knowledge_graph&&) noexcept = default;
 knowledge_graph& knowledge_graph::operator=(knowledge_graph&&) noexcept = default;
 knowledge_graph::~knowledge_graph() = default;
 
-knowledge_graph::impl::source_stamp stamp_file(const char* kind, const std::filesystem::path& path) {
-  knowledge_graph::impl::source_stamp s{kind, path.string(), 0, 0};
+graph_impl::source_stamp stamp_file(const char* kind, const std::filesystem::path& path) {
+  graph_impl::source_stamp s{kind, path.string(), 0, 0};
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
   if (!ec) s.bytes = size;
@@ -47,7 +46,7 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
 
 std::size_t knowledge_graph::size() const noexcept { return impl_->objects.size(); }
 
-const attack_object& knowledge_graph::operator[](node n) const& { return impl_->objects.at(n); }
+const attack_object& knowledge_graph::operator[](node n) const& { return impl_->objects.at(index_of(n)); }
 
 bool knowledge_graph::visible(node n, const lookup_options& o) const noexcept {
   const attack_object& obj = impl_->objects[n];
@@ -90,14 +89,14 @@ std::vector<node> knowledge_graph::find_name(std::string_view name, const lookup
 
 std::vector<edge> knowledge_graph::out_edges(node n, relation r) const& {
   std::vector<edge> out;
-  for (auto [e, end] = boost::out_edges(n, impl_->graph); e != end; ++e)
+  for (auto [e, end] = boost::out_edges(index_of(n), impl_->graph); e != end; ++e)
     if (impl_->graph[*e].type == r) out.push_back(impl_->to_edge(*e));
   return out;
 }
 
 std::vector<edge> knowledge_graph::in_edges(node n, relation r) const& {
   std::vector<edge> out;
-  for (auto [e, end] = boost::in_edges(n, impl_->graph); e != end; ++e)
+  for (auto [e, end] = boost::in_edges(index_of(n), impl_->graph); e != end; ++e)
     if (impl_->graph[*e].type == r) out.push_back(impl_->to_edge(*e));
   return out;
 }
@@ -110,7 +109,7 @@ bool edge_visible(const edge_data& d, const lookup_options& o) {
 
 std::vector<node> knowledge_graph::targets(node n, relation r, const lookup_options& o) const {
   std::vector<node> out;
-  for (auto [e, end] = boost::out_edges(n, impl_->graph); e != end; ++e) {
+  for (auto [e, end] = boost::out_edges(index_of(n), impl_->graph); e != end; ++e) {
     const edge_data& d = impl_->graph[*e];
     node t = static_cast<node>(boost::target(*e, impl_->graph));
     if (d.type == r && edge_visible(d, o) && visible(t, o)) out.push_back(t);
@@ -120,7 +119,7 @@ std::vector<node> knowledge_graph::targets(node n, relation r, const lookup_opti
 
 std::vector<node> knowledge_graph::sources(node n, relation r, const lookup_options& o) const {
   std::vector<node> out;
-  for (auto [e, end] = boost::in_edges(n, impl_->graph); e != end; ++e) {
+  for (auto [e, end] = boost::in_edges(index_of(n), impl_->graph); e != end; ++e) {
     const edge_data& d = impl_->graph[*e];
     node s = static_cast<node>(boost::source(*e, impl_->graph));
     if (d.type == r && edge_visible(d, o) && visible(s, o)) out.push_back(s);
@@ -130,7 +129,7 @@ std::vector<node> knowledge_graph::sources(node n, relation r, const lookup_opti
 
 std::vector<node> knowledge_graph::all(object_type type, const lookup_options& o) const {
   std::vector<node> out;
-  for (node n = 0; n < impl_->objects.size(); ++n)
+  for (node n : all_handles<node>(impl_->objects.size()))
     if (impl_->objects[n].type == type && visible(n, o)) out.push_back(n);
   return out;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "support/handles.hpp"
 #include "support/text.hpp"
 
 namespace mitrekg {
@@ -251,7 +252,7 @@ std::vector<search_hit> search(const knowledge_graph& g, std::string_view text, 
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return std::all_of(words.begin(), words.end(), [&](const std::string& w) { return folded.find(w) != std::string::npos; });
   };
-  for (node n = 0; n < g.size(); ++n) {
+  for (node n : all_handles<node>(g.size())) {
     const attack_object& x = g[n];
     if (x.name.empty() || !g.visible(n, o)) continue;
     if (x.type == object_type::identity || x.type == object_type::marking_definition) continue;
@@ -273,7 +274,7 @@ std::vector<search_hit> search(const knowledge_graph& g, std::string_view text, 
 
 statistics stats(const knowledge_graph& g, const lookup_options& o) {
   statistics s;
-  for (node n = 0; n < g.size(); ++n) {
+  for (node n : all_handles<node>(g.size())) {
     if (!g.visible(n, o)) continue;
     switch (g[n].type) {
       case object_type::tactic: ++s.tactics; break;

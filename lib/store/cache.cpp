@@ -7,18 +7,22 @@
 #include <cstdio>
 #include <ctime>
 #include <optional>
+#include <type_traits>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 
 #include "mitrekg/error.hpp"
 #include "mitrekg/store.hpp"
 #include "mitrekg/version.hpp"
 #include "graph/graph_impl.hpp"
 #include "store/schema.hpp"
+#include "support/text_map.hpp"
 
 namespace mitrekg {
 
@@ -26,28 +30,63 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// OpenSSL's libcrypto, loaded on first use with dlopen rather than linked:
+// only build-db's provenance (and the prebuilt snapshot's content check) hash
+// with SHA-256, so a query neither links nor loads it (dynamic linking of
+// libcrypto cost ~3 ms of every start-up). Throws error(io_error) when the
+// library cannot be loaded.
+struct crypto_api {
+  decltype(&EVP_MD_CTX_new) ctx_new = nullptr;
+  decltype(&EVP_MD_CTX_free) ctx_free = nullptr;
+  decltype(&EVP_sha256) md_sha256 = nullptr;
+  decltype(&EVP_DigestInit_ex) init = nullptr;
+  decltype(&EVP_DigestUpdate) update = nullptr;
+  decltype(&EVP_DigestFinal_ex) final = nullptr;
+};
+const crypto_api& crypto() {
+  static const crypto_api api = [] {
+    const std::string name = fmt::format("libcrypto.so.{}", OPENSSL_VERSION_MAJOR);
+    void* lib = ::dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);   // kept loaded for the process
+    if (!lib) throw error(errc::io_error, name, "", fmt::format("cannot load OpenSSL to compute SHA-256 ({})", ::dlerror()));
+    crypto_api a;
+    auto get = [&](auto& fn, const char* symbol) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(lib, symbol));
+      if (!fn) throw error(errc::io_error, name, "", fmt::format("has no {}", symbol));
+    };
+    get(a.ctx_new, "EVP_MD_CTX_new");
+    get(a.ctx_free, "EVP_MD_CTX_free");
+    get(a.md_sha256, "EVP_sha256");
+    get(a.init, "EVP_DigestInit_ex");
+    get(a.update, "EVP_DigestUpdate");
+    get(a.final, "EVP_DigestFinal_ex");
+    return a;
+  }();
+  return api;
+}
+
 // SHA-256 over a stream of chunks (OpenSSL's EVP interface).
 class sha256 {
 public:
-  sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-  ~sha256() { EVP_MD_CTX_free(ctx_); }
+  sha256() : api_(crypto()), ctx_(api_.ctx_new()) { api_.init(ctx_, api_.md_sha256(), nullptr); }
+  ~sha256() { api_.ctx_free(ctx_); }
   sha256(const sha256&) = delete;
   sha256& operator=(const sha256&) = delete;
-  void update(const void* p, std::size_t n) { EVP_DigestUpdate(ctx_, p, n); }
+  void update(const void* p, std::size_t n) { api_.update(ctx_, p, n); }
   std::string hex() {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_, md, &len);
+    api_.final(ctx_, md, &len);
     std::string out;
     for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
     return out;
   }
 
 private:
+  const crypto_api& api_;
   EVP_MD_CTX* ctx_;
 };
 
-using stamp = knowledge_graph::impl::source_stamp;
+using stamp = graph_impl::source_stamp;
 
 std::vector<stamp> stamps_of(const load_options& options) {
   std::vector<stamp> out;
@@ -90,9 +129,10 @@ bool too_recent(const identity& id, std::int64_t now) {
   return id.ctime_ns >= now - window;
 }
 
-// The cache file's name: a hash of the schema, this version and every source's identity.
+// The cache file's name: a hash of the schema, this version and every source's
+// identity (XXH3, 128 bits: a name, not a security boundary; the snapshot's
+// recorded stamps are checked after opening anyway).
 std::string cache_key(const std::vector<stamp>& stamps, const std::vector<identity>& ids) {
-  sha256 h;
   std::string text = fmt::format("schema={};mitrekg={};", snapshot_schema_version, mitrekg::version());
   for (std::size_t i = 0; i < stamps.size(); ++i) {
     const auto& s = stamps[i];
@@ -102,8 +142,8 @@ std::string cache_key(const std::vector<stamp>& stamps, const std::vector<identi
     text += fmt::format("{}={}:{}:{}:{}:{}:{};", s.kind, (ec ? fs::path(s.path) : abs).lexically_normal().string(),
                         id.bytes, id.mtime_ns, id.ctime_ns, id.device, id.inode);
   }
-  h.update(text.data(), text.size());
-  return h.hex().substr(0, 32);
+  XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
+  return fmt::format("{:016x}{:016x}", h.high64, h.low64);
 }
 
 // The snapshot's recorded sources still describe the files on disk.
@@ -131,7 +171,7 @@ std::optional<knowledge_graph> open_prebuilt(const fs::path& prebuilt, const std
   if (prebuilt.empty() || ::stat(prebuilt.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   try {
     knowledge_graph g = open_snapshot(prebuilt);
-    const auto& recorded = g.internals().stamps;
+    const auto& recorded = graph_access::internals(g).stamps;
     if (recorded.size() != now.size()) return std::nullopt;
     bool fast = true;
     for (std::size_t i = 0; i < now.size(); ++i) {
@@ -265,7 +305,7 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
       // A key collision or a clock that went backwards: the recorded sources
       // (source_files, read by open_snapshot) have the last word.
       knowledge_graph g = open_snapshot_with_sidecar(file, sidecar);
-      if (still_fresh(g.internals().stamps, now)) {
+      if (still_fresh(graph_access::internals(g).stamps, now)) {
         touch_used(file);
         o = {"cache", file, ""};
         return g;

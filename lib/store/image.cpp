@@ -99,7 +99,7 @@ private:
 
 }  // namespace
 
-std::string encode_image(const knowledge_graph::impl& g) {
+std::string encode_image(const graph_impl& g) {
   writer w(attack_magic);
   w.u32(static_cast<std::uint32_t>(g.objects.size()));
   for (const attack_object& o : g.objects) {
@@ -136,7 +136,7 @@ std::string encode_image(const knowledge_graph::impl& g) {
   return w.finish();
 }
 
-void decode_image(std::string_view image, std::string_view file, knowledge_graph::impl& g,
+void decode_image(std::string_view image, std::string_view file, graph_impl& g,
                   const std::function<void()>& objects_done) {
   reader r(image, file, attack_magic);
   std::uint32_t n_objects = r.u32();
@@ -217,7 +217,7 @@ void decode_image(std::string_view image, std::string_view file, knowledge_graph
   if (!r.done()) r.fail("graph image has trailing bytes");
 }
 
-std::string encode_d3fend_image(const d3fend_ontology::impl& o) {
+std::string encode_d3fend_image(const d3fend_impl& o) {
   writer w(d3fend_magic);
   w.str(o.version);
   w.u32(static_cast<std::uint32_t>(o.entries.size()));
@@ -232,21 +232,21 @@ std::string encode_d3fend_image(const d3fend_ontology::impl& o) {
     w.u8(e.deprecated);
     w.u32(x.flags);
     w.u32(x.offset);
-    w.u32(x.on_property);
-    w.u32(x.some_values_from);
+    w.u32(index_of(x.on_property));
+    w.u32(index_of(x.some_values_from));
   }
   for (const auto* links : {&o.raw_subclass, &o.raw_subproperty, &o.raw_inverse, &o.raw_statements}) {
     w.u32(static_cast<std::uint32_t>(links->size()));
     for (const auto& l : *links) {
-      w.u32(l.subject);
-      w.u32(l.key);
-      w.u32(l.target);
+      w.u32(index_of(l.subject));
+      w.u32(index_of(l.key));
+      w.u32(index_of(l.target));
     }
   }
   return w.finish();
 }
 
-void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_ontology::impl& o) {
+void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_impl& o) {
   reader r(image, file, d3fend_magic);
   o.version = r.str();
   std::uint32_t n = r.u32();
@@ -254,15 +254,15 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_o
   o.entries.reserve(n);
   o.extra.reserve(n);
   o.by_id.reserve(n);
-  const auto no_node = d3fend_detail::no_node;
+  const auto no_node = index_of(d3fend_detail::no_node);
   auto node_ref = [&](std::uint32_t v) {
     if (v != no_node && v >= n) r.fail("D3FEND image names a missing node");
-    return v;
+    return d3fend_node{v};
   };
   for (std::uint32_t i = 0; i < n; ++i) {
     std::string_view id = r.str();
     // Views into the image, which the ontology owns: persistent.
-    if (o.intern(id, true) != i) r.fail("D3FEND image repeats a node");
+    if (index_of(o.intern(id, true)) != i) r.fail("D3FEND image repeats a node");
     d3fend_entry& e = o.entries[i];
     auto& x = o.extra[i];
     for (std::string_view* s : {&e.label, &e.definition, &e.d3fend_id, &e.attack_id, &e.kb_article, &x.comment,
@@ -284,7 +284,7 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_o
       std::uint32_t subject = r.u32(), key = r.u32(), target = r.u32();
       if (subject >= n || target >= n) r.fail("D3FEND image link names a missing node");
       if (statements ? key >= n : key != no_node) r.fail("D3FEND image link has a wrong property");
-      links->push_back({subject, key, target});
+      links->push_back({d3fend_node{subject}, d3fend_node{key}, d3fend_node{target}});
     }
   }
   if (!r.done()) r.fail("D3FEND image has trailing bytes");

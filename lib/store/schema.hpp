@@ -11,7 +11,7 @@
 namespace mitrekg {
 namespace store {
 
-// Tables, indexes and views of schema version 1. Keep docs/sqlite-schema.md in step.
+// Tables, indexes and views of the schema (snapshot_schema_version). Keep docs/sqlite-schema.md in step.
 inline constexpr const char* schema_sql = R"sql(
 CREATE TABLE metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE source_files (
@@ -68,7 +68,7 @@ CREATE VIEW technique_tactics AS
 CREATE VIEW technique_countermeasures AS
   SELECT DISTINCT m.attack_id, t.name AS technique, m.d3fend_id, m.d3fend_class, m.d3fend_label, m.d3fend_tactic
   FROM d3fend_mappings m
-  LEFT JOIN objects t ON t.attack_id = m.attack_id AND t.type = 'technique' AND t.revoked = 0;
+  LEFT JOIN objects t ON t.attack_id = m.attack_id COLLATE NOCASE AND t.type = 'technique' AND t.revoked = 0;
 CREATE VIEW group_techniques AS
   SELECT g.attack_id AS group_id, g.name AS group_name, t.attack_id AS technique_id, t.name AS technique,
          r.description AS procedure

@@ -128,25 +128,25 @@ std::string metadata_checksum(const metadata_map& meta) {
 
 // ---- writing --------------------------------------------------------------------
 
-void write_attack(database& db, const knowledge_graph::impl& g) {
+void write_attack(database& db, const graph_impl& g) {
   statement obj(db, "INSERT INTO objects VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)");
   statement plat(db, "INSERT INTO object_platforms VALUES (?1,?2,?3)");
   statement alias(db, "INSERT INTO object_aliases VALUES (?1,?2,?3)");
   statement phase(db, "INSERT INTO kill_chain_phases VALUES (?1,?2,?3,?4)");
-  for (node n = 0; n < g.objects.size(); ++n) {
+  for (node n : all_handles<node>(g.objects.size())) {
     const attack_object& o = g.objects[n];
-    obj.bind(1, std::int64_t{n}).bind(2, to_string(o.type)).bind(3, o.stix_type).bind(4, o.stix_id)
+    obj.bind(1, std::int64_t{index_of(n)}).bind(2, to_string(o.type)).bind(3, o.stix_type).bind(4, o.stix_id)
         .bind(5, o.id).bind(6, o.name).bind(7, o.description).bind(8, o.url).bind(9, o.shortname)
         .bind(10, o.modified).bind(11, o.version).bind(12, std::int64_t{o.domains})
         .bind(13, std::int64_t{o.revoked}).bind(14, std::int64_t{o.deprecated})
         .bind(15, std::int64_t{o.is_subtechnique});
     obj.run();
     for (std::size_t i = 0; i < o.platforms.size(); ++i)
-      plat.bind(1, std::int64_t{n}).bind(2, i64(i)).bind(3, o.platforms[i]).run();
+      plat.bind(1, std::int64_t{index_of(n)}).bind(2, i64(i)).bind(3, o.platforms[i]).run();
     for (std::size_t i = 0; i < o.aliases.size(); ++i)
-      alias.bind(1, std::int64_t{n}).bind(2, i64(i)).bind(3, o.aliases[i]).run();
+      alias.bind(1, std::int64_t{index_of(n)}).bind(2, i64(i)).bind(3, o.aliases[i]).run();
     for (std::size_t i = 0; i < o.kill_chain_phases.size(); ++i)
-      phase.bind(1, std::int64_t{n}).bind(2, i64(i)).bind(3, o.kill_chain_phases[i].kill_chain_name)
+      phase.bind(1, std::int64_t{index_of(n)}).bind(2, i64(i)).bind(3, o.kill_chain_phases[i].kill_chain_name)
           .bind(4, o.kill_chain_phases[i].phase_name).run();
   }
   // Edges in insertion order, so every vertex's in- and out-lists come back alike.
@@ -171,19 +171,19 @@ void write_attack(database& db, const knowledge_graph::impl& g) {
 }
 
 void write_d3fend(database& db, const d3fend_ontology& ontology) {
-  const auto& o = ontology.internals();
+  const auto& o = d3fend_access::internals(ontology);
   statement node_row(db, "INSERT INTO d3fend_nodes VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)");
-  for (d3fend_node n = 0; n < o.entries.size(); ++n) {
+  for (d3fend_node n : all_handles<d3fend_node>(o.entries.size())) {
     const d3fend_entry& e = o.entries[n];
     const auto& x = o.extra[n];
-    node_row.bind(1, std::int64_t{n}).bind(2, e.id).bind(3, to_string(e.kind)).bind(4, e.label)
+    node_row.bind(1, std::int64_t{index_of(n)}).bind(2, e.id).bind(3, to_string(e.kind)).bind(4, e.label)
         .bind(5, e.definition).bind(6, e.d3fend_id).bind(7, e.attack_id).bind(8, e.kb_article)
         .bind(9, std::int64_t{e.deprecated});
     if (e.tactic) node_row.bind(10, to_string(*e.tactic)); else node_row.bind_null(10);
     node_row.bind(11, x.comment).bind(12, x.title).bind(13, x.url).bind(14, x.organization)
         .bind(15, x.author).bind(16, std::int64_t{x.flags}).bind(17, std::int64_t{x.offset});
-    if (x.on_property != d3fend_detail::no_node) node_row.bind(18, std::int64_t{x.on_property}); else node_row.bind_null(18);
-    if (x.some_values_from != d3fend_detail::no_node) node_row.bind(19, std::int64_t{x.some_values_from}); else node_row.bind_null(19);
+    if (x.on_property != d3fend_detail::no_node) node_row.bind(18, std::int64_t{index_of(x.on_property)}); else node_row.bind_null(18);
+    if (x.some_values_from != d3fend_detail::no_node) node_row.bind(19, std::int64_t{index_of(x.some_values_from)}); else node_row.bind_null(19);
     node_row.bind(20, e.name);
     node_row.run();
   }
@@ -191,9 +191,9 @@ void write_d3fend(database& db, const d3fend_ontology& ontology) {
   std::int64_t seq = 0;
   auto links = [&](const char* kind, const std::vector<d3fend_detail::raw_link>& v) {
     for (const auto& l : v) {
-      link.bind(1, seq++).bind(2, kind).bind(3, std::int64_t{l.subject});
-      if (l.key != d3fend_detail::no_node) link.bind(4, std::int64_t{l.key}); else link.bind_null(4);
-      link.bind(5, std::int64_t{l.target}).run();
+      link.bind(1, seq++).bind(2, kind).bind(3, std::int64_t{index_of(l.subject)});
+      if (l.key != d3fend_detail::no_node) link.bind(4, std::int64_t{index_of(l.key)}); else link.bind_null(4);
+      link.bind(5, std::int64_t{index_of(l.target)}).run();
     }
   };
   links("subclass", o.raw_subclass);
@@ -211,7 +211,7 @@ void write_d3fend(database& db, const d3fend_ontology& ontology) {
 }
 
 void write_metadata(database& db, const knowledge_graph& g, const std::vector<snapshot_source>& sources) {
-  const auto& impl = g.internals();
+  const auto& impl = graph_access::internals(g);
   statement meta(db, "INSERT INTO metadata VALUES (?1, ?2)");
   auto put = [&](std::string_view k, std::string_view v) { meta.bind(1, k).bind(2, v).run(); };
   put("schema_version", std::to_string(snapshot_schema_version));
@@ -365,7 +365,7 @@ void check_schema_objects(database& db) {
 
 // Files, report and indexes: what both ATT&CK readers finish with.
 void read_attack_rest(database& db, const std::map<std::string, std::string, std::less<>>& meta,
-                      knowledge_graph::impl& g);
+                      graph_impl& g);
 
 // Graph images read from a cache sidecar file (see write_image_sidecar) into
 // private memory: a file truncated or rewritten in place while the graph is in
@@ -474,10 +474,10 @@ void read_blob(database& db, const char* part, std::size_t& size, Allocate alloc
 }
 
 // ATT&CK from the compiled image: one blob read, no per-row SQL.
-std::unique_ptr<knowledge_graph::impl> read_attack_image(database& db,
+std::unique_ptr<graph_impl> read_attack_image(database& db,
                                                          const std::map<std::string, std::string, std::less<>>& meta,
                                                          const sidecar_images* mapped) {
-  auto g = std::make_unique<knowledge_graph::impl>();
+  auto g = std::make_unique<graph_impl>();
   // Owned by the graph (storage): the image's views point into it.
   std::string_view bytes;
   if (mapped) {
@@ -510,8 +510,8 @@ std::unique_ptr<knowledge_graph::impl> read_attack_image(database& db,
 
 // ATT&CK from the relational tables alone (what SQL users see); tests check it
 // gives the same graph as the image.
-std::unique_ptr<knowledge_graph::impl> read_attack(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
-  auto g = std::make_unique<knowledge_graph::impl>();
+std::unique_ptr<graph_impl> read_attack(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+  auto g = std::make_unique<graph_impl>();
   auto arena = std::make_shared<text_arena>();
   g->storage.push_back(arena);
   const std::size_t n_objects = count_of(meta, "objects");
@@ -566,7 +566,7 @@ std::unique_ptr<knowledge_graph::impl> read_attack(database& db, const std::map<
     d.revoked = rel.integer(7) != 0;
     d.deprecated = rel.integer(8) != 0;
     d.seq = seq++;
-    boost::add_edge(node_of(rel.integer(1)), node_of(rel.integer(2)), d, g->graph);
+    boost::add_edge(index_of(node_of(rel.integer(1))), index_of(node_of(rel.integer(2))), d, g->graph);
   }
   if (boost::num_edges(g->graph) != count_of(meta, "edges")) corrupt(db, "relationships table is short");
   read_attack_rest(db, meta, *g);
@@ -575,7 +575,7 @@ std::unique_ptr<knowledge_graph::impl> read_attack(database& db, const std::map<
 }
 
 void read_attack_rest(database& db, const std::map<std::string, std::string, std::less<>>& meta,
-                      knowledge_graph::impl& gr) {
+                      graph_impl& gr) {
   auto* g = &gr;
   g->relationships = count_of(meta, "relationship_objects");
 
@@ -615,7 +615,7 @@ d3fend_report saved_d3fend_report(database& db, const std::map<std::string, std:
 std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
   const std::size_t n_nodes = count_of(meta, "d3fend_nodes");
   if (n_nodes == 0) return nullptr;
-  auto o = std::make_unique<d3fend_ontology::impl>();
+  auto o = std::make_unique<d3fend_impl>();
   o->file = meta.at("d3fend_file");
   o->entries.reserve(n_nodes);
   o->extra.reserve(n_nodes);
@@ -652,9 +652,9 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
     if (v < 0 || static_cast<std::size_t>(v) >= n_nodes) corrupt(db, "a D3FEND row names a missing node");
     return static_cast<d3fend_node>(v);
   };
-  for (d3fend_node n = 0; n < n_nodes; ++n) {
-    if (restrictions[n].first >= 0) o->extra[n].on_property = valid(restrictions[n].first);
-    if (restrictions[n].second >= 0) o->extra[n].some_values_from = valid(restrictions[n].second);
+  for (d3fend_node n : all_handles<d3fend_node>(n_nodes)) {
+    if (restrictions[index_of(n)].first >= 0) o->extra[n].on_property = valid(restrictions[index_of(n)].first);
+    if (restrictions[index_of(n)].second >= 0) o->extra[n].some_values_from = valid(restrictions[index_of(n)].second);
   }
   statement links(db, d3fend_links_select);
   while (links.step()) {
@@ -677,14 +677,14 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
   d3fend_detail::build(*o);
   // The report as it was when the sources were read (build() above may have recounted part of it).
   o->report = saved_d3fend_report(db, meta);
-  return std::make_unique<d3fend_ontology>(d3fend_ontology::adopt(std::move(o)));
+  return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
 }
 
 // D3FEND from its image: the nodes and links as read, then build() as after parsing.
 std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<std::string, std::string, std::less<>>& meta,
                                                    const sidecar_images* mapped) {
   if (count_of(meta, "d3fend_nodes") == 0) return nullptr;
-  auto o = std::make_unique<d3fend_ontology::impl>();
+  auto o = std::make_unique<d3fend_impl>();
   o->file = meta.at("d3fend_file");
   std::string_view bytes;
   if (mapped) {
@@ -702,7 +702,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<
   if (o->entries.size() != count_of(meta, "d3fend_nodes")) corrupt(db, "D3FEND image and metadata disagree");
   d3fend_detail::build(*o);
   o->report = saved_d3fend_report(db, meta);
-  return std::make_unique<d3fend_ontology>(d3fend_ontology::adopt(std::move(o)));
+  return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
 }
 
 std::vector<snapshot_source> read_sources(database& db) {
@@ -805,7 +805,7 @@ void write_image_sidecar(const fs::path& path, std::uint64_t build_id, std::stri
 // Declared in store/schema.hpp: used by the cache to hash sources once.
 std::vector<snapshot_source> snapshot_sources(const knowledge_graph& g) {
   std::vector<snapshot_source> out;
-  for (const auto& s : g.internals().stamps)
+  for (const auto& s : graph_access::internals(g).stamps)
     out.push_back({s.kind, s.path, sha256_file(s.path), s.bytes, s.mtime_ns});
   return out;
 }
@@ -825,7 +825,7 @@ bool is_snapshot(const fs::path& file) {
 // The files `g` was read from: a snapshot must not replace them unforced.
 std::vector<fs::path> inputs_of(const knowledge_graph& g) {
   std::vector<fs::path> out;
-  for (const auto& s : g.internals().stamps) out.emplace_back(s.path);
+  for (const auto& s : graph_access::internals(g).stamps) out.emplace_back(s.path);
   return out;
 }
 
@@ -896,8 +896,8 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
   std::vector<snapshot_source> sources = snapshot_sources(g);
   std::random_device rd;
   const std::uint64_t build_id = (std::uint64_t{rd()} << 32) | rd();
-  std::string attack_image = store::encode_image(g.internals());
-  std::string d3fend_image = g.d3fend() ? store::encode_d3fend_image(g.d3fend()->internals()) : std::string();
+  std::string attack_image = store::encode_image(graph_access::internals(g));
+  std::string d3fend_image = g.d3fend() ? store::encode_d3fend_image(d3fend_access::internals(*g.d3fend())) : std::string();
   // Build beside the target, then rename: readers see the old file or the whole new one.
   fs::path tmp = file;
   tmp += fmt::format(".tmp-{}-{:08x}", ::getpid(), rd());
@@ -907,7 +907,7 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
       db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192;");
       db.exec("BEGIN");
       db.exec(store::schema_sql);
-      write_attack(db, g.internals());
+      write_attack(db, graph_access::internals(g));
       {
         statement blob(db, "INSERT INTO graph_image VALUES ('attack', ?1)");
         if (sqlite3_bind_blob64(blob.handle(), 1, attack_image.data(), attack_image.size(), SQLITE_STATIC) != SQLITE_OK)
@@ -974,7 +974,7 @@ knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path&
       d3fend_error = std::current_exception();
     }
   });
-  std::unique_ptr<knowledge_graph::impl> g;
+  std::unique_ptr<graph_impl> g;
   try {
     g = read_attack_image(db, meta, images);
   } catch (...) {
@@ -985,7 +985,7 @@ knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path&
   if (d3fend_error) std::rethrow_exception(d3fend_error);
   g->d3fend = std::move(d3fend);
   for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});
-  return knowledge_graph::adopt(std::move(g));
+  return graph_access::adopt(std::move(g));
 }
 
 void verify_snapshot(const fs::path& file) {
@@ -1015,7 +1015,7 @@ knowledge_graph open_snapshot_tables(const fs::path& file) {
   auto g = read_attack(db, meta);
   g->d3fend = read_d3fend(db, meta);
   for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});
-  return knowledge_graph::adopt(std::move(g));
+  return graph_access::adopt(std::move(g));
 }
 
 snapshot_info read_snapshot_info(const fs::path& file) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <string_view>
+#include <utility>
 
 namespace mitrekg {
 
@@ -20,5 +21,35 @@ namespace mitrekg {
 // file, cannot open or read, changed size while read), too_large (> max_bytes).
 std::size_t read_input_file(const std::filesystem::path& path, std::string_view expected, std::size_t max_bytes,
                             const std::function<char*(std::size_t)>& allocate);
+
+// A regular file mapped read-only (MAP_POPULATE) and followed by at least
+// `padding` readable zero bytes, so simdjson can parse it in place
+// (padded_string_view) without copying it. Move-only; unmapped when destroyed.
+// Caution: a page of a mapping whose file is truncated underneath raises
+// SIGBUS when read, so nothing may keep views into it past a parse the caller
+// controls; readers whose views outlive the parse copy
+// (read_input_file) instead.
+class mapped_input {
+public:
+  mapped_input() = default;
+  mapped_input(mapped_input&& o) noexcept
+      : base_(std::exchange(o.base_, nullptr)), size_(std::exchange(o.size_, 0)), length_(std::exchange(o.length_, 0)) {}
+  mapped_input& operator=(mapped_input&&) = delete;
+  ~mapped_input();
+
+  const char* data() const noexcept { return static_cast<const char*>(base_); }
+  std::size_t size() const noexcept { return size_; }       // the file's bytes
+  std::size_t capacity() const noexcept { return length_; }  // readable bytes from data(), padding included
+
+private:
+  friend mapped_input map_input_file(const std::filesystem::path&, std::string_view, std::size_t, std::size_t);
+  void* base_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t length_ = 0;
+};
+
+// Maps the regular file at `path` with the checks and errors of read_input_file.
+mapped_input map_input_file(const std::filesystem::path& path, std::string_view expected, std::size_t max_bytes,
+                            std::size_t padding);
 
 }  // namespace mitrekg

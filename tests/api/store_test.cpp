@@ -23,6 +23,15 @@ using namespace mitrekg;
 
 namespace {
 
+// Every handle of a graph or ontology of `size` nodes, in order (the public
+// node types are strong: no arithmetic on them).
+template <class Handle>
+std::vector<Handle> every_node(std::size_t size) {
+  std::vector<Handle> out;
+  for (std::uint32_t i = 0; i < size; ++i) out.push_back(Handle{i});
+  return out;
+}
+
 const fs::path data = MITREKG_TEST_DATA;
 const fs::path fixtures = MITREKG_TEST_FIXTURES;
 
@@ -125,7 +134,7 @@ bool same_rows(const d3fend_ontology& d1, const std::vector<d3fend_mapping>& a, 
 // Every text of every object and edge, copied out of the graph: what answers print.
 std::vector<std::string> all_text(const knowledge_graph& g) {
   std::vector<std::string> out;
-  for (node n = 0; n < g.size(); ++n) {
+  for (node n : every_node<node>(g.size())) {
     const attack_object& o = g[n];
     for (std::string_view s : {o.stix_id, o.id, o.name, o.description, o.url, o.modified}) out.emplace_back(s);
     for (auto p : o.platforms) out.emplace_back(p);
@@ -175,7 +184,7 @@ std::string rename_in_place(const fs::path& file) {
 }
 
 bool has_name(const knowledge_graph& g, std::string_view name) {
-  for (node n = 0; n < g.size(); ++n)
+  for (node n : every_node<node>(g.size()))
     if (g[n].name == name) return true;
   return false;
 }
@@ -194,7 +203,7 @@ TEST_CASE("a snapshot keeps every ATT&CK object and every edge, in order") {
                                     relation::has_analytic, relation::observes, relation::component_of,
                                     relation::other};
   std::size_t differing_edges = 0;
-  for (node n = 0; n < a.size(); ++n) {
+  for (node n : every_node<node>(a.size())) {
     check_same_object(a[n], b[n]);
     for (relation r : all_relations) {
       if (!same_edges(a.out_edges(n, r), b.out_edges(n, r))) ++differing_edges;
@@ -258,7 +267,7 @@ TEST_CASE("a snapshot keeps D3FEND and every inferred mapping") {
   REQUIRE(d2);
   CHECK(d1->version() == d2->version());
   REQUIRE(d1->size() == d2->size());
-  for (d3fend_node n = 0; n < d1->size(); ++n) {
+  for (d3fend_node n : every_node<d3fend_node>(d1->size())) {
     const auto& x = (*d1)[n];
     const auto& y = (*d2)[n];
     CHECK(x.id == y.id);
@@ -428,7 +437,7 @@ TEST_CASE("the cache builds once, then answers from the snapshot; stale sources 
   CHECK(fourth.kind == "sources");
   CHECK(fourth.snapshot != first.snapshot);
   bool renamed = false;
-  for (node n = 0; n < g5.size(); ++n) renamed |= g5[n].name.substr(0, 8) == "Renamed ";
+  for (node n : every_node<node>(g5.size())) renamed |= g5[n].name.substr(0, 8) == "Renamed ";
   CHECK(renamed);
 }
 

@@ -2,5 +2,5 @@
 #include "mitrekg/query.hpp"
 
 std::size_t dangling(const mitrekg::load_options& o) {
-  return mitrekg::detections_of(mitrekg::knowledge_graph::load(o), 0).size();
+  return mitrekg::detections_of(mitrekg::knowledge_graph::load(o), mitrekg::node{0}).size();
 }

@@ -2,5 +2,5 @@
 #include "mitrekg/graph.hpp"
 
 std::size_t dangling(const mitrekg::load_options& o) {
-  return mitrekg::knowledge_graph::load(o).out_edges(0, mitrekg::relation::uses).size();
+  return mitrekg::knowledge_graph::load(o).out_edges(mitrekg::node{0}, mitrekg::relation::uses).size();
 }

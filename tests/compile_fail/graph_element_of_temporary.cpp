@@ -2,5 +2,5 @@
 #include "mitrekg/graph.hpp"
 
 const mitrekg::attack_object& dangling(const mitrekg::load_options& o) {
-  return mitrekg::knowledge_graph::load(o)[0];
+  return mitrekg::knowledge_graph::load(o)[mitrekg::node{0}];
 }

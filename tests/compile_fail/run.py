@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Compile-failure tests: each tests/compile_fail/*.cpp must fail to compile with a
-'deleted' error (a view of a temporary graph), except *_compiles.cpp, which must
-compile (so a broken include path cannot pass the others). Prints TAP.
+'deleted' error (a view of a temporary graph), or with the text its
+`// expect-error: TEXT` line names (a node of the wrong kind), except
+*_compiles.cpp, which must compile (so a broken include path cannot pass the
+others). Prints TAP.
 
 Usage: run.py INCLUDE_DIR CXX [CXX_ARG...]
 """
 import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -24,8 +27,11 @@ def main():
             ok = p.returncode == 0
             why = "" if ok else p.stderr.strip().splitlines()[0] if p.stderr.strip() else "failed"
         else:
-            ok = p.returncode != 0 and "deleted" in p.stderr
-            why = "" if ok else ("compiled" if p.returncode == 0 else "failed without a 'deleted' error: " +
+            with open(path, encoding="utf-8") as f:
+                m = re.search(r"^// expect-error: (.+)$", f.read(), re.M)
+            expected = m.group(1).strip() if m else "deleted"
+            ok = p.returncode != 0 and expected in p.stderr
+            why = "" if ok else ("compiled" if p.returncode == 0 else f"failed without a '{expected}' error: " +
                                  (p.stderr.strip().splitlines() or [""])[0])
         print(f"{'ok' if ok else 'not ok'} {i} - {name}{'' if ok else '  # ' + why}")
         failed += not ok

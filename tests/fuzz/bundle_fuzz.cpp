@@ -36,7 +36,7 @@ void exercise(const mitrekg::knowledge_graph& g) {
     (void)techniques(g, f, o);
   }
   std::size_t limit = g.size() < 64 ? g.size() : 64;
-  for (node n = 0; n < limit; ++n) {
+  for (node n : all_handles<node>(limit)) {
     const attack_object& x = g[n];
     (void)resolve(g, x.id, any);
     (void)resolve(g, x.stix_id);

@@ -2,6 +2,7 @@
 // throw mitrekg::error and nothing else; whatever loads must answer every query
 // without crashing. Inputs of odd length are loaded with the second thread that
 // large files get (d3fend_detail::load_threads), even ones without it.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -13,10 +14,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   try {
-    auto o = mitrekg::d3fend_ontology::adopt(mitrekg::d3fend_detail::load_text(
+    auto o = mitrekg::d3fend_access::adopt(mitrekg::d3fend_detail::load_text(
         "fuzz.json", bytes, size % 2 == 1 ? mitrekg::d3fend_detail::load_threads::two : mitrekg::d3fend_detail::load_threads::one));
     std::size_t sink = o.report().total() + o.version().size();
-    for (mitrekg::d3fend_node n = 0; n < o.size() && n < 256; ++n) {
+    for (mitrekg::d3fend_node n : mitrekg::all_handles<mitrekg::d3fend_node>(std::min<std::size_t>(o.size(), 256))) {
       sink += o[n].id.size() + o[n].label.size();
       sink += o.parents(n).size() + o.children(n).size() + o.ancestors(n).size();
       sink += o.statements(n).size() + o.artifacts(n).size() + o.references(n).size();

@@ -27,11 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::memcpy(image.data() + 8, &sum, 8);
   try {
     if (d3fend) {
-      mitrekg::d3fend_ontology::impl o;
+      mitrekg::d3fend_impl o;
       mitrekg::store::decode_d3fend_image(image, "fuzz", o);
       mitrekg::d3fend_detail::build(o);
     } else {
-      mitrekg::knowledge_graph::impl g;
+      mitrekg::graph_impl g;
       mitrekg::store::decode_image(image, "fuzz", g);
       mitrekg::build_indexes(g);
     }

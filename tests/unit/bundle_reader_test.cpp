@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "mitrekg/error.hpp"
 #include "stix/bundle_reader.hpp"
+#include "support/input_file.hpp"
 #include "support/json_text.hpp"
 #include "support/text.hpp"
 
@@ -305,6 +307,51 @@ TEST_CASE("a directory is an io_error") {
   CHECK(e->code() == errc::io_error);
   CHECK(std::string_view(e->what()).find(fixtures.string()) != std::string_view::npos);
   CHECK(one_line(e->what()));
+}
+
+// map_input_file (the benchmark floor's reader): the file's bytes, then at
+// least `padding` zero bytes, whatever the size's remainder by the page size;
+// simdjson parses it in place; non-files refused like read_input_file.
+TEST_CASE("a mapped input is the file followed by readable zero padding") {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t sizes[] = {0, 1, page - 10, page, 2 * page - 64, 2 * page - 63, 3 * page};
+  REQUIRE(std::size(sizes) == 7);
+  for (std::size_t size : sizes) {
+    auto path = std::filesystem::temp_directory_path() / ("mitrekg-map-" + std::to_string(::getpid()) + ".json");
+    std::string text = "[" + std::string(size > 2 ? size - 2 : 0, ' ') + "]";
+    text.resize(size, ' ');
+    std::ofstream(path, std::ios::binary) << text;
+    {
+      auto m = mitrekg::map_input_file(path, "a test file", std::size_t{1} << 30, simdjson::SIMDJSON_PADDING);
+      std::filesystem::remove(path);   // the mapping keeps the pages
+      REQUIRE(m.size() == size);
+      CHECK(m.capacity() >= size + simdjson::SIMDJSON_PADDING);
+      CHECK(m.capacity() % page == 0);
+      CHECK(std::string_view(m.data(), m.size()) == text);
+      bool zeros = true;
+      for (std::size_t i = m.size(); i < m.capacity(); ++i) zeros = zeros && m.data()[i] == 0;
+      CHECK(zeros);
+      if (size >= 2) {
+        simdjson::ondemand::parser parser;
+        simdjson::ondemand::document doc = parser.iterate(simdjson::padded_string_view(m.data(), m.size(), m.capacity()));
+        simdjson::ondemand::array array = doc.get_array();
+        CHECK(array.count_elements().value() == 0);
+      }
+    }
+  }
+  try {
+    (void)mitrekg::map_input_file(fixtures, "a test file", 1 << 30, 64);
+    FAIL("a directory was mapped");
+  } catch (const mitrekg::error& e) {
+    CHECK(e.code() == errc::io_error);
+    CHECK(one_line(e.what()));
+  }
+  try {
+    (void)mitrekg::map_input_file(fixtures / "no-such-file.json", "a test file", 1 << 30, 64);
+    FAIL("a missing file was mapped");
+  } catch (const mitrekg::error& e) {
+    CHECK(e.code() == errc::not_found);
+  }
 }
 
 TEST_CASE("empty and blank input is not_json") {

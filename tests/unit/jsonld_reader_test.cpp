@@ -27,7 +27,7 @@ std::string slurp(const fs::path& p) {
 
 d3fend_ontology load(const std::string& json, bool threaded) {
   using d3fend_detail::load_threads;
-  return d3fend_ontology::adopt(d3fend_detail::load_text("test.json", json, threaded ? load_threads::two : load_threads::one));
+  return d3fend_access::adopt(d3fend_detail::load_text("test.json", json, threaded ? load_threads::two : load_threads::one));
 }
 
 // The message a load throws, or nothing.
@@ -53,8 +53,8 @@ void check_same_failure(const std::string& json, std::string_view expected) {
 
 // Nodes, texts, flags, raw links and the report, field by field.
 void check_same(const d3fend_ontology& a, const d3fend_ontology& b) {
-  const auto& x = a.internals();
-  const auto& y = b.internals();
+  const auto& x = d3fend_access::internals(a);
+  const auto& y = d3fend_access::internals(b);
   REQUIRE(x.entries.size() == y.entries.size());
   for (std::size_t i = 0; i < x.entries.size(); ++i) {
     const auto& e = x.entries[i];
