@@ -610,7 +610,7 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
   }
   // JSON Lines.
   auto one = [&](std::size_t n) {
-    if (blank(line)) return;
+    if (!too_long && blank(line)) return;
     if (too_long) {
       ++st_->ordinal;
       st_->malformed(n, "line longer than 8 MiB");
