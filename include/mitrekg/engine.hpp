@@ -94,7 +94,8 @@ public:
   // Sources with at least one active rule.
   std::vector<std::string> active_sources() const;
   // The syscall field names the active rules and their outputs use (for asking
-  // a capture reader for exactly those): "evt.type", "proc.aname[2]", …
+  // a capture reader for exactly those): "evt.type", "proc.aname[2]",
+  // "evt.arg.flags" (dotted, as sysdig writes it), …
   std::vector<std::string> syscall_fields() const;
 
   struct impl;

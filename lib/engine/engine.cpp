@@ -139,17 +139,13 @@ bool has_tag(const rule_info& r, const std::vector<std::string>& tags) {
   return false;
 }
 
-// Event types Falco's default (without -A) leaves out: its EF_DROP_SIMPLE_CONS set.
+// Event types Falco's default (without -A) leaves out: the events libs flags
+// EF_DROP_SIMPLE_CONS (waits, memory management, identity getters, seeks).
+// read, write, close and fstat are kept (Falco's catchall_order expectation).
 constexpr std::string_view dropped_types[] = {
-    "access",   "brk",        "close",       "cpu_hotplug", "drop",      "epoll_wait",  "eventfd",    "eventfd2",
-    "fcntl",    "fstat",      "fstat64",     "futex",       "getcwd",    "getdents",    "getdents64", "getegid",
-    "geteuid",  "getgid",     "getpeername", "getresgid",   "getresuid", "getrlimit",   "getsockname", "getsockopt",
-    "getuid",   "llseek",     "lseek",       "lstat",       "lstat64",   "mmap",        "mmap2",      "mprotect",
-    "munmap",   "nanosleep",  "poll",        "ppoll",       "pread",     "preadv",      "pwrite",     "pwritev",
-    "read",     "readv",      "recv",        "recvfrom",    "recvmmsg",  "recvmsg",     "select",     "semctl",
-    "semget",   "semop",      "send",        "sendfile",    "sendmmsg",  "sendmsg",     "sendto",     "setsockopt",
-    "shutdown", "signaldeliver", "socketpair", "splice",    "stat",      "stat64",      "switch",     "timerfd_create",
-    "write",    "writev",
+    "brk",    "epoll_wait", "futex",  "getegid", "geteuid", "getgid",     "getresgid", "getresuid",
+    "getuid", "llseek",     "lseek",  "mmap",    "mmap2",   "mprotect",   "munmap",    "nanosleep",
+    "poll",   "ppoll",      "select", "switch",  "page_fault",
 };
 
 }  // namespace
@@ -257,7 +253,8 @@ std::vector<std::string> detection_engine::active_sources() const {
 std::vector<std::string> detection_engine::syscall_fields() const {
   std::vector<std::string> out;
   if (const auto* p = impl_->plan("syscall"))
-    for (const auto& k : p->keys.keys) out.push_back(k.name);
+    for (const auto& k : p->keys.keys)   // as sysdig spells them: evt.arg.flags, proc.aname[2]
+      out.push_back(k.has_arg && k.info->dotted_arg ? std::string(k.info->name) + "." + k.arg : k.name);
   return out;
 }
 

@@ -46,7 +46,18 @@ std::string& event_ctx::pool_string() {
 
 std::string_view event_ctx::dump(simdjson::dom::element e) {
   if (e.is_string()) return std::string_view(e.get_string().value_unsafe());
+  if (e.is_bool()) return e.get_bool().value_unsafe() ? "true" : "false";
   auto& p = pool_string();
+  // Numbers are written in place (the pooled string keeps its capacity): no allocation per event.
+  if (e.is_int64() || e.is_uint64() || e.is_double()) {
+    p.resize(32);
+    std::to_chars_result r{};
+    if (e.is_int64()) r = std::to_chars(p.data(), p.data() + p.size(), e.get_int64().value_unsafe());
+    else if (e.is_uint64()) r = std::to_chars(p.data(), p.data() + p.size(), e.get_uint64().value_unsafe());
+    else r = std::to_chars(p.data(), p.data() + p.size(), e.get_double().value_unsafe());
+    p.resize(static_cast<std::size_t>(r.ptr - p.data()));
+    return p;
+  }
   p = simdjson::minify(e);
   return p;
 }
@@ -742,9 +753,10 @@ std::string decode_syscall(event_ctx& ctx, simdjson::dom::object obj) {
             return bad("a number or a string");
           }
           break;
-        default:
-          if (!x.is_string()) return bad("a string");
-          v.s = x.get_string().value_unsafe();
+        default:   // string fields: numbers and booleans as their text (sysdig writes evt.time as a number)
+          if (x.is_string()) v.s = x.get_string().value_unsafe();
+          else if (x.is_number() || x.is_bool()) v.s = ctx.dump(x);
+          else return bad("a string");
           break;
       }
       ctx.push(v);

@@ -302,7 +302,8 @@ struct compiler {
     located_text cond = r.condition;
     if (!clauses.empty()) {
       // The clauses are built text: they map to the first exception's position.
-      cond.text = "(" + cond.text + ") and not " + clauses;
+      // Several exceptions: "and not (ex1 or ex2)", so `or` cannot escape the `not`.
+      cond.text = "(" + cond.text + ") and not (" + clauses + ")";
       for (auto& p : cond.pieces) p.offset += 1;
       info.condition = cond.text;
     }
