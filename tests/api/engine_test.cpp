@@ -105,10 +105,10 @@ TEST_CASE("syscall JSON Lines: event-type index, dropped types, typed fields, ex
     - name: trusted_parent
       fields: [proc.pname, fd.name]
       values: [[trusted, /etc/passwd]]
-- rule: reads
+- rule: futexes
   desc: d
-  condition: evt.type = read and proc.name = cat
-  output: read
+  condition: evt.type = futex and proc.name = cat
+  output: futex
   priority: INFO
 )");
   std::string good = R"({"evt.type":"openat","proc.name":"cat","fd.name":"/etc/passwd","evt.rawres":3,"proc.aname[2]":"bash"})";
@@ -121,7 +121,7 @@ TEST_CASE("syscall JSON Lines: event-type index, dropped types, typed fields, ex
      << deep << "\n"
      << std::string(9u << 20, ' ') << "{}\n"                                                        // over 8 MiB
      << "\n"
-     << R"({"evt.type":"read","proc.name":"cat"})" << "\n"
+     << R"({"evt.type":"futex","proc.name":"cat"})" << "\n"
      << R"({"evt.type":"execve","proc.name":"cat","fd.name":"/etc/passwd"})" << "\n"
      << R"({"evt.type":"open","proc.name":"cat","proc.pname":"trusted","fd.name":"/etc/passwd","evt.rawres":3})" << "\n"
      << good << "\n";
@@ -140,7 +140,7 @@ TEST_CASE("syscall JSON Lines: event-type index, dropped types, typed fields, ex
   INFO(ls);
   CHECK(st.malformed == 5);
   CHECK(st.malformed_lines == std::vector<std::size_t>{2, 3, 4, 5, 6});
-  CHECK(st.events == 5);   // the two good ones, the read (dropped without all_events), the execve, the excepted one
+  CHECK(st.events == 5);   // the two good ones, the futex (dropped without all_events), the execve, the excepted one
   REQUIRE(c.rules.size() == 2);   // no good event lost among the bad lines
   CHECK(c.outputs[0] == "cat opened /etc/passwd (openat) aname2=bash");
   CHECK(c.json[1].find("\"output_fields\":{\"proc.name\":\"cat\",\"fd.name\":\"/etc/passwd\",\"evt.type\":\"openat\","
@@ -152,7 +152,7 @@ TEST_CASE("syscall JSON Lines: event-type index, dropped types, typed fields, ex
   collected c2;
   std::istringstream is2(in.str());
   s2.run(is2, "syscall", c2.cb());
-  CHECK(c2.rules == std::vector<std::string>{"cat reads etc", "reads", "cat reads etc"});
+  CHECK(c2.rules == std::vector<std::string>{"cat reads etc", "futexes", "cat reads etc"});
 }
 
 TEST_CASE("rule selection: priority, disabled names, tags") {
