@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <thread>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -488,6 +489,10 @@ struct detection_session::state {
     return stats.malformed == before;
   }
 
+  void run_parallel(const source_plan* plan, std::string& line, std::size_t first_line,
+                    const std::function<bool(std::string&)>& next_line, const std::size_t& line_no,
+                    const bool& too_long, const alert_callback& on_alert, unsigned threads);
+
   void finish() {
     stats.alerts_per_rule.clear();
     for (std::size_t i = 0; i < per_rule.size(); ++i)
@@ -529,7 +534,7 @@ static constexpr std::size_t max_line_bytes = std::size_t{8} << 20;
 // A whole-document input (a JSON array, a CloudTrail file) may be this large.
 static constexpr std::size_t max_document_bytes = std::size_t{1} << 30;
 
-void detection_session::run(std::istream& in, std::string_view source, const alert_callback& on_alert, unsigned) {
+void detection_session::run(std::istream& in, std::string_view source, const alert_callback& on_alert, unsigned threads) {
   source_plan empty;
   const source_plan* plan = plan_for(*st_->eng, source, empty);
   // Read everything up to the first line break to choose the mode.
@@ -606,17 +611,129 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
     return;
   }
   // JSON Lines.
-  auto one = [&](std::size_t n) {
-    if (!too_long && blank(line)) return;
-    if (too_long) {
-      ++st_->ordinal;
-      st_->malformed(n, "line longer than 8 MiB");
-      return;
-    }
-    st_->text(plan, line, n, on_alert);
+  if (threads <= 1) {
+    auto one = [&](std::size_t n) {
+      if (!too_long && blank(line)) return;
+      if (too_long) {
+        ++st_->ordinal;
+        st_->malformed(n, "line longer than 8 MiB");
+        return;
+      }
+      st_->text(plan, line, n, on_alert);
+    };
+    one(first_line);
+    while (next_line(line)) one(line_no);
+    return;
+  }
+  st_->run_parallel(plan, line, first_line, next_line, line_no, too_long, on_alert, threads);
+}
+
+namespace {
+// An alert copied out of a worker, emitted later in input order.
+struct owned_alert {
+  alert a;
+  std::string output, hostname;
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+}  // namespace
+
+// Batches of lines; each worker (its own parser and event state) takes a
+// contiguous slice; alerts and statistics are merged in input order.
+void detection_session::state::run_parallel(const source_plan* plan, std::string& line, std::size_t first_line,
+                                            const std::function<bool(std::string&)>& next_line,
+                                            const std::size_t& line_no, const bool& too_long,
+                                            const alert_callback& on_alert, unsigned threads) {
+  state* const st_ = this;
+  constexpr std::size_t batch_lines = 4096;
+  struct item {
+    std::string text;
+    std::size_t line = 0;
+    std::uint64_t ordinal = 0;
+    bool too_long = false;
   };
-  one(first_line);
-  while (next_line(line)) one(line_no);
+  std::vector<item> batch(batch_lines);
+  std::vector<std::unique_ptr<state>> workers;
+  for (unsigned t = 0; t < threads; ++t) {
+    workers.push_back(std::make_unique<state>());
+    workers.back()->eng = st_->eng;
+    workers.back()->per_rule.assign(st_->eng->crules.size(), 0);
+  }
+  std::vector<std::vector<std::pair<std::size_t, owned_alert>>> found(threads);
+  bool more = true;
+  bool pending = true;   // `line` holds the first line, unread by the batch yet
+  while (more) {
+    std::size_t n = 0;
+    while (n < batch_lines) {
+      if (!pending) {
+        if (!next_line(line)) {
+          more = false;
+          break;
+        }
+      }
+      std::size_t ln = pending ? first_line : line_no;
+      pending = false;
+      bool blank_line = !too_long && std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+      if (blank_line) continue;
+      item& it = batch[n++];
+      it.text.swap(line);
+      it.line = ln;
+      it.too_long = too_long;
+      it.ordinal = ++st_->ordinal;
+    }
+    if (n == 0) break;
+    std::vector<std::thread> pool;
+    std::size_t per = (n + threads - 1) / threads;
+    for (unsigned t = 0; t < threads; ++t) {
+      std::size_t from = t * per, to = std::min(n, from + per);
+      if (from >= to) break;
+      pool.emplace_back([&, t, from, to] {
+        state& w = *workers[t];
+        auto& out = found[t];
+        for (std::size_t i = from; i < to; ++i) {
+          const item& it = batch[i];
+          w.ordinal = it.ordinal - 1;
+          if (it.too_long) {
+            ++w.ordinal;
+            w.malformed(it.line, "line longer than 8 MiB");
+            continue;
+          }
+          w.text(plan, it.text, it.line, [&](const alert& a) {
+            owned_alert o;
+            o.a = a;
+            o.output = std::string(a.output);
+            o.hostname = std::string(a.hostname);
+            o.fields = *a.output_fields;
+            out.emplace_back(i, std::move(o));
+          });
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    // Workers hold contiguous slices in order: their lists concatenated are in input order.
+    for (auto& list : found) {
+      for (auto& [i, o] : list) {
+        o.a.output = o.output;
+        o.a.hostname = o.hostname;
+        o.a.output_fields = &o.fields;
+        if (on_alert) on_alert(o.a);
+      }
+      list.clear();
+    }
+    // Malformed lines: merged in line order (each worker keeps its first ten).
+    for (auto& w : workers) {
+      for (std::size_t k = 0; k < w->stats.malformed_lines.size(); ++k) {
+        if (st_->stats.malformed_lines.size() < 10) st_->stats.malformed_lines.push_back(w->stats.malformed_lines[k]);
+      }
+      if (st_->stats.first_malformed_reason.empty()) st_->stats.first_malformed_reason = w->stats.first_malformed_reason;
+      st_->stats.malformed += w->stats.malformed;
+      st_->stats.events += w->stats.events;
+      st_->stats.failed += w->stats.failed;
+      st_->stats.alerts += w->stats.alerts;
+      for (std::size_t r = 0; r < w->per_rule.size(); ++r) st_->per_rule[r] += w->per_rule[r];
+      w->stats = {};
+      std::fill(w->per_rule.begin(), w->per_rule.end(), 0);
+    }
+  }
 }
 
 }  // namespace mitrekg

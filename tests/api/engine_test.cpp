@@ -231,3 +231,45 @@ TEST_CASE("alerts carry ATT&CK techniques, tactics and D3FEND countermeasures fr
   CHECK(s.stats().malformed == 1);
   CHECK(s.stats().first_malformed_reason == "data not recognized as a k8s audit event");
 }
+
+TEST_CASE("threads: the same alerts in input order, the same statistics") {
+  rule_set rs = load(R"(
+- rule: etc
+  desc: d
+  condition: evt.type = openat and fd.name startswith /etc
+  output: "%evt.num %fd.name"
+  priority: WARNING
+- rule: shells
+  desc: d
+  condition: evt.type = execve and proc.name in (bash, sh)
+  output: "%evt.num %proc.name"
+  priority: NOTICE
+)");
+  std::string in;
+  const char* names[] = {"/etc/a", "/tmp/b", "/etc/c"};
+  for (int i = 0; i < 20000; ++i) {
+    if (i % 997 == 5) in += "garbage\n";
+    else if (i % 3 == 0) in += std::string(R"({"evt.type":"openat","fd.name":")") + names[i % 3] + "\"}\n";
+    else if (i % 3 == 1) in += R"({"evt.type":"execve","proc.name":"bash"})" "\n";
+    else in += "\n";
+  }
+  detection_engine eng(rs, nullptr);
+  auto run = [&](unsigned threads, detect_stats& st) {
+    detection_session s(eng);
+    std::istringstream is(in);
+    std::vector<std::string> out;
+    s.run(is, "syscall", [&](const alert& a) { out.push_back(a.json()); }, threads);
+    st = s.stats();
+    return out;
+  };
+  detect_stats one, three;
+  auto a = run(1, one);
+  auto b = run(3, three);
+  REQUIRE(a.size() > 6000);
+  CHECK(a == b);
+  CHECK(one.events == three.events);
+  CHECK(one.malformed == three.malformed);
+  CHECK(one.malformed == 21);
+  CHECK(one.malformed_lines == three.malformed_lines);
+  CHECK(one.alerts_per_rule == three.alerts_per_rule);
+}
