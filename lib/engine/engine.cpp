@@ -477,8 +477,13 @@ struct detection_session::state {
     event(plan, root, line, cb);
   }
 
+  std::vector<char> padded;   // the event text with simdjson's padding (reused: no allocation per event)
+
   bool text(const source_plan* plan, std::string_view json, std::size_t line, const alert_callback& cb) {
-    auto doc = parser.parse(json.data(), json.size(), true);
+    if (padded.size() < json.size() + simdjson::SIMDJSON_PADDING) padded.resize(json.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(padded.data(), json.data(), json.size());
+    std::memset(padded.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
+    auto doc = parser.parse(padded.data(), json.size(), false);
     if (doc.error()) {
       ++ordinal;
       malformed(line, simdjson::error_message(doc.error()));
@@ -542,20 +547,34 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
   std::string line;
   std::size_t line_no = 0;
   bool too_long = false;
+  // Lines from a 64 KiB read buffer; a line past max_line_bytes is cut there
+  // (too_long set) and the rest of it skipped, so memory stays bounded.
+  std::vector<char> rbuf(std::size_t{1} << 16);
+  std::size_t rpos = 0, rend = 0;
+  bool eof = false;
   auto next_line = [&](std::string& out) -> bool {
     out.clear();
     too_long = false;
-    char c;
     bool any = false;
-    std::streambuf* sb = in.rdbuf();
     while (true) {
-      int ch = sb->sbumpc();
-      if (ch == std::char_traits<char>::eof()) break;
+      if (rpos == rend) {
+        if (eof) break;
+        rend = static_cast<std::size_t>(in.rdbuf()->sgetn(rbuf.data(), static_cast<std::streamsize>(rbuf.size())));
+        rpos = 0;
+        if (rend == 0) {
+          eof = true;
+          break;
+        }
+      }
       any = true;
-      c = static_cast<char>(ch);
-      if (c == '\n') break;
-      if (out.size() < max_line_bytes) out.push_back(c);
-      else too_long = true;
+      const char* start = rbuf.data() + rpos;
+      const char* nl = static_cast<const char*>(std::memchr(start, '\n', rend - rpos));
+      std::size_t len = nl ? static_cast<std::size_t>(nl - start) : rend - rpos;
+      std::size_t room = max_line_bytes - std::min(out.size(), max_line_bytes);
+      if (len > room) too_long = true;
+      out.append(start, std::min(len, room));
+      rpos += len + (nl ? 1 : 0);
+      if (nl) break;
     }
     if (any) ++line_no;
     return any;
