@@ -40,20 +40,30 @@ std::string mitre_json(const knowledge_graph* g, const std::vector<std::string>&
   for (node t : techniques)
     for (node ta : tactics_of(*g, t)) add(tactics, ta);
 
-  std::string out = "{\"techniques\":[";
-  bool first = true;
-  for (node t : techniques) {
+  // `"key":"value"` members, a comma before all but the first of an object or array.
+  std::string out;
+  auto comma = [&](bool& first) {
     if (!first) out += ',';
     first = false;
-    out += "{\"id\":";
-    append_json_string(out, (*g)[t].id);
-    out += ",\"name\":";
-    append_json_string(out, (*g)[t].name);
+  };
+  auto member = [&](bool& first, std::string_view key, std::string_view value) {
+    comma(first);
+    append_json_string(out, key);
+    out += ':';
+    append_json_string(out, value);
+  };
+  out = "{\"techniques\":[";
+  bool first = true;
+  for (node t : techniques) {
+    comma(first);
+    out += '{';
+    bool f = true;
+    member(f, "id", (*g)[t].id);
+    member(f, "name", (*g)[t].name);
     out += ",\"tactics\":[";
     bool f2 = true;
     for (node ta : tactics_of(*g, t)) {
-      if (!f2) out += ',';
-      f2 = false;
+      comma(f2);
       append_json_string(out, (*g)[ta].id);
     }
     out += "]}";
@@ -61,14 +71,12 @@ std::string mitre_json(const knowledge_graph* g, const std::vector<std::string>&
   out += "],\"tactics\":[";
   first = true;
   for (node ta : tactics) {
-    if (!first) out += ',';
-    first = false;
-    out += "{\"id\":";
-    append_json_string(out, (*g)[ta].id);
-    out += ",\"shortname\":";
-    append_json_string(out, (*g)[ta].shortname);
-    out += ",\"name\":";
-    append_json_string(out, (*g)[ta].name);
+    comma(first);
+    out += '{';
+    bool f = true;
+    member(f, "id", (*g)[ta].id);
+    member(f, "shortname", (*g)[ta].shortname);
+    member(f, "name", (*g)[ta].name);
     out += '}';
   }
   out += ']';
@@ -76,10 +84,10 @@ std::string mitre_json(const knowledge_graph* g, const std::vector<std::string>&
     out += ",\"revoked\":[";
     first = true;
     for (const auto& [tag, repl] : revoked) {
-      if (!first) out += ',';
-      first = false;
-      out += "{\"tag\":";
-      append_json_string(out, tag);
+      comma(first);
+      out += '{';
+      bool f = true;
+      member(f, "tag", tag);
       out += ",\"replaced_by\":";
       if (repl.empty()) out += "null";
       else append_json_string(out, repl);
@@ -91,8 +99,7 @@ std::string mitre_json(const knowledge_graph* g, const std::vector<std::string>&
     out += ",\"unknown_tags\":[";
     first = true;
     for (const auto& t : unknown) {
-      if (!first) out += ',';
-      first = false;
+      comma(first);
       append_json_string(out, t);
     }
     out += ']';
@@ -112,19 +119,17 @@ std::string mitre_json(const knowledge_graph* g, const std::vector<std::string>&
     out += ",\"d3fend\":{";
     first = true;
     for (const auto& [tac, list] : by_tactic) {
-      if (!first) out += ',';
-      first = false;
+      comma(first);
       append_json_string(out, tac == 99 ? std::string_view("other") : to_string(static_cast<d3fend_tactic>(tac)));
       out += ":[";
       bool f2 = true;
       for (d3fend_node c : list) {
-        if (!f2) out += ',';
-        f2 = false;
+        comma(f2);
         const auto& e = (*d3)[c];
-        out += "{\"id\":";
-        append_json_string(out, e.d3fend_id);
-        out += ",\"name\":";
-        append_json_string(out, e.label.empty() ? e.name : e.label);
+        out += '{';
+        bool f = true;
+        member(f, "id", e.d3fend_id);
+        member(f, "name", e.label.empty() ? e.name : e.label);
         out += '}';
       }
       out += ']';

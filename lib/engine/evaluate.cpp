@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <charconv>
 #include <cstring>
+#include <optional>
 
 #include <fnmatch.h>
 #include <re2/re2.h>
@@ -142,6 +143,21 @@ bool pmatch(const ccheck& cc, std::string_view s) {
   return false;
 }
 
+// =, ==, !=, <, <=, >, >= on two values of one type; nullopt for the other operators.
+template <typename T>
+std::optional<bool> ordered(cmp_op op, const T& a, const T& b) {
+  switch (op) {
+    case cmp_op::eq:
+    case cmp_op::eqeq: return a == b;
+    case cmp_op::ne: return a != b;
+    case cmp_op::lt: return a < b;
+    case cmp_op::le: return a <= b;
+    case cmp_op::gt: return a > b;
+    case cmp_op::ge: return a >= b;
+    default: return std::nullopt;
+  }
+}
+
 // One value against one constant (or the right field's value).
 bool compare(const ccheck& cc, field_type t, const fvalue& l, std::string_view rtext, std::int64_t rnum, double rreal,
              event_ctx& ctx) {
@@ -149,29 +165,10 @@ bool compare(const ccheck& cc, field_type t, const fvalue& l, std::string_view r
   if (is_numeric(t) || (t == field_type::dynamic && l.is_num)) {
     std::int64_t n = 0;
     if (!to_number(l, n)) return false;
-    switch (op) {
-      case cmp_op::eq:
-      case cmp_op::eqeq: return n == rnum;
-      case cmp_op::ne: return n != rnum;
-      case cmp_op::lt: return n < rnum;
-      case cmp_op::le: return n <= rnum;
-      case cmp_op::gt: return n > rnum;
-      case cmp_op::ge: return n >= rnum;
-      default: break;
-    }
+    if (auto r = ordered(op, n, rnum)) return *r;
   }
   if (t == field_type::double_) {
-    double d = l.is_num ? l.d : 0;
-    switch (op) {
-      case cmp_op::eq:
-      case cmp_op::eqeq: return d == rreal;
-      case cmp_op::ne: return d != rreal;
-      case cmp_op::lt: return d < rreal;
-      case cmp_op::le: return d <= rreal;
-      case cmp_op::gt: return d > rreal;
-      case cmp_op::ge: return d >= rreal;
-      default: break;
-    }
+    if (auto r = ordered(op, l.is_num ? l.d : 0.0, rreal)) return *r;
   }
   if ((t == field_type::ipaddr || t == field_type::ipnet) && cc.value && (op == cmp_op::eq || op == cmp_op::eqeq || op == cmp_op::ne)) {
     std::uint8_t ip[16] = {};
@@ -180,14 +177,8 @@ bool compare(const ccheck& cc, field_type t, const fvalue& l, std::string_view r
     return op == cmp_op::ne ? !eq : eq;
   }
   std::string_view s = l.s;
+  if (auto r = ordered(op, s, rtext)) return *r;
   switch (op) {
-    case cmp_op::eq:
-    case cmp_op::eqeq: return s == rtext;
-    case cmp_op::ne: return s != rtext;
-    case cmp_op::lt: return s < rtext;
-    case cmp_op::le: return s <= rtext;
-    case cmp_op::gt: return s > rtext;
-    case cmp_op::ge: return s >= rtext;
     case cmp_op::contains: return s.find(rtext) != std::string_view::npos;
     case cmp_op::icontains: return ifind(s, rtext) != std::string::npos;
     case cmp_op::bcontains: return s.find(cc.needle) != std::string_view::npos;

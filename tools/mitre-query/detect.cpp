@@ -23,20 +23,6 @@ namespace mq {
 
 namespace {
 
-std::vector<std::string> split_values(const context& ctx, std::string_view flag) {
-  std::vector<std::string> out;
-  for (const std::string& v : ctx.flag_values(flag)) {
-    std::string_view rest = v;
-    while (true) {
-      auto comma = rest.find(',');
-      if (!rest.substr(0, comma).empty()) out.emplace_back(rest.substr(0, comma));
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-  }
-  return out;
-}
-
 extern "C" char** environ;
 
 // sysdig on PATH, or empty.
@@ -178,15 +164,15 @@ int run_detect(context& ctx) {
   if (!events) throw usage_error("detect needs --events FILE (or - for standard input)");
 
   mitrekg::engine_options eo;
-  eo.sources = split_values(ctx, "source");
+  eo.sources = comma_values(ctx, "source");
   if (auto p = ctx.flag("min-priority")) {
     auto pr = mitrekg::parse_rule_priority(*p);
     if (!pr) throw usage_error(fmt::format("--min-priority must be a Falco priority (emergency … debug), not {}", json_quote(*p)));
     eo.min_priority = *pr;
   }
   eo.disabled_rules = ctx.flag_values("disable-rule");
-  eo.enabled_tags = split_values(ctx, "enable-tag");
-  eo.disabled_tags = split_values(ctx, "disable-tag");
+  eo.enabled_tags = comma_values(ctx, "enable-tag");
+  eo.disabled_tags = comma_values(ctx, "disable-tag");
   eo.all_events = ctx.has("all-events");
   unsigned threads = 1;
   if (auto t = ctx.flag("threads")) {
