@@ -18,6 +18,7 @@
 #include "mitrekg/engine.hpp"
 #include "mitrekg/error.hpp"
 #include "mitrekg/rules.hpp"
+#include "mitrekg/tags.hpp"
 
 namespace mq {
 
@@ -187,8 +188,13 @@ int run_detect(context& ctx) {
   for (const auto& d : set.diagnostics())
     if (d.level == mitrekg::severity::error) throw usage_error(mitrekg::render_text(d));
 
-  const mitrekg::knowledge_graph& g = ctx.graph();
-  mitrekg::detection_engine engine(set, &g, eo);
+  // The knowledge graph only when a rule carries an ATT&CK tag (most test rule files carry none).
+  bool tagged = false;
+  for (const auto& r : set.rules())
+    for (const auto& t : r.tags)
+      if (mitrekg::parse_tag(t, mitrekg::tag_dialect::falco)) tagged = true;
+  const mitrekg::knowledge_graph* g = tagged ? &ctx.graph() : nullptr;
+  mitrekg::detection_engine engine(set, g, eo);
   auto active = engine.active_sources();
   std::string source;
   if (eo.sources.size() == 1) source = eo.sources.front();
