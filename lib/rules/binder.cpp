@@ -168,6 +168,7 @@ class binder {
   bound_condition b_;
   bool failed_ = false;
   bool skipped_ = false;
+  bool too_large_ = false;  // reported once; binding stops
   std::uint32_t depth_ = 0;
   std::vector<std::string> macro_stack_;
   std::vector<std::string> list_stack_;
@@ -187,6 +188,13 @@ class binder {
 
   std::uint32_t bind_node(const frame& f, std::uint32_t index) {
     const parsed_node& n = f.c->nodes[index];
+    if (too_large_) return no_index;
+    if (b_.nodes.size() + b_.child_indices.size() >= max_bound_nodes) {
+      too_large_ = true;
+      error(f, n.offset, "condition-too-large",
+            "more than " + std::to_string(max_bound_nodes) + " nodes with macros inlined");
+      return no_index;
+    }
     if (depth_ >= max_bind_depth) {
       error(f, n.offset, "condition-too-deep",
             "exceeded max depth limit of " + std::to_string(max_bind_depth) + " with macros inlined");
@@ -280,6 +288,13 @@ class binder {
         inner = ctx_.list(raw);
       if (inner && (def->order == 0 || inner->order < def->order)) {
         const std::vector<std::string>* sub = resolve_list(f, offset, raw);
+        if (sub && items.size() + sub->size() > max_list_items) {
+          error(f, offset, "condition-too-large",
+                "list '" + name + "' has more than " + std::to_string(max_list_items) + " items with its lists inlined");
+          list_stack_.pop_back();
+          list_cache_[name];   // empty: reported once, not again at its next use
+          return nullptr;
+        }
         if (sub) items.insert(items.end(), sub->begin(), sub->end());
       } else {
         items.push_back(list_item_text(raw));

@@ -80,6 +80,12 @@ struct compiler {
         if (it != c.list_index.end() && it->second < i) {   // only earlier lists expand
           list_used[it->second] = 1;
           const auto& inner = out.lists[it->second].items;
+          if (info.items.size() + inner.size() > max_list_items) {   // lists naming lists grow as 2^n
+            c.add("condition-too-large", severity::error, c.lists[i].position, "list", info.name,
+                  fmt::format("list '{}' has more than {} items with its lists inlined", info.name, max_list_items));
+            info.items.clear();
+            break;
+          }
           info.items.insert(info.items.end(), inner.begin(), inner.end());
         } else {
           info.items.push_back(item);

@@ -10,7 +10,7 @@ namespace mitrekg::rules {
 std::string_view falco_code(std::string_view code) noexcept {
   if (code == "skipped-unknown-field") return "LOAD_UNKNOWN_FILTER";
   static constexpr std::string_view compile[] = {
-      "condition-syntax", "condition-too-deep", "undefined-macro", "invalid-macro", "macro-loop", "list-loop",
+      "condition-syntax", "condition-too-deep", "condition-too-large", "undefined-macro", "invalid-macro", "macro-loop", "list-loop",
       "unknown-field", "field-argument", "invalid-operator", "invalid-value", "unknown-transformer"};
   for (std::string_view c : compile)
     if (c == code) return "LOAD_ERR_COMPILE_CONDITION";

@@ -73,6 +73,7 @@ located locate(const condition_origin& origin, std::string_view text, std::uint3
 // Falco load code each corresponds to (falco_code()).
 //   condition-syntax      LOAD_ERR_COMPILE_CONDITION  Falco's own parser message text
 //   condition-too-deep    LOAD_ERR_COMPILE_CONDITION  nesting over max_condition_depth
+//   condition-too-large   LOAD_ERR_COMPILE_CONDITION  over max_bound_nodes nodes or max_list_items list items once expanded
 //   undefined-macro       LOAD_ERR_COMPILE_CONDITION  "Undefined macro 'x' used in filter."
 //   macro-loop            LOAD_ERR_COMPILE_CONDITION  a macro reaches itself
 //   list-loop             LOAD_ERR_COMPILE_CONDITION  a list reaches itself
@@ -91,6 +92,12 @@ inline constexpr std::uint32_t max_condition_depth = 1000;
 // Macros inlined within macros: at most this deep (a deeper chain is
 // condition-too-deep), so binding never overflows the stack, even in ASan builds.
 inline constexpr std::size_t max_macro_depth = 256;
+// Macros and lists are inlined by copy, as Falco does, so a chain of macros each
+// naming the previous twice grows as 2^n: binding stops with one
+// condition-too-large diagnostic beyond these sizes (falco_rules.yaml's largest
+// rule binds to a few hundred nodes), never exhausting memory.
+inline constexpr std::size_t max_bound_nodes = 250'000;
+inline constexpr std::size_t max_list_items = 1'500'000;
 
 // ---------------------------------------------------------------------------
 // Operators and transformers

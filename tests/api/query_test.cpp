@@ -532,6 +532,7 @@ TEST_CASE("matrix: IaaS counts, an unknown platform, and other domains") {
     for (const auto& c : col.cells) CHECK(all[c.technique].domains == mitrekg::bit(domain::mobile));
   }
   CHECK(cols == mobile_tactics);
+  CHECK(cells == 92);  // mobile 18.1: (tactic, technique) cells of the matrix, sub-techniques folded
   // The enterprise matrix is the same in the three-domain graph.
   auto e = mitrekg::matrix(all, domain::enterprise, "Containers");
   REQUIRE(e.size() == 14);

@@ -686,9 +686,10 @@ TEST_CASE("event types of real rules (falco_rules.yaml)") {
   CHECK(names("Contact K8S API Server From Container") == std::vector<std::string>{"connect"});
   // Every rule of the file is indexed by some event types, none matches all of them.
   std::size_t indexed = 0;
-  for (auto& [name, b] : bound) {
+  for (auto& entry : bound) {
+    const auto& name = entry.first;  // not a structured binding: clang 14 cannot capture one in CAPTURE's lambda
     CAPTURE(name);
-    event_type_set s = event_types(b);
+    event_type_set s = event_types(entry.second);
     CHECK_FALSE(s.all);
     CHECK_FALSE(s.names.empty());
     indexed += !s.all;
