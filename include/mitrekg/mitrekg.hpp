@@ -4,6 +4,7 @@
 #include "mitrekg/attack.hpp"
 #include "mitrekg/countermeasures.hpp"
 #include "mitrekg/d3fend.hpp"
+#include "mitrekg/engine.hpp"
 #include "mitrekg/data.hpp"
 #include "mitrekg/diagnostic.hpp"
 #include "mitrekg/error.hpp"

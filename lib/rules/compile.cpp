@@ -167,6 +167,7 @@ struct compiler {
   // (with diagnostics) when one is malformed.
   bool exception_text(const rule_def& r, const field_table* fields, std::string& clauses) {
     bool ok = true;
+    int joined = 0;
     for (const exception_def& ex : r.exceptions) {
       auto fail = [&](std::string message) {
         c.add("bad-exception", severity::error, ex.position, "exception", ex.name, std::move(message));
@@ -232,8 +233,10 @@ struct compiler {
         if (bad) continue;
         if (!clause.empty()) clause = "(" + clause + ")";
       }
-      if (!clause.empty()) clauses += (clauses.empty() ? "" : " or ") + clause;
+      if (!clause.empty()) clauses += (clauses.empty() ? "" : " or ") + clause, ++joined;
     }
+    // Several exceptions: "and not (ex1 or ex2)", so the `or` cannot escape the `not`.
+    if (joined > 1) clauses = "(" + clauses + ")";
     return ok;
   }
 

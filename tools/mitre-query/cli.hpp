@@ -117,6 +117,10 @@ std::optional<mitrekg::node> find_one(context& ctx, std::string_view text,
 // (their spelling); empty when not given. Throws usage_error for an unknown one.
 std::string platform_flag(context& ctx);
 
+// Every value of a repeatable command flag, comma-separated values split
+// (`--source a,b --source c` → a, b, c); empty pieces dropped.
+std::vector<std::string> comma_values(const context& ctx, std::string_view flag);
+
 // Common record pieces.
 value id_name(const mitrekg::knowledge_graph& g, mitrekg::node n);            // {"id", "name"}
 value id_name_or_null(const mitrekg::knowledge_graph& g, std::optional<mitrekg::node> n);

@@ -60,6 +60,7 @@ int run_tag(context& ctx);
 // rules.cpp: Falco rule files (no ATT&CK data loaded)
 int run_check_rules(context& ctx);
 int run_rules(context& ctx);
+int run_detect(context& ctx);
 
 // snapshot.cpp
 int run_build_db(context& ctx);

@@ -207,6 +207,20 @@ std::optional<node> find_one(context& ctx, std::string_view text, std::initializ
   return fit.front();
 }
 
+std::vector<std::string> comma_values(const context& ctx, std::string_view flag) {
+  std::vector<std::string> out;
+  for (const std::string& v : ctx.flag_values(flag)) {
+    std::string_view rest = v;
+    while (true) {
+      auto comma = rest.find(',');
+      if (!rest.substr(0, comma).empty()) out.emplace_back(rest.substr(0, comma));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
 std::string platform_flag(context& ctx) {
   auto p = ctx.flag("platform");
   if (!p) return {};

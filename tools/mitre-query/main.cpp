@@ -97,7 +97,15 @@ const std::vector<flag> flags = {
     {"report", 0, "FMT", "findings as text (default), json or sarif (SARIF 2.1.0)", false, nullptr},
     {"fix", 0, "", "rewrite the offending tags in place (only their bytes)", false, nullptr},
     {"dry-run", 0, "", "with --fix: print a unified diff instead of writing", false, nullptr},
-    {"source", 0, "S", "Falco event source (repeatable, or comma-separated): rules lists only its rules; check-rules compiles only its rules", false, nullptr},
+    {"source", 0, "S", "Falco event source (repeatable, or comma-separated): rules lists only its rules; check-rules compiles only its rules; detect: the events' source", false, nullptr},
+    {"rules", 0, "FILE", "detect: a Falco rules file (repeatable, loaded in order)", false, nullptr},
+    {"events", 0, "FILE", "detect: the events (JSON Lines, a JSON array, an EventList, a CloudTrail file; - for stdin)", false, nullptr},
+    {"min-priority", 0, "P", "detect: only rules at least this severe (Falco's min_rule_priority)", false, nullptr},
+    {"disable-rule", 0, "NAME", "detect: disable rules whose name contains NAME (Falco's -D; repeatable)", false, nullptr},
+    {"enable-tag", 0, "TAG", "detect: only rules with this tag (Falco's -t; repeatable)", false, nullptr},
+    {"disable-tag", 0, "TAG", "detect: disable rules with this tag (Falco's -T; repeatable)", false, nullptr},
+    {"all-events", 0, "", "detect: also the syscall event types Falco drops by default (Falco's -A)", false, nullptr},
+    {"threads", 0, "N", "detect: evaluation threads (output stays in input order)", false, nullptr},
 };
 
 // ---------------------------------------------------------------- command table
@@ -150,6 +158,9 @@ const std::vector<command> commands = {
      1, any_count, {"source"}, run_check_rules},
     {"rules", "FILE…", "the rules of Falco rule files: name, source, priority, enabled, event types, tags", 1,
      any_count, {"source"}, run_rules},
+    {"detect", "", "run Falco rule files over events; alerts with ATT&CK techniques and D3FEND countermeasures", 0, 0,
+     {"rules", "events", "source", "min-priority", "disable-rule", "enable-tag", "disable-tag", "all-events", "threads"},
+     run_detect},
     {"batch", "", "run one command per line of standard input on one loaded graph; each answer ends with '--- exit N'",
      0, 0, {}, run_batch},
 };

@@ -9,21 +9,6 @@ namespace mq {
 
 namespace {
 
-// --source S (repeatable, or comma-separated).
-std::vector<std::string> source_flags(const context& ctx) {
-  std::vector<std::string> out;
-  for (const std::string& v : ctx.flag_values("source")) {
-    std::string_view rest = v;
-    while (true) {
-      auto comma = rest.find(',');
-      if (!rest.substr(0, comma).empty()) out.emplace_back(rest.substr(0, comma));
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-  }
-  return out;
-}
-
 mitrekg::rule_set load_rules(const context& ctx, const mitrekg::rule_load_options& options) {
   std::vector<std::filesystem::path> files(ctx.args.begin(), ctx.args.end());
   return mitrekg::rule_set::load(files, options);
@@ -34,7 +19,7 @@ mitrekg::rule_set load_rules(const context& ctx, const mitrekg::rule_load_option
 int run_check_rules(context& ctx) {
   if (ctx.fmt == format::csv) throw usage_error("check-rules --format must be text or json, not \"csv\"");
   mitrekg::rule_load_options options;
-  options.sources = source_flags(ctx);
+  options.sources = comma_values(ctx, "source");
   const mitrekg::rule_set set = load_rules(ctx, options);
   const mitrekg::rule_counts n = set.counts();
   const auto& diags = set.diagnostics();
@@ -72,7 +57,7 @@ int run_rules(context& ctx) {
   if (first_error != diags.end())
     throw usage_error(fmt::format("{} ({} errors; see check-rules)", mitrekg::render_text(*first_error),
                                   set.counts().errors));
-  const std::vector<std::string> sources = source_flags(ctx);
+  const std::vector<std::string> sources = comma_values(ctx, "source");
   array rows;
   for (const auto& r : set.rules()) {
     if (!sources.empty() && std::find(sources.begin(), sources.end(), r.source) == sources.end()) continue;

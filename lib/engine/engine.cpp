@@ -1,0 +1,758 @@
+// The detection engine: selects and prepares the rules, feeds events from JSON text or streams, and builds the alerts.
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <thread>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "engine/engine_impl.hpp"
+#include "mitrekg/error.hpp"
+#include "rules/rule_set_access.hpp"
+#include "support/text.hpp"
+
+namespace mitrekg {
+
+using engine::ccheck;
+using engine::crule;
+using engine::event_ctx;
+using engine::fvalue;
+using engine::key_spec;
+using engine::source_kind;
+using engine::source_plan;
+
+namespace engine {
+
+std::uint32_t key_table::intern(const rules::bound_field& f, source_kind k) {
+  std::string name(f.info->name);
+  if (f.has_arg) name += "[" + f.arg + "]";
+  if (auto it = by_name.find(name); it != by_name.end()) return it->second;
+  key_spec key;
+  key.info = f.info;
+  key.arg = f.arg;
+  key.has_arg = f.has_arg;
+  key.index = f.index;
+  key.name = name;
+  plan_key(k, key);
+  auto id = static_cast<std::uint32_t>(keys.size());
+  keys.push_back(std::move(key));
+  by_name.emplace(name, id);
+  // Syscall JSON Lines may spell evt.arg[flags] as evt.arg.flags.
+  if (f.has_arg && f.info->dotted_arg) by_name.emplace(std::string(f.info->name) + "." + f.arg, id);
+  return id;
+}
+
+namespace {
+
+std::string hex_bytes(std::string_view hex) {
+  std::string out;
+  auto val = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(val(hex[i]) * 16 + val(hex[i + 1])));
+  return out;
+}
+
+// "%proc.name", "%json.value[/a/b]", "%evt.arg.flags": the key of each field the output names.
+void compile_output(crule& r, source_plan& plan) {
+  const auto* table = rules::fields_for_source(plan.name);
+  std::string_view text = r.info->output;
+  std::string lit;
+  std::size_t i = 0;
+  auto is_name = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+  };
+  while (i < text.size()) {
+    if (text[i] != '%' || table == nullptr) {
+      lit.push_back(text[i++]);
+      continue;
+    }
+    std::size_t j = i + 1;
+    while (j < text.size() && is_name(text[j])) ++j;
+    std::string name(text.substr(i + 1, j - i - 1));
+    while (!name.empty() && name.back() == '.') {   // a sentence's full stop
+      name.pop_back();
+      --j;
+    }
+    std::string arg;
+    bool has_arg = false;
+    if (j < text.size() && text[j] == '[') {
+      auto close = text.find(']', j);
+      if (close != std::string_view::npos) {
+        arg = std::string(text.substr(j + 1, close - j - 1));
+        has_arg = true;
+        j = close + 1;
+      }
+    }
+    std::string_view dotted;
+    const rules::field_info* fi = name.empty() ? nullptr : table->find(name, &dotted);
+    if (fi == nullptr) {
+      lit.push_back(text[i++]);
+      continue;
+    }
+    rules::bound_field f;
+    f.info = fi;
+    if (!dotted.empty() && !has_arg) {
+      arg = std::string(dotted);
+      has_arg = true;
+    }
+    f.arg = arg;
+    f.has_arg = has_arg;
+    if (has_arg) {
+      std::int64_t n = 0;
+      auto [p, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), n);
+      if (ec == std::errc() && p == arg.data() + arg.size() && fi->arg != rules::field_arg::key &&
+          fi->arg != rules::field_arg::key_required)
+        f.index = n;
+    }
+    f.type = fi->type;
+    if (!lit.empty()) r.output.push_back({std::move(lit), rules::no_index});
+    lit.clear();
+    std::uint32_t key = plan.keys.intern(f, plan.kind);
+    r.output.push_back({std::string(text.substr(i + 1, j - i - 1)), key});
+    if (std::find(r.output_keys.begin(), r.output_keys.end(), key) == r.output_keys.end()) r.output_keys.push_back(key);
+    i = j;
+  }
+  if (!lit.empty()) r.output.push_back({std::move(lit), rules::no_index});
+}
+
+void compile_checks(crule& r, source_plan& plan) {
+  const auto& c = *r.cond;
+  r.checks.resize(c.checks.size());
+  for (std::size_t i = 0; i < c.checks.size(); ++i) {
+    const auto& chk = c.checks[i];
+    ccheck& cc = r.checks[i];
+    cc.chk = &chk;
+    cc.key = plan.keys.intern(chk.left, plan.kind);
+    if (chk.right) cc.right_key = plan.keys.intern(*chk.right, plan.kind);
+    if (chk.value != rules::no_index) cc.value = &c.values[chk.value];
+    if (chk.set != rules::no_index) cc.set = &c.sets[chk.set];
+    if (chk.regex != rules::no_index) cc.regex = c.regexes[chk.regex].get();
+    if ((chk.op == rules::cmp_op::bcontains || chk.op == rules::cmp_op::bstartswith) && cc.value)
+      cc.needle = hex_bytes(cc.value->text);
+    if (chk.op == rules::cmp_op::pmatch && cc.set)
+      for (const auto& p : cc.set->paths) cc.paths.insert(p);
+  }
+}
+
+bool has_tag(const rule_info& r, const std::vector<std::string>& tags) {
+  for (const auto& t : r.tags)
+    if (std::find(tags.begin(), tags.end(), t) != tags.end()) return true;
+  return false;
+}
+
+// Event types Falco's default (without -A) leaves out: the events libs flags
+// EF_DROP_SIMPLE_CONS (waits, memory management, identity getters, seeks).
+// read, write, close and fstat are kept (Falco's catchall_order expectation).
+constexpr std::string_view dropped_types[] = {
+    "brk",    "epoll_wait", "futex",  "getegid", "geteuid", "getgid",     "getresgid", "getresuid",
+    "getuid", "llseek",     "lseek",  "mmap",    "mmap2",   "mprotect",   "munmap",    "nanosleep",
+    "poll",   "ppoll",      "select", "switch",  "page_fault",
+};
+
+}  // namespace
+}  // namespace engine
+
+const source_plan* detection_engine::impl::plan(std::string_view source) const {
+  for (const auto& p : sources)
+    if (p.name == source) return &p;
+  return nullptr;
+}
+
+detection_engine::detection_engine(const rule_set& rules, const knowledge_graph* graph, const engine_options& options)
+    : impl_(std::make_unique<impl>()) {
+  auto& im = *impl_;
+  im.rules = &rules;
+  im.graph = graph;
+  im.options = options;
+  for (const auto& s : options.sources)
+    if (rules::fields_for_source(s) == nullptr && s != "json")
+      throw error(errc::bad_value, "", "", "unknown event source " + s);
+  for (auto t : engine::dropped_types) im.dropped_types.emplace(t);
+  const auto& in = rules.internals();
+  for (std::size_t i = 0; i < in.rules.size(); ++i) {
+    const rule_info& r = in.rules[i];
+    if (!r.compiled || !r.enabled || i >= in.conditions.size() || !in.conditions[i].ok()) continue;
+    if (!options.sources.empty() &&
+        std::find(options.sources.begin(), options.sources.end(), r.source) == options.sources.end())
+      continue;
+    if (r.priority > options.min_priority) continue;
+    bool off = false;
+    for (const auto& d : options.disabled_rules)
+      if (r.name.find(d) != std::string::npos) off = true;
+    if (off) continue;
+    if (!options.enabled_tags.empty() && !engine::has_tag(r, options.enabled_tags)) continue;
+    if (engine::has_tag(r, options.disabled_tags)) continue;
+    std::uint32_t si = 0;
+    while (si < im.sources.size() && im.sources[si].name != r.source) ++si;
+    if (si == im.sources.size()) {
+      source_plan p;
+      p.name = r.source;
+      p.kind = engine::kind_of(r.source);
+      im.sources.push_back(std::move(p));
+    }
+    crule cr;
+    cr.index = i;
+    cr.info = &r;
+    cr.cond = &in.conditions[i];
+    cr.kind = im.sources[si].kind;
+    cr.source = si;
+    im.crules.push_back(std::move(cr));
+  }
+  // Compile after the vectors stop growing (checks point into rule_set, plans by index).
+  for (std::uint32_t ci = 0; ci < im.crules.size(); ++ci) {
+    crule& cr = im.crules[ci];
+    source_plan& p = im.sources[cr.source];
+    engine::compile_checks(cr, p);
+    engine::compile_output(cr, p);
+    cr.mitre_json = engine::mitre_json(graph, cr.info->tags);
+    p.rules.push_back(ci);
+    if (p.kind == source_kind::syscall) {
+      if (cr.info->all_event_types) p.any_type.push_back(ci);
+      else
+        for (const auto& t : cr.info->event_types) p.by_type[t].push_back(ci);
+    }
+  }
+  for (auto& p : im.sources) {
+    const auto* table = rules::fields_for_source(p.name);
+    if (table == nullptr) continue;
+    auto intern_named = [&](std::string_view n) {
+      const auto* fi = table->find(n);
+      if (fi == nullptr) return rules::no_index;
+      rules::bound_field f;
+      f.info = fi;
+      f.type = fi->type;
+      return p.keys.intern(f, p.kind);
+    };
+    if (p.kind == source_kind::syscall) {
+      p.evt_type_key = intern_named("evt.type");
+      p.time_key = intern_named("evt.rawtime");
+      p.host_key = intern_named("evt.hostname");
+      for (auto& [type, list] : p.by_type) {
+        list.insert(list.end(), p.any_type.begin(), p.any_type.end());
+        std::sort(list.begin(), list.end());
+      }
+    }
+  }
+}
+
+detection_engine::~detection_engine() = default;
+detection_engine::detection_engine(detection_engine&&) noexcept = default;
+detection_engine& detection_engine::operator=(detection_engine&&) noexcept = default;
+
+std::vector<std::string_view> detection_engine::active_rules() const {
+  std::vector<std::string_view> out;
+  for (const auto& r : impl_->crules) out.push_back(r.info->name);
+  return out;
+}
+
+std::vector<std::string> detection_engine::active_sources() const {
+  std::vector<std::string> out;
+  for (const auto& p : impl_->sources) out.push_back(p.name);
+  return out;
+}
+
+std::vector<std::string> detection_engine::syscall_fields() const {
+  std::vector<std::string> out;
+  if (const auto* p = impl_->plan("syscall"))
+    for (const auto& k : p->keys.keys)   // as sysdig spells them: evt.arg.flags, proc.aname[2]
+      out.push_back(k.has_arg && k.info->dotted_arg ? std::string(k.info->name) + "." + k.arg : k.name);
+  return out;
+}
+
+// ---------------------------------------------------------------- alerts
+
+std::string alert::json() const {
+  std::string out = "{";
+  if (!hostname.empty()) {
+    out += "\"hostname\":";
+    append_json_string(out, hostname);
+    out += ',';
+  }
+  out += "\"output\":";
+  append_json_string(out, output);
+  out += ",\"priority\":";
+  std::string pr = to_lower(to_string(priority));
+  if (!pr.empty()) pr[0] = static_cast<char>(pr[0] - 32);
+  append_json_string(out, pr);
+  out += ",\"rule\":";
+  append_json_string(out, rule);
+  out += ",\"source\":";
+  append_json_string(out, source);
+  out += ",\"tags\":[";
+  if (tags) {
+    bool first = true;
+    for (const auto& t : *tags) {
+      if (!first) out += ',';
+      first = false;
+      append_json_string(out, t);
+    }
+  }
+  out += "],\"time\":";
+  append_json_string(out, engine::format_time(time_ns));
+  out += ",\"output_fields\":{";
+  if (output_fields) {
+    bool first = true;
+    for (const auto& [k, v] : *output_fields) {
+      if (!first) out += ',';
+      first = false;
+      append_json_string(out, k);
+      out += ':';
+      out += v;
+    }
+  }
+  out += '}';
+  if (!mitre_json.empty()) {
+    out += ",\"mitre\":";
+    out += mitre_json;
+  }
+  out += '}';
+  return out;
+}
+
+std::string alert::text() const {
+  std::string pr = to_lower(to_string(priority));
+  if (!pr.empty()) pr[0] = static_cast<char>(pr[0] - 32);
+  return engine::format_time(time_ns) + ": " + pr + " " + std::string(output);
+}
+
+// ---------------------------------------------------------------- sessions
+
+struct detection_session::state {
+  const detection_engine::impl* eng = nullptr;
+  simdjson::dom::parser parser;
+  event_ctx ctx;
+  detect_stats stats;
+  std::vector<std::uint64_t> per_rule;   // by crule
+  std::string output;
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::uint64_t ordinal = 0;             // records seen (evt.num)
+
+  void malformed(std::size_t line, std::string why) {
+    ++stats.malformed;
+    if (stats.malformed_lines.size() < 10) stats.malformed_lines.push_back(line);
+    if (stats.first_malformed_reason.empty()) stats.first_malformed_reason = std::move(why);
+  }
+
+  void emit(const crule& r, const alert_callback& cb) {
+    output.clear();
+    fields.clear();
+    for (const auto& piece : r.output) {
+      if (piece.key == rules::no_index) {
+        output += piece.text;
+        continue;
+      }
+      const fvalue* v = nullptr;
+      std::size_t n = 0;
+      if (!ctx.get(piece.key, v, n) || n == 0) {
+        output += "<NA>";
+        continue;
+      }
+      if (n > 1) output += '(';
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i) output += ',';
+        output += v[i].s;
+      }
+      if (n > 1) output += ')';
+    }
+    for (std::uint32_t k : r.output_keys) {
+      const fvalue* v = nullptr;
+      std::size_t n = 0;
+      std::string js;
+      if (!ctx.get(k, v, n) || n == 0) {
+        js = "null";
+      } else if (n == 1 && v->is_num && v->d == 0 && !v->s.empty()) {
+        js = std::to_string(v->n);
+      } else if (n == 1) {
+        append_json_string(js, v->s);
+      } else {
+        std::string joined = "(";
+        for (std::size_t i = 0; i < n; ++i) {
+          if (i) joined += ',';
+          joined += v[i].s;
+        }
+        joined += ')';
+        append_json_string(js, joined);
+      }
+      fields.emplace_back(ctx.plan->keys.keys[k].name, std::move(js));
+    }
+    alert a;
+    a.rule = r.info->name;
+    a.priority = r.info->priority;
+    a.source = ctx.plan->name;
+    a.time_ns = engine::event_time(ctx);
+    a.event_number = ctx.number;
+    a.line = ctx.line;
+    a.output = output;
+    a.output_fields = &fields;
+    a.tags = &r.info->tags;
+    a.mitre_json = r.mitre_json;
+    a.hostname = eng->options.hostname;
+    std::string host_buf;
+    if (a.hostname.empty() && ctx.plan->host_key != rules::no_index) {
+      const fvalue* hv = nullptr;
+      std::size_t hn = 0;
+      if (ctx.get(ctx.plan->host_key, hv, hn) && hn) a.hostname = hv->s;
+    }
+    ++stats.alerts;
+    ++per_rule[&r - eng->crules.data()];
+    if (cb) cb(a);
+  }
+
+  // One event (an object) of `plan`. Malformed events are counted, never thrown.
+  void event(const source_plan* plan, simdjson::dom::element root, std::size_t line, const alert_callback& cb) {
+    std::uint64_t number = ++ordinal;
+    if (!root.is_object()) {
+      malformed(line, "not a JSON object");
+      return;
+    }
+    if (plan->kind == source_kind::k8s_audit) {
+      simdjson::dom::element kind;
+      if (!member(root, "kind", kind) || !kind.is_string() || std::string_view(kind.get_string().value_unsafe()) != "Event") {
+        malformed(line, "data not recognized as a k8s audit event");
+        return;
+      }
+    }
+    ctx.reset(plan);
+    ctx.root = root;
+    ctx.number = number;
+    ctx.line = line;
+    const std::vector<std::uint32_t>* candidates = &plan->rules;
+    if (plan->kind == source_kind::syscall) {
+      std::string why = engine::decode_syscall(ctx, root.get_object().value_unsafe());
+      if (!why.empty()) {
+        malformed(line, why);
+        return;
+      }
+      const fvalue* tv = nullptr;
+      std::size_t tn = 0;
+      if (plan->evt_type_key == rules::no_index || !ctx.get(plan->evt_type_key, tv, tn) || tn == 0) {
+        candidates = &plan->any_type;
+      } else {
+        if (!eng->options.all_events && eng->dropped_types.contains(tv->s)) {
+          ++stats.events;
+          return;
+        }
+        auto it = plan->by_type.find(tv->s);
+        candidates = it == plan->by_type.end() ? &plan->any_type : &it->second;
+      }
+    }
+    ++stats.events;
+    const crule* hit = nullptr;
+    try {
+      for (std::uint32_t ci : *candidates) {
+        if (engine::matches(eng->crules[ci], ctx)) {
+          hit = &eng->crules[ci];
+          break;
+        }
+      }
+    } catch (const std::exception&) {
+      ++stats.failed;
+      return;
+    }
+    if (hit) emit(*hit, cb);
+  }
+
+  // A parsed JSON root: an array, {"Records": […]}, an EventList, or one event.
+  // A member of an object as an element, if present.
+  static bool member(simdjson::dom::element obj, std::string_view key, simdjson::dom::element& out) {
+    return obj.is_object() && obj[key].get(out) == simdjson::SUCCESS;
+  }
+
+  // A parsed JSON root: an array, {"Records": […]}, an EventList, or one event.
+  void root_value(const source_plan* plan, simdjson::dom::element root, std::size_t line, const alert_callback& cb) {
+    if (root.is_array()) {
+      for (auto e : engine::array_of(root)) event(plan, e, line, cb);
+      return;
+    }
+    simdjson::dom::element records, kind, items;
+    if (member(root, "Records", records) && records.is_array()) {
+      for (auto e : engine::array_of(records)) event(plan, e, line, cb);
+      return;
+    }
+    if (member(root, "kind", kind) && kind.is_string() && std::string_view(kind.get_string().value_unsafe()) == "EventList" &&
+        member(root, "items", items) && items.is_array()) {
+      for (auto e : engine::array_of(items)) event(plan, e, line, cb);
+      return;
+    }
+    event(plan, root, line, cb);
+  }
+
+  std::vector<char> padded;   // the event text with simdjson's padding (reused: no allocation per event)
+
+  bool text(const source_plan* plan, std::string_view json, std::size_t line, const alert_callback& cb) {
+    if (padded.size() < json.size() + simdjson::SIMDJSON_PADDING) padded.resize(json.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(padded.data(), json.data(), json.size());
+    std::memset(padded.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
+    auto doc = parser.parse(padded.data(), json.size(), false);
+    if (doc.error()) {
+      ++ordinal;
+      malformed(line, simdjson::error_message(doc.error()));
+      return false;
+    }
+    std::uint64_t before = stats.malformed;
+    root_value(plan, doc.value_unsafe(), line, cb);
+    return stats.malformed == before;
+  }
+
+  void run_parallel(const source_plan* plan, std::string& line, std::size_t first_line,
+                    const std::function<bool(std::string&)>& next_line, const std::size_t& line_no,
+                    const bool& too_long, const alert_callback& on_alert, unsigned threads);
+
+  void finish() {
+    stats.alerts_per_rule.clear();
+    for (std::size_t i = 0; i < per_rule.size(); ++i)
+      if (per_rule[i]) stats.alerts_per_rule.emplace_back(eng->crules[i].info->name, per_rule[i]);
+  }
+};
+
+detection_session::detection_session(const detection_engine& engine) : st_(std::make_unique<state>()) {
+  st_->eng = &engine.internals();
+  st_->per_rule.assign(st_->eng->crules.size(), 0);
+}
+detection_session::~detection_session() = default;
+detection_session::detection_session(detection_session&&) noexcept = default;
+
+const detect_stats& detection_session::stats() const noexcept {
+  st_->finish();
+  return st_->stats;
+}
+
+namespace {
+// A source without active rules still reads its events (counted, no alerts).
+const source_plan* plan_for(const detection_engine::impl& eng, std::string_view source, source_plan& empty) {
+  if (const auto* p = eng.plan(source)) return p;
+  empty.name = std::string(source);
+  empty.kind = engine::kind_of(source);
+  return &empty;
+}
+}  // namespace
+
+bool detection_session::feed(std::string_view source, std::string_view json, const alert_callback& on_alert) {
+  source_plan empty;
+  const source_plan* plan = plan_for(*st_->eng, source, empty);
+  std::size_t line = st_->ordinal + 1;
+  return st_->text(plan, json, line, on_alert);
+}
+
+// Lines longer than this are skipped as malformed (memory stays bounded).
+static constexpr std::size_t max_line_bytes = std::size_t{8} << 20;
+// A whole-document input (a JSON array, a CloudTrail file) may be this large.
+static constexpr std::size_t max_document_bytes = std::size_t{1} << 30;
+
+void detection_session::run(std::istream& in, std::string_view source, const alert_callback& on_alert, unsigned threads) {
+  source_plan empty;
+  const source_plan* plan = plan_for(*st_->eng, source, empty);
+  // Read everything up to the first line break to choose the mode.
+  std::string buf;
+  std::string line;
+  std::size_t line_no = 0;
+  bool too_long = false;
+  // Lines from a 64 KiB read buffer; a line past max_line_bytes is cut there
+  // (too_long set) and the rest of it skipped, so memory stays bounded.
+  std::vector<char> rbuf(std::size_t{1} << 16);
+  std::size_t rpos = 0, rend = 0;
+  bool eof = false;
+  auto next_line = [&](std::string& out) -> bool {
+    out.clear();
+    too_long = false;
+    bool any = false;
+    while (true) {
+      if (rpos == rend) {
+        if (eof) break;
+        rend = static_cast<std::size_t>(in.rdbuf()->sgetn(rbuf.data(), static_cast<std::streamsize>(rbuf.size())));
+        rpos = 0;
+        if (rend == 0) {
+          eof = true;
+          break;
+        }
+      }
+      any = true;
+      const char* start = rbuf.data() + rpos;
+      const char* nl = static_cast<const char*>(std::memchr(start, '\n', rend - rpos));
+      std::size_t len = nl ? static_cast<std::size_t>(nl - start) : rend - rpos;
+      std::size_t room = max_line_bytes - std::min(out.size(), max_line_bytes);
+      if (len > room) too_long = true;
+      out.append(start, std::min(len, room));
+      rpos += len + (nl ? 1 : 0);
+      if (nl) break;
+    }
+    if (any) ++line_no;
+    return any;
+  };
+  auto blank = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+  };
+  // Skip leading blank lines; the first real line decides.
+  bool have = false;
+  while ((have = next_line(line)))
+    if (!blank(line)) break;
+  if (!have) return;
+  std::size_t first_line = line_no;
+  std::size_t skip = 0;
+  while (skip < line.size() && (line[skip] == ' ' || line[skip] == '\t')) ++skip;
+  if (skip + 3 <= line.size() && std::memcmp(line.data() + skip, "\xEF\xBB\xBF", 3) == 0) line.erase(skip, 3);
+  bool first_parses = !too_long && !st_->parser.parse(line.data(), line.size(), true).error();
+  if (!first_parses && !too_long && skip < line.size() && (line[skip] == '[' || line[skip] == '{')) {
+    // A document over several lines: read it whole (bounded), then parse once.
+    std::vector<std::string> lines{line};
+    buf = line;
+    buf.push_back('\n');
+    std::string l2;
+    bool big = false;
+    while (next_line(l2)) {
+      if (buf.size() + l2.size() > max_document_bytes) {
+        big = true;
+        break;
+      }
+      buf += l2;
+      buf.push_back('\n');
+    }
+    auto doc = big ? simdjson::simdjson_result<simdjson::dom::element>(simdjson::CAPACITY) : st_->parser.parse(buf);
+    if (!doc.error()) {
+      st_->root_value(plan, doc.value_unsafe(), first_line, on_alert);
+      return;
+    }
+    // Not one document either: every line on its own.
+    std::size_t n = first_line;
+    std::string_view rest = buf;
+    while (!rest.empty()) {
+      auto nl = rest.find('\n');
+      std::string_view l = rest.substr(0, nl);
+      if (!blank(l)) {
+        if (l.size() >= max_line_bytes) st_->malformed(n, "line longer than 8 MiB");
+        else st_->text(plan, l, n, on_alert);
+      }
+      ++n;
+      if (nl == std::string_view::npos) break;
+      rest.remove_prefix(nl + 1);
+    }
+    if (big) st_->malformed(n, "input larger than 1 GiB without line structure");
+    return;
+  }
+  // JSON Lines.
+  if (threads <= 1) {
+    auto one = [&](std::size_t n) {
+      if (!too_long && blank(line)) return;
+      if (too_long) {
+        ++st_->ordinal;
+        st_->malformed(n, "line longer than 8 MiB");
+        return;
+      }
+      st_->text(plan, line, n, on_alert);
+    };
+    one(first_line);
+    while (next_line(line)) one(line_no);
+    return;
+  }
+  st_->run_parallel(plan, line, first_line, next_line, line_no, too_long, on_alert, threads);
+}
+
+namespace {
+// An alert copied out of a worker, emitted later in input order.
+struct owned_alert {
+  alert a;
+  std::string output, hostname;
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+}  // namespace
+
+// Batches of lines; each worker (its own parser and event state) takes a
+// contiguous slice; alerts and statistics are merged in input order.
+void detection_session::state::run_parallel(const source_plan* plan, std::string& line, std::size_t first_line,
+                                            const std::function<bool(std::string&)>& next_line,
+                                            const std::size_t& line_no, const bool& too_long,
+                                            const alert_callback& on_alert, unsigned threads) {
+  state* const st_ = this;
+  constexpr std::size_t batch_lines = 4096;
+  struct item {
+    std::string text;
+    std::size_t line = 0;
+    std::uint64_t ordinal = 0;
+    bool too_long = false;
+  };
+  std::vector<item> batch(batch_lines);
+  std::vector<std::unique_ptr<state>> workers;
+  for (unsigned t = 0; t < threads; ++t) {
+    workers.push_back(std::make_unique<state>());
+    workers.back()->eng = st_->eng;
+    workers.back()->per_rule.assign(st_->eng->crules.size(), 0);
+  }
+  std::vector<std::vector<std::pair<std::size_t, owned_alert>>> found(threads);
+  bool more = true;
+  bool pending = true;   // `line` holds the first line, unread by the batch yet
+  while (more) {
+    std::size_t n = 0;
+    while (n < batch_lines) {
+      if (!pending) {
+        if (!next_line(line)) {
+          more = false;
+          break;
+        }
+      }
+      std::size_t ln = pending ? first_line : line_no;
+      pending = false;
+      bool blank_line = !too_long && std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+      if (blank_line) continue;
+      item& it = batch[n++];
+      it.text.swap(line);
+      it.line = ln;
+      it.too_long = too_long;
+      it.ordinal = ++st_->ordinal;
+    }
+    if (n == 0) break;
+    std::vector<std::thread> pool;
+    std::size_t per = (n + threads - 1) / threads;
+    for (unsigned t = 0; t < threads; ++t) {
+      std::size_t from = t * per, to = std::min(n, from + per);
+      if (from >= to) break;
+      pool.emplace_back([&, t, from, to] {
+        state& w = *workers[t];
+        auto& out = found[t];
+        for (std::size_t i = from; i < to; ++i) {
+          const item& it = batch[i];
+          w.ordinal = it.ordinal - 1;
+          if (it.too_long) {
+            ++w.ordinal;
+            w.malformed(it.line, "line longer than 8 MiB");
+            continue;
+          }
+          w.text(plan, it.text, it.line, [&](const alert& a) {
+            owned_alert o;
+            o.a = a;
+            o.output = std::string(a.output);
+            o.hostname = std::string(a.hostname);
+            o.fields = *a.output_fields;
+            out.emplace_back(i, std::move(o));
+          });
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    // Workers hold contiguous slices in order: their lists concatenated are in input order.
+    for (auto& list : found) {
+      for (auto& [i, o] : list) {
+        o.a.output = o.output;
+        o.a.hostname = o.hostname;
+        o.a.output_fields = &o.fields;
+        if (on_alert) on_alert(o.a);
+      }
+      list.clear();
+    }
+    // Malformed lines: merged in line order (each worker keeps its first ten).
+    for (auto& w : workers) {
+      for (std::size_t k = 0; k < w->stats.malformed_lines.size(); ++k) {
+        if (st_->stats.malformed_lines.size() < 10) st_->stats.malformed_lines.push_back(w->stats.malformed_lines[k]);
+      }
+      if (st_->stats.first_malformed_reason.empty()) st_->stats.first_malformed_reason = w->stats.first_malformed_reason;
+      st_->stats.malformed += w->stats.malformed;
+      st_->stats.events += w->stats.events;
+      st_->stats.failed += w->stats.failed;
+      st_->stats.alerts += w->stats.alerts;
+      for (std::size_t r = 0; r < w->per_rule.size(); ++r) st_->per_rule[r] += w->per_rule[r];
+      w->stats = {};
+      std::fill(w->per_rule.begin(), w->per_rule.end(), 0);
+    }
+  }
+}
+
+}  // namespace mitrekg

@@ -1,0 +1,275 @@
+// Public API of the detection runtime (mitrekg/engine.hpp): evaluation semantics, sources, malformed input, alerts and their ATT&CK/D3FEND enrichment.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "mitrekg/engine.hpp"
+
+using namespace mitrekg;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path data = MITREKG_TEST_DATA;
+
+rule_set load(const std::string& yaml) {
+  std::vector<rule_text> t{{"test.yaml", yaml}};
+  rule_set s = rule_set::load(t);
+  std::string why;
+  for (const auto& d : s.diagnostics()) why += d.message + "\n";
+  INFO(why);
+  REQUIRE(s.ok());
+  return s;
+}
+
+struct collected {
+  std::vector<std::string> rules, outputs, json;
+  alert_callback cb() {
+    return [this](const alert& a) {
+      rules.emplace_back(a.rule);
+      outputs.emplace_back(a.output);
+      json.push_back(a.json());
+    };
+  }
+};
+
+}  // namespace
+
+TEST_CASE("json source: operators, missing fields, first matching rule") {
+  rule_set rs = load(R"(
+- list: shells
+  items: [bash, sh, zsh]
+- rule: shell
+  desc: d
+  condition: json.value[/proc] in (shells) and json.value[/path] pmatch (/etc, /root/.ssh)
+  output: shell %json.value[/proc] on %json.value[/path]
+  priority: WARNING
+  source: json
+- rule: regex
+  desc: d
+  condition: json.value[/proc] regex "py(thon)?[0-9.]*" and not json.value[/missing] = x
+  output: r
+  priority: NOTICE
+  source: json
+- rule: missing ne
+  desc: d
+  condition: json.value[/missing] != x
+  output: never
+  priority: ERROR
+  source: json
+- rule: exists
+  desc: d
+  condition: json.value[/user] exists and json.value[/user] glob "ad*"
+  output: e %json.value[/nope]
+  priority: INFO
+  source: json
+- rule: catch all
+  desc: d
+  condition: json.value[/proc] startswith ""
+  output: all
+  priority: DEBUG
+  source: json
+)");
+  detection_engine eng(rs, nullptr);
+  detection_session s(eng);
+  collected c;
+  CHECK(s.feed("json", R"({"proc":"bash","path":"/etc/shadow"})", c.cb()));
+  CHECK(s.feed("json", R"({"proc":"bash","path":"/etcetera"})", c.cb()));        // pmatch stops at '/'
+  CHECK(s.feed("json", R"({"proc":"python3.11","path":"/tmp"})", c.cb()));
+  CHECK(s.feed("json", R"({"proc":"pythonX"})", c.cb()));                        // regex is a full match
+  CHECK(s.feed("json", R"({"proc":"x","user":"admin"})", c.cb()));
+  CHECK(s.feed("json", R"({"proc":"y","user":"root"})", c.cb()));              // glob fails
+  CHECK(s.feed("json", R"({"other":1})", c.cb()));                               // no rule: every field missing
+  REQUIRE(c.rules.size() == 6);
+  CHECK(c.rules == std::vector<std::string>{"shell", "catch all", "regex", "catch all", "exists", "catch all"});
+  CHECK(c.outputs[0] == "shell bash on /etc/shadow");
+  CHECK(c.outputs[4] == "e <NA>");
+  const auto& st = s.stats();
+  CHECK(st.events == 7);
+  CHECK(st.malformed == 0);
+  CHECK(st.alerts == 6);
+  REQUIRE(st.alerts_per_rule.size() == 4);
+  CHECK(st.alerts_per_rule[1] == std::pair<std::string, std::uint64_t>{"regex", 1});
+}
+
+TEST_CASE("syscall JSON Lines: event-type index, dropped types, typed fields, exceptions, malformed lines") {
+  rule_set rs = load(R"(
+- rule: cat reads etc
+  desc: d
+  condition: evt.type in (open, openat) and proc.name = cat and fd.name startswith /etc and evt.rawres >= 0
+  output: "%proc.name opened %fd.name (%evt.type) aname2=%proc.aname[2]"
+  priority: WARNING
+  exceptions:
+    - name: trusted_parent
+      fields: [proc.pname, fd.name]
+      values: [[trusted, /etc/passwd]]
+- rule: futexes
+  desc: d
+  condition: evt.type = futex and proc.name = cat
+  output: futex
+  priority: INFO
+)");
+  std::string good = R"({"evt.type":"openat","proc.name":"cat","fd.name":"/etc/passwd","evt.rawres":3,"proc.aname[2]":"bash"})";
+  std::string deep(5000, '[');
+  std::ostringstream in;
+  in << good << "\n"
+     << "not json\n"
+     << R"({"evt.type":"openat","proc.name":"cat","fd.name":"/etc/x","evt.rawres":"three"})" << "\n"   // wrong type
+     << "{\"evt.type\":\"openat\",\"proc.name\":\"c\xff\"}\n"                                          // invalid UTF-8
+     << deep << "\n"
+     << std::string(9u << 20, ' ') << "{}\n"                                                        // over 8 MiB
+     << "\n"
+     << R"({"evt.type":"futex","proc.name":"cat"})" << "\n"
+     << R"({"evt.type":"execve","proc.name":"cat","fd.name":"/etc/passwd"})" << "\n"
+     << R"({"evt.type":"open","proc.name":"cat","proc.pname":"trusted","fd.name":"/etc/passwd","evt.rawres":3})" << "\n"
+     << good << "\n";
+  engine_options o;
+  detection_engine eng(rs, nullptr, o);
+  std::vector<std::string> fields = eng.syscall_fields();
+  CHECK(std::find(fields.begin(), fields.end(), "proc.aname[2]") != fields.end());
+  detection_session s(eng);
+  collected c;
+  std::istringstream is(in.str());
+  s.run(is, "syscall", c.cb());
+  const auto& st = s.stats();
+  INFO(st.first_malformed_reason);
+  std::string ls;
+  for (auto l : st.malformed_lines) ls += std::to_string(l) + " ";
+  INFO(ls);
+  CHECK(st.malformed == 5);
+  CHECK(st.malformed_lines == std::vector<std::size_t>{2, 3, 4, 5, 6});
+  CHECK(st.events == 5);   // the two good ones, the futex (dropped without all_events), the execve, the excepted one
+  REQUIRE(c.rules.size() == 2);   // no good event lost among the bad lines
+  CHECK(c.outputs[0] == "cat opened /etc/passwd (openat) aname2=bash");
+  CHECK(c.json[1].find("\"output_fields\":{\"proc.name\":\"cat\",\"fd.name\":\"/etc/passwd\",\"evt.type\":\"openat\","
+                       "\"proc.aname[2]\":\"bash\"}") != std::string::npos);
+
+  o.all_events = true;
+  detection_engine all(rs, nullptr, o);
+  detection_session s2(all);
+  collected c2;
+  std::istringstream is2(in.str());
+  s2.run(is2, "syscall", c2.cb());
+  CHECK(c2.rules == std::vector<std::string>{"cat reads etc", "futexes", "cat reads etc"});
+}
+
+TEST_CASE("rule selection: priority, disabled names, tags") {
+  rule_set rs = load(R"(
+- rule: open_from_cat
+  desc: d
+  condition: json.value[/a] = 1
+  output: o
+  priority: WARNING
+  source: json
+  tags: [a]
+- rule: second
+  desc: d
+  condition: json.value[/a] = 1
+  output: o
+  priority: INFO
+  source: json
+  tags: [b]
+)");
+  auto names = [&](engine_options o) {
+    detection_engine e(rs, nullptr, o);
+    std::vector<std::string> v;
+    for (auto n : e.active_rules()) v.emplace_back(n);
+    return v;
+  };
+  CHECK(names({}) == std::vector<std::string>{"open_from_cat", "second"});
+  engine_options o;
+  o.min_priority = rule_priority::warning;
+  CHECK(names(o) == std::vector<std::string>{"open_from_cat"});
+  o = {};
+  o.disabled_rules = {"open_from"};   // a substring, as Falco's -D
+  CHECK(names(o) == std::vector<std::string>{"second"});
+  o = {};
+  o.enabled_tags = {"b"};
+  CHECK(names(o) == std::vector<std::string>{"second"});
+  o = {};
+  o.disabled_tags = {"b"};
+  CHECK(names(o) == std::vector<std::string>{"open_from_cat"});
+  o = {};
+  o.sources = {"no_such_source"};
+  CHECK_THROWS(detection_engine(rs, nullptr, o));
+}
+
+TEST_CASE("alerts carry ATT&CK techniques, tactics and D3FEND countermeasures from the rule's tags") {
+  load_options lo;
+  lo.attack_files = {data / "attack" / "enterprise-attack-18.1.json"};
+  lo.d3fend_file = data / "d3fend" / "d3fend-0.17.0.json";
+  const knowledge_graph g = knowledge_graph::load(lo);
+  rule_set rs = load(R"(
+- rule: tagged
+  desc: d
+  condition: ka.verb = create
+  output: created %ka.target.name by %ka.user.name
+  priority: WARNING
+  source: k8s_audit
+  tags: [k8s, mitre_privilege_escalation, T1611, T1086, T9999]
+)");
+  detection_engine eng(rs, &g);
+  detection_session s(eng);
+  collected c;
+  CHECK(s.feed("k8s_audit",
+               R"({"kind":"Event","verb":"create","objectRef":{"name":"p"},"user":{"username":"u"},"stageTimestamp":"2018-10-25T14:09:12.5Z"})",
+               c.cb()));
+  CHECK_FALSE(s.feed("k8s_audit", R"({"kind":0})", c.cb()));   // not an audit event
+  REQUIRE(c.json.size() == 1);
+  const std::string& j = c.json[0];
+  CHECK(c.outputs[0] == "created p by u");
+  CHECK(j.find("\"time\":\"2018-10-25T14:09:12.500000000Z\"") != std::string::npos);
+  CHECK(j.find("{\"id\":\"T1611\",\"name\":\"Escape to Host\",\"tactics\":[\"TA0004\"]}") != std::string::npos);
+  CHECK(j.find("{\"id\":\"TA0004\",\"shortname\":\"privilege-escalation\",\"name\":\"Privilege Escalation\"}") !=
+        std::string::npos);
+  CHECK(j.find("\"revoked\":[{\"tag\":\"T1086\",\"replaced_by\":\"T1059.001\"}]") != std::string::npos);
+  CHECK(j.find("\"unknown_tags\":[\"T9999\"]") != std::string::npos);
+  CHECK(j.find("\"d3fend\":{") != std::string::npos);
+  CHECK(j.find("\"d3fend\":{}") == std::string::npos);
+  CHECK(s.stats().malformed == 1);
+  CHECK(s.stats().first_malformed_reason == "data not recognized as a k8s audit event");
+}
+
+TEST_CASE("threads: the same alerts in input order, the same statistics") {
+  rule_set rs = load(R"(
+- rule: etc
+  desc: d
+  condition: evt.type = openat and fd.name startswith /etc
+  output: "%evt.num %fd.name"
+  priority: WARNING
+- rule: shells
+  desc: d
+  condition: evt.type = execve and proc.name in (bash, sh)
+  output: "%evt.num %proc.name"
+  priority: NOTICE
+)");
+  std::string in;
+  const char* names[] = {"/etc/a", "/tmp/b", "/etc/c"};
+  for (int i = 0; i < 20000; ++i) {
+    if (i % 997 == 5) in += "garbage\n";
+    else if (i % 3 == 0) in += std::string(R"({"evt.type":"openat","fd.name":")") + names[i % 3] + "\"}\n";
+    else if (i % 3 == 1) in += R"({"evt.type":"execve","proc.name":"bash"})" "\n";
+    else in += "\n";
+  }
+  detection_engine eng(rs, nullptr);
+  auto run = [&](unsigned threads, detect_stats& st) {
+    detection_session s(eng);
+    std::istringstream is(in);
+    std::vector<std::string> out;
+    s.run(is, "syscall", [&](const alert& a) { out.push_back(a.json()); }, threads);
+    st = s.stats();
+    return out;
+  };
+  detect_stats one, three;
+  auto a = run(1, one);
+  auto b = run(3, three);
+  REQUIRE(a.size() > 6000);
+  CHECK(a == b);
+  CHECK(one.events == three.events);
+  CHECK(one.malformed == three.malformed);
+  CHECK(one.malformed == 21);
+  CHECK(one.malformed_lines == three.malformed_lines);
+  CHECK(one.alerts_per_rule == three.alerts_per_rule);
+}
