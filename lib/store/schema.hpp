@@ -102,7 +102,9 @@ inline constexpr const char* tables_read_on_open[] = {"source_files", "attack_fi
 // that a writer killed before its rename left behind: the PID no longer runs on
 // this machine and the file has not changed for a minute (a writer in another
 // PID namespace or on another host keeps its file changing). Never throws.
-void remove_stale_temporaries(const std::filesystem::path& dir, std::string_view name);
+// `owns`, when given, must also accept NAME (the cache: only its own file names).
+void remove_stale_temporaries(const std::filesystem::path& dir, std::string_view name,
+                              bool (*owns)(const std::filesystem::path& name) = nullptr);
 
 // Writes the parts, in order, to `path.tmp-PID-XXXXXXXX` and renames it onto
 // `path`, so readers see the old file or the whole new one; never replaces a

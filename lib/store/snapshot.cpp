@@ -858,7 +858,7 @@ void check_snapshot_target(const fs::path& file, const std::vector<fs::path>& in
 
 namespace store {
 
-void remove_stale_temporaries(const fs::path& dir, std::string_view name) {
+void remove_stale_temporaries(const fs::path& dir, std::string_view name, bool (*owns)(const fs::path& name)) {
   std::error_code ec;
   const std::time_t minute_ago = std::time(nullptr) - 60;
   for (fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -866,6 +866,7 @@ void remove_stale_temporaries(const fs::path& dir, std::string_view name) {
     const std::string file = it->path().filename().string();
     const auto at = file.rfind(".tmp-");
     if (at == std::string::npos || (!name.empty() && std::string_view(file).substr(0, at) != name)) continue;
+    if (owns && !owns(fs::path(file.substr(0, at)))) continue;
     std::string_view rest = std::string_view(file).substr(at + 5);
     const auto dash = rest.find('-');
     if (dash == 0 || dash == std::string_view::npos || rest.size() - dash - 1 != 8) continue;

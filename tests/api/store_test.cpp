@@ -710,3 +710,51 @@ TEST_CASE("a snapshot keeps every load-warning counter") {
   CHECK(b.deep_subtechniques == a.deep_subtechniques);
   CHECK(b.total() == a.total());
 }
+
+TEST_CASE("parse_byte_size reads bytes and units, and nothing else") {
+  CHECK(parse_byte_size("200000") == 200000u);
+  CHECK(parse_byte_size("50M") == 50'000'000u);
+  CHECK(parse_byte_size("50mb") == 50'000'000u);
+  CHECK(parse_byte_size("1G") == 1'000'000'000u);
+  CHECK(parse_byte_size("1GiB") == (std::uintmax_t{1} << 30));
+  CHECK(parse_byte_size("512KiB") == 512u * 1024u);
+  CHECK(parse_byte_size("0") == 0u);
+  CHECK(parse_byte_size("7B") == 7u);
+  for (const char* bad : {"", "M", "-5", "+5", "1.5G", "5 M", " 5", "5M ", "10X", "1e6", "99999999999999999999999",
+                          "18446744073709551615K", "5MiBB"})
+    CHECK_MESSAGE(!parse_byte_size(bad), bad);
+}
+
+TEST_CASE("cache_entry_path names the entry load_cached writes; only the cache's own files are entries") {
+  cache_setup setup;
+  const cache_options& c = setup.c;
+  const fs::path expected = cache_entry_path(setup.o, c.dir);
+  CHECK(expected.parent_path() == c.dir);
+  CHECK(expected.extension() == ".sqlite");
+  CHECK_FALSE(fs::exists(expected));   // nothing is written to name it
+  graph_origin first;
+  load_cached(setup.o, c, &first);
+  REQUIRE(first.snapshot == expected);
+  // Foreign files: other names, a symbolic link and a folder under cache names.
+  { std::ofstream(c.dir / "notes.sqlite") << "mine"; }
+  { std::ofstream(c.dir / "ABCDEF0123456789ABCDEF0123456789.sqlite") << "mine"; }
+  fs::create_directory(c.dir / "11111111111111111111111111111111.image");
+  fs::create_symlink(c.dir / "notes.sqlite", c.dir / "22222222222222222222222222222222.sqlite");
+  auto entries = list_cache(c.dir);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].kind == "snapshot");
+  CHECK(entries[0].key == expected.stem().string());
+  auto r = prune_cache(c.dir, 0);
+  CHECK(r.removed == 1);
+  CHECK(list_cache(c.dir).empty());
+  CHECK(fs::exists(c.dir / "notes.sqlite"));
+  CHECK(fs::exists(c.dir / "ABCDEF0123456789ABCDEF0123456789.sqlite"));
+  CHECK(fs::is_directory(c.dir / "11111111111111111111111111111111.image"));
+  CHECK(fs::is_symlink(c.dir / "22222222222222222222222222222222.sqlite"));
+  // A cache folder that is a file cannot be read: the error says so.
+  std::error_code ec;
+  CHECK(list_cache(c.dir / "notes.sqlite", ec).empty());
+  CHECK(ec == std::errc::not_a_directory);
+  CHECK(list_cache(c.dir / "missing", ec).empty());
+  CHECK_FALSE(ec);
+}

@@ -84,7 +84,8 @@ const std::vector<flag> flags = {
      false, nullptr},
     {"platform", 0, "P", "only techniques on this platform (see 'platforms')", false, nullptr},
     {"no-subtechniques", 0, "", "leave sub-techniques out", false, nullptr},
-    {"all", 0, "", "every ATT&CK technique D3FEND lists, by D3FEND's own ids", false, nullptr},
+    {"all", 0, "", "countermeasures: every ATT&CK technique D3FEND lists; cache clean: the current entry too",
+     false, nullptr},
     {"explain", 0, "", "one row per explanation: the offensive and defensive artifacts and relations", false,
      nullptr},
     {"no-subclasses", 0, "", "only the artifact class itself, not its subclasses", false, nullptr},
@@ -97,6 +98,8 @@ const std::vector<flag> flags = {
     {"report", 0, "FMT", "findings as text (default), json or sarif (SARIF 2.1.0)", false, nullptr},
     {"fix", 0, "", "rewrite the offending tags in place (only their bytes)", false, nullptr},
     {"dry-run", 0, "", "with --fix: print a unified diff instead of writing", false, nullptr},
+    {"max-size", 0, "SIZE", "the cache's size after pruning: bytes, or with a unit (50M, 1G, 512MiB)", false,
+     nullptr},
     {"source", 0, "S", "Falco event source (repeatable, or comma-separated): rules lists only its rules; check-rules compiles only its rules", false, nullptr},
 };
 
@@ -146,6 +149,13 @@ const std::vector<command> commands = {
      {"force"}, run_build_db},
     {"check-db", "FILE", "verify a snapshot (SQLite integrity, checksums, schema) and show its metadata", 1, 1, {},
      run_check_db},
+    // The snapshot cache (docs/cli.md, "The snapshot cache"): two-word commands.
+    {"cache", "", "the snapshot cache's entries: key, kind, size, last use, sources; the current sources' marked", 0,
+     0, {}, run_cache},
+    {"cache clean", "", "remove every cache entry but the current sources' (--all: that one too)", 0, 0, {"all"},
+     run_cache_clean},
+    {"cache prune", "", "remove the least recently used cache entries beyond --max-size SIZE (never the current)",
+     0, 0, {"max-size"}, run_cache_prune},
     {"check-rules", "FILE…", "load Falco rule files in order; print every diagnostic and a summary (exit 1 on errors)",
      1, any_count, {"source"}, run_check_rules},
     {"rules", "FILE…", "the rules of Falco rule files: name, source, priority, enabled, event types, tags", 1,
