@@ -123,6 +123,12 @@ invocation parse_command_line(const std::vector<std::string>& words) {
     if (!inv.cmd)
       throw usage_error(fmt::format("unknown command {}; try 'mitre-query --help'", json_quote(positional.front())));
   }
+  for (const auto& [f, v] : inv.given)
+    if (f->name == "help-format") {
+      inv.what = invocation::action::help_format;
+      inv.help_format = v;
+      return inv;
+    }
   if (given_flag(inv, "help")) {
     inv.what = invocation::action::help;
     return inv;

@@ -58,13 +58,14 @@ void set_width(context& ctx, const std::string& v) {
 }  // namespace
 
 const std::vector<flag> flags = {
-    {"format", 0, "FMT", "output format: table (default), json or csv", true, set_format},
+    {"format", 0, "FMT", "output format: table (default), json or csv", true, set_format, "table json csv"},
     {"attack", 0, "FILE", "an ATT&CK STIX bundle to load (repeatable); default: the newest of each domain in the data folder",
      true, [](context& c, const std::string& v) { c.attack_files.push_back(v); }},
     {"d3fend", 0, "FILE", "the D3FEND JSON-LD file; default: the newest in the data folder's d3fend/", true, [](context& c, const std::string& v) { c.d3fend_file = v; }},
     {"data", 0, "DIR", "data folder holding attack/ and d3fend/ (default: $MITREKG_DATA, else the built-in folder)",
      true, [](context& c, const std::string& v) { c.data_dir = v; }},
-    {"domain", 0, "D", "answer only from enterprise, mobile or ics (repeatable, or comma-separated); matrix: d3fend", true, add_domain},
+    {"domain", 0, "D", "answer only from enterprise, mobile or ics (repeatable, or comma-separated); matrix: d3fend", true, add_domain,
+     "enterprise mobile ics d3fend"},
     {"include-revoked", 0, "", "answer with revoked objects too", true,
      [](context& c, const std::string&) { c.lookup.include_revoked = true; }},
     {"include-deprecated", 0, "", "answer with deprecated objects too", true,
@@ -78,6 +79,8 @@ const std::vector<flag> flags = {
      [](context& c, const std::string&) { c.verbose = true; }},
     {"help", 'h', "", "show this help (or a command's: COMMAND --help)", true, nullptr},
     {"version", 'V', "", "show the version", true, nullptr},
+    {"help-format", 0, "FMT", "print the bash completion, the man page or the command names (the build runs it)", true,
+     nullptr, "bash man commands", true},
     // Command flags: which commands accept them is in the command table.
     {"tactic", 0, "ID|NAME",
      "only this tactic (repeatable): an ATT&CK id, shortname or name; for countermeasures a D3FEND tactic (Harden, …)",
@@ -92,10 +95,10 @@ const std::vector<flag> flags = {
     {"force", 0, "", "replace OUT even if it is not a snapshot or is an input (never a device, FIFO or link)", false,
      nullptr},
     {"dialect", 0, "D", "tag dialect: falco, sysdig or sigma (lint-tags: default detected per file; tag: falco)", false,
-     nullptr},
+     nullptr, "falco sysdig sigma"},
     {"severity", 0, "LEVEL", "the least severe finding that makes the exit status 1: error (default), warning, note",
-     false, nullptr},
-    {"report", 0, "FMT", "findings as text (default), json or sarif (SARIF 2.1.0)", false, nullptr},
+     false, nullptr, "error warning note"},
+    {"report", 0, "FMT", "findings as text (default), json or sarif (SARIF 2.1.0)", false, nullptr, "text json sarif"},
     {"fix", 0, "", "rewrite the offending tags in place (only their bytes)", false, nullptr},
     {"dry-run", 0, "", "with --fix: print a unified diff instead of writing", false, nullptr},
     {"max-size", 0, "SIZE", "the cache's size after pruning: bytes, or with a unit (50M, 1G, 512MiB)", false,
@@ -172,6 +175,8 @@ const flag* find_flag(std::string_view name) {
   return nullptr;
 }
 
+}  // namespace
+
 // ---------------------------------------------------------------- help
 
 std::string flag_usage(const flag& f) {
@@ -180,13 +185,17 @@ std::string flag_usage(const flag& f) {
   return s;
 }
 
+namespace {
+
 void print_flags(output& out, bool global, const std::vector<std::string_view>& only) {
   for (const auto& f : flags) {
-    if (f.global != global) continue;
+    if (f.global != global || f.hidden) continue;
     if (!global && std::find(only.begin(), only.end(), f.name) == only.end()) continue;
     out.print("  {}  {}\n", pad(flag_usage(f), 26), f.help);
   }
 }
+
+}  // namespace
 
 std::string command_usage(const command& c) {
   std::string s(c.name);
@@ -197,6 +206,8 @@ std::string command_usage(const command& c) {
   if (!c.synopsis.empty()) s += fmt::format(" {}", c.synopsis);
   return s;
 }
+
+namespace {
 
 void print_help(output& out) {
   out.print("mitre-query {}: query MITRE ATT&CK and D3FEND offline\n\n", mitrekg::version());
@@ -254,6 +265,9 @@ int run(context& ctx, const std::vector<std::string>& words) {
     case invocation::action::version:
       ctx.out.print("mitre-query {} (embedded data: ATT&CK {}, D3FEND {})\n", mitrekg::version(),
                     mitrekg::embedded_attack_release(), mitrekg::embedded_d3fend_version());
+      return exit_found;
+    case invocation::action::help_format:
+      write_help_format(ctx.out, inv.help_format);
       return exit_found;
     case invocation::action::run: break;
   }
