@@ -1,6 +1,9 @@
 // mitre-query lint-tags (check, fix and report the MITRE tags of rule files) and tag (the tags of techniques).
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <optional>
+#include <stop_token>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -115,30 +118,43 @@ int run_lint_tags(context& ctx) {
   if (dry_run && !fix) throw usage_error("--dry-run goes with --fix");
 
   std::vector<std::string> files = rule_files(ctx.args);
-  const mitrekg::knowledge_graph& g = ctx.graph();
-  // Read and lint on up to two threads (files are independent, the graph is
-  // const); fixing and output stay in file order on this one.
-  const mitrekg::tag_linter linter(g, options);
+  // Read and parse the files (no graph needed) on a helper thread while this
+  // one loads the graph, then on both; then check them on two threads (the
+  // graph is const). Fixing and output stay in file order on this one.
   std::vector<std::string> texts(files.size());
-  std::vector<mitrekg::lint_result> results(files.size());
+  std::vector<std::optional<mitrekg::parsed_rule_file>> parsed(files.size());
   std::vector<std::string> read_errors(files.size());
-  auto work = [&](std::size_t from, std::size_t step) {
-    for (std::size_t i = from; i < files.size(); i += step) {
+  std::atomic<std::size_t> next_file{0};
+  auto parse = [&](std::stop_token stop) {
+    for (std::size_t i = 0; !stop.stop_requested() && (i = next_file++) < files.size();) {
       try {
         texts[i] = read_file(files[i]);
       } catch (const usage_error& e) {
         read_errors[i] = e.what();
         continue;
       }
-      results[i] = linter.lint(files[i], texts[i]);
+      parsed[i] = mitrekg::parse_rule_file(texts[i]);
     }
   };
+  const mitrekg::knowledge_graph* loaded = nullptr;
+  {
+    // Joined at the end of this block, also when loading the graph throws (stop requested first).
+    std::jthread helper;
+    if (files.size() > 1) helper = std::jthread(parse);
+    loaded = &ctx.graph();
+    parse(std::stop_token());
+  }
+  const mitrekg::tag_linter linter(*loaded, options);
+  std::vector<mitrekg::lint_result> results(files.size());
+  auto check = [&](std::size_t from, std::size_t step) {
+    for (std::size_t i = from; i < files.size(); i += step)
+      if (parsed[i]) results[i] = linter.lint(files[i], texts[i], *parsed[i]);
+  };
   if (files.size() > 8) {
-    std::thread helper(work, 1, 2);
-    work(0, 2);
-    helper.join();
+    std::jthread helper(check, 1, 2);
+    check(0, 2);
   } else {
-    work(0, 1);
+    check(0, 1);
   }
   std::vector<mitrekg::diagnostic> all;
   std::size_t fixed_files = 0;
