@@ -98,6 +98,11 @@ struct cache_options {
   // embedded data's `mitrekg.sqlite`); empty: none. Used when the cache has no
   // entry, under the rule of docs/sqlite-schema.md ("Prebuilt snapshot").
   std::filesystem::path prebuilt = {};
+  // false: the caller needs no D3FEND, so a graph opened from a snapshot (a
+  // cache entry or the prebuilt one) skips decoding and building D3FEND's
+  // part and has none (d3fend() is null); entries are still written whole.
+  // A graph parsed from the sources (nothing cached answers) keeps D3FEND.
+  bool d3fend = true;
 };
 
 // Where an answer's graph came from, for stderr or `stats`, never the answer.

@@ -150,13 +150,13 @@ bool still_fresh(const std::vector<stamp>& recorded, const std::vector<stamp>& n
 //  - slow: each file's SHA-256 equals the one recorded (an installed or copied
 //    data folder, where ctimes are the copy's): one SHA-256 pass (not yet benchmarked).
 // Returns the graph, or nullopt (with `why`) when it does not answer.
-std::optional<knowledge_graph> open_prebuilt(const fs::path& prebuilt, const std::vector<stamp>& now,
+std::optional<knowledge_graph> open_prebuilt(const fs::path& prebuilt, bool with_d3fend, const std::vector<stamp>& now,
                                              const std::vector<identity>& ids, bool& verified_by_content,
                                              std::string& why) {
   struct stat st {};
   if (prebuilt.empty() || ::stat(prebuilt.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   try {
-    knowledge_graph g = open_snapshot(prebuilt);
+    knowledge_graph g = open_snapshot_with_sidecar(prebuilt, {}, with_d3fend);
     const auto& recorded = g.internals().stamps;
     if (recorded.size() != now.size()) return std::nullopt;
     bool fast = true;
@@ -223,7 +223,7 @@ std::optional<knowledge_graph> use_prebuilt(const cache_options& cache, const st
     if (std::string_view(buf, n) == expected) {
       try {
         touch_used(marker);
-        return open_snapshot(cache.prebuilt);
+        return open_snapshot_with_sidecar(cache.prebuilt, {}, cache.d3fend);
       } catch (const error& e) {
         why = fmt::format("prebuilt snapshot unusable ({})", e.message());
         return std::nullopt;
@@ -231,7 +231,7 @@ std::optional<knowledge_graph> use_prebuilt(const cache_options& cache, const st
     }
   }
   bool by_content = false;
-  auto g = open_prebuilt(cache.prebuilt, now, ids, by_content, why);
+  auto g = open_prebuilt(cache.prebuilt, cache.d3fend, now, ids, by_content, why);
   if (g && by_content) why = "its sources verified by content";
   if (g && by_content && !any_too_recent(ids, clock_before)) {
     std::error_code ec;
@@ -288,7 +288,7 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
     try {
       // A key collision or a clock that went backwards: the recorded sources
       // (source_files, read by open_snapshot) have the last word.
-      knowledge_graph g = open_snapshot_with_sidecar(file, sidecar);
+      knowledge_graph g = open_snapshot_with_sidecar(file, sidecar, cache.d3fend);
       if (still_fresh(g.internals().stamps, now)) {
         touch_used(file);
         o = {"cache", file, ""};

@@ -119,8 +119,10 @@ void write_file_atomically(const std::filesystem::path& path, std::initializer_l
 void save_snapshot_with_sidecar(const knowledge_graph& g, const std::filesystem::path& file,
                                 const std::filesystem::path& sidecar, bool force);
 // open_snapshot, taking the images from `sidecar` when it belongs to this
-// snapshot (same build id), else from SQLite.
-knowledge_graph open_snapshot_with_sidecar(const std::filesystem::path& file, const std::filesystem::path& sidecar);
+// snapshot (same build id), else from SQLite; empty: none. Without
+// `with_d3fend` the D3FEND image is neither decoded nor built: the graph has no D3FEND.
+knowledge_graph open_snapshot_with_sidecar(const std::filesystem::path& file, const std::filesystem::path& sidecar,
+                                           bool with_d3fend = true);
 
 // A snapshot's graph rebuilt from the relational tables only, skipping the
 // graph image: tests use it to prove the tables hold the whole graph.

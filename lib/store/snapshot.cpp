@@ -950,7 +950,7 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
 
 knowledge_graph open_snapshot(const fs::path& file) { return open_snapshot_with_sidecar(file, {}); }
 
-knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path& sidecar) {
+knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path& sidecar, bool with_d3fend) {
   require_file(file);
   // The cache (with a sidecar) reads without a mapping: its files may be
   // changed by others while read. `--db` keeps SQLite's mapping, which reads
@@ -967,22 +967,24 @@ knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path&
   // D3FEND on a second connection and thread: its build() overlaps the ATT&CK rows.
   std::unique_ptr<d3fend_ontology> d3fend;
   std::exception_ptr d3fend_error;
-  std::thread worker([&] {
-    try {
-      database db2(file.string(), read_mode);
-      d3fend = read_d3fend_image(db2, meta, images);
-    } catch (...) {
-      d3fend_error = std::current_exception();
-    }
-  });
+  std::thread worker;
+  if (with_d3fend)
+    worker = std::thread([&] {
+      try {
+        database db2(file.string(), read_mode);
+        d3fend = read_d3fend_image(db2, meta, images);
+      } catch (...) {
+        d3fend_error = std::current_exception();
+      }
+    });
   std::unique_ptr<knowledge_graph::impl> g;
   try {
     g = read_attack_image(db, meta, images);
   } catch (...) {
-    worker.join();
+    if (worker.joinable()) worker.join();
     throw;
   }
-  worker.join();
+  if (worker.joinable()) worker.join();
   if (d3fend_error) std::rethrow_exception(d3fend_error);
   g->d3fend = std::move(d3fend);
   for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});

@@ -133,6 +133,8 @@ struct rule_tags {
 
 // How deep collect() looks below a document's root: rule list → rule → tags → tag.
 constexpr std::size_t outline_depth = 3;
+// The map values collect() reads as text (the rule's name).
+const std::vector<std::string_view> outline_value_keys = {"rule", "title", "name"};
 
 void collect(const outline& y, const outline_node& doc, std::vector<rule_tags>& out, bool& sigma) {
   auto add = [&](const outline_node& holder, const outline_node* tags, std::string name, bool is_rule) {
@@ -182,7 +184,7 @@ parsed_rule_file parse_rule_file(std::string_view text) {
   auto p = std::make_unique<parsed_rule_file::impl>();
   outline docs;
   try {
-    docs = tags::read_outline(text, outline_depth);
+    docs = tags::read_outline(text, outline_depth, outline_value_keys);
   } catch (const YAML::Exception& e) {
     p->failed = true;
     p->error_line = static_cast<std::size_t>(std::max(e.mark.line, 0)) + 1;

@@ -1,6 +1,7 @@
 // The top levels of a YAML stream as a small tree, from yaml-cpp's parser events (no YAML::Node graph).
 #include "tags/outline.hpp"
 
+#include <algorithm>
 #include <istream>
 #include <map>
 #include <streambuf>
@@ -23,7 +24,8 @@ struct view_buffer : std::streambuf {
 
 class builder : public YAML::EventHandler {
 public:
-  builder(outline& out, std::size_t depth) : out_(out), depth_(depth) {}
+  builder(outline& out, std::size_t depth, const std::vector<std::string_view>& value_keys)
+      : out_(out), depth_(depth), value_keys_(value_keys) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
@@ -36,7 +38,9 @@ public:
     else attach(push(outline_node::kind::skipped, mark));
   }
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
-    if (auto i = add(outline_node::kind::scalar, mark, anchor); i != none) out_.nodes[i].scalar = value;
+    const bool wanted = text_wanted();   // asked before add() attaches the node
+    if (auto i = add(outline_node::kind::scalar, mark, anchor); i != none && (wanted || anchor != YAML::NullAnchor))
+      out_.nodes[i].scalar = value;
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
@@ -52,6 +56,15 @@ private:
   static constexpr std::uint32_t none = UINT32_MAX;
 
   bool parent_kept() const noexcept { return stack_.empty() || stack_.back() != none; }
+
+  // Whether the scalar starting now keeps its text: not a map value, or the value of a key asked for.
+  bool text_wanted() const {
+    if (stack_.empty() || stack_.back() == none || whole_ > 0) return true;
+    const outline_node& parent = out_.nodes[stack_.back()];
+    if (!parent.is_map() || parent.children.size() % 2 == 0) return true;
+    const std::string& key = out_.nodes[parent.children.back()].scalar;
+    return std::find(value_keys_.begin(), value_keys_.end(), key) != value_keys_.end();
+  }
 
   // A node starting now is kept when anchored (an alias may name it), inside
   // an anchored node, or within depth_ below a kept parent. A kept parent gets
@@ -100,6 +113,7 @@ private:
 
   outline& out_;
   std::size_t depth_;
+  const std::vector<std::string_view>& value_keys_;
   std::vector<std::uint32_t> stack_;   // open containers; `none`: not kept
   std::vector<bool> whole_stack_;      // whether each is an anchored node, kept whole
   std::size_t whole_ = 0;              // anchored nodes open
@@ -117,12 +131,12 @@ const outline_node* outline::get(const outline_node& m, std::string_view key) co
   return nullptr;
 }
 
-outline read_outline(std::string_view text, std::size_t depth) {
+outline read_outline(std::string_view text, std::size_t depth, const std::vector<std::string_view>& value_keys) {
   outline out;
   view_buffer buffer(text);
   std::istream in(&buffer);
   YAML::Parser parser(in);
-  builder b(out, depth);
+  builder b(out, depth, value_keys);
   while (parser.HandleNextDocument(b)) {
   }
   return out;

@@ -26,7 +26,10 @@ struct outline_node {
 // The documents of a YAML stream down to `depth` levels below each document's
 // root (a container deeper than that is one `skipped` node, its content parsed
 // but not kept), plus every anchored node whole, so that an alias means what it
-// means to YAML::Load (the node it names). yaml-cpp parses everything: a file
+// means to YAML::Load (the node it names). A scalar's text is kept when it is
+// a map key, a sequence item, a document, or the value of a key in
+// `value_keys`; other scalars (a Falco rule's condition and output, a Sigma
+// description) keep their kind and position only. yaml-cpp parses everything: a file
 // it would refuse throws the same YAML::Exception (position and message) as
 // YAML::LoadAll. Why not LoadAll: its node graph (shared pointers, one
 // allocation per node, every level kept) costs about a third of the parse.
@@ -41,6 +44,6 @@ struct outline {
 };
 
 // Throws YAML::Exception (YAML::ParserException) for what yaml-cpp refuses.
-outline read_outline(std::string_view text, std::size_t depth);
+outline read_outline(std::string_view text, std::size_t depth, const std::vector<std::string_view>& value_keys);
 
 }  // namespace mitrekg::tags

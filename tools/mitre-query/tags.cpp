@@ -5,8 +5,6 @@
 #include <optional>
 #include <stop_token>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <cerrno>
@@ -57,13 +55,21 @@ std::vector<std::string> rule_files(const std::vector<std::string>& args) {
   return files;
 }
 
+// A rule file's bytes: one buffer of the file's size, read with stdio (an
+// ifstream copied through a stringstream made several copies of each file).
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw usage_error(fmt::format("{}: cannot be read", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw usage_error(fmt::format("{}: read error", path));
-  return std::move(s).str();
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw usage_error(fmt::format("{}: cannot be read", path));
+  std::string text;
+  struct stat st {};
+  if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode)) text.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) throw usage_error(fmt::format("{}: read error", path));
+  return text;
 }
 
 // Replaces `path` by `text` atomically: a new temporary file beside it (mkstemp, so no
@@ -141,6 +147,7 @@ int run_lint_tags(context& ctx) {
     // Joined at the end of this block, also when loading the graph throws (stop requested first).
     std::jthread helper;
     if (files.size() > 1) helper = std::jthread(parse);
+    ctx.needs_d3fend = false;   // tags are checked against ATT&CK only
     loaded = &ctx.graph();
     parse(std::stop_token());
   }
