@@ -396,7 +396,8 @@ bool pread_all(int fd, char* target, std::size_t n, off_t offset) {
 // The sidecar of a snapshot with this build id, copied into memory; nullopt when
 // it is missing, not a regular file, of another build, malformed or shrinking
 // while read (the caller then reads the images from SQLite).
-std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id) {
+// Without `with_d3fend`, only the ATT&CK image is read (the D3FEND view is empty).
+std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id, bool with_d3fend) {
   // O_NONBLOCK: a FIFO planted in the cache must not block the open.
   struct descriptor {
     int fd;
@@ -419,10 +420,12 @@ std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::stri
   if (std::memcmp(header, sidecar_magic, 8) != 0 || fmt::format("{:016x}", id) != build_id ||
       attack > size - sidecar_header || d3fend != size - sidecar_header - attack)
     return std::nullopt;
-  std::shared_ptr<char[]> buffer = big_buffer(attack + d3fend);
-  if (!pread_all(fd, buffer.get(), attack + d3fend, static_cast<off_t>(sidecar_header))) return std::nullopt;
+  const std::size_t wanted = with_d3fend ? attack + d3fend : attack;
+  std::shared_ptr<char[]> buffer = big_buffer(wanted);
+  if (!pread_all(fd, buffer.get(), wanted, static_cast<off_t>(sidecar_header))) return std::nullopt;
   const char* base = buffer.get();
-  return sidecar_images{std::shared_ptr<const void>(buffer, base), {base, attack}, {base + attack, d3fend}};
+  return sidecar_images{std::shared_ptr<const void>(buffer, base), {base, attack},
+                        {base + attack, with_d3fend ? d3fend : 0}};
 }
 
 // Reads bytes [from, from + n) of one graph_image blob into `target`.
@@ -962,7 +965,7 @@ knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path&
   check_tables_read_on_open(db, meta);
   std::optional<sidecar_images> mapped;
   if (!sidecar.empty())
-    if (auto id = meta.find("build_id"); id != meta.end()) mapped = read_image_sidecar(sidecar, id->second);
+    if (auto id = meta.find("build_id"); id != meta.end()) mapped = read_image_sidecar(sidecar, id->second, with_d3fend);
   const sidecar_images* images = mapped ? &*mapped : nullptr;
   // D3FEND on a second connection and thread: its build() overlaps the ATT&CK rows.
   std::unique_ptr<d3fend_ontology> d3fend;
