@@ -758,3 +758,26 @@ TEST_CASE("cache_entry_path names the entry load_cached writes; only the cache's
   CHECK(list_cache(c.dir / "missing", ec).empty());
   CHECK_FALSE(ec);
 }
+
+TEST_CASE("cache_options::d3fend = false: a cached graph comes without D3FEND, and the entry stays whole") {
+  cache_setup setup;
+  load_options o = setup.o;
+  o.d3fend_file = data / "d3fend" / "d3fend-0.17.0.json";
+  graph_origin first;
+  knowledge_graph whole = load_cached(o, setup.c, &first);
+  REQUIRE(whole.d3fend() != nullptr);
+  cache_options without = setup.c;
+  without.d3fend = false;
+  graph_origin second;
+  knowledge_graph attack_only = load_cached(o, without, &second);
+  CHECK(second.kind == "cache");
+  CHECK(attack_only.d3fend() == nullptr);
+  CHECK(attack_only.size() == whole.size());
+  REQUIRE(attack_only.find(object_type::technique, "T1059"));
+  CHECK(attack_only[*attack_only.find(object_type::technique, "T1059")].name == "Command and Scripting Interpreter");
+  graph_origin third;
+  knowledge_graph again = load_cached(o, setup.c, &third);
+  CHECK(third.kind == "cache");
+  REQUIRE(again.d3fend() != nullptr);
+  CHECK(again.d3fend()->defensive_techniques().size() == whole.d3fend()->defensive_techniques().size());
+}
