@@ -3,7 +3,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "mitrekg/graph.hpp"
@@ -95,6 +98,11 @@ struct cache_options {
   // embedded data's `mitrekg.sqlite`); empty: none. Used when the cache has no
   // entry, under the rule of docs/sqlite-schema.md ("Prebuilt snapshot").
   std::filesystem::path prebuilt = {};
+  // false: the caller needs no D3FEND, so a graph opened from a snapshot (a
+  // cache entry or the prebuilt one) skips decoding and building D3FEND's
+  // part and has none (d3fend() is null); entries are still written whole.
+  // A graph parsed from the sources (nothing cached answers) keeps D3FEND.
+  bool d3fend = true;
 };
 
 // Where an answer's graph came from, for stderr or `stats`, never the answer.
@@ -116,9 +124,23 @@ struct graph_origin {
 knowledge_graph load_cached(const load_options& options, const cache_options& cache = {},
                             graph_origin* origin = nullptr);
 
+// The snapshot file load_cached reads or writes for `options` in cache folder
+// `dir` (DIR/KEY.sqlite; the entry's other files share KEY): one stat(2) per
+// source, nothing read or written, so it may name a file that does not exist.
+// Throws nothing but std::bad_alloc.
+std::filesystem::path cache_entry_path(const load_options& options, const std::filesystem::path& dir);
+
 // One entry of a cache folder: a snapshot with its image file and markers.
+// Only files the cache names itself (KEY of 32 lower-case hex digits, .sqlite,
+// .image or .prebuilt) that are regular files make entries: anything else in
+// the folder is not listed, and never removed by prune_cache.
 struct cache_entry {
-  std::filesystem::path snapshot;        // KEY.sqlite
+  std::string key;                       // the KEY its files share
+  // "snapshot" (KEY.sqlite, KEY.image), "prebuilt" (KEY.prebuilt alone: a
+  // marker saying the prebuilt snapshot answers for these sources) or
+  // "damaged" (unreadable or of another schema).
+  std::string kind;
+  std::filesystem::path snapshot;        // KEY.sqlite (KEY.prebuilt for a marker)
   std::vector<snapshot_source> sources;  // as recorded (empty when unreadable)
   std::uintmax_t bytes = 0;              // KEY.sqlite + KEY.image + KEY.prebuilt
   std::filesystem::file_time_type last_used = std::filesystem::file_time_type::min();   // newest mtime of its files: set on every use
@@ -128,6 +150,9 @@ struct cache_entry {
 // The entries of `dir`, most recently used first. Empty when `dir` does not
 // exist. Throws nothing but std::bad_alloc.
 std::vector<cache_entry> list_cache(const std::filesystem::path& dir);
+// The same; a folder that exists but cannot be read (not a folder, no
+// permission) sets `ec` and gives what was read before the error.
+std::vector<cache_entry> list_cache(const std::filesystem::path& dir, std::error_code& ec);
 
 struct prune_result {
   std::size_t removed = 0;
@@ -142,5 +167,12 @@ struct prune_result {
 // removed entry is rebuilt by whoever needs it. Never throws but std::bad_alloc.
 prune_result prune_cache(const std::filesystem::path& dir, std::uintmax_t max_bytes,
                          const std::vector<std::filesystem::path>& keep = {});
+
+// A size as users write it: digits, then optionally a unit, case-insensitive:
+// B; K, M, G, T (and KB, MB, GB, TB) in powers of 1000; KiB, MiB, GiB, TiB in
+// powers of 1024 ("50M" = 50,000,000, "1GiB" = 1,073,741,824, "200000").
+// nullopt for anything else (a sign, a fraction, blanks, an unknown unit, a
+// value beyond uintmax_t). Never throws.
+std::optional<std::uintmax_t> parse_byte_size(std::string_view text);
 
 }  // namespace mitrekg

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -111,6 +112,28 @@ struct lint_result {
 lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::string_view text,
                       const lint_options& options = {});
 
+// A rule file's YAML parsed (the rules and their tag scalars, or the YAML
+// error), nothing checked yet: the graph-free half of linting, so that files
+// can be parsed while a graph loads. Copies what it keeps of `text`; lint()
+// still needs the same text for positions and fixes. Movable, not copyable.
+class parsed_rule_file {
+public:
+  parsed_rule_file(parsed_rule_file&&) noexcept;
+  parsed_rule_file& operator=(parsed_rule_file&&) noexcept;
+  ~parsed_rule_file();
+  struct impl;
+
+private:
+  explicit parsed_rule_file(std::unique_ptr<impl> p);
+  friend parsed_rule_file parse_rule_file(std::string_view text);
+  friend class tag_linter;
+  std::unique_ptr<impl> impl_;
+};
+
+// Parses one rule file's text (yaml-cpp). Broken YAML is kept, to become the
+// `invalid-yaml` finding. Throws nothing but std::bad_alloc; thread-safe.
+parsed_rule_file parse_rule_file(std::string_view text);
+
 // Lints many files against one graph, building the per-graph tables (the
 // tactics by shortname) once. Borrows `g`, which must outlive it. lint() is
 // const and thread-safe: one linter may serve several threads.
@@ -118,6 +141,9 @@ class tag_linter {
 public:
   explicit tag_linter(const knowledge_graph& g, const lint_options& options = {});
   lint_result lint(std::string_view file, std::string_view text) const;   // as lint_tags
+  // The same on a file parsed beforehand: `parsed` must come from
+  // parse_rule_file(text) of this very `text`.
+  lint_result lint(std::string_view file, std::string_view text, const parsed_rule_file& parsed) const;
 
 private:
   const knowledge_graph* g_;

@@ -5,12 +5,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <cstdint>
 #include <ctime>
 #include <optional>
 #include <type_traits>
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <dlfcn.h>
 #include <fmt/format.h>
@@ -146,6 +148,30 @@ std::string cache_key(const std::vector<stamp>& stamps, const std::vector<identi
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
 }
 
+// A file the cache itself names: 32 lower-case hex digits (cache_key) and one of its extensions.
+bool cache_key_name(std::string_view stem) {
+  return stem.size() == 32 && stem.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+bool cache_file_name(const fs::path& p) {
+  const std::string ext = p.extension().string();
+  return (ext == ".sqlite" || ext == ".image" || ext == ".prebuilt") && cache_key_name(p.stem().string());
+}
+
+// The sources' stamps and identities (one stat(2) each) and the key they make.
+struct keyed {
+  std::vector<stamp> now;
+  std::vector<identity> ids;
+  std::string key;
+};
+
+keyed key_of(const load_options& options) {
+  keyed k{stamps_of(options), {}, {}};
+  for (const auto& s : k.now) k.ids.push_back(identity_of(s.path));
+  k.key = cache_key(k.now, k.ids);
+  return k;
+}
+
 // The snapshot's recorded sources still describe the files on disk.
 bool still_fresh(const std::vector<stamp>& recorded, const std::vector<stamp>& now) {
   if (recorded.size() != now.size()) return false;
@@ -164,13 +190,13 @@ bool still_fresh(const std::vector<stamp>& recorded, const std::vector<stamp>& n
 //  - slow: each file's SHA-256 equals the one recorded (an installed or copied
 //    data folder, where ctimes are the copy's): one SHA-256 pass (not yet benchmarked).
 // Returns the graph, or nullopt (with `why`) when it does not answer.
-std::optional<knowledge_graph> open_prebuilt(const fs::path& prebuilt, const std::vector<stamp>& now,
+std::optional<knowledge_graph> open_prebuilt(const fs::path& prebuilt, bool with_d3fend, const std::vector<stamp>& now,
                                              const std::vector<identity>& ids, bool& verified_by_content,
                                              std::string& why) {
   struct stat st {};
   if (prebuilt.empty() || ::stat(prebuilt.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   try {
-    knowledge_graph g = open_snapshot(prebuilt);
+    knowledge_graph g = open_snapshot_with_sidecar(prebuilt, {}, with_d3fend);
     const auto& recorded = graph_access::internals(g).stamps;
     if (recorded.size() != now.size()) return std::nullopt;
     bool fast = true;
@@ -237,7 +263,7 @@ std::optional<knowledge_graph> use_prebuilt(const cache_options& cache, const st
     if (std::string_view(buf, n) == expected) {
       try {
         touch_used(marker);
-        return open_snapshot(cache.prebuilt);
+        return open_snapshot_with_sidecar(cache.prebuilt, {}, cache.d3fend);
       } catch (const error& e) {
         why = fmt::format("prebuilt snapshot unusable ({})", e.message());
         return std::nullopt;
@@ -245,7 +271,7 @@ std::optional<knowledge_graph> use_prebuilt(const cache_options& cache, const st
     }
   }
   bool by_content = false;
-  auto g = open_prebuilt(cache.prebuilt, now, ids, by_content, why);
+  auto g = open_prebuilt(cache.prebuilt, cache.d3fend, now, ids, by_content, why);
   if (g && by_content) why = "its sources verified by content";
   if (g && by_content && !any_too_recent(ids, clock_before)) {
     std::error_code ec;
@@ -292,10 +318,8 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
     return knowledge_graph::load(options);
   }
   const std::int64_t clock_before = coarse_now_ns();
-  auto now = stamps_of(options);
-  std::vector<identity> ids;
-  for (const auto& s : now) ids.push_back(identity_of(s.path));
-  const std::string key = cache_key(now, ids);
+  const keyed k = key_of(options);
+  const auto& [now, ids, key] = k;
   fs::path file = cache.dir / (key + ".sqlite");
   fs::path sidecar = cache.dir / (key + ".image");
   std::string why;
@@ -304,7 +328,7 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
     try {
       // A key collision or a clock that went backwards: the recorded sources
       // (source_files, read by open_snapshot) have the last word.
-      knowledge_graph g = open_snapshot_with_sidecar(file, sidecar);
+      knowledge_graph g = open_snapshot_with_sidecar(file, sidecar, cache.d3fend);
       if (still_fresh(graph_access::internals(g).stamps, now)) {
         touch_used(file);
         o = {"cache", file, ""};
@@ -328,7 +352,7 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
     }
   try {
     fs::create_directories(cache.dir, ec);
-    store::remove_stale_temporaries(cache.dir, {});
+    store::remove_stale_temporaries(cache.dir, {}, cache_file_name);
     save_snapshot_with_sidecar(g, file, sidecar, true);
     prune_after_write(cache, file);
     o = {why.empty() ? "sources" : "rebuilt-cache", file, why};
@@ -342,16 +366,29 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
 
 namespace mitrekg {
 
+fs::path cache_entry_path(const load_options& options, const fs::path& dir) {
+  return dir / (key_of(options).key + ".sqlite");
+}
+
 std::vector<cache_entry> list_cache(const fs::path& dir) {
-  // Entries by KEY: KEY.sqlite, KEY.image, KEY.prebuilt (a marker alone is an entry too).
-  std::map<std::string, cache_entry> by_key;
   std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+  return list_cache(dir, ec);
+}
+
+std::vector<cache_entry> list_cache(const fs::path& dir, std::error_code& ec) {
+  // Entries by KEY: KEY.sqlite, KEY.image, KEY.prebuilt (a marker alone is an entry too).
+  // Only names the cache gives and regular files (not symbolic links): anything
+  // else in the folder is not the cache's and is never listed or removed.
+  std::map<std::string, cache_entry> by_key;
+  ec.clear();
+  fs::directory_iterator it(dir, ec), end;
+  if (ec == std::errc::no_such_file_or_directory) ec.clear();
+  for (; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
-    const std::string ext = p.extension().string();
-    if (ext != ".sqlite" && ext != ".image" && ext != ".prebuilt") continue;
+    if (!cache_file_name(p)) continue;
     std::error_code e2;
-    if (!it->is_regular_file(e2)) continue;
+    if (!it->is_regular_file(e2) || it->is_symlink(e2)) continue;
+    const std::string ext = p.extension().string();
     cache_entry& entry = by_key[p.stem().string()];
     entry.bytes += it->file_size(e2);
     auto t = it->last_write_time(e2);
@@ -360,7 +397,9 @@ std::vector<cache_entry> list_cache(const fs::path& dir) {
   }
   std::vector<cache_entry> out;
   for (auto& [key, entry] : by_key) {
+    entry.key = key;
     if (entry.snapshot.empty()) entry.snapshot = dir / (key + ".sqlite");   // an image file alone
+    entry.kind = entry.snapshot.extension() == ".prebuilt" ? "prebuilt" : "snapshot";
     try {
       fs::path snapshot = entry.snapshot;
       if (snapshot.extension() == ".prebuilt") {
@@ -373,6 +412,7 @@ std::vector<cache_entry> list_cache(const fs::path& dir) {
       entry.sources = read_snapshot_info(snapshot).sources;
     } catch (const error&) {
       entry.readable = false;
+      entry.kind = "damaged";
     }
     out.push_back(std::move(entry));
   }
@@ -381,7 +421,7 @@ std::vector<cache_entry> list_cache(const fs::path& dir) {
 }
 
 prune_result prune_cache(const fs::path& dir, std::uintmax_t max_bytes, const std::vector<fs::path>& keep) {
-  store::remove_stale_temporaries(dir, {});
+  store::remove_stale_temporaries(dir, {}, cache_file_name);
   auto entries = list_cache(dir);
   prune_result r;
   for (const auto& e : entries) r.kept += e.bytes;
@@ -395,17 +435,42 @@ prune_result prune_cache(const fs::path& dir, std::uintmax_t max_bytes, const st
       return k.parent_path() == e.snapshot.parent_path() && k.stem() == e.snapshot.stem();
     });
     if (kept) continue;
-    std::error_code ec;
     for (const char* ext : {".sqlite", ".image", ".prebuilt"}) {
       fs::path f = e.snapshot;
       f.replace_extension(ext);
-      fs::remove(f, ec);
+      // Only a regular file (lstat): a link or folder of that name is not the cache's.
+      struct stat st {};
+      if (::lstat(f.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::unlink(f.c_str());
     }
     ++r.removed;
     r.freed += e.bytes;
     r.kept -= e.bytes;
   }
   return r;
+}
+
+std::optional<std::uintmax_t> parse_byte_size(std::string_view text) {
+  std::size_t i = 0;
+  std::uintmax_t n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    const std::uintmax_t digit = static_cast<std::uintmax_t>(text[i] - '0');
+    if (n > (UINTMAX_MAX - digit) / 10) return std::nullopt;
+    n = n * 10 + digit;
+    ++i;
+  }
+  if (i == 0) return std::nullopt;
+  std::string unit;
+  for (char c : text.substr(i)) unit += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  static const std::pair<const char*, std::uintmax_t> units[] = {
+      {"", 1},          {"B", 1},          {"K", 1'000},          {"KB", 1'000},          {"KIB", 1ull << 10},
+      {"M", 1'000'000}, {"MB", 1'000'000}, {"MIB", 1ull << 20},   {"G", 1'000'000'000},   {"GB", 1'000'000'000},
+      {"GIB", 1ull << 30}, {"T", 1'000'000'000'000}, {"TB", 1'000'000'000'000}, {"TIB", 1ull << 40}};
+  for (const auto& [name, factor] : units)
+    if (unit == name) {
+      if (n > UINTMAX_MAX / factor) return std::nullopt;
+      return n * factor;
+    }
+  return std::nullopt;
 }
 
 }  // namespace mitrekg

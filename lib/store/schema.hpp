@@ -102,7 +102,9 @@ inline constexpr const char* tables_read_on_open[] = {"source_files", "attack_fi
 // that a writer killed before its rename left behind: the PID no longer runs on
 // this machine and the file has not changed for a minute (a writer in another
 // PID namespace or on another host keeps its file changing). Never throws.
-void remove_stale_temporaries(const std::filesystem::path& dir, std::string_view name);
+// `owns`, when given, must also accept NAME (the cache: only its own file names).
+void remove_stale_temporaries(const std::filesystem::path& dir, std::string_view name,
+                              bool (*owns)(const std::filesystem::path& name) = nullptr);
 
 // Writes the parts, in order, to `path.tmp-PID-XXXXXXXX` and renames it onto
 // `path`, so readers see the old file or the whole new one; never replaces a
@@ -117,8 +119,10 @@ void write_file_atomically(const std::filesystem::path& path, std::initializer_l
 void save_snapshot_with_sidecar(const knowledge_graph& g, const std::filesystem::path& file,
                                 const std::filesystem::path& sidecar, bool force);
 // open_snapshot, taking the images from `sidecar` when it belongs to this
-// snapshot (same build id), else from SQLite.
-knowledge_graph open_snapshot_with_sidecar(const std::filesystem::path& file, const std::filesystem::path& sidecar);
+// snapshot (same build id), else from SQLite; empty: none. Without
+// `with_d3fend` the D3FEND image is neither decoded nor built: the graph has no D3FEND.
+knowledge_graph open_snapshot_with_sidecar(const std::filesystem::path& file, const std::filesystem::path& sidecar,
+                                           bool with_d3fend = true);
 
 // A snapshot's graph rebuilt from the relational tables only, skipping the
 // graph image: tests use it to prove the tables hold the whole graph.

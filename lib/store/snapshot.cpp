@@ -396,7 +396,8 @@ bool pread_all(int fd, char* target, std::size_t n, off_t offset) {
 // The sidecar of a snapshot with this build id, copied into memory; nullopt when
 // it is missing, not a regular file, of another build, malformed or shrinking
 // while read (the caller then reads the images from SQLite).
-std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id) {
+// Without `with_d3fend`, only the ATT&CK image is read (the D3FEND view is empty).
+std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id, bool with_d3fend) {
   // O_NONBLOCK: a FIFO planted in the cache must not block the open.
   struct descriptor {
     int fd;
@@ -419,10 +420,12 @@ std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::stri
   if (std::memcmp(header, sidecar_magic, 8) != 0 || fmt::format("{:016x}", id) != build_id ||
       attack > size - sidecar_header || d3fend != size - sidecar_header - attack)
     return std::nullopt;
-  std::shared_ptr<char[]> buffer = big_buffer(attack + d3fend);
-  if (!pread_all(fd, buffer.get(), attack + d3fend, static_cast<off_t>(sidecar_header))) return std::nullopt;
+  const std::size_t wanted = with_d3fend ? attack + d3fend : attack;
+  std::shared_ptr<char[]> buffer = big_buffer(wanted);
+  if (!pread_all(fd, buffer.get(), wanted, static_cast<off_t>(sidecar_header))) return std::nullopt;
   const char* base = buffer.get();
-  return sidecar_images{std::shared_ptr<const void>(buffer, base), {base, attack}, {base + attack, d3fend}};
+  return sidecar_images{std::shared_ptr<const void>(buffer, base), {base, attack},
+                        {base + attack, with_d3fend ? d3fend : 0}};
 }
 
 // Reads bytes [from, from + n) of one graph_image blob into `target`.
@@ -858,7 +861,7 @@ void check_snapshot_target(const fs::path& file, const std::vector<fs::path>& in
 
 namespace store {
 
-void remove_stale_temporaries(const fs::path& dir, std::string_view name) {
+void remove_stale_temporaries(const fs::path& dir, std::string_view name, bool (*owns)(const fs::path& name)) {
   std::error_code ec;
   const std::time_t minute_ago = std::time(nullptr) - 60;
   for (fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -866,6 +869,7 @@ void remove_stale_temporaries(const fs::path& dir, std::string_view name) {
     const std::string file = it->path().filename().string();
     const auto at = file.rfind(".tmp-");
     if (at == std::string::npos || (!name.empty() && std::string_view(file).substr(0, at) != name)) continue;
+    if (owns && !owns(fs::path(file.substr(0, at)))) continue;
     std::string_view rest = std::string_view(file).substr(at + 5);
     const auto dash = rest.find('-');
     if (dash == 0 || dash == std::string_view::npos || rest.size() - dash - 1 != 8) continue;
@@ -949,7 +953,7 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
 
 knowledge_graph open_snapshot(const fs::path& file) { return open_snapshot_with_sidecar(file, {}); }
 
-knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path& sidecar) {
+knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path& sidecar, bool with_d3fend) {
   require_file(file);
   // The cache (with a sidecar) reads without a mapping: its files may be
   // changed by others while read. `--db` keeps SQLite's mapping, which reads
@@ -961,27 +965,29 @@ knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path&
   check_tables_read_on_open(db, meta);
   std::optional<sidecar_images> mapped;
   if (!sidecar.empty())
-    if (auto id = meta.find("build_id"); id != meta.end()) mapped = read_image_sidecar(sidecar, id->second);
+    if (auto id = meta.find("build_id"); id != meta.end()) mapped = read_image_sidecar(sidecar, id->second, with_d3fend);
   const sidecar_images* images = mapped ? &*mapped : nullptr;
   // D3FEND on a second connection and thread: its build() overlaps the ATT&CK rows.
   std::unique_ptr<d3fend_ontology> d3fend;
   std::exception_ptr d3fend_error;
-  std::thread worker([&] {
-    try {
-      database db2(file.string(), read_mode);
-      d3fend = read_d3fend_image(db2, meta, images);
-    } catch (...) {
-      d3fend_error = std::current_exception();
-    }
-  });
+  std::thread worker;
+  if (with_d3fend)
+    worker = std::thread([&] {
+      try {
+        database db2(file.string(), read_mode);
+        d3fend = read_d3fend_image(db2, meta, images);
+      } catch (...) {
+        d3fend_error = std::current_exception();
+      }
+    });
   std::unique_ptr<graph_impl> g;
   try {
     g = read_attack_image(db, meta, images);
   } catch (...) {
-    worker.join();
+    if (worker.joinable()) worker.join();
     throw;
   }
-  worker.join();
+  if (worker.joinable()) worker.join();
   if (d3fend_error) std::rethrow_exception(d3fend_error);
   g->d3fend = std::move(d3fend);
   for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});

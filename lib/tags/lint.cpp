@@ -8,6 +8,7 @@
 #include "mitrekg/query.hpp"
 #include "mitrekg/tags.hpp"
 #include "support/text.hpp"
+#include "tags/outline.hpp"
 
 namespace mitrekg {
 namespace {
@@ -40,11 +41,20 @@ struct tag_site {
 
 bool blank(char c) { return c == ' ' || c == '\t'; }
 
+using tags::outline;
+using tags::outline_node;
+
+// A tag scalar as read: its value and yaml-cpp's mark (0-based; columns in characters).
+struct tag_scalar {
+  std::string text;
+  int line = 0, column = 0;
+};
+
 // Finds the scalar's bytes near yaml-cpp's mark and what deleting it from its sequence removes.
-tag_site locate(std::string_view text, const line_index& lines, const YAML::Node& n) {
+tag_site locate(std::string_view text, const line_index& lines, const tag_scalar& n) {
   tag_site s;
-  s.text = n.Scalar();
-  const YAML::Mark m = n.Mark();
+  s.text = n.text;
+  const tag_scalar& m = n;
   s.line = static_cast<std::size_t>(m.line) + 1;
   s.column = static_cast<std::size_t>(m.column) + 1;
   if (m.line < 0 || static_cast<std::size_t>(m.line) >= lines.starts.size()) return s;
@@ -118,40 +128,82 @@ struct rule_tags {
   std::string name;
   std::size_t line = 0;
   bool is_rule = true;     // false: a flat tag list, no rule-level checks
-  std::vector<YAML::Node> tags;
+  std::vector<tag_scalar> tags;
 };
 
-void collect(const YAML::Node& doc, std::vector<rule_tags>& out, bool& sigma) {
-  auto add = [&](const YAML::Node& holder, const YAML::Node& tags, std::string name, bool is_rule) {
-    if (!tags || !tags.IsSequence()) return;
-    rule_tags r{std::move(name), static_cast<std::size_t>(holder.Mark().line) + 1, is_rule, {}};
-    for (const auto& t : tags)
-      if (t.IsScalar()) r.tags.push_back(t);
+// How deep collect() looks below a document's root: rule list → rule → tags → tag.
+constexpr std::size_t outline_depth = 3;
+// The map values collect() reads as text (the rule's name).
+const std::vector<std::string_view> outline_value_keys = {"rule", "title", "name"};
+
+void collect(const outline& y, const outline_node& doc, std::vector<rule_tags>& out, bool& sigma) {
+  auto add = [&](const outline_node& holder, const outline_node* tags, std::string name, bool is_rule) {
+    if (!tags || !tags->is_sequence()) return;
+    rule_tags r{std::move(name), static_cast<std::size_t>(holder.line) + 1, is_rule, {}};
+    for (std::uint32_t t : tags->children)
+      if (y[t].is_scalar()) r.tags.push_back({y[t].scalar, y[t].line, y[t].column});
     out.push_back(std::move(r));
   };
-  auto scalar = [](const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : std::string(); };
-  if (doc.IsSequence()) {   // Falco / Sysdig rule list
-    for (const auto& item : doc)
-      if (item.IsMap() && item["rule"]) add(item, item["tags"], scalar(item["rule"]), true);
-  } else if (doc.IsMap()) {
-    if (doc["detection"] || doc["logsource"]) {   // Sigma rule
+  auto scalar = [](const outline_node* n) { return n && n->is_scalar() ? n->scalar : std::string(); };
+  if (doc.is_sequence()) {   // Falco / Sysdig rule list
+    for (std::uint32_t i : doc.children)
+      if (const outline_node& item = y[i]; item.is_map() && y.get(item, "rule"))
+        add(item, y.get(item, "tags"), scalar(y.get(item, "rule")), true);
+  } else if (doc.is_map()) {
+    const outline_node* spec = y.get(doc, "spec");
+    if (y.get(doc, "detection") || y.get(doc, "logsource")) {   // Sigma rule
       sigma = true;
-      add(doc, doc["tags"], scalar(doc["title"]), true);
-    } else if (doc["spec"] && doc["spec"].IsMap() && doc["spec"]["tags"]) {   // KubeArmor policy
-      std::string name = doc["metadata"] && doc["metadata"].IsMap() ? scalar(doc["metadata"]["name"]) : "";
-      add(doc, doc["spec"]["tags"], std::move(name), true);
-    } else if (doc["tags"]) {   // a flat tag list
-      add(doc, doc["tags"], "", false);
+      add(doc, y.get(doc, "tags"), scalar(y.get(doc, "title")), true);
+    } else if (spec && spec->is_map() && y.get(*spec, "tags")) {   // KubeArmor policy
+      const outline_node* metadata = y.get(doc, "metadata");
+      std::string name = metadata && metadata->is_map() ? scalar(y.get(*metadata, "name")) : "";
+      add(doc, y.get(*spec, "tags"), std::move(name), true);
+    } else if (y.get(doc, "tags")) {   // a flat tag list
+      add(doc, y.get(doc, "tags"), "", false);
     }
   }
 }
+
+}  // namespace
+
+// The parse of one file: the rules found in it and their tags, or the YAML error.
+struct parsed_rule_file::impl {
+  std::vector<rule_tags> rules;
+  bool sigma = false;
+  bool failed = false;
+  std::size_t error_line = 0, error_column = 0;   // 1-based
+  std::string error;
+};
+
+parsed_rule_file::parsed_rule_file(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+parsed_rule_file::parsed_rule_file(parsed_rule_file&&) noexcept = default;
+parsed_rule_file& parsed_rule_file::operator=(parsed_rule_file&&) noexcept = default;
+parsed_rule_file::~parsed_rule_file() = default;
+
+parsed_rule_file parse_rule_file(std::string_view text) {
+  auto p = std::make_unique<parsed_rule_file::impl>();
+  outline docs;
+  try {
+    docs = tags::read_outline(text, outline_depth, outline_value_keys);
+  } catch (const YAML::Exception& e) {
+    p->failed = true;
+    p->error_line = static_cast<std::size_t>(std::max(e.mark.line, 0)) + 1;
+    p->error_column = static_cast<std::size_t>(std::max(e.mark.column, 0)) + 1;
+    p->error = e.msg;
+    return parsed_rule_file(std::move(p));
+  }
+  for (std::uint32_t d : docs.documents) collect(docs, docs[d], p->rules, p->sigma);
+  return parsed_rule_file(std::move(p));
+}
+
+namespace {
 
 tag_dialect detect(const std::vector<rule_tags>& rules, bool sigma) {
   if (sigma) return tag_dialect::sigma;
   std::size_t sysdig = 0, falco = 0, attack = 0;
   for (const auto& r : rules)
     for (const auto& t : r.tags) {
-      const std::string& s = t.Scalar();
+      const std::string& s = t.text;
       if (s.rfind("MITRE_", 0) == 0) ++sysdig;
       else if (s.rfind("mitre_", 0) == 0 || (s.size() > 1 && s[0] == 'T' && (std::isdigit(static_cast<unsigned char>(s[1])) || s[1] == 'A'))) ++falco;
       else if (s.rfind("attack.", 0) == 0) ++attack;
@@ -197,21 +249,21 @@ lint_result lint_tags(const knowledge_graph& g, std::string_view file, std::stri
 }
 
 lint_result tag_linter::lint(std::string_view file, std::string_view text) const {
+  return lint(file, text, parse_rule_file(text));
+}
+
+lint_result tag_linter::lint(std::string_view file, std::string_view text, const parsed_rule_file& parsed) const {
   const knowledge_graph& g = *g_;
   const lint_options& options = options_;
+  const parsed_rule_file::impl& p = *parsed.impl_;
   lint_result result;
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    result.diagnostics.push_back({"invalid-yaml", severity::error, std::string(file),
-                                  static_cast<std::size_t>(std::max(e.mark.line, 0)) + 1,
-                                  static_cast<std::size_t>(std::max(e.mark.column, 0)) + 1, "", e.msg, std::nullopt});
+  if (p.failed) {
+    result.diagnostics.push_back(
+        {"invalid-yaml", severity::error, std::string(file), p.error_line, p.error_column, "", p.error, std::nullopt});
     return result;
   }
-  std::vector<rule_tags> rules;
-  bool sigma = false;
-  for (const auto& d : docs) collect(d, rules, sigma);
+  const std::vector<rule_tags>& rules = p.rules;
+  const bool sigma = p.sigma;
   const tag_dialect dialect = options.dialect ? *options.dialect : detect(rules, sigma);
   result.dialect = dialect;
   const line_index lines(text);
@@ -273,7 +325,7 @@ lint_result tag_linter::lint(std::string_view file, std::string_view text) const
     };
 
     for (const auto& node_ : rule.tags) {
-      auto parsed = parse_tag(node_.Scalar(), dialect);
+      auto parsed = parse_tag(node_.text, dialect);
       if (!parsed) continue;
       ++result.tags;
       tag_site site = locate(text, lines, node_);

@@ -719,3 +719,74 @@ TEST_CASE("a snapshot keeps every load-warning counter") {
   CHECK(b.deep_subtechniques == a.deep_subtechniques);
   CHECK(b.total() == a.total());
 }
+
+TEST_CASE("parse_byte_size reads bytes and units, and nothing else") {
+  CHECK(parse_byte_size("200000") == 200000u);
+  CHECK(parse_byte_size("50M") == 50'000'000u);
+  CHECK(parse_byte_size("50mb") == 50'000'000u);
+  CHECK(parse_byte_size("1G") == 1'000'000'000u);
+  CHECK(parse_byte_size("1GiB") == (std::uintmax_t{1} << 30));
+  CHECK(parse_byte_size("512KiB") == 512u * 1024u);
+  CHECK(parse_byte_size("0") == 0u);
+  CHECK(parse_byte_size("7B") == 7u);
+  for (const char* bad : {"", "M", "-5", "+5", "1.5G", "5 M", " 5", "5M ", "10X", "1e6", "99999999999999999999999",
+                          "18446744073709551615K", "5MiBB"})
+    CHECK_MESSAGE(!parse_byte_size(bad), bad);
+}
+
+TEST_CASE("cache_entry_path names the entry load_cached writes; only the cache's own files are entries") {
+  cache_setup setup;
+  const cache_options& c = setup.c;
+  const fs::path expected = cache_entry_path(setup.o, c.dir);
+  CHECK(expected.parent_path() == c.dir);
+  CHECK(expected.extension() == ".sqlite");
+  CHECK_FALSE(fs::exists(expected));   // nothing is written to name it
+  graph_origin first;
+  load_cached(setup.o, c, &first);
+  REQUIRE(first.snapshot == expected);
+  // Foreign files: other names, a symbolic link and a folder under cache names.
+  { std::ofstream(c.dir / "notes.sqlite") << "mine"; }
+  { std::ofstream(c.dir / "ABCDEF0123456789ABCDEF0123456789.sqlite") << "mine"; }
+  fs::create_directory(c.dir / "11111111111111111111111111111111.image");
+  fs::create_symlink(c.dir / "notes.sqlite", c.dir / "22222222222222222222222222222222.sqlite");
+  auto entries = list_cache(c.dir);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].kind == "snapshot");
+  CHECK(entries[0].key == expected.stem().string());
+  auto r = prune_cache(c.dir, 0);
+  CHECK(r.removed == 1);
+  CHECK(list_cache(c.dir).empty());
+  CHECK(fs::exists(c.dir / "notes.sqlite"));
+  CHECK(fs::exists(c.dir / "ABCDEF0123456789ABCDEF0123456789.sqlite"));
+  CHECK(fs::is_directory(c.dir / "11111111111111111111111111111111.image"));
+  CHECK(fs::is_symlink(c.dir / "22222222222222222222222222222222.sqlite"));
+  // A cache folder that is a file cannot be read: the error says so.
+  std::error_code ec;
+  CHECK(list_cache(c.dir / "notes.sqlite", ec).empty());
+  CHECK(ec == std::errc::not_a_directory);
+  CHECK(list_cache(c.dir / "missing", ec).empty());
+  CHECK_FALSE(ec);
+}
+
+TEST_CASE("cache_options::d3fend = false: a cached graph comes without D3FEND, and the entry stays whole") {
+  cache_setup setup;
+  load_options o = setup.o;
+  o.d3fend_file = data / "d3fend" / "d3fend-0.17.0.json";
+  graph_origin first;
+  knowledge_graph whole = load_cached(o, setup.c, &first);
+  REQUIRE(whole.d3fend() != nullptr);
+  cache_options without = setup.c;
+  without.d3fend = false;
+  graph_origin second;
+  knowledge_graph attack_only = load_cached(o, without, &second);
+  CHECK(second.kind == "cache");
+  CHECK(attack_only.d3fend() == nullptr);
+  CHECK(attack_only.size() == whole.size());
+  REQUIRE(attack_only.find(object_type::technique, "T1059"));
+  CHECK(attack_only[*attack_only.find(object_type::technique, "T1059")].name == "Command and Scripting Interpreter");
+  graph_origin third;
+  knowledge_graph again = load_cached(o, setup.c, &third);
+  CHECK(third.kind == "cache");
+  REQUIRE(again.d3fend() != nullptr);
+  CHECK(again.d3fend()->defensive_techniques().size() == whole.d3fend()->defensive_techniques().size());
+}

@@ -308,3 +308,33 @@ TEST_CASE("real corpora: findings by code (docs/tags.md)") {
                                            {"unknown-technique", 1}});
   CHECK(files == 43);
 }
+
+TEST_CASE("a file parsed beforehand (no graph needed) lints as lint_tags does") {
+  const fs::path seed = data / "seed" / "blog-example-rules.yaml";
+  const std::string text = slurp(seed);
+  parsed_rule_file parsed = parse_rule_file(text);   // before any graph is used
+  const tag_linter linter(graph());
+  auto a = linter.lint("seed.yaml", text, parsed);
+  auto b = lint_tags(graph(), "seed.yaml", text);
+  REQUIRE(a.diagnostics.size() == 4);
+  REQUIRE(a.diagnostics.size() == b.diagnostics.size());
+  for (std::size_t i = 0; i < a.diagnostics.size(); ++i) {
+    CHECK(a.diagnostics[i].code == b.diagnostics[i].code);
+    CHECK(a.diagnostics[i].line == b.diagnostics[i].line);
+    CHECK(a.diagnostics[i].column == b.diagnostics[i].column);
+    CHECK(a.diagnostics[i].message == b.diagnostics[i].message);
+    CHECK(a.diagnostics[i].fix.has_value() == b.diagnostics[i].fix.has_value());
+  }
+  CHECK(a.tags == 7);
+  REQUIRE(a.rules.size() == b.rules.size());
+  CHECK(a.rules[0].tags == b.rules[0].tags);
+  // Moved, it still answers; broken YAML parses into the invalid-yaml finding with yaml-cpp's position.
+  parsed_rule_file moved = std::move(parsed);
+  CHECK(linter.lint("seed.yaml", text, moved).diagnostics.size() == 4);
+  const std::string broken = "- rule: x\n  tags: [T1059\n";
+  auto bad = linter.lint("bad.yaml", broken, parse_rule_file(broken));
+  REQUIRE(bad.diagnostics.size() == 1);
+  CHECK(bad.diagnostics[0].code == "invalid-yaml");
+  CHECK(bad.diagnostics[0].line == 3);
+  CHECK(bad.diagnostics[0].message == "end of sequence flow not found");
+}

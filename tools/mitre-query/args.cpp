@@ -18,6 +18,26 @@ const command* find_command(std::string_view name) {
   return nullptr;
 }
 
+// The command words[at] names, or words[at] and words[at + 1] together for a
+// two-word command ("cache clean"); `used` says how many words it took.
+const command* find_command_at(const std::vector<std::string>& words, std::size_t at, std::size_t& used) {
+  used = 1;
+  if (at + 1 < words.size())
+    if (const command* c = find_command(words[at] + " " + words[at + 1])) {
+      used = 2;
+      return c;
+    }
+  const command* c = find_command(words[at]);
+  // "cache frobnicate": an unknown second word of a command that has two-word forms.
+  if (c && at + 1 < words.size() &&
+      std::any_of(commands.begin(), commands.end(), [&](const command& x) {
+        return x.name.size() > c->name.size() && x.name.starts_with(c->name) && x.name[c->name.size()] == ' ';
+      }))
+    throw usage_error(fmt::format("unknown command {}; try 'mitre-query help {}'",
+                                  json_quote(words[at] + " " + words[at + 1]), c->name));
+  return c;
+}
+
 const flag* find_flag(std::string_view name) {
   for (const auto& f : flags)
     if (f.name == name) return &f;
@@ -46,6 +66,7 @@ bool given_flag(const invocation& inv, std::string_view name) {
 invocation parse_command_line(const std::vector<std::string>& words) {
   invocation inv;
   std::vector<std::string> positional;
+  std::size_t command_words = 1;   // "cache clean": 2
   bool only_positional = false;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& a = words[i];
@@ -91,16 +112,23 @@ invocation parse_command_line(const std::vector<std::string>& words) {
     if (positional.front() == "help") {
       inv.what = invocation::action::help;
       if (positional.size() > 1) {
-        inv.cmd = find_command(positional[1]);
+        std::size_t used = 1;
+        inv.cmd = find_command_at(positional, 1, used);
         if (!inv.cmd)
           throw usage_error(fmt::format("unknown command {}; try 'mitre-query --help'", json_quote(positional[1])));
       }
       return inv;
     }
-    inv.cmd = find_command(positional.front());
+    inv.cmd = find_command_at(positional, 0, command_words);
     if (!inv.cmd)
       throw usage_error(fmt::format("unknown command {}; try 'mitre-query --help'", json_quote(positional.front())));
   }
+  for (const auto& [f, v] : inv.given)
+    if (f->name == "help-format") {
+      inv.what = invocation::action::help_format;
+      inv.help_format = v;
+      return inv;
+    }
   if (given_flag(inv, "help")) {
     inv.what = invocation::action::help;
     return inv;
@@ -110,7 +138,7 @@ invocation parse_command_line(const std::vector<std::string>& words) {
     return inv;
   }
   if (!inv.cmd) throw usage_error("no command given; try 'mitre-query --help'");
-  inv.args.assign(positional.begin() + 1, positional.end());
+  inv.args.assign(positional.begin() + static_cast<std::ptrdiff_t>(command_words), positional.end());
   return inv;
 }
 
@@ -128,6 +156,8 @@ void configure(context& ctx, const invocation& inv) {
   if (ctx.shared_graph && (!ctx.attack_files.empty() || !ctx.d3fend_file.empty() || !ctx.data_dir.empty() ||
                            !ctx.db_file.empty() || ctx.no_cache || cmd->name == "batch" || cmd->name == "build-db"))
     throw usage_error("a batch line cannot load data or start a batch: give --attack, --data or --db to batch itself");
+  if (ctx.shared_graph && cmd->name.starts_with("cache"))
+    throw usage_error(fmt::format("{} manages the cache: run it on its own, not in a batch", cmd->name));
   if (ctx.d3fend_domain && cmd->name != "matrix")
     throw usage_error(fmt::format("--domain d3fend applies to matrix only, not {}", cmd->name));
   if (ctx.domains) ctx.lookup.domains = ctx.domains;

@@ -21,11 +21,23 @@ struct flag {
   std::string_view help;
   bool global = true;           // false: a command flag, stored in context::flags
   void (*apply)(context&, const std::string&) = nullptr;   // global flags only; throws usage_error
+  std::string_view choices = {};   // the values it takes, blank-separated, when a fixed few (completion, man page)
+  bool hidden = false;             // left out of --help, the completion and the man page (--help-format)
 };
 
-// The two tables (main.cpp): they drive parsing and --help.
+// The two tables (main.cpp): they drive parsing, --help, the bash completion
+// and the man page (help_formats.cpp, `mitre-query --help-format=bash|man|commands`).
 extern const std::vector<flag> flags;
 extern const std::vector<command> commands;
+
+// "-v, --verbose", "    --format FMT": a flag as --help shows it.
+std::string flag_usage(const flag& f);
+// "techniques [--tactic ID|NAME] [--platform P] [--no-subtechniques]": a command with its flags and arguments.
+std::string command_usage(const command& c);
+// --help-format=FMT: writes the bash completion script ("bash"), the man page
+// in man(7) markup ("man") or the command names, one a line ("commands"), all
+// generated from the two tables. Throws usage_error for another FMT.
+void write_help_format(output& out, std::string_view fmt);
 
 // Limits (docs/cli.md, "Limits"); beyond them: one usage error line, exit 2.
 inline constexpr std::size_t max_arguments = 10000;        // positional arguments of one command
@@ -36,11 +48,12 @@ inline constexpr std::size_t max_width = 65535;            // --width (a termina
 
 // A command line, parsed: what to do, before any data is loaded.
 struct invocation {
-  enum class action { run, help, version };
+  enum class action { run, help, version, help_format };
   action what = action::run;
   const command* cmd = nullptr;   // help: the command asked about, nullptr for the general help
   std::vector<std::pair<const flag*, std::string>> given;   // flags in order, with their values
   std::vector<std::string> args;  // positional arguments after the command name
+  std::string help_format;        // action::help_format: its value
 };
 
 // Parses `words` (argv without the program name). Throws usage_error for an

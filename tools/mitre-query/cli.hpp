@@ -43,6 +43,9 @@ public:
   bool no_cache = false;                    // --no-cache: parse the sources, write no snapshot
   std::size_t load_warnings = 0;            // set by graph(): ATT&CK and D3FEND load warnings
   std::string db_file;                      // --db FILE: answer from this snapshot
+  // false (set by a command before graph()): D3FEND is not needed, so a
+  // snapshot's D3FEND part is not loaded (lint-tags); D3FEND may still be there.
+  bool needs_d3fend = true;
   // batch: the graph the batch command loaded, shared by every line (borrowed).
   const mitrekg::knowledge_graph* shared_graph = nullptr;
   std::optional<std::size_t> width;         // --width, else the terminal's when stdout is one

@@ -65,5 +65,8 @@ int run_detect(context& ctx);
 // snapshot.cpp
 int run_build_db(context& ctx);
 int run_check_db(context& ctx);
+int run_cache(context& ctx);
+int run_cache_clean(context& ctx);
+int run_cache_prune(context& ctx);
 
 }  // namespace mq

@@ -67,7 +67,9 @@ const knowledge_graph& context::graph() {
     if (verbose) note("answering from snapshot {}", db_file);
   } else {
     mitrekg::graph_origin origin;
-    mitrekg::cache_options cache{mitrekg::default_cache_dir(), !no_cache, {}};
+    mitrekg::cache_options cache;   // the default folder and size cap
+    cache.enabled = !no_cache;
+    cache.d3fend = needs_d3fend;
     // A data folder may hold a snapshot made from it ahead of time (the
     // embedded data's, built with the CLI): tried before parsing.
     if (attack_files.empty() && d3fend_file.empty())

@@ -58,13 +58,14 @@ void set_width(context& ctx, const std::string& v) {
 }  // namespace
 
 const std::vector<flag> flags = {
-    {"format", 0, "FMT", "output format: table (default), json or csv", true, set_format},
+    {"format", 0, "FMT", "output format: table (default), json or csv", true, set_format, "table json csv"},
     {"attack", 0, "FILE", "an ATT&CK STIX bundle to load (repeatable); default: the newest of each domain in the data folder",
      true, [](context& c, const std::string& v) { c.attack_files.push_back(v); }},
     {"d3fend", 0, "FILE", "the D3FEND JSON-LD file; default: the newest in the data folder's d3fend/", true, [](context& c, const std::string& v) { c.d3fend_file = v; }},
     {"data", 0, "DIR", "data folder holding attack/ and d3fend/ (default: $MITREKG_DATA, else the built-in folder)",
      true, [](context& c, const std::string& v) { c.data_dir = v; }},
-    {"domain", 0, "D", "answer only from enterprise, mobile or ics (repeatable, or comma-separated); matrix: d3fend", true, add_domain},
+    {"domain", 0, "D", "answer only from enterprise, mobile or ics (repeatable, or comma-separated); matrix: d3fend", true, add_domain,
+     "enterprise mobile ics d3fend"},
     {"include-revoked", 0, "", "answer with revoked objects too", true,
      [](context& c, const std::string&) { c.lookup.include_revoked = true; }},
     {"include-deprecated", 0, "", "answer with deprecated objects too", true,
@@ -78,25 +79,30 @@ const std::vector<flag> flags = {
      [](context& c, const std::string&) { c.verbose = true; }},
     {"help", 'h', "", "show this help (or a command's: COMMAND --help)", true, nullptr},
     {"version", 'V', "", "show the version", true, nullptr},
+    {"help-format", 0, "FMT", "print the bash completion, the man page or the command names (the build runs it)", true,
+     nullptr, "bash man commands", true},
     // Command flags: which commands accept them is in the command table.
     {"tactic", 0, "ID|NAME",
      "only this tactic (repeatable): an ATT&CK id, shortname or name; for countermeasures a D3FEND tactic (Harden, …)",
      false, nullptr},
     {"platform", 0, "P", "only techniques on this platform (see 'platforms')", false, nullptr},
     {"no-subtechniques", 0, "", "leave sub-techniques out", false, nullptr},
-    {"all", 0, "", "every ATT&CK technique D3FEND lists, by D3FEND's own ids", false, nullptr},
+    {"all", 0, "", "countermeasures: every ATT&CK technique D3FEND lists; cache clean: the current entry too",
+     false, nullptr},
     {"explain", 0, "", "one row per explanation: the offensive and defensive artifacts and relations", false,
      nullptr},
     {"no-subclasses", 0, "", "only the artifact class itself, not its subclasses", false, nullptr},
     {"force", 0, "", "replace OUT even if it is not a snapshot or is an input (never a device, FIFO or link)", false,
      nullptr},
     {"dialect", 0, "D", "tag dialect: falco, sysdig or sigma (lint-tags: default detected per file; tag: falco)", false,
-     nullptr},
+     nullptr, "falco sysdig sigma"},
     {"severity", 0, "LEVEL", "the least severe finding that makes the exit status 1: error (default), warning, note",
-     false, nullptr},
-    {"report", 0, "FMT", "findings as text (default), json or sarif (SARIF 2.1.0)", false, nullptr},
+     false, nullptr, "error warning note"},
+    {"report", 0, "FMT", "findings as text (default), json or sarif (SARIF 2.1.0)", false, nullptr, "text json sarif"},
     {"fix", 0, "", "rewrite the offending tags in place (only their bytes)", false, nullptr},
     {"dry-run", 0, "", "with --fix: print a unified diff instead of writing", false, nullptr},
+    {"max-size", 0, "SIZE", "the cache's size after pruning: bytes, or with a unit (50M, 1G, 512MiB)", false,
+     nullptr},
     {"source", 0, "S", "Falco event source (repeatable, or comma-separated): rules lists only its rules; check-rules compiles only its rules; detect: the events' source", false, nullptr},
     {"rules", 0, "FILE", "detect: a Falco rules file (repeatable, loaded in order)", false, nullptr},
     {"events", 0, "FILE", "detect: the events (JSON Lines, a JSON array, an EventList, a CloudTrail file; - for stdin)", false, nullptr},
@@ -154,6 +160,13 @@ const std::vector<command> commands = {
      {"force"}, run_build_db},
     {"check-db", "FILE", "verify a snapshot (SQLite integrity, checksums, schema) and show its metadata", 1, 1, {},
      run_check_db},
+    // The snapshot cache (docs/cli.md, "The snapshot cache"): two-word commands.
+    {"cache", "", "the snapshot cache's entries: key, kind, size, last use, sources; the current sources' marked", 0,
+     0, {}, run_cache},
+    {"cache clean", "", "remove every cache entry but the current sources' (--all: that one too)", 0, 0, {"all"},
+     run_cache_clean},
+    {"cache prune", "", "remove the least recently used cache entries beyond --max-size SIZE (never the current)",
+     0, 0, {"max-size"}, run_cache_prune},
     {"check-rules", "FILE…", "load Falco rule files in order; print every diagnostic and a summary (exit 1 on errors)",
      1, any_count, {"source"}, run_check_rules},
     {"rules", "FILE…", "the rules of Falco rule files: name, source, priority, enabled, event types, tags", 1,
@@ -173,6 +186,8 @@ const flag* find_flag(std::string_view name) {
   return nullptr;
 }
 
+}  // namespace
+
 // ---------------------------------------------------------------- help
 
 std::string flag_usage(const flag& f) {
@@ -181,13 +196,17 @@ std::string flag_usage(const flag& f) {
   return s;
 }
 
+namespace {
+
 void print_flags(output& out, bool global, const std::vector<std::string_view>& only) {
   for (const auto& f : flags) {
-    if (f.global != global) continue;
+    if (f.global != global || f.hidden) continue;
     if (!global && std::find(only.begin(), only.end(), f.name) == only.end()) continue;
     out.print("  {}  {}\n", pad(flag_usage(f), 26), f.help);
   }
 }
+
+}  // namespace
 
 std::string command_usage(const command& c) {
   std::string s(c.name);
@@ -198,6 +217,8 @@ std::string command_usage(const command& c) {
   if (!c.synopsis.empty()) s += fmt::format(" {}", c.synopsis);
   return s;
 }
+
+namespace {
 
 void print_help(output& out) {
   out.print("mitre-query {}: query MITRE ATT&CK and D3FEND offline\n\n", mitrekg::version());
@@ -255,6 +276,9 @@ int run(context& ctx, const std::vector<std::string>& words) {
     case invocation::action::version:
       ctx.out.print("mitre-query {} (embedded data: ATT&CK {}, D3FEND {})\n", mitrekg::version(),
                     mitrekg::embedded_attack_release(), mitrekg::embedded_d3fend_version());
+      return exit_found;
+    case invocation::action::help_format:
+      write_help_format(ctx.out, inv.help_format);
       return exit_found;
     case invocation::action::run: break;
   }
