@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <ranges>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -25,11 +24,26 @@ constexpr Handle handle_at(std::size_t i) noexcept {
 }
 
 // Every handle of a graph of `n` nodes, in order: for (node v : all_handles<node>(n)).
+// A plain range, not std::views::iota | transform: clang 14 cannot compile
+// libstdc++ 12's iota_view (the sanitizer build uses clang).
 template <class Handle>
   requires std::is_enum_v<Handle>
-constexpr auto all_handles(std::size_t n) {
-  return std::views::iota(std::uint32_t{0}, static_cast<std::uint32_t>(n)) |
-         std::views::transform([](std::uint32_t i) { return Handle{i}; });
+struct handle_range {
+  struct iterator {
+    std::uint32_t i;
+    constexpr Handle operator*() const noexcept { return Handle{i}; }
+    constexpr iterator& operator++() noexcept { ++i; return *this; }
+    constexpr bool operator==(const iterator&) const noexcept = default;
+  };
+  std::uint32_t n;
+  constexpr iterator begin() const noexcept { return {0}; }
+  constexpr iterator end() const noexcept { return {n}; }
+};
+
+template <class Handle>
+  requires std::is_enum_v<Handle>
+constexpr handle_range<Handle> all_handles(std::size_t n) {
+  return {static_cast<std::uint32_t>(n)};
 }
 
 // A vector with one element per node, indexed by the node's handle (and, for
