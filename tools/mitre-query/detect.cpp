@@ -97,7 +97,7 @@ void run_scap(mitrekg::detection_session& session, const mitrekg::detection_engi
   auto known = sysdig_fields(sysdig);
   std::string format = "*";
   for (const auto& f : engine.syscall_fields()) {
-    std::string_view base = f.substr(0, f.find('['));
+    std::string_view base = std::string_view(f).substr(0, f.find('['));
     bool indexed = base.size() != f.size();
     // sysdig writes a plain proc.aname under an empty key (its bug): only indexed forms are asked for.
     if (known.count(base) == 0 && known.count(f) == 0) {
