@@ -1,5 +1,5 @@
 // Must not compile: an ATT&CK node handle passed where a D3FEND node is expected.
-// expect-error: cannot convert
+// expect-error: cannot convert | cannot initialize a parameter of type
 #include "mitrekg/d3fend.hpp"
 #include "mitrekg/graph.hpp"
 

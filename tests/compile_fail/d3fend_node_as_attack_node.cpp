@@ -1,5 +1,5 @@
 // Must not compile: a D3FEND node handle passed where an ATT&CK node is expected.
-// expect-error: cannot convert
+// expect-error: cannot convert | cannot initialize a parameter of type
 #include "mitrekg/d3fend.hpp"
 #include "mitrekg/graph.hpp"
 
