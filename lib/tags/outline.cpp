@@ -24,13 +24,18 @@ struct view_buffer : std::streambuf {
 
 class builder : public YAML::EventHandler {
 public:
-  builder(outline& out, std::size_t depth, const std::vector<std::string_view>& value_keys)
-      : out_(out), depth_(depth), value_keys_(value_keys) {}
+  // budget: events allowed before the parse counts as runaway (see tick()).
+  builder(outline& out, std::size_t depth, const std::vector<std::string_view>& value_keys, std::size_t budget)
+      : out_(out), depth_(depth), value_keys_(value_keys), left_(budget) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { add(outline_node::kind::null, mark, anchor); }
+  void OnDocumentStart(const YAML::Mark& mark) override { tick(mark); }
+  void OnDocumentEnd() override { tick(last_); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    tick(mark);
+    add(outline_node::kind::null, mark, anchor);
+  }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    tick(mark);
     if (!parent_kept()) return;
     // Every anchored node is kept, so the alias names a kept one (yaml-cpp refuses unknown anchors).
     auto it = anchors_.find(anchor);
@@ -38,22 +43,39 @@ public:
     else attach(push(outline_node::kind::skipped, mark));
   }
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
+    tick(mark);
     const bool wanted = text_wanted();   // asked before add() attaches the node
     if (auto i = add(outline_node::kind::scalar, mark, anchor); i != none && (wanted || anchor != YAML::NullAnchor))
       out_.nodes[i].scalar = value;
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
+    tick(mark);
     open(outline_node::kind::sequence, mark, anchor);
   }
-  void OnSequenceEnd() override { close(); }
+  void OnSequenceEnd() override {
+    tick(last_);
+    close();
+  }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    tick(mark);
     open(outline_node::kind::map, mark, anchor);
   }
-  void OnMapEnd() override { close(); }
+  void OnMapEnd() override {
+    tick(last_);
+    close();
+  }
 
 private:
   static constexpr std::uint32_t none = UINT32_MAX;
+
+  // yaml-cpp 0.7 loops on some invalid inputs, emitting events without end
+  // (rules_fuzz found one); a text cannot hold more than a few events per byte.
+  void tick(const YAML::Mark& mark) {
+    last_ = mark;
+    if (left_-- == 0)
+      throw YAML::ParserException(mark, "the parser does not advance (yaml-cpp loops on this input)");
+  }
 
   bool parent_kept() const noexcept { return stack_.empty() || stack_.back() != none; }
 
@@ -114,6 +136,8 @@ private:
   outline& out_;
   std::size_t depth_;
   const std::vector<std::string_view>& value_keys_;
+  std::size_t left_;   // events still allowed (tick())
+  YAML::Mark last_;
   std::vector<std::uint32_t> stack_;   // open containers; `none`: not kept
   std::vector<bool> whole_stack_;      // whether each is an anchored node, kept whole
   std::size_t whole_ = 0;              // anchored nodes open
@@ -137,7 +161,7 @@ outline read_outline(std::string_view text, std::size_t depth, const std::vector
   view_buffer buffer(text);
   std::istream in(&buffer);
   YAML::Parser parser(in);
-  builder b(out, depth, value_keys);
+  builder b(out, depth, value_keys, 4 * text.size() + 64);
   while (parser.HandleNextDocument(b)) {
   }
   return out;
