@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cstring>
 #include <ctime>
+#include <limits>
 
 #include <fnmatch.h>
 
@@ -351,7 +352,10 @@ void push_json(event_ctx& ctx, element e) {
       break;
     case simdjson::dom::element_type::DOUBLE:
       v.d = e.get_double().value_unsafe();
-      v.n = static_cast<std::int64_t>(v.d);
+      // Saturated: a double beyond int64's range (1e300) has no integer value (the cast would be UB; events_fuzz).
+      v.n = v.d >= 9.2233720368547758e18 ? std::numeric_limits<std::int64_t>::max()
+            : v.d <= -9.2233720368547758e18 ? std::numeric_limits<std::int64_t>::min()
+                                            : static_cast<std::int64_t>(v.d);
       v.is_num = true;
       v.s = ctx.dump(e);
       break;
