@@ -437,6 +437,15 @@ class parser {
     return true;
   }
 
+  // A right-hand side that is a field (`val(...)` or a transformer): stored in n; false leaves pos_ for a value.
+  bool try_field_operand(parsed_node& n) {
+    parsed_field right;
+    if (!try_transformer_or_val(right)) return false;
+    n.form = rhs_form::field;
+    n.right_field = std::move(right);
+    return true;
+  }
+
   std::uint32_t parse_comparison(parsed_field left, std::size_t start) {
     parsed_node n;
     n.kind = parsed_kind::check;
@@ -453,11 +462,7 @@ class parser {
     }
     if (const op_spelling* o = lex_op(num_ops)) {
       n.op = o->op;
-      parsed_field right;
-      if (try_transformer_or_val(right)) {
-        n.form = rhs_form::field;
-        n.right_field = std::move(right);
-      } else {
+      if (!try_field_operand(n)) {
         std::size_t vstart = pos_;
         if (!lex_hex_num() && !lex_num())
           fail("expected a number value or a field with a valid transformer: " + std::string(transformer_list));
@@ -468,11 +473,7 @@ class parser {
     }
     if (const op_spelling* o = lex_op(str_ops)) {
       n.op = o->op;
-      parsed_field right;
-      if (try_transformer_or_val(right)) {
-        n.form = rhs_form::field;
-        n.right_field = std::move(right);
-      } else {
+      if (!try_field_operand(n)) {
         parsed_value v;
         if (!try_value(v))
           fail("expected a string value or a field with a valid transformer: " + std::string(transformer_list));

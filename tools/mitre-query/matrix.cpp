@@ -29,6 +29,37 @@ domain pick_domain(context& ctx, const mitrekg::knowledge_graph& g) {
   return domain::enterprise;
 }
 
+// JSON: one object per column (json_head's fields, then "techniques": each cell's
+// fields); CSV: one row per cell (csv_head's fields of its column, then the cell's).
+// Both matrices (ATT&CK and D3FEND) shape their data this way.
+template <class Columns, class JsonHead, class CsvHead, class CellFields>
+void write_matrix_data(context& ctx, const Columns& cols, JsonHead json_head, CsvHead csv_head, CellFields cell_fields,
+                       const std::vector<column>& csv_columns) {
+  array out;
+  for (const auto& col : cols) {
+    if (ctx.fmt == format::json) {
+      array techniques;
+      for (const auto& cell : col.cells) techniques.push_back(cell_fields(cell));
+      object o = json_head(col);
+      o.emplace_back("techniques", std::move(techniques));
+      out.push_back(std::move(o));
+    } else {
+      for (const auto& cell : col.cells) {
+        object row = csv_head(col);
+        for (auto& field : cell_fields(cell)) row.push_back(std::move(field));
+        out.push_back(std::move(row));
+      }
+    }
+  }
+  if (ctx.fmt == format::json)
+    write_json(ctx.out, value(std::move(out)));
+  else
+    write_csv(ctx.out, csv_columns, out);
+}
+
+// A grid column's count line: "1 technique", "12 techniques".
+std::string technique_count(std::size_t n) { return fmt::format("{} technique{}", n, n == 1 ? "" : "s"); }
+
 // A column of the terminal grid: a heading, a count line, cells (text, indent in spaces).
 struct grid_column {
   std::string title;
@@ -120,48 +151,27 @@ static int run_d3fend_matrix(context& ctx) {
     auto n = d.tactic_node(t);
     return n && !d[*n].label.empty() ? d[*n].label : to_string(t);
   };
-  switch (ctx.fmt) {
-    case format::json: {
-      array out;
-      for (const auto& col : cols) {
-        array techniques;
-        for (const auto& cell : col.cells)
-          techniques.push_back(object{{"d3fend_id", d[cell.technique].d3fend_id},
-                                      {"d3fend_class", d[cell.technique].name},
-                                      {"d3fend_label", label_of(cell.technique)},
-                                      {"depth", cell.depth}});
-        out.push_back(object{{"tactic", to_string(col.tactic)},
-                             {"label", tactic_label(col.tactic)},
-                             {"techniques", std::move(techniques)}});
-      }
-      write_json(ctx.out, value(std::move(out)));
-      break;
-    }
-    case format::csv: {
-      array rows;
-      for (const auto& col : cols)
-        for (const auto& cell : col.cells)
-          rows.push_back(object{{"d3fend_tactic", to_string(col.tactic)},
-                                {"d3fend_id", d[cell.technique].d3fend_id},
-                                {"d3fend_class", d[cell.technique].name},
-                                {"d3fend_label", label_of(cell.technique)},
-                                {"depth", cell.depth}});
-      write_csv(ctx.out, {{"d3fend_tactic"}, {"d3fend_id"}, {"d3fend_class"}, {"d3fend_label"}, {"depth"}}, rows);
-      break;
-    }
-    case format::table: {
-      std::vector<grid_column> grid;
-      for (const auto& col : cols) {
-        grid_column gc{std::string(tactic_label(col.tactic)),
-                       fmt::format("{} technique{}", col.cells.size(), col.cells.size() == 1 ? "" : "s"),
-                       {}};
-        for (const auto& cell : col.cells) gc.cells.emplace_back(std::string(label_of(cell.technique)), 2 * cell.depth);
-        grid.push_back(std::move(gc));
-      }
-      write_grid(ctx, grid, 24, false);
-      break;
-    }
+  if (ctx.fmt != format::table) {
+    auto cell_fields = [&](const auto& cell) {
+      return object{{"d3fend_id", d[cell.technique].d3fend_id},
+                    {"d3fend_class", d[cell.technique].name},
+                    {"d3fend_label", label_of(cell.technique)},
+                    {"depth", cell.depth}};
+    };
+    write_matrix_data(
+        ctx, cols,
+        [&](const auto& col) { return object{{"tactic", to_string(col.tactic)}, {"label", tactic_label(col.tactic)}}; },
+        [&](const auto& col) { return object{{"d3fend_tactic", to_string(col.tactic)}}; }, cell_fields,
+        {{"d3fend_tactic"}, {"d3fend_id"}, {"d3fend_class"}, {"d3fend_label"}, {"depth"}});
+    return exit_found;
   }
+  std::vector<grid_column> grid;
+  for (const auto& col : cols) {
+    grid_column gc{std::string(tactic_label(col.tactic)), technique_count(col.cells.size()), {}};
+    for (const auto& cell : col.cells) gc.cells.emplace_back(std::string(label_of(cell.technique)), 2 * cell.depth);
+    grid.push_back(std::move(gc));
+  }
+  write_grid(ctx, grid, 24, false);
   return exit_found;
 }
 
@@ -172,52 +182,32 @@ int run_matrix(context& ctx) {
   const auto cols = mitrekg::matrix(g, pick_domain(ctx, g), platform, ctx.lookup);
   if (cols.empty()) return exit_nothing;
 
-  switch (ctx.fmt) {
-    case format::json: {
-      array out;
-      for (const auto& col : cols) {
-        array techniques;
-        for (const auto& cell : col.cells)
-          techniques.push_back(object{{"id", g[cell.technique].id},
-                                      {"name", g[cell.technique].name},
-                                      {"subtechniques", cell.subtechniques}});
-        out.push_back(object{{"id", g[col.tactic].id},
-                             {"name", g[col.tactic].name},
-                             {"shortname", g[col.tactic].shortname},
-                             {"techniques", std::move(techniques)}});
-      }
-      write_json(ctx.out, value(std::move(out)));
-      break;
-    }
-    case format::csv: {
-      array rows;
-      for (const auto& col : cols)
-        for (const auto& cell : col.cells)
-          rows.push_back(object{{"tactic_id", g[col.tactic].id},
-                                {"tactic", g[col.tactic].name},
-                                {"id", g[cell.technique].id},
-                                {"name", g[cell.technique].name},
-                                {"subtechniques", cell.subtechniques}});
-      write_csv(ctx.out, {{"tactic_id"}, {"tactic"}, {"id"}, {"name"}, {"subtechniques"}}, rows);
-      break;
-    }
-    case format::table: {
-      std::vector<grid_column> grid;
-      for (const auto& col : cols) {
-        grid_column gc{std::string(g[col.tactic].name),
-                       fmt::format("{} technique{}", col.cells.size(), col.cells.size() == 1 ? "" : "s"),
-                       {}};
-        for (const auto& cell : col.cells) {
-          std::string text(g[cell.technique].name);
-          if (cell.subtechniques) text += fmt::format(" ({})", cell.subtechniques);
-          gc.cells.emplace_back(std::move(text), 0);
-        }
-        grid.push_back(std::move(gc));
-      }
-      write_grid(ctx, grid, 18, true);
-      break;
-    }
+  if (ctx.fmt != format::table) {
+    write_matrix_data(
+        ctx, cols,
+        [&](const auto& col) {
+          return object{{"id", g[col.tactic].id}, {"name", g[col.tactic].name}, {"shortname", g[col.tactic].shortname}};
+        },
+        [&](const auto& col) { return object{{"tactic_id", g[col.tactic].id}, {"tactic", g[col.tactic].name}}; },
+        [&](const auto& cell) {
+          return object{{"id", g[cell.technique].id},
+                        {"name", g[cell.technique].name},
+                        {"subtechniques", cell.subtechniques}};
+        },
+        {{"tactic_id"}, {"tactic"}, {"id"}, {"name"}, {"subtechniques"}});
+    return exit_found;
   }
+  std::vector<grid_column> grid;
+  for (const auto& col : cols) {
+    grid_column gc{std::string(g[col.tactic].name), technique_count(col.cells.size()), {}};
+    for (const auto& cell : col.cells) {
+      std::string text(g[cell.technique].name);
+      if (cell.subtechniques) text += fmt::format(" ({})", cell.subtechniques);
+      gc.cells.emplace_back(std::move(text), 0);
+    }
+    grid.push_back(std::move(gc));
+  }
+  write_grid(ctx, grid, 18, true);
   return exit_found;
 }
 
