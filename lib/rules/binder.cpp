@@ -279,9 +279,17 @@ class binder {
       error(f, offset, "condition-too-deep", "lists nested deeper than " + std::to_string(max_condition_depth));
       return nullptr;
     }
-    list_stack_.push_back(name);
+    if (def->broken) {   // reported at its definition, not again at each use
+      failed_ = true;
+      return nullptr;
+    }
     std::vector<std::string> items;
     items.reserve(def->items.size());
+    if (def->expanded) {
+      for (const std::string& raw : def->items) items.push_back(list_item_text(raw));
+      return &(list_cache_[name] = std::move(items));
+    }
+    list_stack_.push_back(name);
     for (const std::string& raw : def->items) {
       std::optional<list_definition> inner;
       if (ctx_.list && !(raw.size() >= 2 && (raw.front() == '"' || raw.front() == '\'')))

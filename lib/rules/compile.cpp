@@ -55,6 +55,7 @@ struct compiler {
   std::vector<parsed_condition> macro_trees;
   std::vector<char> macro_ok;        // parsed and every reference defined before it
   std::vector<char> macro_used, list_used;
+  std::vector<char> list_broken;   // over max_list_items once expanded (reported at the list)
 
   void take(std::vector<diagnostic>& ds, std::string_view kind) {
     for (auto& d : ds) {
@@ -84,6 +85,7 @@ struct compiler {
             c.add("condition-too-large", severity::error, c.lists[i].position, "list", info.name,
                   fmt::format("list '{}' has more than {} items with its lists inlined", info.name, max_list_items));
             info.items.clear();
+            list_broken[i] = 1;
             break;
           }
           info.items.insert(info.items.end(), inner.begin(), inner.end());
@@ -339,7 +341,9 @@ struct compiler {
     ctx.list = [&](std::string_view name) -> std::optional<list_definition> {
       auto it = c.list_index.find(std::string(name));
       if (it == c.list_index.end()) return std::nullopt;
-      return list_definition{c.lists[it->second].items, static_cast<std::uint32_t>(it->second + 1)};
+      // The list as resolve_lists expanded it: expanded once here, not again per use.
+      return list_definition{out.lists[it->second].items, static_cast<std::uint32_t>(it->second + 1), true,
+                             list_broken[it->second] != 0};
     };
     bound_condition bound = rules::bind_condition(parsed, ctx, ds);
     take(ds, "rule");
@@ -371,6 +375,7 @@ struct compiler {
     macro_ok.assign(c.macros.size(), 0);
     macro_used.assign(c.macros.size(), 0);
     list_used.assign(c.lists.size(), 0);
+    list_broken.assign(c.lists.size(), 0);
     resolve_lists();
     check_macros();
     // A list named inside a macro's condition counts as used even when the macro is not.
@@ -399,7 +404,7 @@ struct compiler {
 
 std::shared_ptr<const rule_set::impl> compile(collection&& c, const rule_load_options& options) {
   auto out = std::make_shared<rule_set::impl>();
-  compiler comp{c, *out, {}, {}, {}, {}};
+  compiler comp{c, *out, {}, {}, {}, {}, {}};
   comp.run(options);
   out->plugins = std::move(c.plugins);
   out->list_index = std::move(c.list_index);

@@ -258,12 +258,17 @@ std::span<const std::string_view> syscall_event_types() noexcept;
 // ---------------------------------------------------------------------------
 // Binding
 
-// A list as the loader resolved it so far: its items (raw: names of other
-// lists are expanded by the binder) and its definition order, so a list only
-// expands lists defined before it (Falco's rule; order 0 for all disables it).
+// A list as the loader resolved it so far: its items and its definition
+// order, so a list only expands lists defined before it (Falco's rule; order 0
+// for all disables it). Raw items name other lists, which the binder expands;
+// `expanded` items already have them inlined (the rule compiler expands each
+// list once, capped at max_list_items) and are used as they are. A `broken`
+// list was reported where it is defined: a condition using it fails quietly.
 struct list_definition {
   std::span<const std::string> items;
   std::uint32_t order = 0;
+  bool expanded = false;
+  bool broken = false;
 };
 
 struct binder_context {
