@@ -6,14 +6,13 @@
 #include <charconv>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "support/text.hpp"
+#include "yaml/event_budget.hpp"
 
 namespace mitrekg::rules {
 
@@ -742,49 +741,6 @@ std::size_t stray_root_comma(std::string_view text) {
   return std::string_view::npos;
 }
 
-// yaml-cpp 0.7 loops on some invalid inputs, creating nodes without end
-// (rules_fuzz: an unclosed flow sequence continued by a ',' line). A first pass
-// through its event parser counts events; a text cannot hold more than a few per
-// byte, so beyond that budget the parse stops and the text is not YAML.
-// Returns the mark where it stopped, or nothing when the events stay in budget
-// (syntax errors are left to LoadAll, which reports them with their own message).
-std::optional<YAML::Mark> runaway_parse(const std::string& text) {
-  struct counter : YAML::EventHandler {
-    std::size_t left;
-    YAML::Mark last;
-    explicit counter(std::size_t budget) : left(budget) {}
-    void bump(const YAML::Mark& m) {
-      last = m;
-      if (left-- == 0) throw std::length_error("runaway");
-    }
-    void bump() { bump(last); }
-    void OnDocumentStart(const YAML::Mark& m) override { bump(m); }
-    void OnDocumentEnd() override { bump(); }
-    void OnNull(const YAML::Mark& m, YAML::anchor_t) override { bump(m); }
-    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { bump(m); }
-    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { bump(m); }
-    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-      bump(m);
-    }
-    void OnSequenceEnd() override { bump(); }
-    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-      bump(m);
-    }
-    void OnMapEnd() override { bump(); }
-  };
-  counter events(4 * text.size() + 64);
-  std::istringstream in(text);
-  try {
-    YAML::Parser parser(in);
-    while (parser.HandleNextDocument(events)) {
-    }
-  } catch (const std::length_error&) {
-    return events.last;
-  } catch (const YAML::Exception&) {
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 void read_rules_text(collection& c, const rule_load_options& options) {
@@ -806,9 +762,10 @@ void read_rules_text(collection& c, const rule_load_options& options) {
           "Rules content is not yaml: ',' outside a flow collection");
     return;
   }
-  if (auto stop = runaway_parse(text)) {
+  // yaml-cpp 0.7 can loop on malformed input: a counting pass stops it first (yaml/event_budget.hpp).
+  if (auto stop = yaml::runaway_parse(text)) {
     c.add("not-yaml", severity::error, r.at(*stop), "rules content", "",
-          "Rules content is not yaml: the parser does not advance (yaml-cpp loops on this input)");
+          fmt::format("Rules content is not yaml: {}", yaml::runaway_message));
     return;
   }
   std::vector<YAML::Node> docs;

@@ -4,29 +4,22 @@
 #include <algorithm>
 #include <istream>
 #include <map>
-#include <streambuf>
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "yaml/event_budget.hpp"
+
 namespace mitrekg::tags {
 namespace {
 
-// An istream over the caller's bytes, without copying them.
-struct view_buffer : std::streambuf {
-  explicit view_buffer(std::string_view text) {
-    char* p = const_cast<char*>(text.data());   // read only: the get area is never written
-    setg(p, p, p + text.size());
-  }
-};
-
 class builder : public YAML::EventHandler {
 public:
-  // budget: events allowed before the parse counts as runaway (see tick()).
-  builder(outline& out, std::size_t depth, const std::vector<std::string_view>& value_keys, std::size_t budget)
-      : out_(out), depth_(depth), value_keys_(value_keys), left_(budget) {}
+  // text_bytes: the size of the text parsed, which sets the runaway budget (see tick()).
+  builder(outline& out, std::size_t depth, const std::vector<std::string_view>& value_keys, std::size_t text_bytes)
+      : out_(out), depth_(depth), value_keys_(value_keys), budget_(text_bytes) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override { tick(mark); }
   void OnDocumentEnd() override { tick(last_); }
@@ -69,12 +62,10 @@ public:
 private:
   static constexpr std::uint32_t none = UINT32_MAX;
 
-  // yaml-cpp 0.7 loops on some invalid inputs, emitting events without end
-  // (rules_fuzz found one); a text cannot hold more than a few events per byte.
+  // Counts the event against the runaway budget (yaml/event_budget.hpp), which throws past it.
   void tick(const YAML::Mark& mark) {
     last_ = mark;
-    if (left_-- == 0)
-      throw YAML::ParserException(mark, "the parser does not advance (yaml-cpp loops on this input)");
+    budget_.tick(mark);
   }
 
   bool parent_kept() const noexcept { return stack_.empty() || stack_.back() != none; }
@@ -136,7 +127,7 @@ private:
   outline& out_;
   std::size_t depth_;
   const std::vector<std::string_view>& value_keys_;
-  std::size_t left_;   // events still allowed (tick())
+  yaml::event_budget budget_;
   YAML::Mark last_;
   std::vector<std::uint32_t> stack_;   // open containers; `none`: not kept
   std::vector<bool> whole_stack_;      // whether each is an anchored node, kept whole
@@ -158,10 +149,10 @@ const outline_node* outline::get(const outline_node& m, std::string_view key) co
 outline read_outline(std::string_view text, std::size_t depth, const std::vector<std::string_view>& value_keys) {
   outline out;
   out.nodes.reserve(text.size() / 64 + 8);   // rule files keep about a node per 40-100 bytes: little regrowth
-  view_buffer buffer(text);
+  yaml::view_buffer buffer(text);
   std::istream in(&buffer);
   YAML::Parser parser(in);
-  builder b(out, depth, value_keys, 4 * text.size() + 64);
+  builder b(out, depth, value_keys, text.size());
   while (parser.HandleNextDocument(b)) {
   }
   return out;
