@@ -97,6 +97,14 @@ public:
   // a capture reader for exactly those): "evt.type", "proc.aname[2]",
   // "evt.arg.flags" (dotted, as sysdig writes it), …
   std::vector<std::string> syscall_fields() const;
+  // The fields (as written, "okta.mfa.failure.countlast[300]") that the active
+  // rules and outputs of `source` use, in first-use order; empty for a source
+  // without active rules.
+  std::vector<std::string> fields(std::string_view source) const;
+  // "source: field" for each field an active rule or output uses that this
+  // engine cannot extract for the rule's source (a check on it is always
+  // false, an output shows <NA>); empty when every field is served.
+  std::vector<std::string> unresolved_fields() const;
 
   struct impl;
   const impl& internals() const noexcept { return *impl_; }

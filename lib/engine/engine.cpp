@@ -223,6 +223,8 @@ detection_engine::detection_engine(const rule_set& rules, const knowledge_graph*
       f.type = fi->type;
       return p.keys.intern(f, p.kind);
     };
+    for (const auto& k : p.keys.keys)
+      if (p.kind == source_kind::okta && engine::needs_observe(k)) p.sequential = true;
     if (p.kind == source_kind::syscall) {
       p.evt_type_key = intern_named("evt.type");
       p.time_key = intern_named("evt.rawtime");
@@ -256,6 +258,23 @@ std::vector<std::string> detection_engine::syscall_fields() const {
   if (const auto* p = impl_->plan("syscall"))
     for (const auto& k : p->keys.keys)   // as sysdig spells them: evt.arg.flags, proc.aname[2]
       out.push_back(k.has_arg && k.info->dotted_arg ? std::string(k.info->name) + "." + k.arg : k.name);
+  return out;
+}
+
+std::vector<std::string> detection_engine::fields(std::string_view source) const {
+  std::vector<std::string> out;
+  if (const auto* p = impl_->plan(source))
+    for (const auto& k : p->keys.keys) out.push_back(k.name);
+  return out;
+}
+
+std::vector<std::string> detection_engine::unresolved_fields() const {
+  std::vector<std::string> out;
+  for (const auto& p : impl_->sources) {
+    if (p.kind == source_kind::syscall) continue;   // decoded from the event's own keys: nothing to resolve
+    for (const auto& k : p.keys.keys)
+      if (k.getter == 0) out.push_back(p.name + ": " + k.name);
+  }
   return out;
 }
 
@@ -439,6 +458,7 @@ struct detection_session::state {
     ++stats.events;
     const crule* hit = nullptr;
     try {
+      if (plan->sequential) engine::observe_event(ctx);
       for (std::uint32_t ci : *candidates) {
         if (engine::matches(eng->crules[ci], ctx)) {
           hit = &eng->crules[ci];
@@ -630,7 +650,7 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
     return;
   }
   // JSON Lines.
-  if (threads <= 1) {
+  if (threads <= 1 || plan->sequential) {
     auto one = [&](std::size_t n) {
       if (!too_long && blank(line)) return;
       if (too_long) {

@@ -14,6 +14,9 @@ source_kind kind_of(std::string_view source) noexcept {
   if (source == "syscall") return source_kind::syscall;
   if (source == "k8s_audit") return source_kind::k8s_audit;
   if (source == "aws_cloudtrail") return source_kind::aws_cloudtrail;
+  if (source == "gcp_auditlog") return source_kind::gcp_auditlog;
+  if (source == "okta") return source_kind::okta;
+  if (source == "github") return source_kind::github;
   return source_kind::json;
 }
 
@@ -117,6 +120,7 @@ enum getter : std::uint16_t {
   g_ct_user,
   g_ct_shortsrc,
   g_s3_uri,
+  g_plugin,          // gcp_auditlog, okta, github: plugins.cpp (key.sub)
 };
 
 struct simple_field {
@@ -269,6 +273,8 @@ std::string_view time_pointer(source_kind k) {
   switch (k) {
     case source_kind::k8s_audit: return "/stageTimestamp";
     case source_kind::aws_cloudtrail: return "/eventTime";
+    case source_kind::gcp_auditlog: return "/timestamp";
+    case source_kind::okta: return "/published";
     default: return "";
   }
 }
@@ -309,6 +315,10 @@ void plan_key(source_kind k, key_spec& key) {
         }
     }
   }
+  if (plan_plugin_key(k, key)) {
+    key.getter = g_plugin;
+    return;
+  }
   if (k == source_kind::aws_cloudtrail) {
     for (const auto& f : ct_fields)
       if (f.name == n) {
@@ -323,7 +333,9 @@ namespace {
 
 using simdjson::dom::element;
 
-bool at(element root, std::string_view ptr, element& out) {
+}  // namespace
+
+bool json_at(element root, std::string_view ptr, element& out) {
   if (ptr.empty()) {
     out = root;
     return true;
@@ -335,7 +347,6 @@ bool at(element root, std::string_view ptr, element& out) {
   return !out.is_null();
 }
 
-// A JSON value as a field value: strings as is, numbers with their number, others minified.
 void push_json(event_ctx& ctx, element e) {
   fvalue v;
   switch (e.type()) {
@@ -364,6 +375,10 @@ void push_json(event_ctx& ctx, element e) {
   }
   ctx.push(v);
 }
+
+namespace {
+
+bool at(element root, std::string_view ptr, element& out) { return json_at(root, ptr, out); }
 
 std::string_view strip_tag(std::string_view image) {
   auto at_sign = image.find('@');
@@ -672,6 +687,7 @@ bool extract(event_ctx& ctx, const key_spec& key) {
       return true;
     }
     case g_evt_source: ctx.push_str(ctx.plan->name); return true;
+    case g_plugin: return extract_plugin(ctx, key);
     case g_ct_user: return ct_user(ctx);
     case g_ct_shortsrc: {
       std::string_view s;
