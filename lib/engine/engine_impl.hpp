@@ -157,6 +157,8 @@ class event_ctx {
   // Sets key k's values directly (syscall decoding).
   void set_present(std::uint32_t k, std::size_t begin);
   std::size_t value_count() const { return vals_.size(); }
+  // Syscall decoding: the key index (rules::no_index: unused) of the event's pos-th key `name`.
+  std::uint32_t key_at(std::size_t pos, std::string_view name);
   std::string scratch_a, scratch_b, scratch_c;
   // okta: event type + actor id → the distinct times (ns) of MFA failures/denies seen, oldest first.
   std::unordered_map<std::string, std::deque<std::int64_t>> mfa_history;
@@ -169,6 +171,7 @@ class event_ctx {
   std::vector<fvalue> vals_;
   std::deque<std::string> pool_;
   std::size_t pool_used_ = 0;
+  std::vector<std::pair<std::string, std::uint32_t>> memo_;   // key_at: the last event's keys by position
 };
 
 // The element at JSON pointer `ptr` ("" is the root); false when missing or null.

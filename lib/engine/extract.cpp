@@ -23,6 +23,7 @@ source_kind kind_of(std::string_view source) noexcept {
 // ---------------------------------------------------------------- event_ctx
 
 void event_ctx::reset(const source_plan* p) {
+  if (plan != p) memo_.clear();
   plan = p;
   std::size_t n = p->keys.keys.size();
   if (epoch_.size() != n) {
@@ -715,84 +716,103 @@ bool extract(event_ctx& ctx, const key_spec& key) {
 
 // ---------------------------------------------------------------- syscall events
 
+namespace {
+
+// One syscall value of `key` from `x` into ctx; the wanted type when `x` has the wrong one, else nullptr.
+const char* decode_one(event_ctx& ctx, const key_spec& key, element x) {
+  fvalue v;
+  switch (key.info->type) {
+    case rules::field_type::int64:
+    case rules::field_type::uint64:
+    case rules::field_type::port:
+    case rules::field_type::reltime:
+    case rules::field_type::abstime:
+      if (x.is_int64()) v.n = x.get_int64().value_unsafe();
+      else if (x.is_uint64()) v.n = static_cast<std::int64_t>(x.get_uint64().value_unsafe());
+      else if (x.is_string()) {
+        std::string_view s = x.get_string().value_unsafe();
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v.n);
+        if (ec != std::errc() || p != s.data() + s.size()) return "a number";
+      } else {
+        return "a number";
+      }
+      v.is_num = true;
+      v.s = ctx.dump(x);
+      break;
+    case rules::field_type::double_:
+      if (!x.is_number()) return "a number";
+      v.d = x.get_double().value_unsafe();
+      v.is_num = true;
+      v.s = ctx.dump(x);
+      break;
+    case rules::field_type::boolean:
+      if (x.is_bool()) v.n = x.get_bool().value_unsafe();
+      else if (x.is_string() && (x.get_string().value_unsafe() == "true" || x.get_string().value_unsafe() == "false"))
+        v.n = x.get_string().value_unsafe() == "true";
+      else
+        return "a boolean";
+      v.is_num = true;
+      v.s = v.n ? "true" : "false";
+      break;
+    case rules::field_type::dynamic:
+      if (x.is_int64() || x.is_uint64()) {
+        v.n = x.is_int64() ? x.get_int64().value_unsafe() : static_cast<std::int64_t>(x.get_uint64().value_unsafe());
+        v.is_num = true;
+        v.s = ctx.dump(x);
+      } else if (x.is_string()) {
+        v.s = x.get_string().value_unsafe();
+      } else {
+        return "a number or a string";
+      }
+      break;
+    default:   // string fields: numbers and booleans as their text (sysdig writes evt.time as a number)
+      if (x.is_string()) v.s = x.get_string().value_unsafe();
+      else if (x.is_number() || x.is_bool()) v.s = ctx.dump(x);
+      else return "a string";
+      break;
+  }
+  ctx.push(v);
+  return nullptr;
+}
+
+}  // namespace
+
+std::uint32_t event_ctx::key_at(std::size_t pos, std::string_view name) {
+  // Events of one producer list their keys in the same order: the key at each
+  // position is remembered and compared (a memcmp) before the hash lookup.
+  if (pos < memo_.size() && memo_[pos].first == name) return memo_[pos].second;
+  const auto& keys = plan->keys;
+  auto it = keys.by_name.find(name);
+  std::uint32_t k = it == keys.by_name.end() ? rules::no_index : it->second;
+  if (pos < 64) {   // enough for any event's keys; more are looked up every time
+    if (memo_.size() <= pos) memo_.resize(pos + 1);
+    memo_[pos].first.assign(name);
+    memo_[pos].second = k;
+  }
+  return k;
+}
+
 std::string decode_syscall(event_ctx& ctx, simdjson::dom::object obj) {
   const auto& keys = ctx.plan->keys;
+  std::size_t pos = 0;
   for (auto field : obj) {
-    auto it = keys.by_name.find(std::string_view(field.key));
-    if (it == keys.by_name.end()) continue;
-    const key_spec& key = keys.keys[it->second];
+    std::uint32_t k = ctx.key_at(pos++, field.key);
+    if (k == rules::no_index) continue;
+    const key_spec& key = keys.keys[k];
     element e = field.value;
     if (e.is_null()) continue;
     std::size_t b = ctx.value_count();
-    auto bad = [&](std::string_view want) {
-      return "field " + std::string(field.key) + " is not " + std::string(want);
-    };
-    auto one = [&](element x) -> std::string {
-      fvalue v;
-      switch (key.info->type) {
-        case rules::field_type::int64:
-        case rules::field_type::uint64:
-        case rules::field_type::port:
-        case rules::field_type::reltime:
-        case rules::field_type::abstime:
-          if (x.is_int64()) v.n = x.get_int64().value_unsafe();
-          else if (x.is_uint64()) v.n = static_cast<std::int64_t>(x.get_uint64().value_unsafe());
-          else if (x.is_string()) {
-            std::string_view s = x.get_string().value_unsafe();
-            auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v.n);
-            if (ec != std::errc() || p != s.data() + s.size()) return bad("a number");
-          } else {
-            return bad("a number");
-          }
-          v.is_num = true;
-          v.s = ctx.dump(x);
-          break;
-        case rules::field_type::double_:
-          if (!x.is_number()) return bad("a number");
-          v.d = x.get_double().value_unsafe();
-          v.is_num = true;
-          v.s = ctx.dump(x);
-          break;
-        case rules::field_type::boolean:
-          if (x.is_bool()) v.n = x.get_bool().value_unsafe();
-          else if (x.is_string() && (x.get_string().value_unsafe() == "true" || x.get_string().value_unsafe() == "false"))
-            v.n = x.get_string().value_unsafe() == "true";
-          else
-            return bad("a boolean");
-          v.is_num = true;
-          v.s = v.n ? "true" : "false";
-          break;
-        case rules::field_type::dynamic:
-          if (x.is_int64() || x.is_uint64()) {
-            v.n = x.is_int64() ? x.get_int64().value_unsafe() : static_cast<std::int64_t>(x.get_uint64().value_unsafe());
-            v.is_num = true;
-            v.s = ctx.dump(x);
-          } else if (x.is_string()) {
-            v.s = x.get_string().value_unsafe();
-          } else {
-            return bad("a number or a string");
-          }
-          break;
-        default:   // string fields: numbers and booleans as their text (sysdig writes evt.time as a number)
-          if (x.is_string()) v.s = x.get_string().value_unsafe();
-          else if (x.is_number() || x.is_bool()) v.s = ctx.dump(x);
-          else return bad("a string");
-          break;
-      }
-      ctx.push(v);
-      return {};
-    };
+    const char* want = nullptr;
     if (e.is_array()) {
-      if (!key.info->list) return bad("a single value");
-      for (element x : array_of(e)) {
-        auto why = one(x);
-        if (!why.empty()) return why;
-      }
+      if (!key.info->list) want = "a single value";
+      else
+        for (element x : array_of(e))
+          if ((want = decode_one(ctx, key, x)) != nullptr) break;
     } else {
-      auto why = one(e);
-      if (!why.empty()) return why;
+      want = decode_one(ctx, key, e);
     }
-    ctx.set_present(it->second, b);
+    if (want != nullptr) return "field " + std::string(field.key) + " is not " + want;
+    ctx.set_present(k, b);
   }
   return {};
 }
