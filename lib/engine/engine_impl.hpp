@@ -151,6 +151,8 @@ class event_ctx {
   // For extractors: append a value / a string kept in the pool.
   void push(const fvalue& v) { vals_.push_back(v); }
   void push_str(std::string_view s) { fvalue v; v.s = s; vals_.push_back(v); }
+  // A number with its decimal text (kept in the pool).
+  void push_int(std::int64_t n);
   std::string& pool_string();
   std::string_view keep(std::string_view s) { auto& p = pool_string(); p.assign(s); return p; }
   std::string_view dump(simdjson::dom::element e);   // minified JSON text, pooled

@@ -42,6 +42,18 @@ void event_ctx::reset(const source_plan* p) {
   time_ns = 0;
 }
 
+void event_ctx::push_int(std::int64_t n) {
+  auto& s = pool_string();
+  s.resize(24);
+  auto r = std::to_chars(s.data(), s.data() + s.size(), n);
+  s.resize(static_cast<std::size_t>(r.ptr - s.data()));
+  fvalue v;
+  v.n = n;
+  v.is_num = true;
+  v.s = s;
+  vals_.push_back(v);
+}
+
 std::string& event_ctx::pool_string() {
   if (pool_used_ == pool_.size()) pool_.emplace_back();
   auto& s = pool_[pool_used_++];
@@ -660,13 +672,7 @@ bool extract(event_ctx& ctx, const key_spec& key) {
     case g_evt_rawtime: {
       std::int64_t ns = event_time(ctx);
       if (ns == 0) return false;
-      fvalue v;
-      v.n = ns;
-      v.is_num = true;
-      auto& s = ctx.pool_string();
-      s = std::to_string(ns);
-      v.s = s;
-      ctx.push(v);
+      ctx.push_int(ns);
       return true;
     }
     case g_evt_time: {
@@ -677,16 +683,7 @@ bool extract(event_ctx& ctx, const key_spec& key) {
       ctx.push_str(s);
       return true;
     }
-    case g_evt_num: {
-      fvalue v;
-      v.n = static_cast<std::int64_t>(ctx.number);
-      v.is_num = true;
-      auto& s = ctx.pool_string();
-      s = std::to_string(ctx.number);
-      v.s = s;
-      ctx.push(v);
-      return true;
-    }
+    case g_evt_num: ctx.push_int(static_cast<std::int64_t>(ctx.number)); return true;
     case g_evt_source: ctx.push_str(ctx.plan->name); return true;
     case g_plugin: return extract_plugin(ctx, key);
     case g_ct_user: return ct_user(ctx);

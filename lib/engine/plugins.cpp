@@ -376,13 +376,7 @@ bool extract_plugin(event_ctx& ctx, const key_spec& key) {
       std::int64_t count = 0;
       for (std::int64_t t : it->second)
         if (t > oldest) ++count;
-      fvalue v;
-      v.n = count;
-      v.is_num = true;
-      auto& s = ctx.pool_string();
-      s = std::to_string(count);
-      v.s = s;
-      ctx.push(v);
+      ctx.push_int(count);
       return true;
     }
     case p_gh_repo_name: {
