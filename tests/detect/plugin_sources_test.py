@@ -52,7 +52,7 @@ def main():
     mq, data = sys.argv[1], sys.argv[2]
     results = []
     for source, (rules, events, want) in CASES.items():
-        args = [mq, "detect", "--format", "json", "--rules", os.path.join(data, "falco/rules/plugins", rules),
+        args = [mq, "--data", data, "detect", "--format", "json", "--rules", os.path.join(data, "falco/rules/plugins", rules),
                 "--events", os.path.join(HERE, "plugins", source + ".jsonl")]
         p = subprocess.run(args, capture_output=True, text=True, timeout=120)
         results.append((p.returncode == 0, f"{source}: exit 0", p.stderr))
