@@ -132,6 +132,9 @@ public:
   // array of events, a Kubernetes EventList or a CloudTrail {"Records": […]}.
   // Malformed lines are counted and skipped; `name` is for messages.
   // threads > 1 evaluates batches in parallel; alerts still come in input order.
+  // A source whose rules use a field that keeps state across events (okta's
+  // okta.mfa.*.countlast[S]) is evaluated on this thread, in order, whatever
+  // `threads` says.
   void run(std::istream& in, std::string_view source, const alert_callback& on_alert, unsigned threads = 1);
 
   const detect_stats& stats() const noexcept;
