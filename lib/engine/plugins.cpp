@@ -29,8 +29,8 @@ enum pgetter : std::uint16_t {
   p_gh_repo_name,         // repository.html_url without https://github.com/
   p_gh_public,            // "false" when repository.private is true, "true" otherwise
   p_gh_commit_files,      // param added / modified / removed: the files of every commit, comma-separated
-  p_gh_has_secrets,       // "true" when a file of the scanned diff has matches (absent without a scan)
-  p_gh_secrets,           // param desc / files / lines / links: one per match, comma-separated
+  p_gh_has_secrets,       // "true" when a file of the scanned diff has matches ("" without a scan)
+  p_gh_secrets,           // param desc / files / lines / links: one per match, comma-separated (links "" without a scan)
   p_gh_has_miners,        // "true" when the workflow scan found miners (absent without a scan)
   p_gh_miner_types,       // the distinct miner types found, comma-separated
 };
@@ -213,7 +213,11 @@ std::string_view mfa_kind(element root) {
 
 bool gh_secrets(event_ctx& ctx, std::string_view what) {
   element files;
-  if (!json_at(ctx.root, "/files", files) || !files.is_array()) return false;
+  if (!json_at(ctx.root, "/files", files) || !files.is_array()) {
+    if (what != "links") return false;
+    ctx.push_str("");   // the plugin sets links (only) to "" without a scan
+    return true;
+  }
   std::string& out = ctx.pool_string();
   std::string_view repo, head;
   string_at(ctx.root, "/repository/html_url", repo);
@@ -406,7 +410,10 @@ bool extract_plugin(event_ctx& ctx, const key_spec& key) {
     }
     case p_gh_has_secrets: {
       element files;
-      if (!json_at(ctx.root, "/files", files) || !files.is_array()) return false;
+      if (!json_at(ctx.root, "/files", files) || !files.is_array()) {
+        ctx.push_str("");   // as the plugin: present, empty, without a scan
+        return true;
+      }
       bool any = false;
       for (element f : array_of(files)) {
         element m;

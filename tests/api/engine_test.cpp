@@ -354,3 +354,36 @@ TEST_CASE("okta: the MFA counters count per actor within the window, in input or
     CHECK(s.stats().events == 7);
   }
 }
+
+TEST_CASE("gcp_auditlog, okta, github: a missing member is \"\" or absent as in each plugin") {
+  rule_set rs = load(R"(
+- rule: gcp presence
+  desc: d
+  condition: gcp.user exists and gcp.user = "" and not gcp.serviceName exists and gcp.location = us-central1
+  output: "%gcp.methodName|%gcp.serviceName|%gcp.location"
+  priority: WARNING
+  source: gcp_auditlog
+- rule: okta presence
+  desc: d
+  condition: okta.actor.name = "" and not okta.target.user.name exists and okta.security.asnumber = 0 and okta.app = crm
+  output: "%okta.evt.type|%okta.target.user.name|%okta.app"
+  priority: WARNING
+  source: okta
+- rule: github presence
+  desc: d
+  condition: github.diff.has_secrets = "" and github.diff.committed_secrets.links = "" and not github.diff.committed_secrets.desc exists and github.repo.public = true and github.webhook.id = 0
+  output: "%github.type|%github.diff.committed_secrets.desc|%github.user"
+  priority: WARNING
+  source: github
+)");
+  detection_engine eng(rs, nullptr);
+  detection_session s(eng);
+  collected c;
+  CHECK(s.feed("gcp_auditlog", R"({"protoPayload":{"methodName":"m"},"resource":{"labels":{"zone":"us-central1-a"}}})", c.cb()));
+  CHECK(s.feed("gcp_auditlog", R"({"protoPayload":{"methodName":"m","serviceName":"x"},"resource":{"labels":{"zone":"us-central1-a"}}})", c.cb()));
+  CHECK(s.feed("okta", R"({"eventType":"user.session.start","debugContext":{"debugData":{"requestUri":"/app/crm/sso"}}})", c.cb()));
+  CHECK(s.feed("okta", R"({"eventType":"e","target":[{"type":"User","displayName":"x"}],"debugContext":{"debugData":{"requestUri":"/app/crm/sso"}}})", c.cb()));
+  CHECK(s.feed("github", R"({"webhook_type":"star","sender":{"login":"fan"},"repository":{"private":false}})", c.cb()));
+  CHECK(s.feed("github", R"({"webhook_type":"push","files":[],"repository":{"private":false}})", c.cb()));
+  CHECK(c.outputs == std::vector<std::string>{"m|<NA>|us-central1", "user.session.start|<NA>|crm", "star|<NA>|fan"});
+}
