@@ -97,6 +97,14 @@ public:
   // a capture reader for exactly those): "evt.type", "proc.aname[2]",
   // "evt.arg.flags" (dotted, as sysdig writes it), …
   std::vector<std::string> syscall_fields() const;
+  // The fields (as written, "okta.mfa.failure.countlast[300]") that the active
+  // rules and outputs of `source` use, in first-use order; empty for a source
+  // without active rules.
+  std::vector<std::string> fields(std::string_view source) const;
+  // "source: field" for each field an active rule or output uses that this
+  // engine cannot extract for the rule's source (a check on it is always
+  // false, an output shows <NA>); empty when every field is served.
+  std::vector<std::string> unresolved_fields() const;
 
   struct impl;
   const impl& internals() const noexcept { return *impl_; }
@@ -124,6 +132,9 @@ public:
   // array of events, a Kubernetes EventList or a CloudTrail {"Records": […]}.
   // Malformed lines are counted and skipped; `name` is for messages.
   // threads > 1 evaluates batches in parallel; alerts still come in input order.
+  // A source whose rules use a field that keeps state across events (okta's
+  // okta.mfa.*.countlast[S]) is evaluated on this thread, in order, whatever
+  // `threads` says.
   void run(std::istream& in, std::string_view source, const alert_callback& on_alert, unsigned threads = 1);
 
   const detect_stats& stats() const noexcept;

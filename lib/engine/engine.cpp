@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -223,6 +225,8 @@ detection_engine::detection_engine(const rule_set& rules, const knowledge_graph*
       f.type = fi->type;
       return p.keys.intern(f, p.kind);
     };
+    for (const auto& k : p.keys.keys)
+      if (p.kind == source_kind::okta && engine::needs_observe(k)) p.sequential = true;
     if (p.kind == source_kind::syscall) {
       p.evt_type_key = intern_named("evt.type");
       p.time_key = intern_named("evt.rawtime");
@@ -256,6 +260,23 @@ std::vector<std::string> detection_engine::syscall_fields() const {
   if (const auto* p = impl_->plan("syscall"))
     for (const auto& k : p->keys.keys)   // as sysdig spells them: evt.arg.flags, proc.aname[2]
       out.push_back(k.has_arg && k.info->dotted_arg ? std::string(k.info->name) + "." + k.arg : k.name);
+  return out;
+}
+
+std::vector<std::string> detection_engine::fields(std::string_view source) const {
+  std::vector<std::string> out;
+  if (const auto* p = impl_->plan(source))
+    for (const auto& k : p->keys.keys) out.push_back(k.name);
+  return out;
+}
+
+std::vector<std::string> detection_engine::unresolved_fields() const {
+  std::vector<std::string> out;
+  for (const auto& p : impl_->sources) {
+    if (p.kind == source_kind::syscall) continue;   // decoded from the event's own keys: nothing to resolve
+    for (const auto& k : p.keys.keys)
+      if (k.getter == 0) out.push_back(p.name + ": " + k.name);
+  }
   return out;
 }
 
@@ -439,6 +460,7 @@ struct detection_session::state {
     ++stats.events;
     const crule* hit = nullptr;
     try {
+      if (plan->sequential) engine::observe_event(ctx);
       for (std::uint32_t ci : *candidates) {
         if (engine::matches(eng->crules[ci], ctx)) {
           hit = &eng->crules[ci];
@@ -630,7 +652,7 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
     return;
   }
   // JSON Lines.
-  if (threads <= 1) {
+  if (threads <= 1 || plan->sequential) {
     auto one = [&](std::size_t n) {
       if (!too_long && blank(line)) return;
       if (too_long) {
@@ -663,14 +685,16 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
                                             const std::size_t& line_no, const bool& too_long,
                                             const alert_callback& on_alert, unsigned threads) {
   state* const st_ = this;
-  constexpr std::size_t batch_lines = 4096;
+  // Small batches keep both (being read, being evaluated) in the cores' caches.
+  constexpr std::size_t batch_lines = 1024;
   struct item {
     std::string text;
     std::size_t line = 0;
     std::uint64_t ordinal = 0;
     bool too_long = false;
   };
-  std::vector<item> batch(batch_lines);
+  // Two batches: the workers evaluate one while this thread reads the next.
+  std::vector<item> batches[2] = {std::vector<item>(batch_lines), std::vector<item>(batch_lines)};
   std::vector<std::unique_ptr<state>> workers;
   for (unsigned t = 0; t < threads; ++t) {
     workers.push_back(std::make_unique<state>());
@@ -680,9 +704,10 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
   std::vector<std::vector<std::pair<std::size_t, owned_alert>>> found(threads);
   bool more = true;
   bool pending = true;   // `line` holds the first line, unread by the batch yet
-  while (more) {
+  // Reads up to batch_lines non-blank lines into `batch` (this thread only); their count.
+  auto fill = [&](std::vector<item>& batch) {
     std::size_t n = 0;
-    while (n < batch_lines) {
+    while (more && n < batch_lines) {
       if (!pending) {
         if (!next_line(line)) {
           more = false;
@@ -699,35 +724,91 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
       it.too_long = too_long;
       it.ordinal = ++st_->ordinal;
     }
-    if (n == 0) break;
-    std::vector<std::thread> pool;
-    std::size_t per = (n + threads - 1) / threads;
-    for (unsigned t = 0; t < threads; ++t) {
-      std::size_t from = t * per, to = std::min(n, from + per);
-      if (from >= to) break;
-      pool.emplace_back([&, t, from, to] {
-        state& w = *workers[t];
-        auto& out = found[t];
-        for (std::size_t i = from; i < to; ++i) {
-          const item& it = batch[i];
-          w.ordinal = it.ordinal - 1;
-          if (it.too_long) {
-            ++w.ordinal;
-            w.malformed(it.line, "line longer than 8 MiB");
-            continue;
-          }
-          w.text(plan, it.text, it.line, [&](const alert& a) {
-            owned_alert o;
-            o.a = a;
-            o.output = std::string(a.output);
-            o.hostname = std::string(a.hostname);
-            o.fields = *a.output_fields;
-            out.emplace_back(i, std::move(o));
-          });
+    return n;
+  };
+  // The workers live for the whole stream; each batch is one generation: this
+  // thread publishes it, reads the next batch meanwhile, then waits for all.
+  struct crew_state {
+    std::mutex m;
+    std::condition_variable go, done;
+    std::uint64_t generation = 0;
+    unsigned finished = 0;
+    bool quit = false;
+    const std::vector<item>* batch = nullptr;
+    std::size_t n = 0;
+  } crew;
+  auto work = [&](unsigned t) {
+    std::uint64_t seen = 0;
+    state& w = *workers[t];
+    auto& out = found[t];
+    while (true) {
+      const std::vector<item>* batch = nullptr;
+      std::size_t n = 0;
+      {
+        std::unique_lock lock(crew.m);
+        crew.go.wait(lock, [&] { return crew.quit || crew.generation != seen; });
+        if (crew.quit) return;
+        seen = crew.generation;
+        batch = crew.batch;
+        n = crew.n;
+      }
+      std::size_t per = (n + threads - 1) / threads;
+      std::size_t from = std::min(n, t * per), to = std::min(n, from + per);
+      for (std::size_t i = from; i < to; ++i) {
+        const item& it = (*batch)[i];
+        w.ordinal = it.ordinal - 1;
+        if (it.too_long) {
+          ++w.ordinal;
+          w.malformed(it.line, "line longer than 8 MiB");
+          continue;
         }
-      });
+        w.text(plan, it.text, it.line, [&](const alert& a) {
+          owned_alert o;
+          o.a = a;
+          o.output = std::string(a.output);
+          o.hostname = std::string(a.hostname);
+          o.fields = *a.output_fields;
+          out.emplace_back(i, std::move(o));
+        });
+      }
+      {
+        std::lock_guard lock(crew.m);
+        ++crew.finished;
+      }
+      crew.done.notify_one();
     }
-    for (auto& th : pool) th.join();
+  };
+  // Joins the workers on every way out (an alert callback may throw).
+  struct joiner {
+    crew_state& c;
+    std::vector<std::thread> pool;
+    ~joiner() {
+      {
+        std::lock_guard lock(c.m);
+        c.quit = true;
+      }
+      c.go.notify_all();
+      for (auto& th : pool) th.join();
+    }
+  } crew_threads{crew, {}};
+  for (unsigned t = 0; t < threads; ++t) crew_threads.pool.emplace_back(work, t);
+
+  int cur = 0;
+  std::size_t n = fill(batches[cur]);
+  while (n > 0) {
+    {
+      std::lock_guard lock(crew.m);
+      crew.batch = &batches[cur];
+      crew.n = n;
+      crew.finished = 0;
+      ++crew.generation;
+    }
+    crew.go.notify_all();
+    std::size_t next_n = fill(batches[cur ^ 1]);   // overlapped with the workers
+    {
+      std::unique_lock lock(crew.m);
+      crew.done.wait(lock, [&] { return crew.finished == threads; });
+    }
     // Workers hold contiguous slices in order: their lists concatenated are in input order.
     for (auto& list : found) {
       for (auto& [i, o] : list) {
@@ -752,6 +833,8 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
       w->stats = {};
       std::fill(w->per_rule.begin(), w->per_rule.end(), 0);
     }
+    cur ^= 1;
+    n = next_n;
   }
 }
 

@@ -20,7 +20,7 @@
 namespace mitrekg::engine {
 
 // How an event of a source is read.
-enum class source_kind : std::uint8_t { syscall, k8s_audit, aws_cloudtrail, json };
+enum class source_kind : std::uint8_t { syscall, k8s_audit, aws_cloudtrail, gcp_auditlog, okta, github, json };
 source_kind kind_of(std::string_view source) noexcept;
 
 // One extracted value: a string view (into the parsed document, the event's
@@ -41,6 +41,7 @@ struct key_spec {
   std::int64_t index = -1;
   std::string name;           // canonical: "proc.aname[2]", "json.value[/a/b]"
   std::uint16_t getter = 0;   // source-specific extractor (extract.cpp)
+  std::uint16_t sub = 0;      // the plugin sources' extractor (plugins.cpp)
   std::string param;          // its parameter (a JSON pointer, a glob, a name)
 };
 
@@ -51,6 +52,14 @@ void plan_key(source_kind k, key_spec& key);
 // Extracts `key` from the event in `ctx` into ctx's values; false when absent.
 // Throws simdjson_error only for internal misuse (caught per event).
 bool extract(event_ctx& ctx, const key_spec& key);
+// The gcp_auditlog, okta and github fields (plugins.cpp): plan sets key.sub
+// and key.param and returns true when the field is one of the table's.
+bool plan_plugin_key(source_kind k, key_spec& key);
+bool extract_plugin(event_ctx& ctx, const key_spec& key);
+// okta: the MFA failure/deny history the countlast fields read, updated by
+// every event of the source before its rules run (observe_event).
+bool needs_observe(const key_spec& key);
+void observe_event(event_ctx& ctx);
 
 // The fields of one source the active rules and outputs use.
 struct key_table {
@@ -102,6 +111,9 @@ struct source_plan {
   std::uint32_t evt_type_key = rules::no_index;
   std::uint32_t time_key = rules::no_index;     // syscall: evt.rawtime
   std::uint32_t host_key = rules::no_index;     // evt.hostname
+  // A field keeps state across events (okta.mfa.*.countlast): every event is
+  // observed first, and the stream is evaluated on one thread, in order.
+  bool sequential = false;
 };
 
 }  // namespace mitrekg::engine
@@ -139,13 +151,19 @@ class event_ctx {
   // For extractors: append a value / a string kept in the pool.
   void push(const fvalue& v) { vals_.push_back(v); }
   void push_str(std::string_view s) { fvalue v; v.s = s; vals_.push_back(v); }
+  // A number with its decimal text (kept in the pool).
+  void push_int(std::int64_t n);
   std::string& pool_string();
   std::string_view keep(std::string_view s) { auto& p = pool_string(); p.assign(s); return p; }
   std::string_view dump(simdjson::dom::element e);   // minified JSON text, pooled
   // Sets key k's values directly (syscall decoding).
   void set_present(std::uint32_t k, std::size_t begin);
   std::size_t value_count() const { return vals_.size(); }
+  // Syscall decoding: the key index (rules::no_index: unused) of the event's pos-th key `name`.
+  std::uint32_t key_at(std::size_t pos, std::string_view name);
   std::string scratch_a, scratch_b, scratch_c;
+  // okta: event type + actor id → the distinct times (ns) of MFA failures/denies seen, oldest first.
+  std::unordered_map<std::string, std::deque<std::int64_t>> mfa_history;
 
  private:
   std::vector<std::uint32_t> epoch_;
@@ -155,7 +173,13 @@ class event_ctx {
   std::vector<fvalue> vals_;
   std::deque<std::string> pool_;
   std::size_t pool_used_ = 0;
+  std::vector<std::pair<std::string, std::uint32_t>> memo_;   // key_at: the last event's keys by position
 };
+
+// The element at JSON pointer `ptr` ("" is the root); false when missing or null.
+bool json_at(simdjson::dom::element root, std::string_view ptr, simdjson::dom::element& out);
+// A JSON value as a field value: strings as is, numbers with their number, others minified.
+void push_json(event_ctx& ctx, simdjson::dom::element e);
 
 // The array of an element known to be one (a value, so range-for keeps it alive).
 inline simdjson::dom::array array_of(simdjson::dom::element e) {

@@ -14,12 +14,16 @@ source_kind kind_of(std::string_view source) noexcept {
   if (source == "syscall") return source_kind::syscall;
   if (source == "k8s_audit") return source_kind::k8s_audit;
   if (source == "aws_cloudtrail") return source_kind::aws_cloudtrail;
+  if (source == "gcp_auditlog") return source_kind::gcp_auditlog;
+  if (source == "okta") return source_kind::okta;
+  if (source == "github") return source_kind::github;
   return source_kind::json;
 }
 
 // ---------------------------------------------------------------- event_ctx
 
 void event_ctx::reset(const source_plan* p) {
+  if (plan != p) memo_.clear();
   plan = p;
   std::size_t n = p->keys.keys.size();
   if (epoch_.size() != n) {
@@ -36,6 +40,18 @@ void event_ctx::reset(const source_plan* p) {
   vals_.clear();
   pool_used_ = 0;
   time_ns = 0;
+}
+
+void event_ctx::push_int(std::int64_t n) {
+  auto& s = pool_string();
+  s.resize(24);
+  auto r = std::to_chars(s.data(), s.data() + s.size(), n);
+  s.resize(static_cast<std::size_t>(r.ptr - s.data()));
+  fvalue v;
+  v.n = n;
+  v.is_num = true;
+  v.s = s;
+  vals_.push_back(v);
 }
 
 std::string& event_ctx::pool_string() {
@@ -117,6 +133,7 @@ enum getter : std::uint16_t {
   g_ct_user,
   g_ct_shortsrc,
   g_s3_uri,
+  g_plugin,          // gcp_auditlog, okta, github: plugins.cpp (key.sub)
 };
 
 struct simple_field {
@@ -269,6 +286,8 @@ std::string_view time_pointer(source_kind k) {
   switch (k) {
     case source_kind::k8s_audit: return "/stageTimestamp";
     case source_kind::aws_cloudtrail: return "/eventTime";
+    case source_kind::gcp_auditlog: return "/timestamp";
+    case source_kind::okta: return "/published";
     default: return "";
   }
 }
@@ -309,6 +328,10 @@ void plan_key(source_kind k, key_spec& key) {
         }
     }
   }
+  if (plan_plugin_key(k, key)) {
+    key.getter = g_plugin;
+    return;
+  }
   if (k == source_kind::aws_cloudtrail) {
     for (const auto& f : ct_fields)
       if (f.name == n) {
@@ -323,7 +346,9 @@ namespace {
 
 using simdjson::dom::element;
 
-bool at(element root, std::string_view ptr, element& out) {
+}  // namespace
+
+bool json_at(element root, std::string_view ptr, element& out) {
   if (ptr.empty()) {
     out = root;
     return true;
@@ -335,7 +360,6 @@ bool at(element root, std::string_view ptr, element& out) {
   return !out.is_null();
 }
 
-// A JSON value as a field value: strings as is, numbers with their number, others minified.
 void push_json(event_ctx& ctx, element e) {
   fvalue v;
   switch (e.type()) {
@@ -364,6 +388,10 @@ void push_json(event_ctx& ctx, element e) {
   }
   ctx.push(v);
 }
+
+namespace {
+
+bool at(element root, std::string_view ptr, element& out) { return json_at(root, ptr, out); }
 
 std::string_view strip_tag(std::string_view image) {
   auto at_sign = image.find('@');
@@ -644,13 +672,7 @@ bool extract(event_ctx& ctx, const key_spec& key) {
     case g_evt_rawtime: {
       std::int64_t ns = event_time(ctx);
       if (ns == 0) return false;
-      fvalue v;
-      v.n = ns;
-      v.is_num = true;
-      auto& s = ctx.pool_string();
-      s = std::to_string(ns);
-      v.s = s;
-      ctx.push(v);
+      ctx.push_int(ns);
       return true;
     }
     case g_evt_time: {
@@ -661,17 +683,9 @@ bool extract(event_ctx& ctx, const key_spec& key) {
       ctx.push_str(s);
       return true;
     }
-    case g_evt_num: {
-      fvalue v;
-      v.n = static_cast<std::int64_t>(ctx.number);
-      v.is_num = true;
-      auto& s = ctx.pool_string();
-      s = std::to_string(ctx.number);
-      v.s = s;
-      ctx.push(v);
-      return true;
-    }
+    case g_evt_num: ctx.push_int(static_cast<std::int64_t>(ctx.number)); return true;
     case g_evt_source: ctx.push_str(ctx.plan->name); return true;
+    case g_plugin: return extract_plugin(ctx, key);
     case g_ct_user: return ct_user(ctx);
     case g_ct_shortsrc: {
       std::string_view s;
@@ -699,84 +713,103 @@ bool extract(event_ctx& ctx, const key_spec& key) {
 
 // ---------------------------------------------------------------- syscall events
 
+namespace {
+
+// One syscall value of `key` from `x` into ctx; the wanted type when `x` has the wrong one, else nullptr.
+const char* decode_one(event_ctx& ctx, const key_spec& key, element x) {
+  fvalue v;
+  switch (key.info->type) {
+    case rules::field_type::int64:
+    case rules::field_type::uint64:
+    case rules::field_type::port:
+    case rules::field_type::reltime:
+    case rules::field_type::abstime:
+      if (x.is_int64()) v.n = x.get_int64().value_unsafe();
+      else if (x.is_uint64()) v.n = static_cast<std::int64_t>(x.get_uint64().value_unsafe());
+      else if (x.is_string()) {
+        std::string_view s = x.get_string().value_unsafe();
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v.n);
+        if (ec != std::errc() || p != s.data() + s.size()) return "a number";
+      } else {
+        return "a number";
+      }
+      v.is_num = true;
+      v.s = ctx.dump(x);
+      break;
+    case rules::field_type::double_:
+      if (!x.is_number()) return "a number";
+      v.d = x.get_double().value_unsafe();
+      v.is_num = true;
+      v.s = ctx.dump(x);
+      break;
+    case rules::field_type::boolean:
+      if (x.is_bool()) v.n = x.get_bool().value_unsafe();
+      else if (x.is_string() && (x.get_string().value_unsafe() == "true" || x.get_string().value_unsafe() == "false"))
+        v.n = x.get_string().value_unsafe() == "true";
+      else
+        return "a boolean";
+      v.is_num = true;
+      v.s = v.n ? "true" : "false";
+      break;
+    case rules::field_type::dynamic:
+      if (x.is_int64() || x.is_uint64()) {
+        v.n = x.is_int64() ? x.get_int64().value_unsafe() : static_cast<std::int64_t>(x.get_uint64().value_unsafe());
+        v.is_num = true;
+        v.s = ctx.dump(x);
+      } else if (x.is_string()) {
+        v.s = x.get_string().value_unsafe();
+      } else {
+        return "a number or a string";
+      }
+      break;
+    default:   // string fields: numbers and booleans as their text (sysdig writes evt.time as a number)
+      if (x.is_string()) v.s = x.get_string().value_unsafe();
+      else if (x.is_number() || x.is_bool()) v.s = ctx.dump(x);
+      else return "a string";
+      break;
+  }
+  ctx.push(v);
+  return nullptr;
+}
+
+}  // namespace
+
+std::uint32_t event_ctx::key_at(std::size_t pos, std::string_view name) {
+  // Events of one producer list their keys in the same order: the key at each
+  // position is remembered and compared (a memcmp) before the hash lookup.
+  if (pos < memo_.size() && memo_[pos].first == name) return memo_[pos].second;
+  const auto& keys = plan->keys;
+  auto it = keys.by_name.find(name);
+  std::uint32_t k = it == keys.by_name.end() ? rules::no_index : it->second;
+  if (pos < 64) {   // enough for any event's keys; more are looked up every time
+    if (memo_.size() <= pos) memo_.resize(pos + 1);
+    memo_[pos].first.assign(name);
+    memo_[pos].second = k;
+  }
+  return k;
+}
+
 std::string decode_syscall(event_ctx& ctx, simdjson::dom::object obj) {
   const auto& keys = ctx.plan->keys;
+  std::size_t pos = 0;
   for (auto field : obj) {
-    auto it = keys.by_name.find(std::string_view(field.key));
-    if (it == keys.by_name.end()) continue;
-    const key_spec& key = keys.keys[it->second];
+    std::uint32_t k = ctx.key_at(pos++, field.key);
+    if (k == rules::no_index) continue;
+    const key_spec& key = keys.keys[k];
     element e = field.value;
     if (e.is_null()) continue;
     std::size_t b = ctx.value_count();
-    auto bad = [&](std::string_view want) {
-      return "field " + std::string(field.key) + " is not " + std::string(want);
-    };
-    auto one = [&](element x) -> std::string {
-      fvalue v;
-      switch (key.info->type) {
-        case rules::field_type::int64:
-        case rules::field_type::uint64:
-        case rules::field_type::port:
-        case rules::field_type::reltime:
-        case rules::field_type::abstime:
-          if (x.is_int64()) v.n = x.get_int64().value_unsafe();
-          else if (x.is_uint64()) v.n = static_cast<std::int64_t>(x.get_uint64().value_unsafe());
-          else if (x.is_string()) {
-            std::string_view s = x.get_string().value_unsafe();
-            auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v.n);
-            if (ec != std::errc() || p != s.data() + s.size()) return bad("a number");
-          } else {
-            return bad("a number");
-          }
-          v.is_num = true;
-          v.s = ctx.dump(x);
-          break;
-        case rules::field_type::double_:
-          if (!x.is_number()) return bad("a number");
-          v.d = x.get_double().value_unsafe();
-          v.is_num = true;
-          v.s = ctx.dump(x);
-          break;
-        case rules::field_type::boolean:
-          if (x.is_bool()) v.n = x.get_bool().value_unsafe();
-          else if (x.is_string() && (x.get_string().value_unsafe() == "true" || x.get_string().value_unsafe() == "false"))
-            v.n = x.get_string().value_unsafe() == "true";
-          else
-            return bad("a boolean");
-          v.is_num = true;
-          v.s = v.n ? "true" : "false";
-          break;
-        case rules::field_type::dynamic:
-          if (x.is_int64() || x.is_uint64()) {
-            v.n = x.is_int64() ? x.get_int64().value_unsafe() : static_cast<std::int64_t>(x.get_uint64().value_unsafe());
-            v.is_num = true;
-            v.s = ctx.dump(x);
-          } else if (x.is_string()) {
-            v.s = x.get_string().value_unsafe();
-          } else {
-            return bad("a number or a string");
-          }
-          break;
-        default:   // string fields: numbers and booleans as their text (sysdig writes evt.time as a number)
-          if (x.is_string()) v.s = x.get_string().value_unsafe();
-          else if (x.is_number() || x.is_bool()) v.s = ctx.dump(x);
-          else return bad("a string");
-          break;
-      }
-      ctx.push(v);
-      return {};
-    };
+    const char* want = nullptr;
     if (e.is_array()) {
-      if (!key.info->list) return bad("a single value");
-      for (element x : array_of(e)) {
-        auto why = one(x);
-        if (!why.empty()) return why;
-      }
+      if (!key.info->list) want = "a single value";
+      else
+        for (element x : array_of(e))
+          if ((want = decode_one(ctx, key, x)) != nullptr) break;
     } else {
-      auto why = one(e);
-      if (!why.empty()) return why;
+      want = decode_one(ctx, key, e);
     }
-    ctx.set_present(it->second, b);
+    if (want != nullptr) return "field " + std::string(field.key) + " is not " + want;
+    ctx.set_present(k, b);
   }
   return {};
 }

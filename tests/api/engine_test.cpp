@@ -1,7 +1,9 @@
 // Public API of the detection runtime (mitrekg/engine.hpp): evaluation semantics, sources, malformed input, alerts and their ATT&CK/D3FEND enrichment.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -272,4 +274,116 @@ TEST_CASE("threads: the same alerts in input order, the same statistics") {
   CHECK(one.malformed == 21);
   CHECK(one.malformed_lines == three.malformed_lines);
   CHECK(one.alerts_per_rule == three.alerts_per_rule);
+}
+
+TEST_CASE("gcp_auditlog, okta, github: every plugin field their rule files use is extracted") {
+  // The three rule files as shipped, with their disabled rules enabled (every field they name counts).
+  const std::pair<const char*, const char*> files[] = {
+      {"gcp_auditlog", "gcpaudit/gcp_auditlog_rules.yaml"}, {"okta", "okta/okta_rules.yaml"}, {"github", "github/github.yaml"}};
+  std::vector<rule_text> texts;
+  for (const auto& [source, file] : files) {
+    std::ifstream in(data / "falco/rules/plugins" / file);
+    REQUIRE(in);
+    std::string text, line;
+    while (std::getline(in, line))
+      if (line.find("enabled: false") == std::string::npos) text += line + "\n";
+    texts.push_back({file, text});
+  }
+  rule_set rs = rule_set::load(texts);
+  REQUIRE(rs.ok());
+  detection_engine eng(rs, nullptr);
+  // The plugin's own fields (the rules also use evt.* and json.value[…], served as for every source).
+  auto plugin_fields = [&](std::string_view source, std::string_view prefix) {
+    std::vector<std::string> out;
+    for (const auto& f : eng.fields(source))
+      if (f.starts_with(prefix)) out.push_back(f);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto gcp = plugin_fields("gcp_auditlog", "gcp.");
+  auto okta = plugin_fields("okta", "okta.");
+  auto gh = plugin_fields("github", "github.");
+  CHECK(eng.fields("gcp_auditlog").size() == 16);   // and four json.value[/resource/labels/…]
+  CHECK(gcp.size() == 12);
+  CHECK(okta.size() == 10);
+  CHECK(gh.size() == 19);
+  CHECK(gcp == std::vector<std::string>{"gcp.authorizationInfo", "gcp.callerIP", "gcp.cloudfunctions.function",
+                                        "gcp.cloudsql.databaseId", "gcp.methodName", "gcp.policyDelta", "gcp.projectId",
+                                        "gcp.request", "gcp.serviceName", "gcp.storage.bucket", "gcp.user", "gcp.userAgent"});
+  CHECK(okta == std::vector<std::string>{"okta.actor.name", "okta.client.geo.country", "okta.client.ip", "okta.evt.type",
+                                         "okta.mfa.deny.countlast[300]", "okta.mfa.failure.countlast[300]", "okta.reason",
+                                         "okta.target.app.alternateid", "okta.target.group.name", "okta.target.user.name"});
+  CHECK(std::find(gh.begin(), gh.end(), "github.diff.committed_secrets.links") != gh.end());
+  CHECK(std::find(gh.begin(), gh.end(), "github.workflow.has_miners") != gh.end());
+  auto unresolved = eng.unresolved_fields();
+  std::string list;
+  for (const auto& u : unresolved) list += u + "\n";
+  INFO(list);
+  CHECK(unresolved.empty());
+
+}
+
+TEST_CASE("okta: the MFA counters count per actor within the window, in input order even with threads") {
+  rule_set rs = load(R"(
+- rule: denies
+  desc: d
+  condition: okta.mfa.deny.countlast[60] >= 2
+  output: "%okta.actor.id %okta.mfa.deny.countlast[60]"
+  priority: WARNING
+  source: okta
+)");
+  detection_engine eng(rs, nullptr);
+  std::string lines;
+  auto deny = [](const char* actor, const char* t) {
+    return std::string(R"({"eventType":"user.mfa.okta_verify.deny_push","actor":{"id":")") + actor +
+           R"("},"outcome":{"result":"FAILURE"},"published":"2024-03-05T09:)" + t + R"(.000Z"}
+)";
+  };
+  // a 00:00; b 00:05; a 00:30 (2 in 60 s: fires); a failed MFA login of b (another counter);
+  // b 00:50 (fires); a 02:00 (1: no); a 02:10 (fires). Split in two halves on two threads, b 00:50
+  // would miss b's first deny: the source is evaluated in order, on one thread.
+  lines = deny("a", "00:00") + deny("b", "00:05") + deny("a", "00:30") +
+          R"({"eventType":"user.authentication.auth_via_mfa","actor":{"id":"b"},"outcome":{"result":"FAILURE"},"published":"2024-03-05T09:00:35.000Z"})"
+          "\n" + deny("b", "00:50") + deny("a", "02:00") + deny("a", "02:10");
+  for (unsigned threads : {1u, 2u}) {
+    detection_session s(eng);
+    collected c;
+    std::istringstream in(lines);
+    s.run(in, "okta", c.cb(), threads);
+    CHECK(c.outputs == std::vector<std::string>{"a 2", "b 2", "a 2"});
+    CHECK(s.stats().events == 7);
+  }
+}
+
+TEST_CASE("gcp_auditlog, okta, github: a missing member is \"\" or absent as in each plugin") {
+  rule_set rs = load(R"(
+- rule: gcp presence
+  desc: d
+  condition: gcp.user exists and gcp.user = "" and not gcp.serviceName exists and gcp.location = us-central1
+  output: "%gcp.methodName|%gcp.serviceName|%gcp.location"
+  priority: WARNING
+  source: gcp_auditlog
+- rule: okta presence
+  desc: d
+  condition: okta.actor.name = "" and not okta.target.user.name exists and okta.security.asnumber = 0 and okta.app = crm
+  output: "%okta.evt.type|%okta.target.user.name|%okta.app"
+  priority: WARNING
+  source: okta
+- rule: github presence
+  desc: d
+  condition: github.diff.has_secrets = "" and github.diff.committed_secrets.links = "" and not github.diff.committed_secrets.desc exists and github.repo.public = true and github.webhook.id = 0
+  output: "%github.type|%github.diff.committed_secrets.desc|%github.user"
+  priority: WARNING
+  source: github
+)");
+  detection_engine eng(rs, nullptr);
+  detection_session s(eng);
+  collected c;
+  CHECK(s.feed("gcp_auditlog", R"({"protoPayload":{"methodName":"m"},"resource":{"labels":{"zone":"us-central1-a"}}})", c.cb()));
+  CHECK(s.feed("gcp_auditlog", R"({"protoPayload":{"methodName":"m","serviceName":"x"},"resource":{"labels":{"zone":"us-central1-a"}}})", c.cb()));
+  CHECK(s.feed("okta", R"({"eventType":"user.session.start","debugContext":{"debugData":{"requestUri":"/app/crm/sso"}}})", c.cb()));
+  CHECK(s.feed("okta", R"({"eventType":"e","target":[{"type":"User","displayName":"x"}],"debugContext":{"debugData":{"requestUri":"/app/crm/sso"}}})", c.cb()));
+  CHECK(s.feed("github", R"({"webhook_type":"star","sender":{"login":"fan"},"repository":{"private":false}})", c.cb()));
+  CHECK(s.feed("github", R"({"webhook_type":"push","files":[],"repository":{"private":false}})", c.cb()));
+  CHECK(c.outputs == std::vector<std::string>{"m|<NA>|us-central1", "user.session.start|<NA>|crm", "star|<NA>|fan"});
 }

@@ -1,16 +1,20 @@
 // mitre-query detect: run Falco rule files over events (JSON Lines, audit logs, CloudTrail) and print alerts enriched with ATT&CK and D3FEND.
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <set>
 
 #include <ext/stdio_filebuf.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -142,6 +146,79 @@ void run_scap(mitrekg::detection_session& session, const mitrekg::detection_engi
                                   first.empty() ? "" : ": ", first));
 }
 
+// Reads through `src` and counts the bytes; when `draw` is set, shows a
+// progress bar on stderr (bytes read / total, rate), redrawn at most every
+// 100 ms. Borrows `src`, which must outlive it. erase() removes the bar.
+class progress_buf : public std::streambuf {
+ public:
+  progress_buf(std::streambuf* src, std::uint64_t total) : src_(src), total_(total), start_(clock::now()) {}
+  ~progress_buf() override { erase(); }
+  void erase() {
+    if (shown_) write_stderr("\r\033[K");
+    shown_ = false;
+  }
+  std::uint64_t bytes() const noexcept { return done_; }
+
+ protected:
+  std::streamsize xsgetn(char* s, std::streamsize n) override {
+    // What the buffer still holds first (after an underflow), then the source directly.
+    std::streamsize got = 0;
+    if (gptr() < egptr()) {
+      got = std::min<std::streamsize>(n, egptr() - gptr());
+      std::memcpy(s, gptr(), static_cast<std::size_t>(got));
+      gbump(static_cast<int>(got));
+    }
+    if (got < n) {
+      std::streamsize more = src_->sgetn(s + got, n - got);
+      done_ += static_cast<std::uint64_t>(more);
+      got += more;
+      tick();
+    }
+    return got;
+  }
+  int_type underflow() override {
+    std::streamsize n = src_->sgetn(buf_, sizeof buf_);
+    if (n <= 0) return traits_type::eof();
+    done_ += static_cast<std::uint64_t>(n);
+    setg(buf_, buf_, buf_ + n);
+    tick();
+    return traits_type::to_int_type(buf_[0]);
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  void tick() {
+    auto now = clock::now();
+    if (shown_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    double mib = 1024.0 * 1024.0;
+    double frac = total_ ? std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_)) : 1.0;
+    constexpr int width = 30;
+    int full = static_cast<int>(frac * width);
+    std::string bar = "\rmitre-query: detect: [" + std::string(static_cast<std::size_t>(full), '#') +
+                      std::string(static_cast<std::size_t>(width - full), '.') + "]";
+    bar += fmt::format(" {:3.0f}% {:.1f}/{:.1f} MiB", frac * 100, static_cast<double>(done_) / mib,
+                       static_cast<double>(total_) / mib);
+    if (secs > 0.05) bar += fmt::format(" {:.1f} MiB/s", static_cast<double>(done_) / mib / secs);
+    bar += "\033[K";
+    write_stderr(bar);
+    shown_ = true;
+  }
+  std::streambuf* src_;
+  std::uint64_t total_;
+  std::uint64_t done_ = 0;
+  clock::time_point start_, last_;
+  bool shown_ = false;
+  char buf_[1 << 16];
+};
+
+// A progress bar only for a regular file read while stderr is a terminal.
+bool wants_progress(const std::string& events) {
+  struct stat st {};
+  return events != "-" && ::isatty(STDERR_FILENO) == 1 && ::stat(events.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 }  // namespace
 
 int run_detect(context& ctx) {
@@ -205,9 +282,14 @@ int run_detect(context& ctx) {
 
   mitrekg::detection_session session(engine);
   const bool json = ctx.fmt == format::json;
+  std::unique_ptr<progress_buf> progress;
+  // Alerts to the terminal the bar is drawn on: the bar is erased and the alert written at once.
+  const bool stdout_tty = ::isatty(STDOUT_FILENO) == 1;
   auto on_alert = [&](const mitrekg::alert& a) {
+    if (progress && stdout_tty) progress->erase();
     ctx.out.write_raw(json ? a.json() : a.text());
     ctx.out.write_raw("\n");
+    if (progress && stdout_tty) ctx.out.flush();
   };
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -222,9 +304,17 @@ int run_detect(context& ctx) {
     if (!scap && !file) throw usage_error(fmt::format("{}: cannot be read", *events));
     in = &file;
   }
+  std::istream counted(nullptr);
+  if (!scap && wants_progress(*events)) {
+    std::error_code ec;
+    progress = std::make_unique<progress_buf>(file.rdbuf(), std::filesystem::file_size(*events, ec));
+    counted.rdbuf(progress.get());
+    in = &counted;
+  }
   if (scap) run_scap(session, engine, *events, on_alert, threads);
   else session.run(*in, source, on_alert, threads);
   ctx.out.flush();
+  if (progress) progress->erase();
 
   const auto& st = session.stats();
   std::string lines;
