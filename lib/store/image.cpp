@@ -14,12 +14,13 @@
 #include <xxhash.h>
 
 #include "mitrekg/error.hpp"
+#include "support/text.hpp"
 
 namespace mitrekg::store {
 
 namespace {
 
-constexpr char d3fend_magic[8] = {'M', 'K', 'G', 'D', '3', 'F', '1', '\0'};
+constexpr char d3fend_magic[8] = {'M', 'K', 'G', 'D', '3', 'F', '2', '\0'};
 constexpr std::size_t magic_size = 8;
 // Layout: magic, u64 XXH3 of everything after it, u32 string-area size, strings, records.
 constexpr std::size_t header_size = magic_size + 8 + 4;
@@ -612,6 +613,90 @@ std::string encode_image(const graph_impl& graph) {
   return image;
 }
 
+namespace {
+
+// The built part of a D3FEND image (see encode_d3fend_image), every node
+// reference and row bound checked: the ontology answers as build() left it.
+void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
+  const auto n = static_cast<std::uint32_t>(o.entries.size());
+  const auto none = index_of(d3fend_detail::no_node);
+  auto node_or_none = [&](std::uint32_t v) {
+    if (v != none && v >= n) r.fail("D3FEND image names a missing node");
+    return d3fend_node{v};
+  };
+  auto node_ref = [&](std::uint32_t v) {
+    if (v >= n) r.fail("D3FEND image names a missing node");
+    return d3fend_node{v};
+  };
+  auto count = [&] {
+    std::uint32_t c = r.u32();
+    if (c > image_size) r.fail("D3FEND image count is impossible");
+    return c;
+  };
+  o.inverse.assign(n, d3fend_detail::no_node);
+  o.rank.assign(n, 0);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    d3fend_entry& e = o.entries[v];
+    const std::uint8_t kind = r.u8();
+    if (kind > static_cast<std::uint8_t>(d3fend_kind::other)) r.fail("D3FEND image has an unknown kind");
+    e.kind = static_cast<d3fend_kind>(kind);
+    const std::uint8_t tactic = r.u8();
+    if (tactic != 0xff && tactic >= std::size(all_d3fend_tactics)) r.fail("D3FEND image has an unknown tactic");
+    if (tactic != 0xff) e.tactic = static_cast<d3fend_tactic>(tactic);
+    if (e.kind == d3fend_kind::attack_mitigation) e.attack_id = e.name;   // as build() names them
+    e.revoked_by = r.str();
+    o.extra[v].enables = node_or_none(r.u32());
+    o.inverse[v] = node_or_none(r.u32());
+    o.rank[v] = r.u32();
+    if (o.rank[v] >= n) r.fail("D3FEND image has an impossible name rank");
+  }
+  for (d3fend_node& t : o.tactic_nodes) t = node_or_none(r.u32());
+  for (d3fend_node* p : {&o.enables_property, &o.related_property, &o.reference_property}) *p = node_or_none(r.u32());
+  for (auto* h : {&o.classes, &o.properties}) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges(count());
+    for (auto& [a, b] : edges) {
+      a = index_of(node_ref(r.u32()));
+      b = index_of(node_ref(r.u32()));
+    }
+    // Sorted by source already, each source's edges in file order: the same graph.
+    *h = d3fend_detail::hierarchy(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
+  }
+  // A CSR's row starts (n + 1, from 0, never decreasing) then its items.
+  auto rows = [&](auto& c, std::uint32_t items, auto&& item) {
+    c.offsets.resize(std::size_t{n} + 1);
+    for (auto& v : c.offsets) v = r.u32();
+    if (c.offsets.front() != 0 || !std::is_sorted(c.offsets.begin(), c.offsets.end()))
+      r.fail("D3FEND image has malformed rows");
+    if (items == 0xffffffffu) items = c.offsets.back();
+    if (c.offsets.back() != items || items > image_size) r.fail("D3FEND image has malformed rows");
+    c.items.resize(items);
+    for (auto& x : c.items) item(x);
+  };
+  rows(o.closure, 0xffffffffu, [&](d3fend_node& x) { x = node_ref(r.u32()); });
+  const std::uint32_t statements = count();
+  rows(o.statements, statements, [&](d3fend_statement& x) {
+    x.relation = node_ref(r.u32());
+    x.target = node_ref(r.u32());
+    x.relation_name = o.relation_name(x.relation);
+  });
+  for (auto* c : {&o.defensive_index, &o.uses_index})
+    rows(*c, 0xffffffffu, [&](d3fend_detail::def_use& x) {
+      x.technique = node_ref(r.u32());
+      x.relation = node_ref(r.u32());
+    });
+  for (auto* list : {&o.attack_techniques, &o.attack_mitigations, &o.defensive_techniques, &o.artifact_classes}) {
+    list->resize(count());
+    for (d3fend_node& v : *list) v = node_ref(r.u32());
+  }
+  o.by_key.reserve(o.attack_techniques.size() + o.attack_mitigations.size() + o.defensive_techniques.size() + 16);
+  for (const auto* list : {&o.attack_techniques, &o.attack_mitigations})
+    for (d3fend_node v : *list) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
+  for (d3fend_node v : all_handles<d3fend_node>(n))
+    if (!o.entries[v].d3fend_id.empty()) o.by_key.emplace(to_upper(o.entries[v].d3fend_id), v);
+}
+
+}  // namespace
+
 std::string encode_d3fend_image(const d3fend_impl& o) {
   writer w(d3fend_magic);
   w.str(o.version);
@@ -637,6 +722,44 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
       w.u32(index_of(l.key));
       w.u32(index_of(l.target));
     }
+  }
+  // What build() derived, stored built (format 2): opening replays nothing.
+  for (std::size_t n = 0; n < o.entries.size(); ++n) {
+    const d3fend_entry& e = o.entries[n];
+    w.u8(static_cast<std::uint8_t>(e.kind));
+    w.u8(e.tactic ? static_cast<std::uint8_t>(*e.tactic) : 0xff);
+    w.str(e.revoked_by);
+    w.u32(index_of(o.extra[n].enables));
+    w.u32(index_of(o.inverse[n]));
+    w.u32(o.rank[n]);
+  }
+  for (d3fend_node t : o.tactic_nodes) w.u32(index_of(t));
+  for (d3fend_node p : {o.enables_property, o.related_property, o.reference_property}) w.u32(index_of(p));
+  for (const auto* h : {&o.classes, &o.properties}) {
+    w.u32(static_cast<std::uint32_t>(boost::num_edges(*h)));
+    for (auto [e, end] = boost::edges(*h); e != end; ++e) {
+      w.u32(static_cast<std::uint32_t>(boost::source(*e, *h)));
+      w.u32(static_cast<std::uint32_t>(boost::target(*e, *h)));
+    }
+  }
+  auto rows = [&](const auto& c, auto&& item) {
+    for (std::uint32_t v : c.offsets) w.u32(v);
+    for (const auto& x : c.items) item(x);
+  };
+  rows(o.closure, [&](d3fend_node x) { w.u32(index_of(x)); });
+  w.u32(static_cast<std::uint32_t>(o.statements.items.size()));
+  rows(o.statements, [&](const d3fend_statement& x) {
+    w.u32(index_of(x.relation));
+    w.u32(index_of(x.target));
+  });
+  for (const auto* c : {&o.defensive_index, &o.uses_index})
+    rows(*c, [&](const d3fend_detail::def_use& x) {
+      w.u32(index_of(x.technique));
+      w.u32(index_of(x.relation));
+    });
+  for (const auto* list : {&o.attack_techniques, &o.attack_mitigations, &o.defensive_techniques, &o.artifact_classes}) {
+    w.u32(static_cast<std::uint32_t>(list->size()));
+    for (d3fend_node v : *list) w.u32(index_of(v));
   }
   return w.finish();
 }
@@ -682,6 +805,7 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
       links->push_back({d3fend_node{subject}, d3fend_node{key}, d3fend_node{target}});
     }
   }
+  decode_d3fend_built(r, image.size(), o);
   if (!r.done()) r.fail("D3FEND image has trailing bytes");
 }
 
