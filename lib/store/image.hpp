@@ -30,6 +30,10 @@ struct image_source {
   std::shared_ptr<const void> owner;          // for bytes in memory
   const char* bytes = nullptr;
   std::string file;
+  // Set for a cache's image file (the fd's path): when a read finds it
+  // damaged, it is removed — if that path still names the file read — so the
+  // next call answers from the snapshot's own copy or rebuilds the entry.
+  std::string remove_when_damaged;
 };
 
 // Opens an image for use in place: reads and checks the header, the section

@@ -385,6 +385,7 @@ struct descriptor {
 };
 
 struct sidecar_images {
+  fs::path path;
   std::shared_ptr<descriptor> file;
   std::uint64_t attack_offset = 0, attack_size = 0;
   std::shared_ptr<const void> owner;   // the D3FEND bytes
@@ -429,7 +430,7 @@ std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::stri
   if (std::memcmp(header, sidecar_magic, 8) != 0 || fmt::format("{:016x}", id) != build_id ||
       attack > size - sidecar_header || d3fend != size - sidecar_header - attack)
     return std::nullopt;
-  sidecar_images images{file, sidecar_header, attack, {}, {}};
+  sidecar_images images{path, file, sidecar_header, attack, {}, {}};
   if (with_d3fend && d3fend > 0) {
     std::shared_ptr<char[]> buffer = big_buffer(d3fend);   // huge pages: one fault, not one per 4 KiB
     if (!pread_all(fd, buffer.get(), d3fend, static_cast<off_t>(sidecar_header + attack))) return std::nullopt;
@@ -499,6 +500,8 @@ std::unique_ptr<graph_impl> read_attack_image(database& db,
   if (mapped) {
     source.fd = ::fcntl(mapped->file->fd, F_DUPFD_CLOEXEC, 0);
     if (source.fd < 0) throw error(errc::io_error, db.file(), "", "cannot read the graph image file");
+    source.file = mapped->path.string();
+    source.remove_when_damaged = mapped->path.string();
     source.offset = mapped->attack_offset;
     source.size = mapped->attack_size;
   } else {
