@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """warm_bench: warm-cache answers of mitre-query beside their floor (issue 13).
 
-Usage: warm_bench.py MITRE_QUERY SQLITE_POINT_QUERY [--data DIR] [--reps N] [--batch N]
+Usage: warm_bench.py MITRE_QUERY SQLITE_POINT_QUERY [--data DIR] [--reps N] [--batch N] [--baseline OLD_MITRE_QUERY]
 
 On the default data of DIR (every ATT&CK domain + D3FEND), with a scratch
 cache (XDG_CACHE_HOME) filled first, whole processes, interleaved (one run of
@@ -12,7 +12,9 @@ each in turn, N rounds), wall and CPU time (user + sys from wait4) of each:
       snapshot; target: (a) <= 1.5 x (f), wall medians
   (b) `mitre-query countermeasures --all`          target: median wall <= 15 ms
   (v) `mitre-query --version`                      the process floor of the CLI
-and `batch` throughput: `show ID` for every technique and sub-technique id in
+With --baseline, (a0) and (b0): the same two commands of another build (its
+own scratch cache), interleaved with the rest: before and after in one run.
+And `batch` throughput: `show ID` for every technique and sub-technique id in
 turn, repeated to --batch questions, against a batch of one question (the
 load); target: >= 50,000 questions per second after load.
 Prints medians (and minimums); exits 1 when a target fails. Timing figures
@@ -53,6 +55,7 @@ def main():
     ap.add_argument("--data", default=os.environ.get("MITREKG_DATA", ""))
     ap.add_argument("--reps", type=int, default=41)
     ap.add_argument("--batch", type=int, default=100000)
+    ap.add_argument("--baseline", default="")
     a = ap.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="warm_bench-") as scratch:
@@ -75,12 +78,20 @@ def main():
             "b": mq + ["countermeasures", "--all"],
             "v": mq + ["--version"],
         }
-        for argv in commands.values():   # warm the page cache
-            run(argv, env)
+        envs = {k: env for k in commands}
+        if a.baseline:
+            old_cache = os.path.join(scratch, "baseline")
+            old_env = dict(env, XDG_CACHE_HOME=old_cache)
+            subprocess.run([a.baseline, "show", "T1562.001"], env=old_env, check=True, stdout=subprocess.DEVNULL)
+            commands["a0"] = [a.baseline, "show", "T1562.001"]
+            commands["b0"] = [a.baseline, "countermeasures", "--all"]
+            envs["a0"] = envs["b0"] = old_env
+        for k, argv in commands.items():   # warm the page cache
+            run(argv, envs[k])
         times = {k: ([], []) for k in commands}
         for _ in range(a.reps):
             for k, argv in commands.items():
-                wall, cpu = run(argv, env)
+                wall, cpu = run(argv, envs[k])
                 times[k][0].append(wall * 1e3)
                 times[k][1].append(cpu * 1e3)
 
@@ -88,10 +99,11 @@ def main():
             return statistics.median(times[k][i])
 
         names = {"a": "warm show T1562.001", "f": "floor: static SQLite point query", "b": "warm countermeasures --all",
-                 "v": "mitre-query --version"}
+                 "v": "mitre-query --version", "a0": "baseline: warm show T1562.001",
+                 "b0": "baseline: warm countermeasures --all"}
         print(f"{'':4}{'command':36}{'wall median':>12}{'wall min':>10}{'CPU median':>12}{'CPU min':>9}  (ms, {a.reps} interleaved runs)")
         for k in commands:
-            print(f"({k}) {names[k]:36}{med(k, 0):12.2f}{min(times[k][0]):10.2f}{med(k, 1):12.2f}{min(times[k][1]):9.2f}")
+            print(f"({k:>2}) {names[k]:34}{med(k, 0):12.2f}{min(times[k][0]):10.2f}{med(k, 1):12.2f}{min(times[k][1]):9.2f}")
         ratio_wall = med("a", 0) / med("f", 0)
         ratio_cpu = med("a", 1) / med("f", 1)
 
