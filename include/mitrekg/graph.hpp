@@ -92,6 +92,15 @@ struct lookup_options {
 // countermeasures.hpp over a const graph) may be called from several threads at
 // once with no locking; moving or destroying the graph may not overlap any call.
 //
+// A graph opened from a snapshot (open_snapshot, load_cached) answers from the
+// snapshot's compiled image in place: operator[] decodes an object on first
+// use and keeps it (thread-safe: published once under a lock; the reference
+// stays valid for the graph's lifetime), and the parts of the image a call
+// needs are read then, each checked by its checksum. When the cache's image
+// file was damaged after the graph was opened, such a call throws
+// mitrekg::error (errc::bad_snapshot, naming the file) instead of answering;
+// size(), visible() and the members marked noexcept never read the file.
+//
 // Borrowing: attack_object, edge, source_file and load_report hold
 // std::string_view and references into the graph; they stay valid as long as
 // the graph lives (moving the graph keeps them valid: the storage moves with

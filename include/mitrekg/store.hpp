@@ -15,7 +15,7 @@ namespace mitrekg {
 
 // The relational layout's version (docs/sqlite-schema.md). A snapshot of
 // another version is refused with errc::bad_snapshot.
-inline constexpr int snapshot_schema_version = 3;
+inline constexpr int snapshot_schema_version = 4;
 
 // One source file a snapshot was built from.
 struct snapshot_source {

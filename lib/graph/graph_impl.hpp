@@ -1,4 +1,4 @@
-// The inside of knowledge_graph: a Boost.Graph adjacency_list plus id, STIX-id and name indexes.
+// The inside of knowledge_graph: a Boost.Graph adjacency_list plus id, STIX-id and name indexes, or a stored image read in place.
 #pragma once
 
 #include <memory>
@@ -32,6 +32,46 @@ struct edge_data {
 using boost_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
                                           boost::no_property, edge_data, boost::no_property, boost::vecS>;
 
+// What visible() and the filters read of an object, without decoding it.
+struct object_head {
+  object_type type = object_type::unknown;
+  domain_set domains = 0;
+  bool revoked = false;
+  bool deprecated = false;
+};
+
+// One end of an edge in a stored graph's adjacency lists: enough to filter and
+// follow it without reading the edge's record (its texts).
+struct edge_ref {
+  std::uint32_t edge = 0;     // position in insertion order (edge_data::seq)
+  node other{};               // the target of an out-edge, the source of an in-edge
+  relation type = relation::other;
+  bool revoked = false;
+  bool deprecated = false;
+  bool relationship = false;  // from a relationship object (has a STIX id), not a property link
+};
+
+// A graph answered in place from a snapshot's compiled image (lib/store/image.cpp):
+// parts are read from the file when a question first needs them, each part
+// checked by its own checksum then. Members other than size() and head() may
+// therefore throw error(errc::bad_snapshot) when the file was damaged after it
+// was opened (never SIGBUS, never a wrong answer). Thread-safe: parts and
+// decoded objects are published once, under a lock; const members may be
+// called from several threads at once. Views point into memory the object owns.
+class stored_graph {
+public:
+  enum class index { id, name, stix };
+  virtual ~stored_graph() = default;
+  virtual std::size_t size() const noexcept = 0;
+  virtual std::size_t edge_count() const noexcept = 0;
+  virtual object_head head(node n) const noexcept = 0;            // n < size()
+  virtual const attack_object& object(node n) const = 0;          // decoded on first use, then kept
+  virtual void adjacent(node n, bool out, std::vector<edge_ref>& refs) const = 0;   // appends, load order
+  virtual edge edge_at(std::uint32_t e) const = 0;                // e < edge_count()
+  // Appends the objects under `key` (lower-case for id and name; exact for stix), live first.
+  virtual void lookup(index which, std::string_view key, std::vector<node>& out) const = 0;
+};
+
 // Lower-case key -> objects. Keys are views into knowledge_graph::impl::index_keys.
 // Flat open-addressing maps with XXH3 (support/text_map.hpp): built once, probed often.
 using string_index = text_view_map<std::vector<node>>;
@@ -49,6 +89,9 @@ struct knowledge_graph::impl {
   load_report report;
   std::size_t relationships = 0;   // relationship objects (not property links)
   std::unique_ptr<d3fend_ontology> d3fend;   // null when no D3FEND file was loaded
+  // Set for a graph opened from a snapshot image: it answers from there, and
+  // objects, graph and the three indexes above stay empty.
+  std::unique_ptr<const stored_graph> stored;
   // Identity of every source file as read (path, size, mtime), for snapshots and the cache.
   struct source_stamp {
     std::string kind;            // "attack" or "d3fend"

@@ -1,6 +1,7 @@
 // knowledge_graph: loading entry point, lookups and neighbour access over the Boost.Graph.
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -44,35 +45,93 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
   return knowledge_graph(std::move(g));
 }
 
-std::size_t knowledge_graph::size() const noexcept { return impl_->objects.size(); }
+std::size_t knowledge_graph::size() const noexcept {
+  return impl_->stored ? impl_->stored->size() : impl_->objects.size();
+}
 
-const attack_object& knowledge_graph::operator[](node n) const& { return impl_->objects.at(index_of(n)); }
+const attack_object& knowledge_graph::operator[](node n) const& {
+  if (const stored_graph* s = impl_->stored.get()) {
+    if (index_of(n) >= s->size()) throw std::out_of_range("knowledge_graph: node out of range");
+    return s->object(n);
+  }
+  return impl_->objects.at(index_of(n));
+}
+
+namespace {
+
+object_head head_of(const graph_impl& g, node n) noexcept {
+  if (g.stored) return g.stored->head(n);
+  const attack_object& o = g.objects[n];
+  return {o.type, o.domains, o.revoked, o.deprecated};
+}
+
+bool head_visible(const object_head& h, const lookup_options& o) noexcept {
+  if (h.revoked && !o.include_revoked) return false;
+  if (h.deprecated && !o.include_deprecated) return false;
+  return (h.domains & o.domains) != 0 || h.domains == 0;
+}
+
+bool edge_visible(bool revoked, bool deprecated, const lookup_options& o) {
+  return (!revoked || o.include_revoked) && (!deprecated || o.include_deprecated);
+}
+
+// Objects under one key of an index (ids and names lower-cased by the caller).
+std::vector<node> lookup(const graph_impl& g, stored_graph::index which, std::string_view key) {
+  std::vector<node> out;
+  if (g.stored) {
+    g.stored->lookup(which, key, out);
+    return out;
+  }
+  const string_index& map = which == stored_graph::index::id ? g.by_id : g.by_name;
+  if (auto it = map.find(key); it != map.end()) out = it->second;
+  return out;
+}
+
+// The edges of one vertex (out or in) as edge_refs, for either representation.
+std::vector<edge_ref> adjacent(const graph_impl& g, node n, bool out) {
+  std::vector<edge_ref> refs;
+  if (g.stored) {
+    g.stored->adjacent(n, out, refs);
+    return refs;
+  }
+  auto add = [&](const boost_graph::edge_descriptor& e) {
+    const edge_data& d = g.graph[e];
+    const auto other = out ? boost::target(e, g.graph) : boost::source(e, g.graph);
+    refs.push_back({d.seq, handle_at<node>(other), d.type, d.revoked, d.deprecated, !d.stix_id.empty()});
+  };
+  if (out)
+    for (auto [e, end] = boost::out_edges(index_of(n), g.graph); e != end; ++e) add(*e);
+  else
+    for (auto [e, end] = boost::in_edges(index_of(n), g.graph); e != end; ++e) add(*e);
+  return refs;
+}
+
+}  // namespace
 
 bool knowledge_graph::visible(node n, const lookup_options& o) const noexcept {
-  const attack_object& obj = impl_->objects[n];
-  if (obj.revoked && !o.include_revoked) return false;
-  if (obj.deprecated && !o.include_deprecated) return false;
-  return (obj.domains & o.domains) != 0 || obj.domains == 0;
+  return head_visible(head_of(*impl_, n), o);
 }
 
 std::optional<node> knowledge_graph::find(object_type type, std::string_view id, const lookup_options& o) const {
-  auto it = impl_->by_id.find(to_lower(id));
-  if (it == impl_->by_id.end()) return std::nullopt;
-  for (node n : it->second)
-    if (impl_->objects[n].type == type && visible(n, o)) return n;
+  for (node n : lookup(*impl_, stored_graph::index::id, to_lower(id)))
+    if (head_of(*impl_, n).type == type && visible(n, o)) return n;
   return std::nullopt;
 }
 
 std::vector<node> knowledge_graph::find_id(std::string_view id, const lookup_options& o) const {
   std::vector<node> out;
-  auto it = impl_->by_id.find(to_lower(id));
-  if (it != impl_->by_id.end())
-    for (node n : it->second)
-      if (visible(n, o)) out.push_back(n);
+  for (node n : lookup(*impl_, stored_graph::index::id, to_lower(id)))
+    if (visible(n, o)) out.push_back(n);
   return out;
 }
 
 std::optional<node> knowledge_graph::find_stix(std::string_view stix_id) const {
+  if (impl_->stored) {
+    std::vector<node> out;
+    impl_->stored->lookup(stored_graph::index::stix, stix_id, out);
+    if (out.empty()) return std::nullopt;
+    return out.front();
+  }
   auto it = impl_->by_stix.find(stix_id);
   if (it == impl_->by_stix.end()) return std::nullopt;
   return it->second;
@@ -80,15 +139,18 @@ std::optional<node> knowledge_graph::find_stix(std::string_view stix_id) const {
 
 std::vector<node> knowledge_graph::find_name(std::string_view name, const lookup_options& o) const {
   std::vector<node> out;
-  auto it = impl_->by_name.find(to_lower(name));
-  if (it != impl_->by_name.end())
-    for (node n : it->second)
-      if (visible(n, o)) out.push_back(n);
+  for (node n : lookup(*impl_, stored_graph::index::name, to_lower(name)))
+    if (visible(n, o)) out.push_back(n);
   return out;
 }
 
 std::vector<edge> knowledge_graph::out_edges(node n, relation r) const& {
   std::vector<edge> out;
+  if (const stored_graph* s = impl_->stored.get()) {
+    for (const edge_ref& e : adjacent(*impl_, n, true))
+      if (e.type == r) out.push_back(s->edge_at(e.edge));
+    return out;
+  }
   for (auto [e, end] = boost::out_edges(index_of(n), impl_->graph); e != end; ++e)
     if (impl_->graph[*e].type == r) out.push_back(impl_->to_edge(*e));
   return out;
@@ -96,51 +158,56 @@ std::vector<edge> knowledge_graph::out_edges(node n, relation r) const& {
 
 std::vector<edge> knowledge_graph::in_edges(node n, relation r) const& {
   std::vector<edge> out;
+  if (const stored_graph* s = impl_->stored.get()) {
+    for (const edge_ref& e : adjacent(*impl_, n, false))
+      if (e.type == r) out.push_back(s->edge_at(e.edge));
+    return out;
+  }
   for (auto [e, end] = boost::in_edges(index_of(n), impl_->graph); e != end; ++e)
     if (impl_->graph[*e].type == r) out.push_back(impl_->to_edge(*e));
   return out;
 }
 
-namespace {
-bool edge_visible(const edge_data& d, const lookup_options& o) {
-  return (!d.revoked || o.include_revoked) && (!d.deprecated || o.include_deprecated);
-}
-}  // namespace
-
 std::vector<node> knowledge_graph::targets(node n, relation r, const lookup_options& o) const {
   std::vector<node> out;
-  for (auto [e, end] = boost::out_edges(index_of(n), impl_->graph); e != end; ++e) {
-    const edge_data& d = impl_->graph[*e];
-    node t = static_cast<node>(boost::target(*e, impl_->graph));
-    if (d.type == r && edge_visible(d, o) && visible(t, o)) out.push_back(t);
-  }
+  for (const edge_ref& e : adjacent(*impl_, n, true))
+    if (e.type == r && edge_visible(e.revoked, e.deprecated, o) && visible(e.other, o)) out.push_back(e.other);
   return out;
 }
 
 std::vector<node> knowledge_graph::sources(node n, relation r, const lookup_options& o) const {
   std::vector<node> out;
-  for (auto [e, end] = boost::in_edges(index_of(n), impl_->graph); e != end; ++e) {
-    const edge_data& d = impl_->graph[*e];
-    node s = static_cast<node>(boost::source(*e, impl_->graph));
-    if (d.type == r && edge_visible(d, o) && visible(s, o)) out.push_back(s);
-  }
+  for (const edge_ref& e : adjacent(*impl_, n, false))
+    if (e.type == r && edge_visible(e.revoked, e.deprecated, o) && visible(e.other, o)) out.push_back(e.other);
   return out;
 }
 
 std::vector<node> knowledge_graph::all(object_type type, const lookup_options& o) const {
   std::vector<node> out;
-  for (node n : all_handles<node>(impl_->objects.size()))
-    if (impl_->objects[n].type == type && visible(n, o)) out.push_back(n);
+  for (node n : all_handles<node>(size()))
+    if (head_of(*impl_, n).type == type && visible(n, o)) out.push_back(n);
   return out;
 }
 
 std::size_t knowledge_graph::relationship_count(const lookup_options& o) const {
   std::size_t count = 0;
+  // As visible(): no domain is any domain.
+  auto in_domains = [&](node s) {
+    const object_head h = head_of(*impl_, s);
+    return (h.domains & o.domains) != 0 || h.domains == 0;
+  };
+  if (impl_->stored) {
+    for (node s : all_handles<node>(size())) {
+      if (!in_domains(s)) continue;
+      for (const edge_ref& e : adjacent(*impl_, s, true))
+        if (e.relationship && edge_visible(e.revoked, e.deprecated, o)) ++count;
+    }
+    return count;
+  }
   for (auto [e, end] = boost::edges(impl_->graph); e != end; ++e) {
     const edge_data& d = impl_->graph[*e];
-    if (d.stix_id.empty() || !edge_visible(d, o)) continue;
-    const attack_object& s = impl_->objects[boost::source(*e, impl_->graph)];
-    if ((s.domains & o.domains) != 0 || s.domains == 0) ++count;   // as visible(): no domain is any domain
+    if (d.stix_id.empty() || !edge_visible(d.revoked, d.deprecated, o)) continue;
+    if (in_domains(handle_at<node>(boost::source(*e, impl_->graph)))) ++count;
   }
   return count;
 }

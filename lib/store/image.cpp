@@ -1,25 +1,32 @@
-// The compiled graph image: the ATT&CK part of a snapshot as one binary blob that loads without per-row SQL.
+// The compiled graph images: ATT&CK as sections used in place (read and checked block by block), D3FEND as read.
 #include "store/image.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <deque>
+#include <mutex>
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <xxhash.h>
 
 #include "mitrekg/error.hpp"
+#include "support/text.hpp"
 
 namespace mitrekg::store {
 
 namespace {
 
-constexpr char attack_magic[8] = {'M', 'K', 'G', 'I', 'M', 'G', '1', '\0'};
-constexpr char d3fend_magic[8] = {'M', 'K', 'G', 'D', '3', 'F', '1', '\0'};
+constexpr char d3fend_magic[8] = {'M', 'K', 'G', 'D', '3', 'F', '2', '\0'};
 constexpr std::size_t magic_size = 8;
 // Layout: magic, u64 XXH3 of everything after it, u32 string-area size, strings, records.
 constexpr std::size_t header_size = magic_size + 8 + 4;
 
-// Appends little-endian integers and string references (offset, length into `strings`).
+// (D3FEND image) Appends little-endian integers and string references (offset, length into `strings`).
 class writer {
 public:
   explicit writer(const char* magic) : magic_(magic) {}
@@ -99,123 +106,631 @@ private:
 
 }  // namespace
 
-std::string encode_image(const graph_impl& g) {
-  writer w(attack_magic);
-  w.u32(static_cast<std::uint32_t>(g.objects.size()));
+// ---- the ATT&CK image, format 2 --------------------------------------------------
+
+namespace {
+
+constexpr char attack_magic[8] = {'M', 'K', 'G', 'I', 'M', 'G', '2', '\0'};
+// Each section is checked in blocks of this size: a question reads and checks
+// only the blocks it touches.
+constexpr std::uint32_t block_size = 8192;
+// magic, u64 XXH3 of the rest of the header and table, u32 block size,
+// u32 section count, u32 objects, u32 edges; then per section u64 offset and
+// u64 size; then one u64 XXH3 per block of every section, in section order.
+constexpr std::size_t fixed_header = 32;
+
+enum section : unsigned {
+  s_heads,        // per object: u8 type, u8 domains, u8 flags (1 revoked, 2 deprecated, 4 sub-technique), u8 0
+  s_objects,      // per object: 9 text refs, then (first, count) of platforms, aliases, phases in s_lists
+  s_lists,        // text refs; a kill chain phase is two (chain, phase)
+  s_edges,        // per edge, insertion order: u32 source, u32 target, u8 relation, u8 flags, u16 0, 3 text refs
+  s_out_offsets,  // u32 per object + 1: CSR row starts into s_out_items
+  s_out_items,    // per out-edge: u32 edge, u32 target, u8 relation, u8 flags (1 revoked, 2 deprecated, 4 relationship), u16 0
+  s_in_offsets,
+  s_in_items,     // the same, the source in place of the target
+  s_id_slots,     // open addressing, a power of two: u64 XXH3, u32 key offset, u32 key length, u32 first, u32 count (0: empty)
+  s_id_nodes,     // u32 nodes of each key, live first
+  s_id_keys,      // the lower-case keys
+  s_name_slots,
+  s_name_nodes,
+  s_name_keys,
+  s_stix_slots,   // first = the node, count = 1
+  s_stix_keys,
+  s_strings,      // every text; a text ref is u32 offset, u32 length
+  section_count
+};
+constexpr const char* section_names[section_count] = {
+    "object heads", "objects", "lists", "edges", "out-edge offsets", "out-edges", "in-edge offsets", "in-edges",
+    "id index", "id index lists", "id index keys", "name index", "name index lists", "name index keys",
+    "STIX-id index", "STIX-id index keys", "strings"};
+
+constexpr std::size_t object_record = 9 * 8 + 3 * 8;
+constexpr std::size_t edge_record = 12 + 3 * 8;
+constexpr std::size_t item_record = 12;
+constexpr std::size_t slot_record = 24;
+
+void put32(std::string& out, std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); }
+void put64(std::string& out, std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
+std::uint32_t get32(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+std::uint64_t get64(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// Maps in the pages of [p, p + bytes) with one call (MADV_POPULATE_WRITE,
+// Linux 5.14) instead of one fault per 4 KiB page on first write: in the VMs
+// measured, first-touch faults of freshly allocated arrays were the largest
+// cost of opening the D3FEND image (docs/benchmarks.md). Best effort.
+void prefault(const void* p, std::size_t bytes) {
+#ifdef MADV_POPULATE_WRITE
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto from = (reinterpret_cast<std::uintptr_t>(p) + page - 1) / page * page;
+  const auto to = (reinterpret_cast<std::uintptr_t>(p) + bytes) / page * page;
+  if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+struct image_writer {
+  std::string sections[section_count];
+  std::string& operator[](section s) { return sections[s]; }
+  // A text ref into s_strings.
+  void text(std::string& out, std::string_view s) {
+    put32(out, static_cast<std::uint32_t>(sections[s_strings].size()));
+    put32(out, static_cast<std::uint32_t>(s.size()));
+    sections[s_strings].append(s);
+  }
+  // An index as a ready hash table: `entries` are (key, nodes); nodes empty for the STIX-id one (node in `first`).
+  void table(section slots, section nodes, section keys, const std::vector<std::pair<std::string_view, const std::vector<node>*>>& entries,
+             const std::vector<std::pair<std::string_view, node>>& single) {
+    const std::size_t n = entries.size() + single.size();
+    std::size_t count = 1;
+    while (count < 2 * n) count *= 2;
+    struct slot {
+      std::uint64_t hash = 0;
+      std::uint32_t key_offset = 0, key_length = 0, first = 0, count = 0;
+    };
+    std::vector<slot> table(count);
+    auto place = [&](std::string_view key, std::uint32_t first, std::uint32_t size) {
+      slot s{XXH3_64bits(key.data(), key.size()), static_cast<std::uint32_t>(sections[keys].size()),
+             static_cast<std::uint32_t>(key.size()), first, size};
+      sections[keys].append(key);
+      std::size_t i = s.hash & (count - 1);
+      while (table[i].count != 0) i = (i + 1) & (count - 1);
+      table[i] = s;
+    };
+    for (const auto& [key, list] : entries) {
+      place(key, static_cast<std::uint32_t>(sections[nodes].size() / 4), static_cast<std::uint32_t>(list->size()));
+      for (node v : *list) put32(sections[nodes], index_of(v));
+    }
+    for (const auto& [key, v] : single) place(key, index_of(v), 1);
+    for (const slot& s : table) {
+      put64(sections[slots], s.hash);
+      put32(sections[slots], s.key_offset);
+      put32(sections[slots], s.key_length);
+      put32(sections[slots], s.first);
+      put32(sections[slots], s.count);
+    }
+  }
+};
+
+// A stored graph over an image: sections read block by block on first use.
+class image_graph final : public stored_graph {
+public:
+  explicit image_graph(image_source source) : src_(std::move(source)) {}
+  ~image_graph() override {
+    if (mapping_) ::munmap(mapping_, mapping_size_);
+    if (src_.fd >= 0) ::close(src_.fd);
+  }
+  image_graph(const image_graph&) = delete;
+  image_graph& operator=(const image_graph&) = delete;
+
+  void open(bool verify_all);
+
+  std::size_t size() const noexcept override { return n_objects_; }
+  std::size_t edge_count() const noexcept override { return n_edges_; }
+  object_head head(node n) const noexcept override { return heads_[index_of(n)]; }
+  const attack_object& object(node n) const override;
+  void adjacent(node n, bool out, std::vector<edge_ref>& refs) const override;
+  edge edge_at(std::uint32_t e) const override;
+  void lookup(index which, std::string_view key, std::vector<node>& out) const override;
+
+private:
+  [[noreturn]] void fail(std::string_view what) const {
+    throw error(errc::bad_snapshot, src_.file, "", fmt::format("snapshot is corrupted or truncated: {}", what));
+  }
+  // A block read later was damaged: forget the file (see image_source) and fail.
+  [[noreturn]] void fail_damaged(std::string_view what) const;
+  // Bytes [offset, offset + length) of a section, its blocks read and checked first.
+  const char* at(section s, std::uint64_t offset, std::uint64_t length) const;
+  void load_block(section s, std::uint64_t block) const;
+  std::string_view text(const char* ref) const {
+    return std::string_view(at(s_strings, get32(ref), get32(ref + 4)), get32(ref + 4));
+  }
+  node node_ref(std::uint32_t v) const {
+    if (v >= n_objects_) fail("graph image names a missing object");
+    return node{v};
+  }
+
+  image_source src_;
+  char* base_ = nullptr;          // the image's bytes: the source's, or a private mapping filled block by block
+  void* mapping_ = nullptr;
+  std::size_t mapping_size_ = 0;
+  std::uint32_t n_objects_ = 0, n_edges_ = 0;
+  struct section_info {
+    std::uint64_t offset = 0, size = 0;
+    std::size_t first_block = 0;   // into sums_ and ready_
+  } sections_[section_count];
+  std::vector<std::uint64_t> sums_;
+  std::unique_ptr<std::atomic<bool>[]> ready_;
+  std::vector<object_head> heads_;
+  mutable std::mutex load_mutex_;
+  // Objects decoded on first use, published once (acquire/release); kept in a deque: addresses never move.
+  mutable std::mutex object_mutex_;
+  mutable std::unique_ptr<std::atomic<const attack_object*>[]> objects_;
+  mutable std::deque<attack_object> decoded_;
+};
+
+bool pread_exact(int fd, char* target, std::size_t n, std::uint64_t offset) {
+  while (n > 0) {
+    ssize_t got = ::pread(fd, target, n, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    target += got;
+    n -= static_cast<std::size_t>(got);
+    offset += static_cast<std::uint64_t>(got);
+  }
+  return true;
+}
+
+void image_graph::fail_damaged(std::string_view what) const {
+  struct stat open_file {}, named {};
+  if (!src_.remove_when_damaged.empty() && ::fstat(src_.fd, &open_file) == 0 &&
+      ::lstat(src_.remove_when_damaged.c_str(), &named) == 0 && S_ISREG(named.st_mode) &&
+      open_file.st_ino == named.st_ino && open_file.st_dev == named.st_dev)
+    ::unlink(src_.remove_when_damaged.c_str());
+  fail(what);
+}
+
+void image_graph::load_block(section s, std::uint64_t block) const {
+  const section_info& info = sections_[s];
+  const std::size_t index = info.first_block + block;
+  std::lock_guard lock(load_mutex_);
+  if (ready_[index].load(std::memory_order_relaxed)) return;
+  const std::uint64_t from = info.offset + block * block_size;
+  const std::size_t length = static_cast<std::size_t>(std::min<std::uint64_t>(block_size, info.offset + info.size - from));
+  char* target = base_ + from;
+  if (src_.fd >= 0) prefault(target, length);
+  if (src_.fd >= 0 && !pread_exact(src_.fd, target, length, src_.offset + from))
+    fail_damaged(fmt::format("graph image file is cut short ({} block {})", section_names[s], block));
+  if (XXH3_64bits(target, length) != sums_[index])
+    fail_damaged(fmt::format("graph image checksum does not match ({} block {})", section_names[s], block));
+  ready_[index].store(true, std::memory_order_release);
+}
+
+const char* image_graph::at(section s, std::uint64_t offset, std::uint64_t length) const {
+  const section_info& info = sections_[s];
+  if (offset > info.size || length > info.size - offset) fail(fmt::format("graph image refers outside its {}", section_names[s]));
+  if (length > 0)
+    for (std::uint64_t b = offset / block_size, last = (offset + length - 1) / block_size; b <= last; ++b)
+      if (!ready_[info.first_block + b].load(std::memory_order_acquire)) load_block(s, b);
+  return base_ + info.offset + offset;
+}
+
+void image_graph::open(bool verify_all) {
+  char fixed[fixed_header];
+  auto read = [&](char* target, std::size_t n, std::uint64_t from) {
+    if (from > src_.size || n > src_.size - from) fail("graph image is cut short");
+    if (src_.fd >= 0) {
+      if (!pread_exact(src_.fd, target, n, src_.offset + from)) fail("graph image file is cut short");
+    } else {
+      std::memcpy(target, src_.bytes + from, n);
+    }
+  };
+  read(fixed, fixed_header, 0);
+  if (std::memcmp(fixed, attack_magic, 8) != 0) fail("graph image has no valid header (another format or version)");
+  if (get32(fixed + 16) != block_size || get32(fixed + 20) != section_count) fail("graph image has another layout");
+  n_objects_ = get32(fixed + 24);
+  n_edges_ = get32(fixed + 28);
+  // The table: sizes first (to count the blocks), then the block checksums.
+  std::string table(section_count * 16, '\0');
+  read(table.data(), table.size(), fixed_header);
+  std::size_t blocks = 0;
+  std::uint64_t end = fixed_header + table.size();
+  for (unsigned s = 0; s < section_count; ++s) {
+    section_info& info = sections_[s];
+    info.offset = get64(table.data() + s * 16);
+    info.size = get64(table.data() + s * 16 + 8);
+    if (info.offset > src_.size || info.size > src_.size - info.offset) fail("graph image section lies outside the image");
+    info.first_block = blocks;
+    blocks += static_cast<std::size_t>((info.size + block_size - 1) / block_size);
+  }
+  if (blocks > src_.size / 8) fail("graph image section table is impossible");
+  sums_.resize(blocks);
+  read(reinterpret_cast<char*>(sums_.data()), blocks * 8, end);
+  {
+    XXH3_state_t* state = XXH3_createState();
+    XXH3_64bits_reset(state);
+    XXH3_64bits_update(state, fixed + 16, fixed_header - 16);
+    XXH3_64bits_update(state, table.data(), table.size());
+    XXH3_64bits_update(state, sums_.data(), blocks * 8);
+    const std::uint64_t sum = XXH3_64bits_digest(state);
+    XXH3_freeState(state);
+    if (sum != get64(fixed + 8)) fail("graph image checksum does not match (header)");
+  }
+  // Shapes every later read relies on.
+  auto size_is = [&](section s, std::uint64_t expected) {
+    if (sections_[s].size != expected) fail(fmt::format("graph image {} have a wrong size", section_names[s]));
+  };
+  size_is(s_heads, std::uint64_t{n_objects_} * 4);
+  size_is(s_objects, std::uint64_t{n_objects_} * object_record);
+  size_is(s_edges, std::uint64_t{n_edges_} * edge_record);
+  size_is(s_out_offsets, (std::uint64_t{n_objects_} + 1) * 4);
+  size_is(s_in_offsets, (std::uint64_t{n_objects_} + 1) * 4);
+  size_is(s_out_items, std::uint64_t{n_edges_} * item_record);
+  size_is(s_in_items, std::uint64_t{n_edges_} * item_record);
+  for (section s : {s_id_slots, s_name_slots, s_stix_slots}) {
+    const std::uint64_t slots = sections_[s].size / slot_record;
+    if (slots == 0 || sections_[s].size % slot_record != 0 || (slots & (slots - 1)) != 0)
+      fail(fmt::format("graph image {} has a wrong size", section_names[s]));
+  }
+  ready_ = std::make_unique<std::atomic<bool>[]>(blocks);
+  if (src_.fd >= 0) {
+    // Private memory the blocks are read into: pages no question touches are never faulted in.
+    mapping_size_ = static_cast<std::size_t>(src_.size);
+    mapping_ = ::mmap(nullptr, mapping_size_ ? mapping_size_ : 1, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mapping_ == MAP_FAILED) {
+      mapping_ = nullptr;
+      throw error(errc::io_error, src_.file, "", "cannot reserve memory for the graph image");
+    }
+    // Huge pages where offered: a question touches blocks all over the image,
+    // and one fault per 2 MiB costs less than one per 4 KiB here (docs/benchmarks.md).
+    ::madvise(mapping_, mapping_size_, MADV_HUGEPAGE);
+    base_ = static_cast<char*>(mapping_);
+  } else {
+    base_ = const_cast<char*>(src_.bytes);   // never written: every block is only checked
+  }
+  if (verify_all)
+    for (unsigned s = 0; s < section_count; ++s) at(static_cast<section>(s), 0, sections_[s].size);
+  heads_.resize(n_objects_);
+  const char* h = at(s_heads, 0, std::uint64_t{n_objects_} * 4);
+  for (std::uint32_t i = 0; i < n_objects_; ++i, h += 4) {
+    if (static_cast<std::uint8_t>(h[0]) > static_cast<std::uint8_t>(object_type::unknown))
+      fail("graph image has an unknown object type");
+    heads_[i] = {static_cast<object_type>(h[0]), static_cast<domain_set>(h[1]), (h[2] & 1) != 0, (h[2] & 2) != 0};
+  }
+  objects_ = std::make_unique<std::atomic<const attack_object*>[]>(n_objects_);
+}
+
+const attack_object& image_graph::object(node n) const {
+  const std::uint32_t i = index_of(n);
+  if (const attack_object* o = objects_[i].load(std::memory_order_acquire)) return *o;
+  std::lock_guard lock(object_mutex_);
+  if (const attack_object* o = objects_[i].load(std::memory_order_relaxed)) return *o;
+  attack_object o;
+  const object_head& h = heads_[i];
+  o.type = h.type;
+  o.domains = h.domains;
+  o.revoked = h.revoked;
+  o.deprecated = h.deprecated;
+  o.is_subtechnique = (at(s_heads, std::uint64_t{i} * 4, 4)[2] & 4) != 0;
+  char record[object_record];
+  std::memcpy(record, at(s_objects, std::uint64_t{i} * object_record, object_record), object_record);
+  const char* p = record;
+  for (std::string_view* s : {&o.stix_type, &o.stix_id, &o.id, &o.name, &o.description, &o.url, &o.shortname,
+                              &o.modified, &o.version}) {
+    *s = text(p);
+    p += 8;
+  }
+  auto list = [&](const char* ref, std::size_t per_item) {
+    const std::uint64_t first = get32(ref), count = get32(ref + 4);
+    return std::pair{at(s_lists, first * 8, count * 8 * per_item), count};
+  };
+  {
+    auto [refs, count] = list(p, 1);
+    for (std::uint64_t k = 0; k < count; ++k) o.platforms.push_back(text(refs + 8 * k));
+  }
+  {
+    auto [refs, count] = list(p + 8, 1);
+    for (std::uint64_t k = 0; k < count; ++k) o.aliases.push_back(text(refs + 8 * k));
+  }
+  {
+    auto [refs, count] = list(p + 16, 2);
+    for (std::uint64_t k = 0; k < count; ++k) o.kill_chain_phases.push_back({text(refs + 16 * k), text(refs + 16 * k + 8)});
+  }
+  const attack_object* kept = &decoded_.emplace_back(std::move(o));
+  objects_[i].store(kept, std::memory_order_release);
+  return *kept;
+}
+
+void image_graph::adjacent(node n, bool out, std::vector<edge_ref>& refs) const {
+  const std::uint32_t i = index_of(n);
+  const char* offsets = at(out ? s_out_offsets : s_in_offsets, std::uint64_t{i} * 4, 8);
+  const std::uint64_t first = get32(offsets), last = get32(offsets + 4);
+  if (last < first) fail("graph image adjacency list is malformed");
+  const char* items = at(out ? s_out_items : s_in_items, first * item_record, (last - first) * item_record);
+  refs.reserve(refs.size() + static_cast<std::size_t>(last - first));
+  for (std::uint64_t k = first; k < last; ++k, items += item_record) {
+    const std::uint32_t e = get32(items);
+    if (e >= n_edges_) fail("graph image names a missing edge");
+    const auto type = static_cast<std::uint8_t>(items[8]);
+    if (type > static_cast<std::uint8_t>(relation::other)) fail("graph image has an unknown relation");
+    const auto flags = static_cast<std::uint8_t>(items[9]);
+    refs.push_back({e, node_ref(get32(items + 4)), static_cast<relation>(type), (flags & 1) != 0, (flags & 2) != 0,
+                    (flags & 4) != 0});
+  }
+}
+
+edge image_graph::edge_at(std::uint32_t e) const {
+  if (e >= n_edges_) fail("graph image names a missing edge");
+  char record[edge_record];
+  std::memcpy(record, at(s_edges, std::uint64_t{e} * edge_record, edge_record), edge_record);
+  const auto type = static_cast<std::uint8_t>(record[8]);
+  if (type > static_cast<std::uint8_t>(relation::other)) fail("graph image has an unknown relation");
+  const auto flags = static_cast<std::uint8_t>(record[9]);
+  return edge{node_ref(get32(record)), node_ref(get32(record + 4)), static_cast<relation>(type), text(record + 12),
+              text(record + 20), text(record + 28), (flags & 1) != 0, (flags & 2) != 0};
+}
+
+void image_graph::lookup(index which, std::string_view key, std::vector<node>& out) const {
+  const section slots = which == index::id ? s_id_slots : which == index::name ? s_name_slots : s_stix_slots;
+  const section keys = which == index::id ? s_id_keys : which == index::name ? s_name_keys : s_stix_keys;
+  const section nodes = which == index::id ? s_id_nodes : s_name_nodes;
+  const std::uint64_t count = sections_[slots].size / slot_record;
+  const std::uint64_t hash = XXH3_64bits(key.data(), key.size());
+  for (std::uint64_t probe = 0, i = hash & (count - 1); probe < count; ++probe, i = (i + 1) & (count - 1)) {
+    const char* slot = at(slots, i * slot_record, slot_record);
+    const std::uint32_t size = get32(slot + 20);
+    if (size == 0) return;
+    if (get64(slot) != hash || get32(slot + 12) != key.size()) continue;
+    if (std::memcmp(at(keys, get32(slot + 8), key.size()), key.data(), key.size()) != 0) continue;
+    if (which == index::stix) {
+      out.push_back(node_ref(get32(slot + 16)));
+      return;
+    }
+    const char* list = at(nodes, std::uint64_t{get32(slot + 16)} * 4, std::uint64_t{size} * 4);
+    for (std::uint32_t k = 0; k < size; ++k) out.push_back(node_ref(get32(list + 4 * k)));
+    return;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<stored_graph> open_image(image_source source, bool verify_all) {
+  auto g = std::make_unique<image_graph>(std::move(source));
+  g->open(verify_all);
+  return g;
+}
+
+std::unique_ptr<graph_impl> materialize(const graph_impl& g) {
+  auto m = std::make_unique<graph_impl>();
+  const stored_graph& s = *g.stored;
+  m->objects.reserve(s.size());
+  for (node n : all_handles<node>(s.size())) m->objects.push_back(s.object(n));
+  m->graph = boost_graph(s.size());
+  for (std::uint32_t e = 0; e < s.edge_count(); ++e) {
+    const edge x = s.edge_at(e);
+    boost::add_edge(index_of(x.source), index_of(x.target),
+                    edge_data{x.type, x.stix_id, x.description, x.log_source, x.revoked, x.deprecated, e}, m->graph);
+  }
+  build_indexes(*m);
+  m->sources = g.sources;
+  m->report = g.report;
+  m->relationships = g.relationships;
+  m->stamps = g.stamps;
+  return m;
+}
+
+std::string encode_image(const graph_impl& graph) {
+  std::unique_ptr<graph_impl> full;
+  if (graph.stored) full = materialize(graph);
+  const graph_impl& g = full ? *full : graph;
+  image_writer w;
+  const auto n_objects = static_cast<std::uint32_t>(g.objects.size());
   for (const attack_object& o : g.objects) {
-    w.u8(static_cast<std::uint8_t>(o.type));
-    w.u8(o.domains);
-    w.u8(static_cast<std::uint8_t>(o.revoked | (o.deprecated << 1) | (o.is_subtechnique << 2)));
+    std::string& h = w[s_heads];
+    h.push_back(static_cast<char>(o.type));
+    h.push_back(static_cast<char>(o.domains));
+    h.push_back(static_cast<char>(o.revoked | (o.deprecated << 1) | (o.is_subtechnique << 2)));
+    h.push_back('\0');
+    std::string& r = w[s_objects];
     for (std::string_view s : {o.stix_type, o.stix_id, o.id, o.name, o.description, o.url, o.shortname, o.modified,
                                o.version})
-      w.str(s);
-    w.u32(static_cast<std::uint32_t>(o.platforms.size()));
-    for (auto p : o.platforms) w.str(p);
-    w.u32(static_cast<std::uint32_t>(o.aliases.size()));
-    for (auto a : o.aliases) w.str(a);
-    w.u32(static_cast<std::uint32_t>(o.kill_chain_phases.size()));
+      w.text(r, s);
+    std::string& lists = w[s_lists];
+    auto list_ref = [&](std::size_t count, std::size_t per_item) {
+      put32(r, static_cast<std::uint32_t>(lists.size() / 8));
+      put32(r, static_cast<std::uint32_t>(count));
+      (void)per_item;
+    };
+    list_ref(o.platforms.size(), 1);
+    for (auto p : o.platforms) w.text(lists, p);
+    list_ref(o.aliases.size(), 1);
+    for (auto a : o.aliases) w.text(lists, a);
+    list_ref(o.kill_chain_phases.size(), 2);
     for (const auto& k : o.kill_chain_phases) {
-      w.str(k.kill_chain_name);
-      w.str(k.phase_name);
+      w.text(lists, k.kill_chain_name);
+      w.text(lists, k.phase_name);
     }
   }
   std::vector<boost_graph::edge_descriptor> edges;
   for (auto [e, end] = boost::edges(g.graph); e != end; ++e) edges.push_back(*e);
   std::sort(edges.begin(), edges.end(), [&](const auto& a, const auto& b) { return g.graph[a].seq < g.graph[b].seq; });
-  w.u32(static_cast<std::uint32_t>(edges.size()));
+  const auto n_edges = static_cast<std::uint32_t>(edges.size());
+  // CSR rows by a stable counting sort: each vertex's edges keep insertion order, as the adjacency_list had them.
+  std::vector<std::uint32_t> out_start(n_objects + 1, 0), in_start(n_objects + 1, 0);
   for (const auto& e : edges) {
-    const edge_data& d = g.graph[e];
-    w.u32(static_cast<std::uint32_t>(boost::source(e, g.graph)));
-    w.u32(static_cast<std::uint32_t>(boost::target(e, g.graph)));
-    w.u8(static_cast<std::uint8_t>(d.type));
-    w.u8(static_cast<std::uint8_t>(d.revoked | (d.deprecated << 1)));
-    w.str(d.stix_id);
-    w.str(d.description);
-    w.str(d.log_source);
+    ++out_start[boost::source(e, g.graph) + 1];
+    ++in_start[boost::target(e, g.graph) + 1];
   }
-  return w.finish();
+  for (std::uint32_t v = 0; v < n_objects; ++v) {
+    out_start[v + 1] += out_start[v];
+    in_start[v + 1] += in_start[v];
+  }
+  for (std::uint32_t v : out_start) put32(w[s_out_offsets], v);
+  for (std::uint32_t v : in_start) put32(w[s_in_offsets], v);
+  w[s_out_items].resize(std::size_t{n_edges} * item_record);
+  w[s_in_items].resize(std::size_t{n_edges} * item_record);
+  std::vector<std::uint32_t> out_next(out_start.begin(), out_start.end() - 1), in_next(in_start.begin(), in_start.end() - 1);
+  for (std::uint32_t i = 0; i < n_edges; ++i) {
+    const edge_data& d = g.graph[edges[i]];
+    const auto s = static_cast<std::uint32_t>(boost::source(edges[i], g.graph));
+    const auto t = static_cast<std::uint32_t>(boost::target(edges[i], g.graph));
+    std::string& r = w[s_edges];
+    put32(r, s);
+    put32(r, t);
+    r.push_back(static_cast<char>(d.type));
+    r.push_back(static_cast<char>(d.revoked | (d.deprecated << 1)));
+    r.append(2, '\0');
+    w.text(r, d.stix_id);
+    w.text(r, d.description);
+    w.text(r, d.log_source);
+    char item[item_record] = {};
+    std::memcpy(item, &i, 4);
+    item[8] = static_cast<char>(d.type);
+    item[9] = static_cast<char>(d.revoked | (d.deprecated << 1) | (!d.stix_id.empty() << 2));
+    std::memcpy(item + 4, &t, 4);
+    std::memcpy(w[s_out_items].data() + std::size_t{out_next[s]++} * item_record, item, item_record);
+    std::memcpy(item + 4, &s, 4);
+    std::memcpy(w[s_in_items].data() + std::size_t{in_next[t]++} * item_record, item, item_record);
+  }
+  for (auto [map, slots] : {std::pair{&g.by_id, s_id_slots}, std::pair{&g.by_name, s_name_slots}}) {
+    std::vector<std::pair<std::string_view, const std::vector<node>*>> entries;
+    for (const auto& [key, list] : *map) entries.emplace_back(key, &list);
+    // Map order is the hash's: sort so that equal graphs give equal images.
+    std::sort(entries.begin(), entries.end());
+    w.table(slots, static_cast<section>(slots + 1), static_cast<section>(slots + 2), entries, {});
+  }
+  {
+    std::vector<std::pair<std::string_view, node>> single(g.by_stix.begin(), g.by_stix.end());
+    std::sort(single.begin(), single.end());
+    w.table(s_stix_slots, s_id_nodes, s_stix_keys, {}, single);
+  }
+  // Header, section table, block checksums, then the sections (each at a multiple of the block size:
+  // blocks are whole pages of the memory they are read into).
+  std::string table, sums;
+  std::uint64_t at = fixed_header + section_count * 16;
+  std::size_t blocks = 0;
+  for (const std::string& s : w.sections) blocks += (s.size() + block_size - 1) / block_size;
+  at += blocks * 8;
+  for (const std::string& s : w.sections) {
+    at = (at + block_size - 1) / block_size * block_size;
+    put64(table, at);
+    put64(table, s.size());
+    for (std::size_t from = 0; from < s.size(); from += block_size)
+      put64(sums, XXH3_64bits(s.data() + from, std::min<std::size_t>(block_size, s.size() - from)));
+    at += s.size();
+  }
+  std::string image(attack_magic, 8);
+  put64(image, 0);
+  put32(image, block_size);
+  put32(image, section_count);
+  put32(image, n_objects);
+  put32(image, n_edges);
+  image += table;
+  image += sums;
+  const std::uint64_t sum = XXH3_64bits(image.data() + 16, image.size() - 16);
+  std::memcpy(image.data() + 8, &sum, 8);
+  for (const std::string& s : w.sections) {
+    image.append((block_size - image.size() % block_size) % block_size, '\0');
+    image += s;
+  }
+  return image;
 }
 
-void decode_image(std::string_view image, std::string_view file, graph_impl& g,
-                  const std::function<void()>& objects_done) {
-  reader r(image, file, attack_magic);
-  std::uint32_t n_objects = r.u32();
-  if (n_objects > image.size()) r.fail("graph image object count is impossible");
-  g.objects.clear();
-  g.objects.reserve(n_objects);
-  for (std::uint32_t i = 0; i < n_objects; ++i) {
-    attack_object o;
-    std::uint8_t type = r.u8();
-    if (type > static_cast<std::uint8_t>(object_type::unknown)) r.fail("graph image has an unknown object type");
-    o.type = static_cast<object_type>(type);
-    o.domains = r.u8();
-    std::uint8_t flags = r.u8();
-    o.revoked = flags & 1;
-    o.deprecated = flags & 2;
-    o.is_subtechnique = flags & 4;
-    for (std::string_view* s : {&o.stix_type, &o.stix_id, &o.id, &o.name, &o.description, &o.url, &o.shortname,
-                                &o.modified, &o.version})
-      *s = r.str();
-    std::uint32_t n = r.u32();
-    if (n > image.size()) r.fail("graph image list length is impossible");
-    o.platforms.reserve(n);
-    for (std::uint32_t k = 0; k < n; ++k) o.platforms.push_back(r.str());
-    n = r.u32();
-    if (n > image.size()) r.fail("graph image list length is impossible");
-    o.aliases.reserve(n);
-    for (std::uint32_t k = 0; k < n; ++k) o.aliases.push_back(r.str());
-    n = r.u32();
-    if (n > image.size()) r.fail("graph image list length is impossible");
-    o.kill_chain_phases.reserve(n);
-    for (std::uint32_t k = 0; k < n; ++k) {
-      std::string_view chain = r.str();
-      o.kill_chain_phases.push_back({chain, r.str()});
-    }
-    g.objects.push_back(std::move(o));
+namespace {
+
+// The built part of a D3FEND image (see encode_d3fend_image), every node
+// reference and row bound checked: the ontology answers as build() left it.
+void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
+  const auto n = static_cast<std::uint32_t>(o.entries.size());
+  const auto none = index_of(d3fend_detail::no_node);
+  auto node_or_none = [&](std::uint32_t v) {
+    if (v != none && v >= n) r.fail("D3FEND image names a missing node");
+    return d3fend_node{v};
+  };
+  auto node_ref = [&](std::uint32_t v) {
+    if (v >= n) r.fail("D3FEND image names a missing node");
+    return d3fend_node{v};
+  };
+  auto count = [&] {
+    std::uint32_t c = r.u32();
+    if (c > image_size) r.fail("D3FEND image count is impossible");
+    return c;
+  };
+  o.inverse.assign(n, d3fend_detail::no_node);
+  o.rank.assign(n, 0);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    d3fend_entry& e = o.entries[v];
+    const std::uint8_t kind = r.u8();
+    if (kind > static_cast<std::uint8_t>(d3fend_kind::other)) r.fail("D3FEND image has an unknown kind");
+    e.kind = static_cast<d3fend_kind>(kind);
+    const std::uint8_t tactic = r.u8();
+    if (tactic != 0xff && tactic >= std::size(all_d3fend_tactics)) r.fail("D3FEND image has an unknown tactic");
+    if (tactic != 0xff) e.tactic = static_cast<d3fend_tactic>(tactic);
+    if (e.kind == d3fend_kind::attack_mitigation) e.attack_id = e.name;   // as build() names them
+    e.revoked_by = r.str();
+    o.extra[v].enables = node_or_none(r.u32());
+    o.inverse[v] = node_or_none(r.u32());
+    o.rank[v] = r.u32();
+    if (o.rank[v] >= n) r.fail("D3FEND image has an impossible name rank");
   }
-  if (objects_done) objects_done();
-  std::uint32_t n_edges = r.u32();
-  if (n_edges > image.size()) r.fail("graph image edge count is impossible");
-  g.graph = boost_graph(n_objects);
-  {
-    // A first pass over the fixed-size edge records sizes every edge list once.
-    reader scan = r;
-    std::vector<std::uint32_t> out_degree(n_objects), in_degree(n_objects);
-    for (std::uint32_t i = 0; i < n_edges; ++i) {
-      std::uint32_t s = scan.u32(), t = scan.u32();
-      if (s >= n_objects || t >= n_objects) scan.fail("graph image edge names a missing object");
-      ++out_degree[s];
-      ++in_degree[t];
-      scan.u8();
-      scan.u8();
-      scan.str();
-      scan.str();
-      scan.str();
+  for (d3fend_node& t : o.tactic_nodes) t = node_or_none(r.u32());
+  for (d3fend_node* p : {&o.enables_property, &o.related_property, &o.reference_property}) *p = node_or_none(r.u32());
+  for (auto* h : {&o.classes, &o.properties}) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges(count());
+    for (auto& [a, b] : edges) {
+      a = index_of(node_ref(r.u32()));
+      b = index_of(node_ref(r.u32()));
     }
-    g.graph.m_edges.reserve(n_edges);
-    for (std::uint32_t v = 0; v < n_objects; ++v) {
-      g.graph.out_edge_list(v).reserve(out_degree[v]);
-      in_edge_list(g.graph, v).reserve(in_degree[v]);
-    }
+    // Sorted by source already, each source's edges in file order: the same graph.
+    *h = d3fend_detail::hierarchy(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
   }
-  for (std::uint32_t i = 0; i < n_edges; ++i) {
-    std::uint32_t s = r.u32(), t = r.u32();
-    if (s >= n_objects || t >= n_objects) r.fail("graph image edge names a missing object");
-    edge_data d;
-    std::uint8_t type = r.u8();
-    if (type > static_cast<std::uint8_t>(relation::other)) r.fail("graph image has an unknown relation");
-    d.type = static_cast<relation>(type);
-    std::uint8_t flags = r.u8();
-    d.revoked = flags & 1;
-    d.deprecated = flags & 2;
-    d.stix_id = r.str();
-    d.description = r.str();
-    d.log_source = r.str();
-    d.seq = i;
-    boost::add_edge(s, t, d, g.graph);
+  // A CSR's row starts (n + 1, from 0, never decreasing) then its items.
+  auto rows = [&](auto& c, std::uint32_t items, auto&& item) {
+    c.offsets.resize(std::size_t{n} + 1);
+    for (auto& v : c.offsets) v = r.u32();
+    if (c.offsets.front() != 0 || !std::is_sorted(c.offsets.begin(), c.offsets.end()))
+      r.fail("D3FEND image has malformed rows");
+    if (items == 0xffffffffu) items = c.offsets.back();
+    if (c.offsets.back() != items || items > image_size) r.fail("D3FEND image has malformed rows");
+    c.items.reserve(items);
+    prefault(c.items.data(), items * sizeof(c.items[0]));
+    c.items.resize(items);
+    for (auto& x : c.items) item(x);
+  };
+  rows(o.closure, 0xffffffffu, [&](d3fend_node& x) { x = node_ref(r.u32()); });
+  const std::uint32_t statements = count();
+  rows(o.statements, statements, [&](d3fend_statement& x) {
+    x.relation = node_ref(r.u32());
+    x.target = node_ref(r.u32());
+    x.relation_name = o.relation_name(x.relation);
+  });
+  for (auto* c : {&o.defensive_index, &o.uses_index})
+    rows(*c, 0xffffffffu, [&](d3fend_detail::def_use& x) {
+      x.technique = node_ref(r.u32());
+      x.relation = node_ref(r.u32());
+    });
+  for (auto* list : {&o.attack_techniques, &o.attack_mitigations, &o.defensive_techniques, &o.artifact_classes}) {
+    list->resize(count());
+    for (d3fend_node& v : *list) v = node_ref(r.u32());
   }
-  if (!r.done()) r.fail("graph image has trailing bytes");
+  o.by_key.reserve(o.attack_techniques.size() + o.attack_mitigations.size() + o.defensive_techniques.size() + 16);
+  for (const auto* list : {&o.attack_techniques, &o.attack_mitigations})
+    for (d3fend_node v : *list) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
+  for (d3fend_node v : all_handles<d3fend_node>(n))
+    if (!o.entries[v].d3fend_id.empty()) o.by_key.emplace(to_upper(o.entries[v].d3fend_id), v);
 }
+
+}  // namespace
 
 std::string encode_d3fend_image(const d3fend_impl& o) {
   writer w(d3fend_magic);
@@ -243,6 +758,44 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
       w.u32(index_of(l.target));
     }
   }
+  // What build() derived, stored built (format 2): opening replays nothing.
+  for (std::size_t n = 0; n < o.entries.size(); ++n) {
+    const d3fend_entry& e = o.entries[n];
+    w.u8(static_cast<std::uint8_t>(e.kind));
+    w.u8(e.tactic ? static_cast<std::uint8_t>(*e.tactic) : 0xff);
+    w.str(e.revoked_by);
+    w.u32(index_of(o.extra[n].enables));
+    w.u32(index_of(o.inverse[n]));
+    w.u32(o.rank[n]);
+  }
+  for (d3fend_node t : o.tactic_nodes) w.u32(index_of(t));
+  for (d3fend_node p : {o.enables_property, o.related_property, o.reference_property}) w.u32(index_of(p));
+  for (const auto* h : {&o.classes, &o.properties}) {
+    w.u32(static_cast<std::uint32_t>(boost::num_edges(*h)));
+    for (auto [e, end] = boost::edges(*h); e != end; ++e) {
+      w.u32(static_cast<std::uint32_t>(boost::source(*e, *h)));
+      w.u32(static_cast<std::uint32_t>(boost::target(*e, *h)));
+    }
+  }
+  auto rows = [&](const auto& c, auto&& item) {
+    for (std::uint32_t v : c.offsets) w.u32(v);
+    for (const auto& x : c.items) item(x);
+  };
+  rows(o.closure, [&](d3fend_node x) { w.u32(index_of(x)); });
+  w.u32(static_cast<std::uint32_t>(o.statements.items.size()));
+  rows(o.statements, [&](const d3fend_statement& x) {
+    w.u32(index_of(x.relation));
+    w.u32(index_of(x.target));
+  });
+  for (const auto* c : {&o.defensive_index, &o.uses_index})
+    rows(*c, [&](const d3fend_detail::def_use& x) {
+      w.u32(index_of(x.technique));
+      w.u32(index_of(x.relation));
+    });
+  for (const auto* list : {&o.attack_techniques, &o.attack_mitigations, &o.defensive_techniques, &o.artifact_classes}) {
+    w.u32(static_cast<std::uint32_t>(list->size()));
+    for (d3fend_node v : *list) w.u32(index_of(v));
+  }
   return w.finish();
 }
 
@@ -254,6 +807,8 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
   o.entries.reserve(n);
   o.extra.reserve(n);
   o.by_id.reserve(n);
+  prefault(o.entries.data(), n * sizeof(d3fend_entry));
+  prefault(o.extra.data(), n * sizeof(o.extra[0]));
   const auto no_node = index_of(d3fend_detail::no_node);
   auto node_ref = [&](std::uint32_t v) {
     if (v != no_node && v >= n) r.fail("D3FEND image names a missing node");
@@ -287,6 +842,7 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
       links->push_back({d3fend_node{subject}, d3fend_node{key}, d3fend_node{target}});
     }
   }
+  decode_d3fend_built(r, image.size(), o);
   if (!r.done()) r.fail("D3FEND image has trailing bytes");
 }
 

@@ -1,7 +1,8 @@
-// The compiled graph image stored in a snapshot beside the relational tables (fast to load, no per-row SQL).
+// The compiled graph image stored in a snapshot beside the relational tables: answered from in place, read lazily.
 #pragma once
 
-#include <functional>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -10,16 +11,42 @@
 
 namespace mitrekg::store {
 
-// The objects and edges of `g` (in insertion order) as one little-endian blob:
-// a header, one string area, then fixed-shape records referring into it.
+// The ATT&CK image (format 2, docs/sqlite-schema.md "Graph image"): a header
+// with a section table and one XXH3 checksum per 8 KiB block of every section,
+// then fixed-shape sections — object heads, object records, lists, edge
+// records, the out- and in-adjacency lists as CSR arrays, the id, name and
+// STIX-id indexes as ready open-addressing hash tables, and the string area.
+// Everything is offsets, nothing is a pointer. `g` may itself be stored.
 std::string encode_image(const graph_impl& g);
 
-// Fills g.objects, then g.graph from an image; the views point into `image`,
-// which the caller keeps alive (in g.storage). `objects_done` runs between the
-// two (g.objects is complete; g.graph not yet touched). Throws
-// error(bad_snapshot) for a damaged image, naming `file`; never reads out of bounds.
-void decode_image(std::string_view image, std::string_view file, graph_impl& g,
-                  const std::function<void()>& objects_done = {});
+// Where an image's bytes are read from: a file from `offset` on (pread, only
+// the blocks a question needs, into private memory: the file may change
+// underneath without SIGBUS or a changed answer), or bytes already in memory
+// (kept alive by `owner`). `file` names the snapshot in errors.
+struct image_source {
+  int fd = -1;                                // owned: closed with the graph
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+  std::shared_ptr<const void> owner;          // for bytes in memory
+  const char* bytes = nullptr;
+  std::string file;
+  // Set for a cache's image file (the fd's path): when a read finds it
+  // damaged, it is removed — if that path still names the file read — so the
+  // next call answers from the snapshot's own copy or rebuilds the entry.
+  std::string remove_when_damaged;
+};
+
+// Opens an image for use in place: reads and checks the header, the section
+// table and the object heads now; everything else when first needed (each
+// block checked by its checksum on first read). With `verify_all`, every block
+// is checked now (images already read whole into memory). Throws
+// error(bad_snapshot) naming the file for a damaged or foreign image; the
+// returned graph throws the same when a later read finds damage.
+std::unique_ptr<stored_graph> open_image(image_source source, bool verify_all);
+
+// A copy of a stored graph's objects, edges and indexes in the built form
+// (graph_impl::objects, graph, indexes; sources and report too), for writers.
+std::unique_ptr<graph_impl> materialize(const graph_impl& g);
 
 // The D3FEND ontology as read (nodes, their stated facts, the raw links), for
 // d3fend_detail::build() to rebuild; views point into `image`, which the

@@ -210,8 +210,8 @@ void write_d3fend(database& db, const d3fend_ontology& ontology) {
   }
 }
 
-void write_metadata(database& db, const knowledge_graph& g, const std::vector<snapshot_source>& sources) {
-  const auto& impl = graph_access::internals(g);
+void write_metadata(database& db, const knowledge_graph& g, const graph_impl& impl,
+                    const std::vector<snapshot_source>& sources) {
   statement meta(db, "INSERT INTO metadata VALUES (?1, ?2)");
   auto put = [&](std::string_view k, std::string_view v) { meta.bind(1, k).bind(2, v).run(); };
   put("schema_version", std::to_string(snapshot_schema_version));
@@ -276,7 +276,8 @@ void write_checksums(database& db) {
 // faults were the largest cost of a warm-cache call (docs/benchmarks.md).
 std::shared_ptr<char[]> big_buffer(std::size_t size) {
   constexpr std::size_t huge = std::size_t{2} << 20;
-  if (size >= huge) {
+  if (size >= huge / 2) {   // from 1 MiB: one huge page is cheaper than 256 faults
+
     std::size_t length = (size + huge - 1) / huge * huge;
     void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
@@ -367,17 +368,31 @@ void check_schema_objects(database& db) {
 void read_attack_rest(database& db, const std::map<std::string, std::string, std::less<>>& meta,
                       graph_impl& g);
 
-// Graph images read from a cache sidecar file (see write_image_sidecar) into
-// private memory: a file truncated or rewritten in place while the graph is in
-// use can then neither raise SIGBUS nor change an answer (a mapping would do
-// both), and the images' checksums are verified on these very bytes when
-// decoding. `owner` keeps the buffer alive.
-struct sidecar_images {
-  std::shared_ptr<const void> owner;
-  std::string_view attack, d3fend;
+// The graph images of a cache sidecar file (see write_image_sidecar). The
+// ATT&CK image is used in place: its blocks are read (pread, into private
+// memory) and checked when a question first needs them, so a file truncated or
+// rewritten in place while the graph is in use can neither raise SIGBUS nor
+// change an answer (a read finds the damage: error(bad_snapshot)). The D3FEND
+// image is read whole now and checked when decoded.
+struct descriptor {
+  int fd;
+  explicit descriptor(int f) : fd(f) {}
+  descriptor(const descriptor&) = delete;
+  descriptor& operator=(const descriptor&) = delete;
+  ~descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
 };
 
-constexpr char sidecar_magic[8] = {'M', 'K', 'G', 'S', 'I', 'D', 'E', '1'};
+struct sidecar_images {
+  fs::path path;
+  std::shared_ptr<descriptor> file;
+  std::uint64_t attack_offset = 0, attack_size = 0;
+  std::shared_ptr<const void> owner;   // the D3FEND bytes
+  std::string_view d3fend;
+};
+
+constexpr char sidecar_magic[8] = {'M', 'K', 'G', 'S', 'I', 'D', 'E', '2'};
 constexpr std::size_t sidecar_header = 8 + 3 * 8;
 
 // Reads exactly `n` bytes at `offset`; false on a short read (the file shrank) or an error.
@@ -393,19 +408,14 @@ bool pread_all(int fd, char* target, std::size_t n, off_t offset) {
   return true;
 }
 
-// The sidecar of a snapshot with this build id, copied into memory; nullopt when
-// it is missing, not a regular file, of another build, malformed or shrinking
-// while read (the caller then reads the images from SQLite).
-// Without `with_d3fend`, only the ATT&CK image is read (the D3FEND view is empty).
+// The sidecar of a snapshot with this build id, opened; nullopt when it is
+// missing, not a regular file, of another build or format, malformed or
+// shrinking while read (the caller then reads the images from SQLite).
+// Without `with_d3fend`, the D3FEND image is not read (the view is empty).
 std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id, bool with_d3fend) {
   // O_NONBLOCK: a FIFO planted in the cache must not block the open.
-  struct descriptor {
-    int fd;
-    ~descriptor() {
-      if (fd >= 0) ::close(fd);
-    }
-  } file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
-  const int fd = file.fd;
+  auto file = std::make_shared<descriptor>(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  const int fd = file->fd;
   if (fd < 0) return std::nullopt;
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(sidecar_header))
@@ -420,12 +430,14 @@ std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::stri
   if (std::memcmp(header, sidecar_magic, 8) != 0 || fmt::format("{:016x}", id) != build_id ||
       attack > size - sidecar_header || d3fend != size - sidecar_header - attack)
     return std::nullopt;
-  const std::size_t wanted = with_d3fend ? attack + d3fend : attack;
-  std::shared_ptr<char[]> buffer = big_buffer(wanted);
-  if (!pread_all(fd, buffer.get(), wanted, static_cast<off_t>(sidecar_header))) return std::nullopt;
-  const char* base = buffer.get();
-  return sidecar_images{std::shared_ptr<const void>(buffer, base), {base, attack},
-                        {base + attack, with_d3fend ? d3fend : 0}};
+  sidecar_images images{path, file, sidecar_header, attack, {}, {}};
+  if (with_d3fend && d3fend > 0) {
+    std::shared_ptr<char[]> buffer = big_buffer(d3fend);   // huge pages: one fault, not one per 4 KiB
+    if (!pread_all(fd, buffer.get(), d3fend, static_cast<off_t>(sidecar_header + attack))) return std::nullopt;
+    images.d3fend = std::string_view(buffer.get(), d3fend);
+    images.owner = std::shared_ptr<const void>(buffer, buffer.get());
+  }
+  return images;
 }
 
 // Reads bytes [from, from + n) of one graph_image blob into `target`.
@@ -476,16 +488,22 @@ void read_blob(database& db, const char* part, std::size_t& size, Allocate alloc
   if (failed) std::rethrow_exception(failed);
 }
 
-// ATT&CK from the compiled image: one blob read, no per-row SQL.
+// ATT&CK from the compiled image, used in place: from the sidecar file, read
+// block by block as questions need them; else the blob read from SQLite whole
+// and every block checked now.
 std::unique_ptr<graph_impl> read_attack_image(database& db,
                                                          const std::map<std::string, std::string, std::less<>>& meta,
                                                          const sidecar_images* mapped) {
   auto g = std::make_unique<graph_impl>();
-  // Owned by the graph (storage): the image's views point into it.
-  std::string_view bytes;
+  store::image_source source;
+  source.file = db.file();
   if (mapped) {
-    g->storage.push_back(mapped->owner);
-    bytes = mapped->attack;
+    source.fd = ::fcntl(mapped->file->fd, F_DUPFD_CLOEXEC, 0);
+    if (source.fd < 0) throw error(errc::io_error, db.file(), "", "cannot read the graph image file");
+    source.file = mapped->path.string();
+    source.remove_when_damaged = mapped->path.string();
+    source.offset = mapped->attack_offset;
+    source.size = mapped->attack_size;
   } else {
     std::shared_ptr<char[]> image;
     std::size_t image_size = 0;
@@ -493,19 +511,13 @@ std::unique_ptr<graph_impl> read_attack_image(database& db,
       image = big_buffer(n);
       return image.get();
     });
-    g->storage.push_back(std::shared_ptr<const void>(image, image.get()));
-    bytes = std::string_view(image.get(), image_size);
+    source.owner = std::shared_ptr<const void>(image, image.get());
+    source.bytes = image.get();
+    source.size = image_size;
+    g->storage.push_back(source.owner);
   }
-  // The indexes need only the objects: build them while the edges are added.
-  std::thread indexer;
-  try {
-    store::decode_image(bytes, db.file(), *g, [&] { indexer = std::thread([&g] { build_indexes(*g); }); });
-  } catch (...) {
-    if (indexer.joinable()) indexer.join();
-    throw;
-  }
-  if (indexer.joinable()) indexer.join();
-  if (g->objects.size() != count_of(meta, "objects") || boost::num_edges(g->graph) != count_of(meta, "edges"))
+  g->stored = store::open_image(std::move(source), !mapped);
+  if (g->stored->size() != count_of(meta, "objects") || g->stored->edge_count() != count_of(meta, "edges"))
     corrupt(db, "graph image and metadata disagree");
   read_attack_rest(db, meta, *g);
   return g;
@@ -683,14 +695,14 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
   return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
 }
 
-// D3FEND from its image: the nodes and links as read, then build() as after parsing.
+// D3FEND from its image: the nodes and links as read and what build() made of them, stored built.
 std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<std::string, std::string, std::less<>>& meta,
                                                    const sidecar_images* mapped) {
   if (count_of(meta, "d3fend_nodes") == 0) return nullptr;
   auto o = std::make_unique<d3fend_impl>();
   o->file = meta.at("d3fend_file");
   std::string_view bytes;
-  if (mapped) {
+  if (mapped && !mapped->d3fend.empty()) {
     o->mapped = mapped->owner;
     bytes = mapped->d3fend;
   } else {
@@ -703,7 +715,6 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<
   }
   store::decode_d3fend_image(bytes, db.file(), *o);
   if (o->entries.size() != count_of(meta, "d3fend_nodes")) corrupt(db, "D3FEND image and metadata disagree");
-  d3fend_detail::build(*o);
   o->report = saved_d3fend_report(db, meta);
   return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
 }
@@ -900,7 +911,11 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
   std::vector<snapshot_source> sources = snapshot_sources(g);
   std::random_device rd;
   const std::uint64_t build_id = (std::uint64_t{rd()} << 32) | rd();
-  std::string attack_image = store::encode_image(graph_access::internals(g));
+  // A graph opened from a snapshot writes from its objects decoded (materialize).
+  std::unique_ptr<graph_impl> decoded;
+  if (graph_access::internals(g).stored) decoded = store::materialize(graph_access::internals(g));
+  const graph_impl& parts = decoded ? *decoded : graph_access::internals(g);
+  std::string attack_image = store::encode_image(parts);
   std::string d3fend_image = g.d3fend() ? store::encode_d3fend_image(d3fend_access::internals(*g.d3fend())) : std::string();
   // Build beside the target, then rename: readers see the old file or the whole new one.
   fs::path tmp = file;
@@ -911,7 +926,7 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
       db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192;");
       db.exec("BEGIN");
       db.exec(store::schema_sql);
-      write_attack(db, graph_access::internals(g));
+      write_attack(db, parts);
       {
         statement blob(db, "INSERT INTO graph_image VALUES ('attack', ?1)");
         if (sqlite3_bind_blob64(blob.handle(), 1, attack_image.data(), attack_image.size(), SQLITE_STATIC) != SQLITE_OK)
@@ -925,7 +940,7 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
           db.fail("cannot store the graph image");
         blob.run();
       }
-      write_metadata(db, g, sources);
+      write_metadata(db, g, parts, sources);
       statement id(db, "INSERT INTO metadata VALUES ('build_id', ?1)");
       id.bind(1, fmt::format("{:016x}", build_id)).run();
       write_checksums(db);
