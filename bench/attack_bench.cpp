@@ -442,10 +442,11 @@ int main(int argc, char** argv) {
         {"(d) find(technique, id), varying ids", micros(t_find), "< 1 µs", t_find < 1e-6},
         {"    find_id(id), varying ids", micros(t_find_id), "< 1 µs", t_find_id < 1e-6},
         {"    find(technique, \"T1562.001\")", micros(t_find_one), "< 1 µs", t_find_one < 1e-6},
-        {fmt::format("(e) techniques(tactics={{TA0005}}) -> {}", listed), micros(t_techniques), "< 10 µs",
-         t_techniques < 10e-6},
-        {fmt::format("    sources(TA0005, in_tactic) -> {}", sourced), micros(t_sources), "< 10 µs",
-         t_sources < 10e-6},
+        // A synthetic bundle has K times the tactic's techniques: no target for the list there.
+        {fmt::format("(e) techniques(tactics={{TA0005}}) -> {}", listed), micros(t_techniques),
+         scale > 1 ? "-" : "< 10 µs", scale > 1 || t_techniques < 10e-6},
+        {fmt::format("    sources(TA0005, in_tactic) -> {}", sourced), micros(t_sources), scale > 1 ? "-" : "< 10 µs",
+         scale > 1 || t_sources < 10e-6},
     };
     const double load_target = scale > 1 ? 2.2 : 2.0;   // issue 13: 2.0x, and 2.2x at 10x the bundle
     rows[3] = {"    ratio b/a", fmt::format("{:.2f}x", ratio), fmt::format("<= {:.1f}x", load_target), ratio <= load_target};

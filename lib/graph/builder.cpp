@@ -41,7 +41,9 @@ void build_name_indexes(graph_impl& g, const std::vector<node>& by_id_order) {
   g.index_keys.reserve(total);
   auto key = [&](std::string_view s) {
     std::size_t at = g.index_keys.size();
-    for (char c : s) g.index_keys.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    g.index_keys.append(s);   // within the capacity reserved above
+    for (char* c = g.index_keys.data() + at; c != g.index_keys.data() + g.index_keys.size(); ++c)
+      if (*c >= 'A' && *c <= 'Z') *c = static_cast<char>(*c + 32);
     return std::string_view(g.index_keys).substr(at, s.size());
   };
   // Ids and names, live objects first.

@@ -145,16 +145,17 @@ void reader::read_external_references(od::value v, raw_object& r) {
     od::object ref = ref_value.get_object();
     std::string_view source, external_id, url;
     for (od::field f : ref) {
+      // Borrowed (the file, or the parser's buffer): only ATT&CK's own reference is kept, copied below.
       std::string_view key = json_key(f);
-      if (key == "source_name") source = str(f.value());
-      else if (key == "external_id") external_id = str(f.value());
-      else if (key == "url") url = str(f.value());
+      if (key == "source_name") source = json_string_borrowed(f.value());
+      else if (key == "external_id") external_id = json_string_borrowed(f.value());
+      else if (key == "url") url = json_string_borrowed(f.value());
       else validate_json(f.value(), 4);
     }
     // ATT&CK's own reference carries the id (mitre-attack, mitre-mobile-attack, mitre-ics-attack).
     if (r.object.id.empty() && source.substr(0, 6) == "mitre-" && !external_id.empty()) {
-      r.object.id = external_id;
-      r.object.url = url;
+      r.object.id = b_.strings->copy(external_id);
+      r.object.url = b_.strings->copy(url);
     }
   }
 }
