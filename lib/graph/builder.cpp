@@ -143,10 +143,15 @@ private:
   graph_impl& g_;
   std::uint32_t next_seq_ = 0;
   boost::unordered_flat_set<std::string_view, text_hash, text_equal> seen_relationships_;
-  // Property links wait until every bundle's objects are known (refs may cross bundles).
+  // Property links wait until every bundle's objects are known (refs may cross
+  // bundles). Only objects stating refs wait, with what finish() needs, so the
+  // bundles' records can be freed before it runs.
   struct pending {
-    const stix::raw_object* raw;
-    std::string path;
+    object_type type;
+    std::string_view stix_type, id, stix_id, data_source_ref;
+    std::vector<std::string_view> refs;
+    std::vector<stix::log_source_ref> log_sources;
+    const std::string* path;   // the bundle's, alive until build_graph returns
   };
   std::vector<pending> pending_;
 };
@@ -200,7 +205,9 @@ void builder::add_links(stix::bundle& b) {
     link(*s, *t, d);
   }
   for (const stix::raw_object& r : b.objects)
-    if (!r.object.stix_type.empty()) pending_.push_back({&r, b.path});
+    if (!r.object.stix_type.empty() && (!r.refs.empty() || !r.log_sources.empty() || !r.data_source_ref.empty()))
+      pending_.push_back({r.object.type, r.object.stix_type, r.object.id, r.object.stix_id, r.data_source_ref,
+                          std::move(r.refs), std::move(r.log_sources), &b.path});
 }
 
 bool builder::propose_parent(node s, node t, edge_data d, const std::string& origin) {
@@ -300,28 +307,27 @@ void builder::finish() {
   }
 
   // Refs stated as properties.
-  for (const pending& p : pending_) {
-    const stix::raw_object& r = *p.raw;
-    auto self = stix(r.object.stix_id);
+  for (const pending& r : pending_) {
+    auto self = stix(r.stix_id);
     if (!self) continue;
     auto ref = [&](std::string_view target, relation type, std::string_view log_source = {},
                    std::string_view channel = {}) {
       auto t = stix(target);
       if (!t) {
         warn(g_.report.dangling_references,
-             fmt::format("{}: {} {} names missing object {}; skipped", p.path, r.object.stix_type,
-                         r.object.id.empty() ? r.object.stix_id : r.object.id, target));
+             fmt::format("{}: {} {} names missing object {}; skipped", *r.path, r.stix_type,
+                         r.id.empty() ? r.stix_id : r.id, target));
         return;
       }
       link(*self, *t, edge_data{type, {}, channel, log_source, false, false});
     };
-    if (r.object.type == object_type::matrix)
+    if (r.type == object_type::matrix)
       for (auto t : r.refs) ref(t, relation::matrix_tactic);
-    if (r.object.type == object_type::detection_strategy)
+    if (r.type == object_type::detection_strategy)
       for (auto t : r.refs) ref(t, relation::has_analytic);
-    if (r.object.type == object_type::analytic)
+    if (r.type == object_type::analytic)
       for (const auto& l : r.log_sources) ref(l.data_component_ref, relation::observes, l.name, l.channel);
-    if (r.object.type == object_type::data_component && !r.data_source_ref.empty())
+    if (r.type == object_type::data_component && !r.data_source_ref.empty())
       ref(r.data_source_ref, relation::component_of);
   }
   pending_.clear();
@@ -417,6 +423,11 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
       if (g->report.samples.size() < max_samples) g->report.samples.push_back(std::move(s));
   }
   for (stix::bundle& bundle : bundles) b.add_links(bundle);
+  // The records are read: their memory goes back to the allocator for what finish() builds.
+  for (stix::bundle& bundle : bundles) {
+    bundle.objects = {};
+    bundle.relationships = {};
+  }
   b.finish();
   for (stix::bundle& bundle : bundles) g->storage.push_back(bundle.strings);
   return g;
