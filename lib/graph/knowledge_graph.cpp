@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "d3fend/d3fend_access.hpp"
+#include "d3fend/ontology_impl.hpp"
 #include "graph/graph_impl.hpp"
 #include "mitrekg/error.hpp"
 #include "support/helper_thread.hpp"
@@ -55,9 +57,10 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
       failed[i] = std::current_exception();
     }
   };
-  auto read_d3fend = [&] {
+  // On the second thread, D3FEND is read on that thread alone (both cores are busy already).
+  auto read_d3fend = [&](d3fend_detail::load_threads threads) {
     try {
-      d3fend = std::make_unique<d3fend_ontology>(d3fend_ontology::load(options.d3fend_file));
+      d3fend = std::make_unique<d3fend_ontology>(d3fend_access::adopt(d3fend_detail::load_file(options.d3fend_file, threads)));
     } catch (...) {
       d3fend_failed = std::current_exception();
     }
@@ -74,7 +77,7 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
         for (std::size_t i = 0; i < count; ++i)
           if (i != largest) read(i);
         others_read.set_value();
-        if (with_d3fend) read_d3fend();
+        if (with_d3fend) read_d3fend(d3fend_detail::load_threads::one);
       });
     } catch (const std::system_error&) {
       // No thread to be had: everything is read here below.
@@ -90,7 +93,7 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
     if (e) std::rethrow_exception(e);
   auto g = build_graph(std::move(bundles));
   if (helper.joinable()) helper.join();
-  else if (with_d3fend) read_d3fend();
+  else if (with_d3fend) read_d3fend(d3fend_detail::load_threads::by_size);
   if (d3fend_failed) std::rethrow_exception(d3fend_failed);
   g->d3fend = std::move(d3fend);
   g->stamps = std::move(stamps);
