@@ -17,7 +17,11 @@
 //       both (a) and (b) include reading the file from disk (page cache warm);
 //   (c) peak RSS of a fresh child process that only loads the graph;
 //   (d) lookups by ATT&CK id over many different ids;
-//   (e) a tactic's technique list (Defense Evasion).
+//   (e) a tactic's technique list (Defense Evasion);
+//   with --cli: (f) whole processes, `MITRE_QUERY --attack BUNDLE --no-cache stats`
+//   against `attack_bench --floor BUNDLE` (the mapped pass alone), CPU and wall;
+//   (g) the default load (the three ATT&CK 18.1 domains and D3FEND 0.17.0 of
+//   BUNDLE's data folder) against the four mapped passes in one process.
 // Prints a table with each target and PASS/FAIL; exits 1 when a target fails.
 // See docs/benchmarks.md for figures and the command used.
 #include <algorithm>
@@ -455,9 +459,9 @@ int main(int argc, char** argv) {
       compare_processes({self, "--floor", path}, {cli, "--attack", path, "--no-cache", "stats"}, reps,
                         "(f) process: attack_bench --floor (mapped pass)", "mitre-query --no-cache stats", load_target,
                         rows);
-      // (g) The default load: the three domains and D3FEND (when beside the default file) against the four mapped
-      // passes in one process, one after the other.
-      const fs::path dir = mitrekg::default_data_dir();
+      // (g) The default load: the three domains and D3FEND of the data folder BUNDLE lies in (DIR/attack/BUNDLE),
+      // when all four are there, against the four mapped passes in one process, one after the other.
+      const fs::path dir = fs::path(path).parent_path().parent_path();
       const std::vector<std::string> four{(dir / "attack" / "enterprise-attack-18.1.json").string(),
                                           (dir / "attack" / "mobile-attack-18.1.json").string(),
                                           (dir / "attack" / "ics-attack-18.1.json").string(),
