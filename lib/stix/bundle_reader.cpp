@@ -127,6 +127,21 @@ private:
     }
   }
 
+  // Reads an array of small objects into `out`, one Record each: `field(record,
+  // key, value)` takes the fields it knows and returns false for the others,
+  // which are checked (validate_json) and skipped.
+  template <class Record, class Field>
+  void object_array(od::value v, std::vector<Record>& out, Field&& field) {
+    for (od::value e : v.get_array()) {
+      od::object o = e.get_object();
+      Record record;
+      for (od::field f : o) {
+        const std::string_view key = json_key(f);
+        if (!field(record, key, f.value())) validate_json(f.value(), 4);
+      }
+      out.push_back(record);
+    }
+  }
   [[noreturn]] void root_error(simdjson::error_code err) const;
   void read_object(od::object obj, const char* where);
   void read_external_references(od::value v, raw_object& r);
@@ -183,17 +198,12 @@ void reader::read_object(od::object obj, const char* where) {
         case prop::is_subtechnique: r.object.is_subtechnique = v.get_bool(); break;
         case prop::external_references: read_external_references(v, r); break;
         case prop::kill_chain_phases:
-          for (od::value e : v.get_array()) {
-            od::object phase = e.get_object();
-            kill_chain_phase k;
-            for (od::field pf : phase) {
-              std::string_view pk = json_key(pf);
-              if (pk == "kill_chain_name") k.kill_chain_name = str(pf.value());
-              else if (pk == "phase_name") k.phase_name = str(pf.value());
-              else validate_json(pf.value(), 4);
-            }
-            r.object.kill_chain_phases.push_back(k);
-          }
+          object_array(v, r.object.kill_chain_phases, [&](kill_chain_phase& k, std::string_view pk, od::value& pv) {
+            if (pk == "kill_chain_name") k.kill_chain_name = str(pv);
+            else if (pk == "phase_name") k.phase_name = str(pv);
+            else return false;
+            return true;
+          });
           break;
         case prop::platforms: r.object.platforms = str_array(v); break;
         case prop::aliases:
@@ -208,18 +218,13 @@ void reader::read_object(od::object obj, const char* where) {
         case prop::refs: r.refs = str_array(v); break;
         case prop::data_source_ref: r.data_source_ref = str(v); break;
         case prop::log_source_references:
-          for (od::value e : v.get_array()) {
-            od::object ls = e.get_object();
-            log_source_ref l;
-            for (od::field lf : ls) {
-              std::string_view lk = json_key(lf);
-              if (lk == "x_mitre_data_component_ref") l.data_component_ref = str(lf.value());
-              else if (lk == "name") l.name = str(lf.value());
-              else if (lk == "channel") l.channel = str(lf.value());
-              else validate_json(lf.value(), 4);
-            }
-            r.log_sources.push_back(l);
-          }
+          object_array(v, r.log_sources, [&](log_source_ref& l, std::string_view lk, od::value& lv) {
+            if (lk == "x_mitre_data_component_ref") l.data_component_ref = str(lv);
+            else if (lk == "name") l.name = str(lv);
+            else if (lk == "channel") l.channel = str(lv);
+            else return false;
+            return true;
+          });
           break;
         case prop::relationship_type: rel.type = str(v); break;
         case prop::source_ref: rel.source_ref = str(v); break;
