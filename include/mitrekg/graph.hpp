@@ -112,6 +112,11 @@ public:
   // Reads every file of `options` (ATT&CK bundles, then D3FEND if given).
   // Throws mitrekg::error when a file cannot be read or is not a bundle / a
   // JSON-LD graph; object-level problems go to report() (and d3fend()->report()).
+  // When the process may run on two cores or more, the files are read on two
+  // threads (joined before this returns); the result and the error thrown
+  // (the first file in order that fails) are the same as on one core. The
+  // graph keeps no view into the files: changing them afterwards changes no
+  // answer.
   static knowledge_graph load(const load_options& options);
 
   knowledge_graph(knowledge_graph&&) noexcept;

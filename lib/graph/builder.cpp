@@ -16,6 +16,54 @@ namespace mitrekg {
 
 namespace {
 
+// Nodes sorted by ATT&CK id (stable: load order among equal ids).
+std::vector<node> id_order(const graph_impl& g) {
+  std::vector<node> order(g.objects.size());
+  for (node n : all_handles<node>(g.objects.size())) order[index_of(n)] = n;
+  std::stable_sort(order.begin(), order.end(), [&](node a, node b) { return g.objects[a].id < g.objects[b].id; });
+  return order;
+}
+
+// Builds by_id and by_name from `objects`, visiting nodes in `by_id_order`.
+void build_name_indexes(graph_impl& g, const std::vector<node>& by_id_order) {
+  const auto& objects = g.objects;
+  g.by_id.clear();
+  g.by_name.clear();
+  g.by_id.reserve(objects.size());
+  g.by_name.reserve(objects.size() * 2);
+  // Every key lower-cased into one buffer sized up front, so the views stay put.
+  std::size_t total = 0;
+  for (const attack_object& o : objects) {
+    total += o.id.size() + o.name.size();
+    for (auto a : o.aliases) total += a.size();
+  }
+  g.index_keys.clear();
+  g.index_keys.reserve(total);
+  auto key = [&](std::string_view s) {
+    std::size_t at = g.index_keys.size();
+    g.index_keys.append(s);   // within the capacity reserved above
+    for (char* c = g.index_keys.data() + at; c != g.index_keys.data() + g.index_keys.size(); ++c)
+      if (*c >= 'A' && *c <= 'Z') *c = static_cast<char>(*c + 32);
+    return std::string_view(g.index_keys).substr(at, s.size());
+  };
+  // Ids and names, live objects first.
+  for (node n : by_id_order) {
+    const attack_object& o = objects[n];
+    if (!o.id.empty()) g.by_id[key(o.id)].push_back(n);
+    if (!o.name.empty()) g.by_name[key(o.name)].push_back(n);
+    for (auto a : o.aliases) {
+      auto& v = g.by_name[key(a)];
+      if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
+    }
+  }
+  auto live_first = [&](std::vector<node>& v) {
+    std::stable_partition(v.begin(), v.end(), [&](node n) { return objects[n].live(); });
+  };
+  for (auto& [k, v] : g.by_id) live_first(v);
+  for (auto& [k, v] : g.by_name) live_first(v);
+}
+
+
 constexpr std::size_t max_samples = 40;
 
 std::optional<domain> kill_chain_domain(std::string_view kill_chain_name) {
@@ -40,6 +88,13 @@ std::string release_from_path(const std::string& path) {
 class builder {
 public:
   explicit builder(graph_impl& g) : g_(g) {}
+
+  // Room for every record of the bundles up front: no rehashing, no reallocation while adding.
+  void reserve(std::size_t objects, std::size_t relationships) {
+    g_.objects.reserve(objects);
+    g_.by_stix.reserve(objects);
+    seen_relationships_.reserve(relationships);
+  }
 
   void add_objects(stix::bundle& b, domain_set bundle_domains);
   void add_links(stix::bundle& b);
@@ -88,10 +143,15 @@ private:
   graph_impl& g_;
   std::uint32_t next_seq_ = 0;
   boost::unordered_flat_set<std::string_view, text_hash, text_equal> seen_relationships_;
-  // Property links wait until every bundle's objects are known (refs may cross bundles).
+  // Property links wait until every bundle's objects are known (refs may cross
+  // bundles). Only objects stating refs wait, with what finish() needs, so the
+  // bundles' records can be freed before it runs.
   struct pending {
-    const stix::raw_object* raw;
-    std::string path;
+    object_type type;
+    std::string_view stix_type, id, stix_id, data_source_ref;
+    std::vector<std::string_view> refs;
+    std::vector<stix::log_source_ref> log_sources;
+    const std::string* path;   // the bundle's, alive until build_graph returns
   };
   std::vector<pending> pending_;
 };
@@ -113,14 +173,14 @@ void builder::add_objects(stix::bundle& b, domain_set bundle_domains) {
       // The same object in several bundles (enterprise and ics share software): merge.
       domain_set merged = old.domains | r.object.domains;
       ++g_.report.merged_objects;
-      if (r.object.modified > old.modified) old = r.object;
+      if (r.object.modified > old.modified) old = std::move(r.object);   // views and the type stay for finish()
       old.domains = merged;
       continue;
     }
     node n = handle_at<node>(g_.objects.size());
-    g_.objects.push_back(r.object);
-    boost::add_vertex(g_.graph);
     g_.by_stix.emplace(r.object.stix_id, n);
+    g_.objects.push_back(std::move(r.object));   // views and the type stay for finish()
+    boost::add_vertex(g_.graph);
   }
 }
 
@@ -145,7 +205,9 @@ void builder::add_links(stix::bundle& b) {
     link(*s, *t, d);
   }
   for (const stix::raw_object& r : b.objects)
-    if (!r.object.stix_type.empty()) pending_.push_back({&r, b.path});
+    if (!r.object.stix_type.empty() && (!r.refs.empty() || !r.log_sources.empty() || !r.data_source_ref.empty()))
+      pending_.push_back({r.object.type, r.object.stix_type, r.object.id, r.object.stix_id, r.data_source_ref,
+                          std::move(r.refs), std::move(r.log_sources), &b.path});
 }
 
 bool builder::propose_parent(node s, node t, edge_data d, const std::string& origin) {
@@ -227,10 +289,7 @@ void builder::finish() {
   }
 
   // Techniques in id order, so a tactic's in-edges come out sorted.
-  std::vector<node> by_id_order(objects.size());
-  for (node n : all_handles<node>(objects.size())) by_id_order[index_of(n)] = n;
-  std::stable_sort(by_id_order.begin(), by_id_order.end(),
-                   [&](node a, node b) { return objects[a].id < objects[b].id; });
+  const std::vector<node> by_id_order = id_order(g_);
 
   for (node n : by_id_order) {
     const attack_object& o = objects[n];
@@ -248,28 +307,27 @@ void builder::finish() {
   }
 
   // Refs stated as properties.
-  for (const pending& p : pending_) {
-    const stix::raw_object& r = *p.raw;
-    auto self = stix(r.object.stix_id);
+  for (const pending& r : pending_) {
+    auto self = stix(r.stix_id);
     if (!self) continue;
     auto ref = [&](std::string_view target, relation type, std::string_view log_source = {},
                    std::string_view channel = {}) {
       auto t = stix(target);
       if (!t) {
         warn(g_.report.dangling_references,
-             fmt::format("{}: {} {} names missing object {}; skipped", p.path, r.object.stix_type,
-                         r.object.id.empty() ? r.object.stix_id : r.object.id, target));
+             fmt::format("{}: {} {} names missing object {}; skipped", *r.path, r.stix_type,
+                         r.id.empty() ? r.stix_id : r.id, target));
         return;
       }
       link(*self, *t, edge_data{type, {}, channel, log_source, false, false});
     };
-    if (r.object.type == object_type::matrix)
+    if (r.type == object_type::matrix)
       for (auto t : r.refs) ref(t, relation::matrix_tactic);
-    if (r.object.type == object_type::detection_strategy)
+    if (r.type == object_type::detection_strategy)
       for (auto t : r.refs) ref(t, relation::has_analytic);
-    if (r.object.type == object_type::analytic)
+    if (r.type == object_type::analytic)
       for (const auto& l : r.log_sources) ref(l.data_component_ref, relation::observes, l.name, l.channel);
-    if (r.object.type == object_type::data_component && !r.data_source_ref.empty())
+    if (r.type == object_type::data_component && !r.data_source_ref.empty())
       ref(r.data_source_ref, relation::component_of);
   }
   pending_.clear();
@@ -305,57 +363,28 @@ void builder::finish() {
                      o.id.empty() ? o.stix_id : o.id, o.name));
   }
 
-  build_indexes(g_);
+  // by_stix holds every object already (add_objects): only the id and name indexes are left.
+  build_name_indexes(g_, by_id_order);
 }
 
 }  // namespace
 
 void build_indexes(graph_impl& g) {
-  const auto& objects = g.objects;
-  std::vector<node> by_id_order(objects.size());
-  for (node n : all_handles<node>(objects.size())) by_id_order[index_of(n)] = n;
-  std::stable_sort(by_id_order.begin(), by_id_order.end(),
-                   [&](node a, node b) { return objects[a].id < objects[b].id; });
   g.by_stix.clear();
-  g.by_id.clear();
-  g.by_name.clear();
-  g.by_stix.reserve(objects.size());
-  g.by_id.reserve(objects.size());
-  g.by_name.reserve(objects.size() * 2);
-  for (node n : all_handles<node>(objects.size())) g.by_stix.emplace(objects[n].stix_id, n);
-  // Every key lower-cased into one buffer sized up front, so the views stay put.
-  std::size_t total = 0;
-  for (const attack_object& o : objects) {
-    total += o.id.size() + o.name.size();
-    for (auto a : o.aliases) total += a.size();
-  }
-  g.index_keys.clear();
-  g.index_keys.reserve(total);
-  auto key = [&](std::string_view s) {
-    std::size_t at = g.index_keys.size();
-    for (char c : s) g.index_keys.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-    return std::string_view(g.index_keys).substr(at, s.size());
-  };
-  // Ids and names, live objects first.
-  for (node n : by_id_order) {
-    const attack_object& o = objects[n];
-    if (!o.id.empty()) g.by_id[key(o.id)].push_back(n);
-    if (!o.name.empty()) g.by_name[key(o.name)].push_back(n);
-    for (auto a : o.aliases) {
-      auto& v = g.by_name[key(a)];
-      if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
-    }
-  }
-  auto live_first = [&](std::vector<node>& v) {
-    std::stable_partition(v.begin(), v.end(), [&](node n) { return objects[n].live(); });
-  };
-  for (auto& [k, v] : g.by_id) live_first(v);
-  for (auto& [k, v] : g.by_name) live_first(v);
+  g.by_stix.reserve(g.objects.size());
+  for (node n : all_handles<node>(g.objects.size())) g.by_stix.emplace(g.objects[n].stix_id, n);
+  build_name_indexes(g, id_order(g));
 }
 
 std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
   auto g = std::make_unique<graph_impl>();
   builder b(*g);
+  std::size_t objects = 0, relationships = 0;
+  for (const stix::bundle& bundle : bundles) {
+    objects += bundle.objects.size();
+    relationships += bundle.relationships.size();
+  }
+  b.reserve(objects, relationships);   // at most one vertex per record
   std::vector<domain_set> bundle_domains;
   for (stix::bundle& bundle : bundles) {
     // The bundle's domain: its matrix's external id, else every domain its objects name.
@@ -374,7 +403,7 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
     sf.domain = matrix_domain;
     sf.spec_version = bundle.spec_version;
     sf.objects = bundle.object_count;
-    sf.bytes = bundle.buffer ? bundle.buffer->size() : 0;
+    sf.bytes = bundle.bytes;
     sf.release = release_from_path(bundle.path);
     for (const auto& r : bundle.objects)
       if (r.object.type == object_type::collection && !r.collection_version.empty())
@@ -394,11 +423,13 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
       if (g->report.samples.size() < max_samples) g->report.samples.push_back(std::move(s));
   }
   for (stix::bundle& bundle : bundles) b.add_links(bundle);
-  b.finish();
+  // The records are read: their memory goes back to the allocator for what finish() builds.
   for (stix::bundle& bundle : bundles) {
-    g->storage.push_back(bundle.buffer);
-    g->storage.push_back(bundle.arena);
+    bundle.objects = {};
+    bundle.relationships = {};
   }
+  b.finish();
+  for (stix::bundle& bundle : bundles) g->storage.push_back(bundle.strings);
   return g;
 }
 

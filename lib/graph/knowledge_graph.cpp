@@ -1,12 +1,19 @@
 // knowledge_graph: loading entry point, lookups and neighbour access over the Boost.Graph.
 #include <algorithm>
 #include <chrono>
+#include <exception>
+#include <future>
 #include <stdexcept>
+#include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "d3fend/d3fend_access.hpp"
+#include "d3fend/ontology_impl.hpp"
 #include "graph/graph_impl.hpp"
 #include "mitrekg/error.hpp"
+#include "support/helper_thread.hpp"
 #include "support/text.hpp"
 
 namespace mitrekg {
@@ -26,21 +33,70 @@ graph_impl::source_stamp stamp_file(const char* kind, const std::filesystem::pat
   return s;
 }
 
+// Reads the bundles and the D3FEND file. With two cores or more, the largest
+// bundle is read on this thread while a second one reads the others, then
+// D3FEND (which goes on while this thread builds the graph). Errors are
+// reported as a one-thread load reports them: the first bundle in order that
+// fails, else a failure of the build, else D3FEND's.
 knowledge_graph knowledge_graph::load(const load_options& options) {
   if (options.attack_files.empty())
     throw error(errc::no_data, "", "", "no ATT&CK bundle given: pass --attack FILE or --data DIR, or set MITREKG_DATA");
-  std::vector<stix::bundle> bundles;
-  bundles.reserve(options.attack_files.size());
+  const std::size_t count = options.attack_files.size();
+  const bool with_d3fend = !options.d3fend_file.empty();
   std::vector<impl::source_stamp> stamps;
-  for (const auto& path : options.attack_files) {
-    stamps.push_back(stamp_file("attack", path));
-    bundles.push_back(stix::read_bundle(path));
+  for (const auto& path : options.attack_files) stamps.push_back(stamp_file("attack", path));
+  if (with_d3fend) stamps.push_back(stamp_file("d3fend", options.d3fend_file));
+
+  std::vector<stix::bundle> bundles(count);
+  std::vector<std::exception_ptr> failed(count);
+  std::unique_ptr<d3fend_ontology> d3fend;
+  std::exception_ptr d3fend_failed;
+  auto read = [&](std::size_t i) {
+    try {
+      bundles[i] = stix::read_bundle(options.attack_files[i]);
+    } catch (...) {
+      failed[i] = std::current_exception();
+    }
+  };
+  // On the second thread, D3FEND is read on that thread alone (both cores are busy already).
+  auto read_d3fend = [&](d3fend_detail::load_threads threads) {
+    try {
+      d3fend = std::make_unique<d3fend_ontology>(d3fend_access::adopt(d3fend_detail::load_file(options.d3fend_file, threads)));
+    } catch (...) {
+      d3fend_failed = std::current_exception();
+    }
+  };
+  std::size_t largest = 0;
+  for (std::size_t i = 1; i < count; ++i)
+    if (stamps[i].bytes > stamps[largest].bytes) largest = i;
+
+  std::jthread helper;   // joined on every way out
+  std::promise<void> others_read;
+  if ((count > 1 || with_d3fend) && available_cores() > 1) {
+    try {
+      helper = std::jthread([&] {
+        for (std::size_t i = 0; i < count; ++i)
+          if (i != largest) read(i);
+        others_read.set_value();
+        if (with_d3fend) read_d3fend(d3fend_detail::load_threads::one);
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: everything is read here below.
+    }
   }
+  if (helper.joinable()) {
+    read(largest);
+    others_read.get_future().wait();
+  } else {
+    for (std::size_t i = 0; i < count; ++i) read(i);
+  }
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
   auto g = build_graph(std::move(bundles));
-  if (!options.d3fend_file.empty()) {
-    stamps.push_back(stamp_file("d3fend", options.d3fend_file));
-    g->d3fend = std::make_unique<d3fend_ontology>(d3fend_ontology::load(options.d3fend_file));
-  }
+  if (helper.joinable()) helper.join();
+  else if (with_d3fend) read_d3fend(d3fend_detail::load_threads::by_size);
+  if (d3fend_failed) std::rethrow_exception(d3fend_failed);
+  g->d3fend = std::move(d3fend);
   g->stamps = std::move(stamps);
   return knowledge_graph(std::move(g));
 }

@@ -2,9 +2,7 @@
 #include "stix/bundle_reader.hpp"
 
 #include <iterator>
-#include <new>
 
-#include <boost/unordered/unordered_flat_set.hpp>
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -39,13 +37,37 @@ constexpr std::string_view ignored_properties[] = {
     "is_family", "roles", "sectors", "contact_information", "start_time", "stop_time",
     "objective", "x_mitre_detection_strategy_refs"};
 
-// One flat-set probe per skipped key (a linear scan compared ~50 names).
-bool is_ignored(std::string_view key) {
-  static const boost::unordered_flat_set<std::string_view, text_hash, text_equal> set(std::begin(ignored_properties),
-                                                                                      std::end(ignored_properties));
-  return set.contains(key);
-}
+// The properties of an object this reader knows: each key is looked up once
+// in a flat table (one hash, one probe) instead of compared with each name in
+// turn.
+enum class prop : std::uint8_t {
+  unknown, ignored, type, id, name, description, modified, version, shortname, revoked, deprecated,
+  is_subtechnique, external_references, kill_chain_phases, platforms, aliases, domains, refs,
+  data_source_ref, log_source_references, relationship_type, source_ref, target_ref
+};
 
+prop property_of(std::string_view key) {
+  static const text_view_map<prop> table = [] {
+    text_view_map<prop> t;
+    for (std::string_view k : ignored_properties) t.emplace(k, prop::ignored);
+    const std::pair<std::string_view, prop> read[] = {
+        {"type", prop::type}, {"id", prop::id}, {"name", prop::name}, {"description", prop::description},
+        {"modified", prop::modified}, {"x_mitre_version", prop::version}, {"x_mitre_shortname", prop::shortname},
+        {"revoked", prop::revoked}, {"x_mitre_deprecated", prop::deprecated},
+        {"x_mitre_is_subtechnique", prop::is_subtechnique}, {"external_references", prop::external_references},
+        {"kill_chain_phases", prop::kill_chain_phases}, {"x_mitre_platforms", prop::platforms},
+        {"aliases", prop::aliases}, {"x_mitre_aliases", prop::aliases}, {"x_mitre_domains", prop::domains},
+        {"tactic_refs", prop::refs}, {"x_mitre_analytic_refs", prop::refs},
+        {"x_mitre_data_source_ref", prop::data_source_ref},
+        {"x_mitre_log_source_references", prop::log_source_references},
+        {"relationship_type", prop::relationship_type}, {"source_ref", prop::source_ref},
+        {"target_ref", prop::target_ref}};
+    for (const auto& [k, p] : read) t.insert_or_assign(k, p);
+    return t;
+  }();
+  auto it = table.find(key);
+  return it == table.end() ? prop::unknown : it->second;
+}
 
 // Checks the whole document once more, validating every value: after a
 // wrong-typed property left part of an object unseen, and to place an error in
@@ -68,7 +90,10 @@ void validate_document(const simdjson::padded_string_view& text, std::size_t& fa
 // records wrong-typed properties as warnings.
 class reader {
 public:
-  reader(bundle& b, std::string_view text) : b_(b), text_(text) {}
+  // `map`: the mapping `text` lies in, whose pages behind the pass are
+  // released as it goes (null for bytes in memory).
+  reader(bundle& b, std::string_view text, mapped_input* map, const od::parser& parser)
+      : b_(b), text_(text), map_(map), parser_(parser) {}
 
   void run(od::document& doc);
   const char* last_object() const { return last_object_; }
@@ -77,11 +102,22 @@ public:
   bool needs_validation() const { return partly_read_; }
 
 private:
-  std::string_view str(od::value v) { return json_string(v, *b_.arena); }
+  // Every string kept is copied out of the file into the bundle's arena;
+  // one with escapes is decoded straight into it (simdjson's unescape writes
+  // at most the raw length plus its padding).
+  std::string_view str(od::value v) {
+    bool escaped = false;
+    const std::string_view inner = json_string_token(v, escaped);
+    if (!escaped) return b_.strings->copy(inner);
+    auto* out = reinterpret_cast<std::uint8_t*>(b_.strings->reserve(inner.size() + simdjson::SIMDJSON_PADDING));
+    const std::string_view decoded = parser_.unescape(v.get_raw_json_string(), out);
+    return b_.strings->keep(decoded.size());
+  }
+  // An array of strings, into a vector of its exact size (one allocation).
   std::vector<std::string_view> str_array(od::value v) {
-    std::vector<std::string_view> out;
-    for (od::value e : v.get_array()) out.push_back(str(e));
-    return out;
+    scratch_.clear();
+    for (od::value e : v.get_array()) scratch_.push_back(str(e));
+    return std::vector<std::string_view>(scratch_.begin(), scratch_.end());
   }
   void warn(std::size_t& counter, const char* where, std::string message) {
     ++counter;
@@ -91,12 +127,30 @@ private:
     }
   }
 
+  // Reads an array of small objects into `out`, one Record each: `field(record,
+  // key, value)` takes the fields it knows and returns false for the others,
+  // which are checked (validate_json) and skipped.
+  template <class Record, class Field>
+  void object_array(od::value v, std::vector<Record>& out, Field&& field) {
+    for (od::value e : v.get_array()) {
+      od::object o = e.get_object();
+      Record record;
+      for (od::field f : o) {
+        const std::string_view key = json_key(f);
+        if (!field(record, key, f.value())) validate_json(f.value(), 4);
+      }
+      out.push_back(record);
+    }
+  }
   [[noreturn]] void root_error(simdjson::error_code err) const;
   void read_object(od::object obj, const char* where);
   void read_external_references(od::value v, raw_object& r);
 
   bundle& b_;
   std::string_view text_;
+  mapped_input* map_;
+  const od::parser& parser_;
+  std::vector<std::string_view> scratch_;
   const char* last_object_ = nullptr;
   bool partly_read_ = false;
 };
@@ -106,16 +160,17 @@ void reader::read_external_references(od::value v, raw_object& r) {
     od::object ref = ref_value.get_object();
     std::string_view source, external_id, url;
     for (od::field f : ref) {
-      std::string_view key = f.unescaped_key();
-      if (key == "source_name") source = str(f.value());
-      else if (key == "external_id") external_id = str(f.value());
-      else if (key == "url") url = str(f.value());
+      // Borrowed (the file, or the parser's buffer): only ATT&CK's own reference is kept, copied below.
+      std::string_view key = json_key(f);
+      if (key == "source_name") source = json_string_borrowed(f.value());
+      else if (key == "external_id") external_id = json_string_borrowed(f.value());
+      else if (key == "url") url = json_string_borrowed(f.value());
       else validate_json(f.value(), 4);
     }
     // ATT&CK's own reference carries the id (mitre-attack, mitre-mobile-attack, mitre-ics-attack).
     if (r.object.id.empty() && source.substr(0, 6) == "mitre-" && !external_id.empty()) {
-      r.object.id = external_id;
-      r.object.url = url;
+      r.object.id = b_.strings->copy(external_id);
+      r.object.url = b_.strings->copy(url);
     }
   }
 }
@@ -125,66 +180,60 @@ void reader::read_object(od::object obj, const char* where) {
   raw_relationship rel;
   std::string_view type;
   for (od::field f : obj) {
-    std::string_view key = f.unescaped_key();
+    std::string_view key = json_key(f);
     const char* at = nullptr;
     try {
       od::value v = f.value();
       at = v.current_location().value_unsafe();
-      if (key == "type") type = str(v);
-      else if (key == "id") r.object.stix_id = rel.stix_id = str(v);
-      else if (key == "name") r.object.name = str(v);
-      else if (key == "description") r.object.description = rel.description = str(v);
-      else if (key == "modified") r.object.modified = str(v);
-      else if (key == "x_mitre_version") r.object.version = str(v);
-      else if (key == "x_mitre_shortname") r.object.shortname = str(v);
-      else if (key == "revoked") r.object.revoked = rel.revoked = v.get_bool();
-      else if (key == "x_mitre_deprecated") r.object.deprecated = rel.deprecated = v.get_bool();
-      else if (key == "x_mitre_is_subtechnique") r.object.is_subtechnique = v.get_bool();
-      else if (key == "external_references") read_external_references(v, r);
-      else if (key == "kill_chain_phases") {
-        for (od::value e : v.get_array()) {
-          od::object phase = e.get_object();
-          kill_chain_phase k;
-          for (od::field pf : phase) {
-            std::string_view pk = pf.unescaped_key();
-            if (pk == "kill_chain_name") k.kill_chain_name = str(pf.value());
-            else if (pk == "phase_name") k.phase_name = str(pf.value());
-            else validate_json(pf.value(), 4);
-          }
-          r.object.kill_chain_phases.push_back(k);
-        }
-      }
-      else if (key == "x_mitre_platforms") r.object.platforms = str_array(v);
-      else if (key == "aliases" || key == "x_mitre_aliases") {
-        for (auto a : str_array(v))
-          if (a != r.object.name) r.object.aliases.push_back(a);
-      }
-      else if (key == "x_mitre_domains") {
-        for (auto d : str_array(v))
-          if (auto dom = parse_domain(d)) r.object.domains |= bit(*dom);
-      }
-      else if (key == "tactic_refs" || key == "x_mitre_analytic_refs") r.refs = str_array(v);
-      else if (key == "x_mitre_data_source_ref") r.data_source_ref = str(v);
-      else if (key == "x_mitre_log_source_references") {
-        for (od::value e : v.get_array()) {
-          od::object ls = e.get_object();
-          log_source_ref l;
-          for (od::field lf : ls) {
-            std::string_view lk = lf.unescaped_key();
-            if (lk == "x_mitre_data_component_ref") l.data_component_ref = str(lf.value());
-            else if (lk == "name") l.name = str(lf.value());
-            else if (lk == "channel") l.channel = str(lf.value());
-            else validate_json(lf.value(), 4);
-          }
-          r.log_sources.push_back(l);
-        }
-      }
-      else if (key == "relationship_type") rel.type = str(v);
-      else if (key == "source_ref") rel.source_ref = str(v);
-      else if (key == "target_ref") rel.target_ref = str(v);
-      else {
-        if (!is_ignored(key)) warn(b_.unknown_properties, at, fmt::format("unknown property \"{}\" skipped", key));
-        validate_json(v, 3);
+      switch (property_of(key)) {
+        case prop::type: type = str(v); break;
+        case prop::id: r.object.stix_id = rel.stix_id = str(v); break;
+        case prop::name: r.object.name = str(v); break;
+        case prop::description: r.object.description = rel.description = str(v); break;
+        case prop::modified: r.object.modified = str(v); break;
+        case prop::version: r.object.version = str(v); break;
+        case prop::shortname: r.object.shortname = str(v); break;
+        case prop::revoked: r.object.revoked = rel.revoked = v.get_bool(); break;
+        case prop::deprecated: r.object.deprecated = rel.deprecated = v.get_bool(); break;
+        case prop::is_subtechnique: r.object.is_subtechnique = v.get_bool(); break;
+        case prop::external_references: read_external_references(v, r); break;
+        case prop::kill_chain_phases:
+          object_array(v, r.object.kill_chain_phases, [&](kill_chain_phase& k, std::string_view pk, od::value& pv) {
+            if (pk == "kill_chain_name") k.kill_chain_name = str(pv);
+            else if (pk == "phase_name") k.phase_name = str(pv);
+            else return false;
+            return true;
+          });
+          break;
+        case prop::platforms: r.object.platforms = str_array(v); break;
+        case prop::aliases:
+          for (auto a : str_array(v))
+            if (a != r.object.name) r.object.aliases.push_back(a);
+          break;
+        case prop::domains:
+          // Not kept: read in place.
+          for (od::value e : v.get_array())
+            if (auto dom = parse_domain(json_string_borrowed(e))) r.object.domains |= bit(*dom);
+          break;
+        case prop::refs: r.refs = str_array(v); break;
+        case prop::data_source_ref: r.data_source_ref = str(v); break;
+        case prop::log_source_references:
+          object_array(v, r.log_sources, [&](log_source_ref& l, std::string_view lk, od::value& lv) {
+            if (lk == "x_mitre_data_component_ref") l.data_component_ref = str(lv);
+            else if (lk == "name") l.name = str(lv);
+            else if (lk == "channel") l.channel = str(lv);
+            else return false;
+            return true;
+          });
+          break;
+        case prop::relationship_type: rel.type = str(v); break;
+        case prop::source_ref: rel.source_ref = str(v); break;
+        case prop::target_ref: rel.target_ref = str(v); break;
+        case prop::unknown:
+          warn(b_.unknown_properties, at, fmt::format("unknown property \"{}\" skipped", key));
+          validate_json(v, 3);
+          break;
+        case prop::ignored: validate_json(v, 3); break;
       }
     } catch (const simdjson::simdjson_error& e) {
       if (e.error() != simdjson::INCORRECT_TYPE) throw;
@@ -256,7 +305,7 @@ void reader::run(od::document& doc) {
   std::string_view type;
   bool saw_objects = false;
   for (od::field f : top) {
-    std::string_view key = f.unescaped_key();
+    std::string_view key = json_key(f);
     od::value v = f.value();
     if (key == "type") {
       if (v.get_string().get(type)) { type = "(not a string)"; validate_json(v); }
@@ -274,6 +323,7 @@ void reader::run(od::document& doc) {
         od::value ov = element.value();
         const char* where = ov.current_location().value_unsafe();
         last_object_ = where;
+        if (map_) map_->release_before(where);
         ++b_.object_count;
         od::object obj;
         if (ov.get_object().get(obj)) {
@@ -297,16 +347,16 @@ void reader::run(od::document& doc) {
   if (!doc.current_location().get(rest)) throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
 }
 
-bundle parse(bundle b) {
-  const simdjson::padded_string& buf = *b.buffer;
+// Parses `size` bytes at `data`, readable up to `capacity` (≥ size + simdjson's padding).
+void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, mapped_input* map) {
   // A UTF-8 byte order mark is skipped; positions count from after it.
-  const std::size_t bom = bom_length(std::string_view(buf.data(), buf.size()));
-  std::string_view text(buf.data() + bom, buf.size() - bom);
-  const simdjson::padded_string_view padded(text.data(), text.size(), buf.size() + simdjson::SIMDJSON_PADDING - bom);
+  const std::size_t bom = bom_length(std::string_view(data, size));
+  std::string_view text(data + bom, size - bom);
+  const simdjson::padded_string_view padded(text.data(), text.size(), capacity - bom);
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, b.path, "", "empty file, expected a STIX bundle (JSON)");
   od::parser parser;
-  reader rd(b, text);
+  reader rd(b, text, map, parser);
   od::document doc;
   if (auto err = parser.iterate(padded).get(doc)) {
     // The first stage (strings, UTF-8) failed before any position was known: find it.
@@ -334,32 +384,44 @@ bundle parse(bundle b) {
     throw error(errc::not_json, b.path, line_column(text, offset),
                 fmt::format("invalid JSON ({})", simdjson::error_message(e.error())));
   }
+}
+
+// The arena's first block: a third of the input (ATT&CK's bundles keep about a
+// quarter of their bytes); a block's untouched part costs no memory.
+bundle start_bundle(std::string path, std::size_t bytes) {
+  bundle b;
+  b.path = std::move(path);
+  b.bytes = bytes;
+  b.strings = std::make_shared<string_arena>(bytes / 3);
   return b;
 }
 
 }  // namespace
 
 bundle read_bundle(const std::filesystem::path& path) {
-  bundle b;
-  b.path = path.string();
-  std::unique_ptr<simdjson::padded_string> loaded;
-  read_input_file(path, "a STIX bundle file", max_bundle_bytes, [&](std::size_t size) {
-    loaded = std::make_unique<simdjson::padded_string>(size);
-    if (!loaded->data()) throw std::bad_alloc();
-    return loaded->data();
-  });
-  b.buffer = std::move(loaded);
-  b.arena = std::make_shared<std::deque<std::string>>();
-  return parse(std::move(b));
+  mapped_input map = map_input_file(path, "a STIX bundle file", max_bundle_bytes, simdjson::SIMDJSON_PADDING);
+  bundle b = start_bundle(path.string(), map.size());
+  // A file truncated while read (its lost pages read as zeros): whatever the
+  // pass made of it, the error is the change.
+  const auto changed = [&] {
+    return error(errc::io_error, b.path, "", "file shrank while being read (changed underneath)");
+  };
+  try {
+    parse(b, map.data(), map.size(), map.capacity(), &map);
+  } catch (...) {
+    if (map.damaged()) throw changed();
+    throw;
+  }
+  if (map.damaged()) throw changed();
+  return b;
 }
 
 bundle read_bundle(std::string name, std::string_view bytes) {
-  bundle b;
-  b.path = std::move(name);
-  if (bytes.size() > max_bundle_bytes) throw error(errc::too_large, b.path, "", "input larger than the limit");
-  b.buffer = std::make_shared<const simdjson::padded_string>(bytes);
-  b.arena = std::make_shared<std::deque<std::string>>();
-  return parse(std::move(b));
+  if (bytes.size() > max_bundle_bytes) throw error(errc::too_large, name, "", "input larger than the limit");
+  bundle b = start_bundle(std::move(name), bytes.size());
+  const simdjson::padded_string padded(bytes);
+  parse(b, padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING, nullptr);
+  return b;
 }
 
 }  // namespace mitrekg::stix

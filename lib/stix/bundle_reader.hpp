@@ -2,16 +2,18 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "mitrekg/attack.hpp"
+#include <boost/container/deque.hpp>
+#include <boost/container/options.hpp>
 
-namespace simdjson { struct padded_string; }
+#include "mitrekg/attack.hpp"
+#include "support/string_arena.hpp"
 
 namespace mitrekg::stix {
 
@@ -41,15 +43,23 @@ struct raw_relationship {
   bool deprecated = false;
 };
 
-// A parsed bundle. Every string_view borrows from `buffer` or `arena`, both
-// owned here: keep the bundle alive as long as any view is used.
+// Records in blocks of 64: no reallocation (a vector's doubling held up to
+// three times the records at its peak) and addresses that never move.
+template <class T>
+using record_list =
+    boost::container::deque<T, void, boost::container::deque_options_t<boost::container::block_size<64>>>;
+
+// A parsed bundle. Every string_view borrows from `strings`, owned here: the
+// reader copies each string it keeps out of the file (decoding escapes), so
+// nothing refers to the file once read_bundle returns. Keep the bundle (or
+// `strings`) alive as long as any view is used.
 struct bundle {
   std::string path;
-  std::shared_ptr<const simdjson::padded_string> buffer;
-  std::shared_ptr<std::deque<std::string>> arena;   // unescaped copies of strings with escapes
+  std::uintmax_t bytes = 0;                          // size of the file (or of the bytes) read
+  std::shared_ptr<string_arena> strings;
   std::string spec_version;
-  std::vector<raw_object> objects;
-  std::vector<raw_relationship> relationships;
+  record_list<raw_object> objects;
+  record_list<raw_relationship> relationships;
   std::size_t object_count = 0;                      // elements of "objects"
   // Warnings, counted; `samples` holds the first few, one line each.
   std::size_t unknown_types = 0;
@@ -58,7 +68,9 @@ struct bundle {
   std::vector<std::string> samples;
 };
 
-// Reads the file at `path`. Throws mitrekg::error (not_found, io_error,
+// Reads the file at `path` through a read-only mapping (no copy of the file;
+// its pages are released as the pass moves on, and the mapping is gone when
+// this returns). Throws mitrekg::error (not_found, io_error,
 // not_json, not_a_bundle, too_large) naming the file and the line/column.
 bundle read_bundle(const std::filesystem::path& path);
 // Same for bytes already in memory (fuzzing, tests); `name` names them in messages.

@@ -4,7 +4,17 @@
 #include <system_error>
 #include <utility>
 
+#include <sched.h>
+
 namespace mitrekg {
+
+unsigned available_cores() noexcept {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  const int n = CPU_COUNT(&set);
+  return n > 0 ? static_cast<unsigned>(n) : 1;
+}
 
 helper_thread::helper_thread() {
   try {

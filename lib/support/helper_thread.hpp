@@ -12,6 +12,10 @@ namespace mitrekg {
 // thread early (before reading a file, say) hides that. Between tasks the
 // thread polls (yielding) instead of sleeping, for the same reason: its tasks
 // come within milliseconds of each other.
+// Cores this process may run on (its CPU affinity), at least 1: parallel
+// loading is worth a thread only when this is 2 or more.
+unsigned available_cores() noexcept;
+
 class helper_thread {
 public:
   helper_thread();   // running() is false when no thread can be started

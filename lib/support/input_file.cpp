@@ -1,9 +1,12 @@
 // read_input_file: stat, refuse non-regular files, open without blocking, read whole.
 #include "support/input_file.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -61,6 +64,68 @@ int open_regular(const std::string& file, std::string_view expected, std::size_t
   return fd;
 }
 
+// The SIGBUS guard of mapped files: a table of the live mappings' file spans
+// (lock-free, read by the handler) and the handler that was installed before.
+struct guarded_span {
+  std::atomic<std::uintptr_t> begin{0};
+  std::atomic<std::uintptr_t> end{0};
+  std::atomic<bool> damaged{false};
+};
+constexpr int max_guarded = 64;
+guarded_span guarded[max_guarded];
+struct sigaction previous_sigbus {};
+std::uintptr_t guard_page_size = 4096;
+
+void on_sigbus(int sig, siginfo_t* info, void* context) {
+  const auto addr = reinterpret_cast<std::uintptr_t>(info->si_addr);
+  for (guarded_span& g : guarded) {
+    const std::uintptr_t b = g.begin.load(std::memory_order_acquire);
+    if (b <= 1 || addr < b || addr >= g.end.load(std::memory_order_acquire)) continue;
+    // The file shrank under its mapping: a zero page in place of the lost one
+    // (mmap is a plain system call here), and the reader is told.
+    void* page = reinterpret_cast<void*>(addr & ~(guard_page_size - 1));
+    if (::mmap(page, guard_page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+      g.damaged.store(true, std::memory_order_release);
+      return;
+    }
+  }
+  // Not one of ours: whoever handled SIGBUS before does, else the default
+  // action (the fault repeats on return and ends the process).
+  if (previous_sigbus.sa_flags & SA_SIGINFO) {
+    if (previous_sigbus.sa_sigaction) previous_sigbus.sa_sigaction(sig, info, context);
+    return;
+  }
+  if (previous_sigbus.sa_handler != SIG_DFL && previous_sigbus.sa_handler != SIG_IGN) {
+    previous_sigbus.sa_handler(sig);
+    return;
+  }
+  ::signal(SIGBUS, SIG_DFL);
+}
+
+// Puts [begin, end) in the table (installing the handler once); the slot, or -1 when the table is full.
+int guard_span(const void* begin, std::size_t length) {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    guard_page_size = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    struct sigaction action {};
+    action.sa_sigaction = on_sigbus;
+    action.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGBUS, &action, &previous_sigbus);
+  });
+  const auto b = reinterpret_cast<std::uintptr_t>(begin);
+  for (int i = 0; i < max_guarded; ++i) {
+    // Claimed with a marker (1, no mapping's address) before it is filled in.
+    std::uintptr_t expected = 0;
+    if (!guarded[i].begin.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) continue;
+    guarded[i].damaged.store(false, std::memory_order_relaxed);
+    guarded[i].end.store(b + length, std::memory_order_relaxed);
+    guarded[i].begin.store(b, std::memory_order_release);
+    return i;
+  }
+  return -1;
+}
+
 }  // namespace
 
 std::size_t read_input_file(const std::filesystem::path& path, std::string_view expected, std::size_t max_bytes,
@@ -94,7 +159,21 @@ std::size_t read_input_file(const std::filesystem::path& path, std::string_view 
 }
 
 mapped_input::~mapped_input() {
+  if (guard_ >= 0) guarded[guard_].begin.store(0, std::memory_order_release);
   if (base_) ::munmap(base_, length_);
+}
+
+bool mapped_input::damaged() const noexcept {
+  return guard_ >= 0 && guarded[guard_].damaged.load(std::memory_order_acquire);
+}
+
+void mapped_input::release(std::size_t offset) noexcept {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t end = offset / page * page;
+  if (end <= released_) return;
+  // A private read-only file mapping: dropping its pages loses nothing.
+  ::madvise(static_cast<char*>(base_) + released_, end - released_, MADV_DONTNEED);
+  released_ = end;
 }
 
 mapped_input map_input_file(const std::filesystem::path& path, std::string_view expected, std::size_t max_bytes,
@@ -117,6 +196,7 @@ mapped_input map_input_file(const std::filesystem::path& path, std::string_view 
   m.length_ = length;
   if (file_span > 0 && ::mmap(base, file_span, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, guard.fd, 0) == MAP_FAILED)
     throw error(errc::io_error, file, "", fmt::format("cannot map ({})", std::strerror(errno)));
+  if (file_span > 0) m.guard_ = guard_span(base, file_span);
   m.size_ = static_cast<std::size_t>(size);
   return m;
 }

@@ -25,27 +25,47 @@ std::size_t read_input_file(const std::filesystem::path& path, std::string_view 
 // A regular file mapped read-only (MAP_POPULATE) and followed by at least
 // `padding` readable zero bytes, so simdjson can parse it in place
 // (padded_string_view) without copying it. Move-only; unmapped when destroyed.
-// Caution: a page of a mapping whose file is truncated underneath raises
-// SIGBUS when read, so nothing may keep views into it past a parse the caller
-// controls; readers whose views outlive the parse copy
-// (read_input_file) instead.
+// A page of a mapping whose file is truncated underneath raises SIGBUS when
+// read. While a mapped_input lives, a SIGBUS on its pages is caught (one
+// process-wide handler, installed on first use; other SIGBUS go to the handler
+// that was there before): the page is replaced by zeros and damaged() turns
+// true, so the caller reports the file as changed instead of crashing (and
+// must not trust what it read). Nothing may keep views into the mapping past
+// its life: the STIX reader copies every string it keeps into a string_arena
+// and drops the mapping when its pass ends.
 class mapped_input {
 public:
   mapped_input() = default;
   mapped_input(mapped_input&& o) noexcept
-      : base_(std::exchange(o.base_, nullptr)), size_(std::exchange(o.size_, 0)), length_(std::exchange(o.length_, 0)) {}
+      : base_(std::exchange(o.base_, nullptr)), size_(std::exchange(o.size_, 0)), length_(std::exchange(o.length_, 0)),
+        released_(std::exchange(o.released_, 0)), guard_(std::exchange(o.guard_, -1)) {}
   mapped_input& operator=(mapped_input&&) = delete;
   ~mapped_input();
 
   const char* data() const noexcept { return static_cast<const char*>(base_); }
   std::size_t size() const noexcept { return size_; }       // the file's bytes
   std::size_t capacity() const noexcept { return length_; }  // readable bytes from data(), padding included
+  // A page could not be read (the file shrank underneath) and reads as zeros.
+  bool damaged() const noexcept;
+
+  // The caller is done with the bytes before `p` for now: their pages leave
+  // this process's memory (MADV_DONTNEED, in steps of a few MB) so a forward
+  // pass keeps only the part ahead of it resident. They stay readable: a later
+  // read (an error's line and column) faults them in again from the file.
+  void release_before(const char* p) noexcept {
+    const auto offset = static_cast<std::size_t>(p - data());
+    if (offset >= released_ + release_step && offset <= size_) release(offset);
+  }
 
 private:
   friend mapped_input map_input_file(const std::filesystem::path&, std::string_view, std::size_t, std::size_t);
+  static constexpr std::size_t release_step = std::size_t{4} << 20;
+  void release(std::size_t offset) noexcept;
   void* base_ = nullptr;
   std::size_t size_ = 0;
   std::size_t length_ = 0;
+  std::size_t released_ = 0;   // bytes from data() released so far (page multiple)
+  int guard_ = -1;             // slot in the SIGBUS handler's table, or -1 when none was free
 };
 
 // Maps the regular file at `path` with the checks and errors of read_input_file.

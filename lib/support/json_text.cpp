@@ -12,7 +12,7 @@ void validate_json(od::value v, std::size_t depth) {
       for (auto field : v.get_object()) {
         if (field.error()) throw simdjson::simdjson_error(field.error());
         od::field& f = field.value_unsafe();
-        (void)f.unescaped_key().value();   // checks the key's escapes
+        (void)json_key(f);   // checks the key's escapes
         validate_json(f.value(), depth + 1);
       }
       break;

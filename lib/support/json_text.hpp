@@ -16,17 +16,47 @@ constexpr bool is_json_space(char c) noexcept { return c == ' ' || c == '\n' || 
 // in docs/limits.md); deeper input is invalid JSON (DEPTH_ERROR) at its position.
 inline constexpr std::size_t max_json_depth = 1024;
 
-// A string value: a view into the file buffer when it has no escapes (almost
-// always), else simdjson's unescaped copy stored in `arena` (whose elements
-// never move). Throws simdjson_error(INCORRECT_TYPE) when `v` is not a string.
-inline std::string_view json_string(simdjson::ondemand::value v, std::deque<std::string>& arena) {
+// The inside of a string token (quotes off), as written in the file;
+// `escaped` tells whether it holds escapes (then it must be decoded). Throws
+// simdjson_error(INCORRECT_TYPE) when `v` is not a string.
+inline std::string_view json_string_token(simdjson::ondemand::value v, bool& escaped) {
   std::string_view tok = v.raw_json_token();
   while (!tok.empty() && is_json_space(tok.back())) tok.remove_suffix(1);
   if (tok.size() < 2 || tok.front() != '"') throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
   std::string_view inner = tok.substr(1, tok.size() - 2);
-  if (inner.find('\\') == std::string_view::npos) return inner;
-  std::string_view decoded = v.get_string();
-  return arena.emplace_back(decoded);
+  escaped = inner.find('\\') != std::string_view::npos;
+  return inner;
+}
+
+// A field's key. Keys without escapes (almost all) are read in place, which
+// spares simdjson's unescaping copy; the others are decoded (into the parser's
+// buffer, valid until its next document) as unescaped_key() does. The key is
+// consumed: call this once per field. Throws simdjson_error on a bad escape.
+inline std::string_view json_key(simdjson::ondemand::field& f) {
+  // Stage 1 saw every string closed, so a quote (or a backslash) comes before the buffer ends.
+  const char* const start = f.key().raw();
+  const char* p = start;
+  while (*p != '"' && *p != '\\') ++p;
+  if (*p == '"') return std::string_view(start, static_cast<std::size_t>(p - start));
+  return f.unescaped_key().value();
+}
+
+// A string value, borrowed: a view into the file buffer when it has no escapes
+// (almost always), else into the parser's buffer of unescaped strings (valid
+// until the parser reads its next document). Throws as json_string_token.
+inline std::string_view json_string_borrowed(simdjson::ondemand::value v) {
+  bool escaped = false;
+  std::string_view inner = json_string_token(v, escaped);
+  return escaped ? std::string_view(v.get_string()) : inner;
+}
+
+// A string value: a view into the file buffer when it has no escapes (almost
+// always), else simdjson's unescaped copy stored in `arena` (whose elements
+// never move). Throws as json_string_token.
+inline std::string_view json_string(simdjson::ondemand::value v, std::deque<std::string>& arena) {
+  bool escaped = false;
+  std::string_view inner = json_string_token(v, escaped);
+  return escaped ? std::string_view(arena.emplace_back(std::string_view(v.get_string()))) : inner;
 }
 
 // A simdjson error found by validate_json where the iterator has already

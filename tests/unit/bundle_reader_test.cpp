@@ -185,18 +185,26 @@ TEST_CASE("property refs: matrix tactics, analytic refs, log sources, data sourc
   CHECK(b.objects[3].data_source_ref == "x-mitre-data-source--s");
 }
 
-TEST_CASE("strings with escapes are decoded; plain strings are views into the buffer") {
-  auto b = stix::read_bundle("inline.json", bundle_of(
+TEST_CASE("strings with escapes are decoded; every kept string is a copy the bundle owns, none a view into the input") {
+  const std::string text = bundle_of(
       R"({"type": "malware", "id": "malware--e", "name": "Caf\u00e9 \"Bear\"\\x",
-          "description": "plain text"})"));
+          "description": "plain text"})");
+  auto b = stix::read_bundle("inline.json", text);
   REQUIRE(b.objects.size() == 1);
   CHECK(b.objects[0].object.name == "Caf\xc3\xa9 \"Bear\"\\x");
-  std::string_view buf(b.buffer->data(), b.buffer->size());
   std::string_view d = b.objects[0].object.description;
   CHECK(d == "plain text");
-  CHECK(d.data() >= buf.data());
-  CHECK(d.data() + d.size() <= buf.data() + buf.size());
-  CHECK(b.arena->size() == 1);
+  const auto outside = [&](std::string_view v) {
+    return v.data() + v.size() <= text.data() || v.data() >= text.data() + text.size();
+  };
+  CHECK(outside(d));
+  CHECK(outside(b.objects[0].object.stix_id));
+  CHECK(outside(b.objects[0].object.stix_type));
+  // type, id, name (decoded) and description, nothing else.
+  CHECK(b.objects[0].object.name.size() == 14);
+  CHECK(b.strings->used() == std::string_view("malware").size() + std::string_view("malware--e").size() + 14 +
+                                 d.size());
+  CHECK(b.bytes == text.size());
 }
 
 TEST_CASE("a wrong-typed property skips that object, counts it, and reading goes on") {

@@ -1,0 +1,62 @@
+// string_arena: copies of strings in large blocks that never move, freed all at once.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace mitrekg {
+
+// Owns copies of strings for a whole load: a reader copies every string it
+// keeps out of the (mapped) file into one arena, so no view outlives the file's
+// mapping. Blocks are mapped anonymous memory asked for as transparent huge
+// pages (one page fault per 2 MB where THP is on); a block's untouched part
+// costs no memory. Not thread-safe: one arena per reading thread. Views
+// returned by copy() stay valid until the arena is destroyed.
+class string_arena {
+public:
+  // `block_hint`: bytes of the first block (rounded up to at least 64 KiB),
+  // for instance a guess at the total from the input's size.
+  explicit string_arena(std::size_t block_hint = 0);
+  ~string_arena();
+  string_arena(const string_arena&) = delete;
+  string_arena& operator=(const string_arena&) = delete;
+
+  // A copy of `s` owned by the arena. Throws std::bad_alloc when no block can be mapped.
+  std::string_view copy(std::string_view s) {
+    if (s.size() > static_cast<std::size_t>(end_ - next_)) grow(s.size());
+    char* at = next_;
+    if (!s.empty()) __builtin_memcpy(at, s.data(), s.size());
+    next_ += s.size();
+    return {at, s.size()};
+  }
+  // Room for a string of at most `n` bytes written in place (a decoder
+  // writing straight into the arena): write from the pointer returned, then
+  // keep() the bytes written. Nothing else may use the arena in between.
+  char* reserve(std::size_t n) {
+    if (n > static_cast<std::size_t>(end_ - next_)) grow(n);
+    return next_;
+  }
+  std::string_view keep(std::size_t written) noexcept {
+    char* at = next_;
+    next_ += written;
+    return {at, written};
+  }
+  // Bytes of the strings copied so far (blocks' wasted tails not counted).
+  std::size_t used() const noexcept { return used_before_ + static_cast<std::size_t>(next_ - block_start_); }
+
+private:
+  void grow(std::size_t need);
+  struct block {
+    void* base;
+    std::size_t length;
+  };
+  std::vector<block> blocks_;
+  std::size_t block_size_;
+  std::size_t used_before_ = 0;
+  char* block_start_ = nullptr;
+  char* next_ = nullptr;
+  char* end_ = nullptr;
+};
+
+}  // namespace mitrekg

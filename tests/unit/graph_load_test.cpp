@@ -1,0 +1,147 @@
+// knowledge_graph::load internals: a loaded graph owns its strings (the bundle file may change underneath), and
+// the parallel load answers exactly as the one-core load.
+#include <doctest/doctest.h>
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "mitrekg/graph.hpp"
+#include "mitrekg/query.hpp"
+#include "support/handles.hpp"
+#include "support/helper_thread.hpp"
+#include "support/input_file.hpp"
+
+using namespace mitrekg;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path data = MITREKG_TEST_DATA;
+
+// Every field of every object and every edge, as text: two graphs answer alike when their dumps are equal.
+std::string dump(const knowledge_graph& g) {
+  std::string out;
+  for (node n : all_handles<node>(g.size())) {
+    const attack_object& o = g[n];
+    out += fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}\n", static_cast<int>(o.type), o.stix_type, o.stix_id,
+                       o.id, o.name, o.description, o.url, o.shortname, o.modified, o.version, o.domains, o.revoked,
+                       o.deprecated, o.is_subtechnique);
+    for (auto p : o.platforms) out += fmt::format(" p {}", p);
+    for (auto a : o.aliases) out += fmt::format(" a {}", a);
+    for (const auto& k : o.kill_chain_phases) out += fmt::format(" k {}:{}", k.kill_chain_name, k.phase_name);
+    for (int r = 0; r <= static_cast<int>(relation::other); ++r)
+      for (const edge& e : g.out_edges(n, static_cast<relation>(r)))
+        out += fmt::format(" e{} {} {} {}|{}|{}|{}{}\n", r, index_of(e.target), e.stix_id, e.description, e.log_source,
+                           to_string(e.type), e.revoked, e.deprecated);
+    out += '\n';
+  }
+  for (const source_file& f : g.files()) out += fmt::format("file {} {} {} {} {}\n", f.path, f.domain, f.release, f.bytes, f.objects);
+  const load_report& r = g.report();
+  out += fmt::format("report {} {} {} {} {}\n", r.unknown_types, r.unknown_properties, r.dangling_references,
+                     r.merged_objects, r.samples.size());
+  if (const d3fend_ontology* d = g.d3fend()) {
+    out += fmt::format("d3fend {} {}\n", d->size(), d->version());
+    for (d3fend_node n : all_handles<d3fend_node>(d->size())) {
+      const d3fend_entry& e = (*d)[n];
+      out += fmt::format("{}|{}|{}|{}|{}|{}|{}\n", static_cast<int>(e.kind), e.id, e.label, e.definition, e.d3fend_id,
+                         e.attack_id, e.deprecated);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a bundle truncated or rewritten under a loaded graph: no crash, the same answers") {
+  const fs::path source = data / "attack" / "ics-attack-18.1.json";
+  REQUIRE(fs::exists(source));
+  const fs::path copy = fs::temp_directory_path() / fmt::format("mitrekg-truncate-{}.json", ::getpid());
+  fs::copy_file(source, copy, fs::copy_options::overwrite_existing);
+  load_options o;
+  o.attack_files = {copy};
+  auto g = knowledge_graph::load(o);
+  const std::string before = dump(g);
+  REQUIRE(g.size() == 452);
+  const auto t0866 = g.find(object_type::technique, "T0866");
+  REQUIRE(t0866);
+  const std::string name = std::string(g[*t0866].name);
+  CHECK(name == "Exploitation of Remote Services");
+
+  // Truncated to nothing: a view into a mapping of the file would raise SIGBUS here.
+  fs::resize_file(copy, 0);
+  CHECK(dump(g) == before);
+  // Rewritten with other bytes of the same length: a view into the file would now read them.
+  {
+    std::ofstream out(copy, std::ios::binary | std::ios::trunc);
+    out << std::string(fs::file_size(source), 'x');
+  }
+  CHECK(dump(g) == before);
+  CHECK(g[*t0866].name == name);
+  const auto s = stats(g, lookup_options{true, true, all_domains});
+  CHECK(s.techniques == 95);   // revoked and deprecated included
+  CHECK(s.relationships == 1373);
+  fs::remove(copy);
+}
+
+TEST_CASE("a mapped file truncated underneath: its lost pages read as zeros and the mapping says so, no SIGBUS") {
+  const fs::path file = fs::temp_directory_path() / fmt::format("mitrekg-mapped-{}.json", ::getpid());
+  const fs::path other = fs::temp_directory_path() / fmt::format("mitrekg-mapped-{}-b.json", ::getpid());
+  std::ofstream(file, std::ios::binary) << std::string(3 * 4096 + 100, 'a');
+  std::ofstream(other, std::ios::binary) << std::string(100, 'b');
+  {
+    auto m = map_input_file(file, "a test file", std::size_t{1} << 20, 64);
+    auto n = map_input_file(other, "a test file", std::size_t{1} << 20, 64);
+    REQUIRE(m.size() == 3 * 4096 + 100);
+    CHECK(m.data()[0] == 'a');
+    CHECK(m.data()[m.size() - 1] == 'a');
+    CHECK(m.data()[m.size()] == '\0');   // the padding
+    CHECK_FALSE(m.damaged());
+    fs::resize_file(file, 4096);
+    const volatile char* bytes = m.data();
+    CHECK(bytes[0] == 'a');                // the first page is still in the file
+    CHECK(bytes[2 * 4096 + 7] == '\0');    // lost: zeros, not SIGBUS
+    CHECK(m.damaged());
+    CHECK_FALSE(n.damaged());
+    CHECK(n.data()[99] == 'b');
+  }
+  fs::remove(file);
+  fs::remove(other);
+}
+
+TEST_CASE("the parallel load (two cores) answers as the one-core load, for several bundles and D3FEND") {
+  load_options o;
+  o.attack_files = {data / "attack" / "mobile-attack-18.1.json", data / "attack" / "ics-attack-18.1.json"};
+  o.d3fend_file = data / "d3fend" / "d3fend-0.17.0.json";
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  REQUIRE(::sched_getaffinity(0, sizeof all, &all) == 0);
+  const unsigned cores = available_cores();
+  CHECK(cores == static_cast<unsigned>(CPU_COUNT(&all)));
+  const std::string parallel = dump(knowledge_graph::load(o));
+  // One core: the same load reads everything on this thread.
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &all)) { CPU_SET(c, &one); break; }
+  REQUIRE(::sched_setaffinity(0, sizeof one, &one) == 0);
+  CHECK(available_cores() == 1);
+  std::string serial;
+  try {
+    serial = dump(knowledge_graph::load(o));
+  } catch (...) {
+    ::sched_setaffinity(0, sizeof all, &all);
+    throw;
+  }
+  REQUIRE(::sched_setaffinity(0, sizeof all, &all) == 0);
+  if (cores < 2) MESSAGE("one core only: both loads ran on one thread");
+  CHECK(parallel.size() > 1'000'000);
+  CHECK(parallel.find("d3fend ") != std::string::npos);
+  CHECK(serial == parallel);
+}
