@@ -4,6 +4,7 @@
 #include <cstring>
 #include <condition_variable>
 #include <mutex>
+#include <atomic>
 #include <thread>
 
 #include <fmt/format.h>
@@ -678,8 +679,12 @@ struct owned_alert {
 };
 }  // namespace
 
-// Batches of lines; each worker (its own parser and event state) takes a
-// contiguous slice; alerts and statistics are merged in input order.
+// Batches of lines, evaluated by `threads` event states: threads - 1 worker
+// threads and this thread, which first reads the next batch and then joins in
+// (so two threads keep two cores busy: no third thread competes for them).
+// Each batch is taken in chunks of lines from an atomic counter, so a thread
+// slowed down by the reading or by the machine takes fewer; alerts and
+// statistics are merged in input order.
 void detection_session::state::run_parallel(const source_plan* plan, std::string& line, std::size_t first_line,
                                             const std::function<bool(std::string&)>& next_line,
                                             const std::size_t& line_no, const bool& too_long,
@@ -687,6 +692,7 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
   state* const st_ = this;
   // Small batches keep both (being read, being evaluated) in the cores' caches.
   constexpr std::size_t batch_lines = 1024;
+  constexpr std::size_t chunk_lines = 64;
   struct item {
     std::string text;
     std::size_t line = 0;
@@ -702,6 +708,7 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
     workers.back()->per_rule.assign(st_->eng->crules.size(), 0);
   }
   std::vector<std::vector<std::pair<std::size_t, owned_alert>>> found(threads);
+  const unsigned helpers = threads - 1;   // threads >= 2 here
   bool more = true;
   bool pending = true;   // `line` holds the first line, unread by the batch yet
   // Reads up to batch_lines non-blank lines into `batch` (this thread only); their count.
@@ -736,26 +743,15 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
     bool quit = false;
     const std::vector<item>* batch = nullptr;
     std::size_t n = 0;
+    std::atomic<std::size_t> next_chunk{0};
   } crew;
-  auto work = [&](unsigned t) {
-    std::uint64_t seen = 0;
+  // Evaluates chunks of the published batch with event state t until none is left.
+  auto take_chunks = [&](unsigned t, const std::vector<item>& batch, std::size_t n) {
     state& w = *workers[t];
     auto& out = found[t];
-    while (true) {
-      const std::vector<item>* batch = nullptr;
-      std::size_t n = 0;
-      {
-        std::unique_lock lock(crew.m);
-        crew.go.wait(lock, [&] { return crew.quit || crew.generation != seen; });
-        if (crew.quit) return;
-        seen = crew.generation;
-        batch = crew.batch;
-        n = crew.n;
-      }
-      std::size_t per = (n + threads - 1) / threads;
-      std::size_t from = std::min(n, t * per), to = std::min(n, from + per);
-      for (std::size_t i = from; i < to; ++i) {
-        const item& it = (*batch)[i];
+    for (std::size_t c; (c = crew.next_chunk.fetch_add(1, std::memory_order_relaxed)) * chunk_lines < n;) {
+      for (std::size_t i = c * chunk_lines, end = std::min(n, i + chunk_lines); i < end; ++i) {
+        const item& it = batch[i];
         w.ordinal = it.ordinal - 1;
         if (it.too_long) {
           ++w.ordinal;
@@ -771,6 +767,22 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
           out.emplace_back(i, std::move(o));
         });
       }
+    }
+  };
+  auto work = [&](unsigned t) {
+    std::uint64_t seen = 0;
+    while (true) {
+      const std::vector<item>* batch = nullptr;
+      std::size_t n = 0;
+      {
+        std::unique_lock lock(crew.m);
+        crew.go.wait(lock, [&] { return crew.quit || crew.generation != seen; });
+        if (crew.quit) return;
+        seen = crew.generation;
+        batch = crew.batch;
+        n = crew.n;
+      }
+      take_chunks(t, *batch, n);
       {
         std::lock_guard lock(crew.m);
         ++crew.finished;
@@ -791,7 +803,7 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
       for (auto& th : pool) th.join();
     }
   } crew_threads{crew, {}};
-  for (unsigned t = 0; t < threads; ++t) crew_threads.pool.emplace_back(work, t);
+  for (unsigned t = 0; t < helpers; ++t) crew_threads.pool.emplace_back(work, t);
 
   int cur = 0;
   std::size_t n = fill(batches[cur]);
@@ -801,30 +813,44 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
       crew.batch = &batches[cur];
       crew.n = n;
       crew.finished = 0;
+      crew.next_chunk.store(0, std::memory_order_relaxed);
       ++crew.generation;
     }
     crew.go.notify_all();
     std::size_t next_n = fill(batches[cur ^ 1]);   // overlapped with the workers
+    take_chunks(helpers, batches[cur], n);          // then this thread helps with what is left
     {
       std::unique_lock lock(crew.m);
-      crew.done.wait(lock, [&] { return crew.finished == threads; });
+      crew.done.wait(lock, [&] { return crew.finished == helpers; });
     }
-    // Workers hold contiguous slices in order: their lists concatenated are in input order.
-    for (auto& list : found) {
-      for (auto& [i, o] : list) {
-        o.a.output = o.output;
-        o.a.hostname = o.hostname;
-        o.a.output_fields = &o.fields;
-        if (on_alert) on_alert(o.a);
-      }
-      list.clear();
+    // Each state took its chunks in increasing order: its list is sorted; merge by line index.
+    std::vector<std::pair<std::size_t, owned_alert>*> order;
+    for (auto& list : found)
+      for (auto& entry : list) order.push_back(&entry);
+    std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (auto* entry : order) {
+      owned_alert& o = entry->second;
+      o.a.output = o.output;
+      o.a.hostname = o.hostname;
+      o.a.output_fields = &o.fields;
+      if (on_alert) on_alert(o.a);
     }
-    // Malformed lines: merged in line order (each worker keeps its first ten).
+    for (auto& list : found) list.clear();
+    // Malformed lines: merged in line order (each state keeps its first ten, in order;
+    // every line of this batch comes after those of earlier batches).
+    std::vector<std::size_t> bad;
+    const state* first_bad = nullptr;
     for (auto& w : workers) {
-      for (std::size_t k = 0; k < w->stats.malformed_lines.size(); ++k) {
-        if (st_->stats.malformed_lines.size() < 10) st_->stats.malformed_lines.push_back(w->stats.malformed_lines[k]);
-      }
-      if (st_->stats.first_malformed_reason.empty()) st_->stats.first_malformed_reason = w->stats.first_malformed_reason;
+      bad.insert(bad.end(), w->stats.malformed_lines.begin(), w->stats.malformed_lines.end());
+      if (!w->stats.malformed_lines.empty() &&
+          (first_bad == nullptr || w->stats.malformed_lines.front() < first_bad->stats.malformed_lines.front()))
+        first_bad = w.get();
+    }
+    std::sort(bad.begin(), bad.end());
+    for (std::size_t line_at : bad)
+      if (st_->stats.malformed_lines.size() < 10) st_->stats.malformed_lines.push_back(line_at);
+    if (st_->stats.first_malformed_reason.empty() && first_bad) st_->stats.first_malformed_reason = first_bad->stats.first_malformed_reason;
+    for (auto& w : workers) {
       st_->stats.malformed += w->stats.malformed;
       st_->stats.events += w->stats.events;
       st_->stats.failed += w->stats.failed;

@@ -264,11 +264,15 @@ TEST_CASE("threads: the same alerts in input order, the same statistics") {
     st = s.stats();
     return out;
   };
-  detect_stats one, three;
+  detect_stats one, two, three;
   auto a = run(1, one);
   auto b = run(3, three);
   REQUIRE(a.size() > 6000);
   CHECK(a == b);
+  CHECK(run(2, two) == a);
+  CHECK(two.malformed_lines == one.malformed_lines);
+  CHECK(two.first_malformed_reason == one.first_malformed_reason);
+  CHECK(three.first_malformed_reason == one.first_malformed_reason);
   CHECK(one.events == three.events);
   CHECK(one.malformed == three.malformed);
   CHECK(one.malformed == 21);
