@@ -328,6 +328,7 @@ void image_graph::open(bool verify_all) {
   char fixed[fixed_header];
   auto read = [&](char* target, std::size_t n, std::uint64_t from) {
     if (from > src_.size || n > src_.size - from) fail("graph image is cut short");
+    if (n == 0) return;   // an image with no blocks: no table to read (and memcpy may not take a null target)
     if (src_.fd >= 0) {
       if (!pread_exact(src_.fd, target, n, src_.offset + from)) fail("graph image file is cut short");
     } else {
@@ -508,6 +509,28 @@ std::unique_ptr<stored_graph> open_image(image_source source, bool verify_all) {
   auto g = std::make_unique<image_graph>(std::move(source));
   g->open(verify_all);
   return g;
+}
+
+void reseal_image(std::string& image) {
+  const std::size_t table_at = fixed_header, sums_at = fixed_header + section_count * 16;
+  if (image.size() < sums_at) return;
+  std::uint64_t blocks = 0;
+  for (unsigned s = 0; s < section_count; ++s) {
+    const std::uint64_t offset = get64(image.data() + table_at + s * 16), size = get64(image.data() + table_at + s * 16 + 8);
+    if (offset > image.size() || size > image.size() - offset) return;
+    blocks += (size + block_size - 1) / block_size;
+  }
+  if (blocks > (image.size() - sums_at) / 8) return;
+  std::uint64_t k = 0;
+  for (unsigned s = 0; s < section_count; ++s) {
+    const std::uint64_t offset = get64(image.data() + table_at + s * 16), size = get64(image.data() + table_at + s * 16 + 8);
+    for (std::uint64_t from = 0; from < size; from += block_size, ++k) {
+      const std::uint64_t sum = XXH3_64bits(image.data() + offset + from, std::min<std::uint64_t>(block_size, size - from));
+      std::memcpy(image.data() + sums_at + 8 * k, &sum, 8);
+    }
+  }
+  const std::uint64_t sum = XXH3_64bits(image.data() + 16, sums_at + 8 * blocks - 16);
+  std::memcpy(image.data() + 8, &sum, 8);
 }
 
 std::unique_ptr<graph_impl> materialize(const graph_impl& g) {

@@ -44,6 +44,11 @@ struct image_source {
 // returned graph throws the same when a later read finds damage.
 std::unique_ptr<stored_graph> open_image(image_source source, bool verify_all);
 
+// Rewrites the block checksums and the header checksum of an ATT&CK image from
+// its own section table (left alone where the table points outside `image`), so
+// the libFuzzer target reaches the decoders past the checksums. Not for snapshots.
+void reseal_image(std::string& image);
+
 // A copy of a stored graph's objects, edges and indexes in the built form
 // (graph_impl::objects, graph, indexes; sources and report too), for writers.
 std::unique_ptr<graph_impl> materialize(const graph_impl& g);

@@ -1,11 +1,13 @@
 // libFuzzer target: arbitrary bytes as a snapshot graph image (ATT&CK and D3FEND parts).
-// The checksum is fixed up first, so the fuzzer explores the decoders rather than
-// the checksum check; mitrekg::error is the only exception allowed.
+// Checksums are fixed up first (reseal_image; the D3FEND image's one sum), so the
+// fuzzer explores the decoders rather than the checksum checks; mitrekg::error is
+// the only exception allowed.
 //
 //   image_fuzz -max_total_time=60 -rss_limit_mb=2048 NEW_DIR tests/fuzz/corpus/image
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include <xxhash.h>
@@ -17,23 +19,31 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  // First byte picks the part; the rest is the image with a recomputed checksum.
-  bool d3fend = data[0] & 1;
-  std::string image(reinterpret_cast<const char*>(data + 1), size - 1);
-  const char* magic = d3fend ? "MKGD3F1" : "MKGIMG1";
-  if (image.size() < 20) image.resize(20, '\0');
-  std::memcpy(image.data(), magic, 8);
-  std::uint64_t sum = XXH3_64bits(image.data() + 16, image.size() - 16);
-  std::memcpy(image.data() + 8, &sum, 8);
+  // First byte picks the part; the rest is the image.
+  const bool d3fend = data[0] & 1;
+  auto image = std::make_shared<std::string>(reinterpret_cast<const char*>(data + 1), size - 1);
   try {
     if (d3fend) {
+      // Magic, then one XXH3 of everything after it.
+      if (image->size() < 20) image->resize(20, '\0');
+      std::memcpy(image->data(), "MKGD3F2", 8);
+      std::uint64_t sum = XXH3_64bits(image->data() + 16, image->size() - 16);
+      std::memcpy(image->data() + 8, &sum, 8);
       mitrekg::d3fend_impl o;
-      mitrekg::store::decode_d3fend_image(image, "fuzz", o);
-      mitrekg::d3fend_detail::build(o);
+      mitrekg::store::decode_d3fend_image(*image, "fuzz", o);
     } else {
+      if (image->size() < 8) image->resize(8, '\0');
+      std::memcpy(image->data(), "MKGIMG2", 8);
+      mitrekg::store::reseal_image(*image);
+      mitrekg::store::image_source source;
+      source.bytes = image->data();
+      source.size = image->size();
+      source.owner = image;
+      source.file = "fuzz";
+      // Every block checked at open, then every object, edge and index read.
       mitrekg::graph_impl g;
-      mitrekg::store::decode_image(image, "fuzz", g);
-      mitrekg::build_indexes(g);
+      g.stored = mitrekg::store::open_image(std::move(source), true);
+      mitrekg::store::materialize(g);
     }
   } catch (const mitrekg::error&) {
   }
