@@ -290,14 +290,20 @@ def main():
             continue
         except Exception as e:  # noqa: BLE001 - a broken case is a failed case
             problems = [f"{type(e).__name__}: {e}"]
-        if problems:
-            failed += 1
-            print(f"not ok {i} - {name}")
-            for p in problems:
-                print(f"  # {p}")
-        else:
-            print(f"ok {i} - {name}")
+        failed += print_result(i, name, problems)
     return 1 if failed else 0
+
+
+def print_result(i, name, problems):
+    """Prints case i's TAP line and each problem as a comment under it; 1 when it failed, else 0.
+    (tests/detect/falco_conformance.py reports its cases with it too.)"""
+    if not problems:
+        print(f"ok {i} - {name}")
+        return 0
+    print(f"not ok {i} - {name}")
+    for p in problems:
+        print(f"  # {p}")
+    return 1
 
 
 if __name__ == "__main__":

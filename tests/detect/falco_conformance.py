@@ -17,6 +17,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+from run_cases import print_result  # noqa: E402 - one TAP printer for both runners
+
 PRIORITY = {"EMERGENCY": "Emergency", "ALERT": "Alert", "CRITICAL": "Critical", "ERROR": "Error",
             "WARNING": "Warning", "NOTICE": "Notice", "INFO": "Informational", "INFORMATIONAL": "Informational",
             "DEBUG": "Debug"}
@@ -75,14 +78,7 @@ def main():
         if case["trace_file"].endswith(".scap") and shutil.which("sysdig") is None:
             print(f"ok {i} {case['case_name']} # SKIP sysdig is not installed")
             continue
-        problems = run_case(mq, data, falco, case)
-        if problems:
-            failed += 1
-            print(f"not ok {i} {case['case_name']}")
-            for p in problems:
-                print(f"# {p}")
-        else:
-            print(f"ok {i} {case['case_name']}")
+        failed += print_result(i, case["case_name"], run_case(mq, data, falco, case))
     return 1 if failed else 0
 
 
