@@ -339,6 +339,68 @@ std::string alert::text() const {
 
 // ---------------------------------------------------------------- sessions
 
+// Lines longer than this are skipped as malformed (memory stays bounded).
+static constexpr std::size_t max_line_bytes = std::size_t{8} << 20;
+// A whole-document input (a JSON array, a CloudTrail file) may be this large.
+static constexpr std::size_t max_document_bytes = std::size_t{1} << 30;
+
+namespace engine {
+// Lines of a stream from a 64 KiB read buffer; a line past max_line_bytes is
+// cut there (too_long set) and the rest of it skipped, so memory stays bounded.
+struct line_reader {
+  std::istream& in;
+  std::vector<char> rbuf = std::vector<char>(std::size_t{1} << 16);
+  std::size_t rpos = 0, rend = 0;
+  bool eof = false;
+  std::size_t line_no = 0;   // lines returned so far
+  bool too_long = false;     // the last line was cut
+
+  // The next line into `out` (without its line break); false at the end of input.
+  bool next(std::string& out) {
+    out.clear();
+    too_long = false;
+    bool any = false;
+    while (true) {
+      if (rpos == rend) {
+        if (eof) break;
+        rend = static_cast<std::size_t>(in.rdbuf()->sgetn(rbuf.data(), static_cast<std::streamsize>(rbuf.size())));
+        rpos = 0;
+        if (rend == 0) {
+          eof = true;
+          break;
+        }
+      }
+      any = true;
+      const char* start = rbuf.data() + rpos;
+      const char* nl = static_cast<const char*>(std::memchr(start, '\n', rend - rpos));
+      std::size_t len = nl ? static_cast<std::size_t>(nl - start) : rend - rpos;
+      std::size_t room = max_line_bytes - std::min(out.size(), max_line_bytes);
+      if (len > room) too_long = true;
+      out.append(start, std::min(len, room));
+      rpos += len + (nl ? 1 : 0);
+      if (nl) break;
+    }
+    if (any) ++line_no;
+    return any;
+  }
+
+  // Up to `n` raw bytes at the reading position (what next() left in the buffer
+  // first); 0 at the end of input.
+  std::size_t take(char* dst, std::size_t n) {
+    if (rpos < rend) {
+      std::size_t k = std::min(n, rend - rpos);
+      std::memcpy(dst, rbuf.data() + rpos, k);
+      rpos += k;
+      return k;
+    }
+    if (eof) return 0;
+    auto k = static_cast<std::size_t>(in.rdbuf()->sgetn(dst, static_cast<std::streamsize>(n)));
+    if (k == 0) eof = true;
+    return k;
+  }
+};
+}  // namespace engine
+
 struct detection_session::state {
   const detection_engine::impl* eng = nullptr;
   simdjson::dom::parser parser;
@@ -506,7 +568,13 @@ struct detection_session::state {
     if (padded.size() < json.size() + simdjson::SIMDJSON_PADDING) padded.resize(json.size() + simdjson::SIMDJSON_PADDING);
     std::memcpy(padded.data(), json.data(), json.size());
     std::memset(padded.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
-    auto doc = parser.parse(padded.data(), json.size(), false);
+    return text_padded(plan, std::string_view(padded.data(), json.size()), line, cb);
+  }
+
+  // As text(), parsing `json` where it is: SIMDJSON_PADDING bytes after it must
+  // be allocated (simdjson does not care what they hold).
+  bool text_padded(const source_plan* plan, std::string_view json, std::size_t line, const alert_callback& cb) {
+    auto doc = parser.parse(json.data(), json.size(), false);
     if (doc.error()) {
       ++ordinal;
       malformed(line, simdjson::error_message(doc.error()));
@@ -517,9 +585,8 @@ struct detection_session::state {
     return stats.malformed == before;
   }
 
-  void run_parallel(const source_plan* plan, std::string& line, std::size_t first_line,
-                    const std::function<bool(std::string&)>& next_line, const std::size_t& line_no,
-                    const bool& too_long, const alert_callback& on_alert, unsigned threads);
+  void run_parallel(const source_plan* plan, std::string& line, std::size_t first_line, engine::line_reader& reader,
+                    const alert_callback& on_alert, unsigned threads);
 
   void finish() {
     stats.alerts_per_rule.clear();
@@ -557,51 +624,16 @@ bool detection_session::feed(std::string_view source, std::string_view json, con
   return st_->text(plan, json, line, on_alert);
 }
 
-// Lines longer than this are skipped as malformed (memory stays bounded).
-static constexpr std::size_t max_line_bytes = std::size_t{8} << 20;
-// A whole-document input (a JSON array, a CloudTrail file) may be this large.
-static constexpr std::size_t max_document_bytes = std::size_t{1} << 30;
-
 void detection_session::run(std::istream& in, std::string_view source, const alert_callback& on_alert, unsigned threads) {
   source_plan empty;
   const source_plan* plan = plan_for(*st_->eng, source, empty);
   // Read everything up to the first line break to choose the mode.
   std::string buf;
   std::string line;
-  std::size_t line_no = 0;
-  bool too_long = false;
-  // Lines from a 64 KiB read buffer; a line past max_line_bytes is cut there
-  // (too_long set) and the rest of it skipped, so memory stays bounded.
-  std::vector<char> rbuf(std::size_t{1} << 16);
-  std::size_t rpos = 0, rend = 0;
-  bool eof = false;
-  auto next_line = [&](std::string& out) -> bool {
-    out.clear();
-    too_long = false;
-    bool any = false;
-    while (true) {
-      if (rpos == rend) {
-        if (eof) break;
-        rend = static_cast<std::size_t>(in.rdbuf()->sgetn(rbuf.data(), static_cast<std::streamsize>(rbuf.size())));
-        rpos = 0;
-        if (rend == 0) {
-          eof = true;
-          break;
-        }
-      }
-      any = true;
-      const char* start = rbuf.data() + rpos;
-      const char* nl = static_cast<const char*>(std::memchr(start, '\n', rend - rpos));
-      std::size_t len = nl ? static_cast<std::size_t>(nl - start) : rend - rpos;
-      std::size_t room = max_line_bytes - std::min(out.size(), max_line_bytes);
-      if (len > room) too_long = true;
-      out.append(start, std::min(len, room));
-      rpos += len + (nl ? 1 : 0);
-      if (nl) break;
-    }
-    if (any) ++line_no;
-    return any;
-  };
+  engine::line_reader reader{in};
+  const std::size_t& line_no = reader.line_no;
+  const bool& too_long = reader.too_long;
+  auto next_line = [&](std::string& out) { return reader.next(out); };
   auto blank = [](std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
   };
@@ -667,127 +699,205 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
     while (next_line(line)) one(line_no);
     return;
   }
-  st_->run_parallel(plan, line, first_line, next_line, line_no, too_long, on_alert, threads);
+  st_->run_parallel(plan, line, first_line, reader, on_alert, threads);
 }
 
 namespace {
-// An alert copied out of a worker, emitted later in input order.
+// An alert copied out of an evaluating thread, emitted later in input order.
 struct owned_alert {
   alert a;
   std::string output, hostname;
   std::vector<std::pair<std::string, std::string>> fields;
 };
-}  // namespace
 
-// Batches of lines, evaluated by `threads` event states: threads - 1 worker
-// threads and this thread, which first reads the next batch and then joins in
-// (so two threads keep two cores busy: no third thread competes for them).
-// Each batch is taken in chunks of lines from an atomic counter, so a thread
-// slowed down by the reading or by the machine takes fewer; alerts and
-// statistics are merged in input order.
-void detection_session::state::run_parallel(const source_plan* plan, std::string& line, std::size_t first_line,
-                                            const std::function<bool(std::string&)>& next_line,
-                                            const std::size_t& line_no, const bool& too_long,
-                                            const alert_callback& on_alert, unsigned threads) {
-  state* const st_ = this;
-  // Small batches keep both (being read, being evaluated) in the cores' caches.
-  constexpr std::size_t batch_lines = 1024;
-  constexpr std::size_t chunk_lines = 64;
-  struct item {
-    std::string text;
-    std::size_t line = 0;
-    std::uint64_t ordinal = 0;
-    bool too_long = false;
-  };
-  // Two batches: the workers evaluate one while this thread reads the next.
-  std::vector<item> batches[2] = {std::vector<item>(batch_lines), std::vector<item>(batch_lines)};
-  std::vector<std::unique_ptr<state>> workers;
-  for (unsigned t = 0; t < threads; ++t) {
-    workers.push_back(std::make_unique<state>());
-    workers.back()->eng = st_->eng;
-    workers.back()->per_rule.assign(st_->eng->crules.size(), 0);
+// One line of a block: where it sits in the block's text, its line number and ordinal.
+struct block_line {
+  std::size_t offset = 0, size = 0;
+  std::size_t line = 0;
+  std::uint64_t ordinal = 0;
+  bool too_long = false;
+};
+
+// Cuts the stream into blocks of whole lines, about block_bytes each. Used by
+// one thread at a time (under the crew's lock): each thread reads its own next
+// block straight into its own buffer, so the text is written and parsed by the
+// same core, and nobody hands lines over.
+struct block_reader {
+  static constexpr std::size_t block_bytes = std::size_t{64} << 10;
+  engine::line_reader& rd;
+  std::string carry;            // the start of a line the last block ended in
+  std::uint64_t ordinal = 0;    // non-blank lines so far
+  bool done = false;            // the input is exhausted
+
+  static bool blank(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
   }
-  std::vector<std::vector<std::pair<std::size_t, owned_alert>>> found(threads);
-  const unsigned helpers = threads - 1;   // threads >= 2 here
-  bool more = true;
-  bool pending = true;   // `line` holds the first line, unread by the batch yet
-  // Reads up to batch_lines non-blank lines into `batch` (this thread only); their count.
-  auto fill = [&](std::vector<item>& batch) {
-    std::size_t n = 0;
-    while (more && n < batch_lines) {
-      if (!pending) {
-        if (!next_line(line)) {
-          more = false;
+  void add(std::string& text, std::vector<block_line>& lines, std::size_t at, std::size_t size) {
+    ++rd.line_no;
+    bool too_long = size > max_line_bytes;
+    if (!too_long && blank(std::string_view(text).substr(at, size))) return;
+    lines.push_back({at, too_long ? 0 : size, rd.line_no, ++ordinal, too_long});
+  }
+  // Fills `text` with the next whole lines (and simdjson's padding after them) and
+  // `lines` with where they are; false when the input has no line left.
+  bool fill(std::string& text, std::vector<block_line>& lines) {
+    text.assign(carry);
+    carry.clear();
+    lines.clear();
+    std::size_t start = 0, searched = 0;
+    while (true) {
+      while (const void* nl = std::memchr(text.data() + searched, '\n', text.size() - searched)) {
+        auto end = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data());
+        add(text, lines, start, end - start);
+        start = searched = end + 1;
+      }
+      searched = text.size();
+      if (done || (!lines.empty() && text.size() >= block_bytes)) break;
+      if (text.size() - start > max_line_bytes) {
+        // A line too long to keep: counted as one malformed line, the rest of it dropped.
+        add(text, lines, start, text.size() - start);
+        text.resize(start);
+        while (true) {
+          text.resize(start + block_bytes);
+          std::size_t got = rd.take(text.data() + start, block_bytes);
+          const void* nl = std::memchr(text.data() + start, '\n', got);
+          if (got == 0) done = true;
+          if (nl == nullptr) {
+            text.resize(start);
+            if (done) break;
+            continue;
+          }
+          auto after = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+          text.erase(start, after - start);
+          text.resize(start + got - (after - start));
           break;
         }
+        searched = start;
+        continue;
       }
-      std::size_t ln = pending ? first_line : line_no;
-      pending = false;
-      bool blank_line = !too_long && std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-      if (blank_line) continue;
-      item& it = batch[n++];
-      it.text.swap(line);
-      it.line = ln;
-      it.too_long = too_long;
-      it.ordinal = ++st_->ordinal;
+      std::size_t old = text.size();
+      text.resize(old + block_bytes);
+      std::size_t got = rd.take(text.data() + old, block_bytes);
+      text.resize(old + got);
+      if (got == 0) done = true;
     }
-    return n;
+    if (start < text.size()) {
+      if (done) {
+        add(text, lines, start, text.size() - start);   // the last line has no line break
+      } else {
+        carry.assign(text, start);
+        text.resize(start);
+      }
+    }
+    text.append(simdjson::SIMDJSON_PADDING, '\0');
+    return !lines.empty();
+  }
+};
+
+// What a block produced, kept until the blocks before it are emitted.
+struct alignas(64) block_result {
+  std::vector<owned_alert> alerts;
+  std::vector<std::size_t> bad_lines;   // its first ten malformed lines
+  std::string first_reason;
+  bool ready = false;                   // written under the crew's lock
+};
+}  // namespace
+
+// JSON Lines on `threads` threads: this one and threads - 1 workers. Every
+// thread takes the next block of lines under one lock, reading it from the
+// stream into its own buffer, and evaluates it with its own event state,
+// parsing each line where it lies; the results wait in a ring of slots and
+// this thread emits them in input order (alerts through on_alert, malformed
+// lines, the first reason). No barrier per block: a thread waits only when the
+// ring is full (for the emitter) or, at the end, for the last blocks.
+void detection_session::state::run_parallel(const source_plan* plan, std::string& line, std::size_t first_line,
+                                            engine::line_reader& reader, const alert_callback& on_alert,
+                                            unsigned threads) {
+  state* const st_ = this;
+  // The first line (already read, its byte-order mark removed) comes first, here.
+  ordinal = 0;
+  if (reader.too_long) {
+    ++ordinal;
+    malformed(first_line, "line longer than 8 MiB");
+  } else {
+    text(plan, line, first_line, on_alert);
+  }
+  ordinal = 1;
+
+  struct alignas(64) lane {
+    state st;
+    std::string text;                 // the block being evaluated, padded
+    std::vector<block_line> lines;
   };
-  // The workers live for the whole stream; each batch is one generation: this
-  // thread publishes it, reads the next batch meanwhile, then waits for all.
+  std::vector<std::unique_ptr<lane>> lanes;
+  for (unsigned t = 0; t < threads; ++t) {
+    lanes.push_back(std::make_unique<lane>());
+    lanes.back()->st.eng = st_->eng;
+    lanes.back()->st.per_rule.assign(st_->eng->crules.size(), 0);
+  }
+  const std::size_t window = std::size_t{4} * threads;   // blocks read but not yet emitted
+  std::vector<block_result> slots(window);
   struct crew_state {
-    std::mutex m;
-    std::condition_variable go, done;
-    std::uint64_t generation = 0;
-    unsigned finished = 0;
+    std::mutex m;                       // guards the reader and everything below
+    std::condition_variable room;       // workers: the ring has room again, or quit
+    std::condition_variable ready;      // this thread: a block finished, or the input ended
+    block_reader blocks;
+    std::uint64_t next_block = 0;       // blocks read so far
+    std::uint64_t emitted = 0;          // blocks emitted so far
+    unsigned waiting_workers = 0;
+    bool emitter_waiting = false;
     bool quit = false;
-    const std::vector<item>* batch = nullptr;
-    std::size_t n = 0;
-    std::atomic<std::size_t> next_chunk{0};
-  } crew;
-  // Evaluates chunks of the published batch with event state t until none is left.
-  auto take_chunks = [&](unsigned t, const std::vector<item>& batch, std::size_t n) {
-    state& w = *workers[t];
-    auto& out = found[t];
-    for (std::size_t c; (c = crew.next_chunk.fetch_add(1, std::memory_order_relaxed)) * chunk_lines < n;) {
-      for (std::size_t i = c * chunk_lines, end = std::min(n, i + chunk_lines); i < end; ++i) {
-        const item& it = batch[i];
-        w.ordinal = it.ordinal - 1;
-        if (it.too_long) {
-          ++w.ordinal;
-          w.malformed(it.line, "line longer than 8 MiB");
-          continue;
-        }
-        w.text(plan, it.text, it.line, [&](const alert& a) {
-          owned_alert o;
-          o.a = a;
-          o.output = std::string(a.output);
-          o.hostname = std::string(a.hostname);
-          o.fields = *a.output_fields;
-          out.emplace_back(i, std::move(o));
-        });
+  } crew{{}, {}, {}, block_reader{reader, {}, 1, false}};
+  constexpr std::uint64_t none = ~std::uint64_t{0};
+
+  // Evaluates the block in lane t into its slot. Never throws out of evaluation.
+  auto evaluate = [&](lane& ln, block_result& out) {
+    state& w = ln.st;
+    w.stats.malformed_lines.clear();
+    w.stats.first_malformed_reason.clear();
+    auto keep = [&](const alert& a) {
+      owned_alert o;
+      o.a = a;
+      o.output = std::string(a.output);
+      o.hostname = std::string(a.hostname);
+      o.fields = *a.output_fields;
+      out.alerts.push_back(std::move(o));
+    };
+    for (const block_line& bl : ln.lines) {
+      w.ordinal = bl.ordinal - 1;
+      if (bl.too_long) {
+        ++w.ordinal;
+        w.malformed(bl.line, "line longer than 8 MiB");
+        continue;
       }
+      w.text_padded(plan, std::string_view(ln.text.data() + bl.offset, bl.size), bl.line, keep);
     }
+    out.bad_lines.swap(w.stats.malformed_lines);
+    out.first_reason.swap(w.stats.first_malformed_reason);
   };
   auto work = [&](unsigned t) {
-    std::uint64_t seen = 0;
+    lane& ln = *lanes[t];
+    std::uint64_t mine = none;
     while (true) {
-      const std::vector<item>* batch = nullptr;
-      std::size_t n = 0;
-      {
-        std::unique_lock lock(crew.m);
-        crew.go.wait(lock, [&] { return crew.quit || crew.generation != seen; });
-        if (crew.quit) return;
-        seen = crew.generation;
-        batch = crew.batch;
-        n = crew.n;
+      std::unique_lock lock(crew.m);
+      if (mine != none) {
+        slots[mine % window].ready = true;
+        if (crew.emitter_waiting) crew.ready.notify_one();
+        mine = none;
       }
-      take_chunks(t, *batch, n);
-      {
-        std::lock_guard lock(crew.m);
-        ++crew.finished;
+      while (!crew.quit && !crew.blocks.done && crew.next_block >= crew.emitted + window) {
+        ++crew.waiting_workers;
+        crew.room.wait(lock);
+        --crew.waiting_workers;
       }
-      crew.done.notify_one();
+      if (crew.quit || crew.blocks.done) return;
+      if (!crew.blocks.fill(ln.text, ln.lines)) {
+        if (crew.emitter_waiting) crew.ready.notify_one();
+        return;
+      }
+      mine = crew.next_block++;
+      lock.unlock();
+      evaluate(ln, slots[mine % window]);
     }
   };
   // Joins the workers on every way out (an alert callback may throw).
@@ -799,69 +909,71 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
         std::lock_guard lock(c.m);
         c.quit = true;
       }
-      c.go.notify_all();
+      c.room.notify_all();
       for (auto& th : pool) th.join();
     }
   } crew_threads{crew, {}};
-  for (unsigned t = 0; t < helpers; ++t) crew_threads.pool.emplace_back(work, t);
+  for (unsigned t = 1; t < threads; ++t) crew_threads.pool.emplace_back(work, t);
 
-  int cur = 0;
-  std::size_t n = fill(batches[cur]);
-  while (n > 0) {
-    {
-      std::lock_guard lock(crew.m);
-      crew.batch = &batches[cur];
-      crew.n = n;
-      crew.finished = 0;
-      crew.next_chunk.store(0, std::memory_order_relaxed);
-      ++crew.generation;
-    }
-    crew.go.notify_all();
-    std::size_t next_n = fill(batches[cur ^ 1]);   // overlapped with the workers
-    take_chunks(helpers, batches[cur], n);          // then this thread helps with what is left
+  // This thread: emits what is ready in order, reads and evaluates a block when the ring has room.
+  lane& own = *lanes[0];
+  std::uint64_t mine = none;
+  std::uint64_t released = 0;   // blocks whose results were handed out
+  while (true) {
+    std::uint64_t from = 0, upto = 0;
     {
       std::unique_lock lock(crew.m);
-      crew.done.wait(lock, [&] { return crew.finished == helpers; });
+      if (mine != none) {
+        slots[mine % window].ready = true;
+        mine = none;
+      }
+      if (released > crew.emitted) {
+        crew.emitted = released;
+        if (crew.waiting_workers) crew.room.notify_all();
+      }
+      from = upto = crew.emitted;
+      while (upto < crew.next_block && slots[upto % window].ready) ++upto;
+      if (!crew.blocks.done && crew.next_block < crew.emitted + window) {
+        if (crew.blocks.fill(own.text, own.lines)) mine = crew.next_block++;
+      } else if (upto == from) {
+        if (crew.blocks.done && crew.emitted == crew.next_block) break;
+        crew.emitter_waiting = true;
+        crew.ready.wait(lock);
+        crew.emitter_waiting = false;
+        continue;
+      }
     }
-    // Each state took its chunks in increasing order: its list is sorted; merge by line index.
-    std::vector<std::pair<std::size_t, owned_alert>*> order;
-    for (auto& list : found)
-      for (auto& entry : list) order.push_back(&entry);
-    std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
-    for (auto* entry : order) {
-      owned_alert& o = entry->second;
-      o.a.output = o.output;
-      o.a.hostname = o.hostname;
-      o.a.output_fields = &o.fields;
-      if (on_alert) on_alert(o.a);
+    // Results of blocks before any still being evaluated: in order, outside the lock.
+    for (std::uint64_t b = from; b < upto; ++b) {
+      block_result& r = slots[b % window];
+      for (owned_alert& o : r.alerts) {
+        o.a.output = o.output;
+        o.a.hostname = o.hostname;
+        o.a.output_fields = &o.fields;
+        if (on_alert) on_alert(o.a);
+      }
+      r.alerts.clear();
+      for (std::size_t at : r.bad_lines)
+        if (st_->stats.malformed_lines.size() < 10) st_->stats.malformed_lines.push_back(at);
+      if (st_->stats.first_malformed_reason.empty() && !r.first_reason.empty())
+        st_->stats.first_malformed_reason = r.first_reason;
+      r.bad_lines.clear();
+      r.first_reason.clear();
+      r.ready = false;
     }
-    for (auto& list : found) list.clear();
-    // Malformed lines: merged in line order (each state keeps its first ten, in order;
-    // every line of this batch comes after those of earlier batches).
-    std::vector<std::size_t> bad;
-    const state* first_bad = nullptr;
-    for (auto& w : workers) {
-      bad.insert(bad.end(), w->stats.malformed_lines.begin(), w->stats.malformed_lines.end());
-      if (!w->stats.malformed_lines.empty() &&
-          (first_bad == nullptr || w->stats.malformed_lines.front() < first_bad->stats.malformed_lines.front()))
-        first_bad = w.get();
-    }
-    std::sort(bad.begin(), bad.end());
-    for (std::size_t line_at : bad)
-      if (st_->stats.malformed_lines.size() < 10) st_->stats.malformed_lines.push_back(line_at);
-    if (st_->stats.first_malformed_reason.empty() && first_bad) st_->stats.first_malformed_reason = first_bad->stats.first_malformed_reason;
-    for (auto& w : workers) {
-      st_->stats.malformed += w->stats.malformed;
-      st_->stats.events += w->stats.events;
-      st_->stats.failed += w->stats.failed;
-      st_->stats.alerts += w->stats.alerts;
-      for (std::size_t r = 0; r < w->per_rule.size(); ++r) st_->per_rule[r] += w->per_rule[r];
-      w->stats = {};
-      std::fill(w->per_rule.begin(), w->per_rule.end(), 0);
-    }
-    cur ^= 1;
-    n = next_n;
+    released = upto;
+    if (mine != none) evaluate(own, slots[mine % window]);
   }
+  // Order-free counts, summed once at the end.
+  for (auto& ln : lanes) {
+    const state& w = ln->st;
+    st_->stats.malformed += w.stats.malformed;
+    st_->stats.events += w.stats.events;
+    st_->stats.failed += w.stats.failed;
+    st_->stats.alerts += w.stats.alerts;
+    for (std::size_t r = 0; r < w.per_rule.size(); ++r) st_->per_rule[r] += w.per_rule[r];
+  }
+  st_->ordinal = crew.blocks.ordinal;
 }
 
 }  // namespace mitrekg

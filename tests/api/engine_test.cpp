@@ -280,6 +280,108 @@ TEST_CASE("threads: the same alerts in input order, the same statistics") {
   CHECK(one.alerts_per_rule == three.alerts_per_rule);
 }
 
+TEST_CASE("threads: blocks of lines cut anywhere give the answers of one thread") {
+  rule_set rs = load(R"(
+- rule: etc
+  desc: d
+  condition: evt.type = openat and fd.name startswith /etc
+  output: "%fd.name %proc.cmdline"
+  priority: WARNING
+)");
+  // Lines of every shape the block reader cuts: a malformed first line, CRLF,
+  // blank lines of spaces, arrays, a 100 KB event (longer than a block), a line
+  // over 8 MiB, and a last line without a line break.
+  std::string in = "not json\n";
+  auto ev = [](int i, const std::string& cmd = "x") {
+    return R"({"evt.type":"openat","fd.name":"/etc/f)" + std::to_string(i) + R"(","proc.cmdline":")" + cmd + "\"}";
+  };
+  int expected = 0;
+  for (int i = 0; i < 30000; ++i) {
+    if (i % 1999 == 7) {
+      in += "{\"evt.type\":\n";   // malformed
+    } else if (i % 501 == 3) {
+      in += " \t \r\n";
+    } else if (i % 977 == 11) {
+      in += "[" + ev(i) + "," + ev(-i) + "]\n";
+      expected += 2;
+    } else if (i % 3 == 0) {
+      in += ev(i) + "\r\n";
+      ++expected;
+    } else {
+      in += R"({"evt.type":"openat","fd.name":"/tmp/x"})" "\n";
+    }
+    if (i == 12345) {
+      in += ev(i, std::string(100000, 'a')) + "\n";
+      in += std::string(9u << 20, ' ') + "{}\n";
+      ++expected;
+    }
+  }
+  in += ev(99999);
+  ++expected;
+  detection_engine eng(rs, nullptr);
+  struct result {
+    std::vector<std::string> json;
+    std::vector<std::uint64_t> numbers;
+    detect_stats st;
+  };
+  auto run = [&](const std::string& text, unsigned threads) {
+    detection_session s(eng);
+    std::istringstream is(text);
+    result r;
+    s.run(is, "syscall", [&](const alert& a) {
+      r.json.push_back(a.json());
+      r.numbers.push_back(a.event_number);
+    }, threads);
+    r.st = s.stats();
+    return r;
+  };
+  result one = run(in, 1);
+  REQUIRE(one.json.size() == static_cast<std::size_t>(expected));
+  CHECK(one.st.malformed == 18);   // the first line, 16 cut objects, the 9 MiB line
+  CHECK(one.st.first_malformed_reason.find("line longer") == std::string::npos);
+  REQUIRE(one.st.malformed_lines.size() == 10);
+  CHECK(one.st.malformed_lines[0] == 1);
+  CHECK(one.st.malformed_lines[1] == 9);
+  for (unsigned threads : {2u, 3u}) {
+    INFO(threads);
+    result n = run(in, threads);
+    CHECK(n.json == one.json);
+    CHECK(n.st.malformed == one.st.malformed);
+    CHECK(n.st.malformed_lines == one.st.malformed_lines);
+    CHECK(n.st.first_malformed_reason == one.st.first_malformed_reason);
+    CHECK(n.st.events == one.st.events);
+    CHECK(n.st.alerts_per_rule == one.st.alerts_per_rule);
+  }
+  // An array's events are numbered from their line's ordinal with threads: the same on 2 and 3.
+  CHECK(run(in, 2).numbers == run(in, 3).numbers);
+  // A line over 8 MiB right after the first line: counted where it is.
+  std::string tail = ev(1) + "\n" + std::string(9u << 20, 'x') + "\n\n" + ev(2);
+  for (unsigned threads : {1u, 2u}) {
+    result r = run(tail, threads);
+    CHECK(r.json.size() == 2);
+    CHECK(r.st.malformed_lines == std::vector<std::size_t>{2});
+    CHECK(r.st.first_malformed_reason == "line longer than 8 MiB");
+  }
+  // Inputs of one and two lines.
+  for (const std::string& small : {ev(5), ev(5) + "\n", ev(5) + "\n" + ev(6) + "\n", std::string("x\n") + ev(6)}) {
+    result r1 = run(small, 1), r2 = run(small, 2), r3 = run(small, 3);
+    CHECK(r2.json == r1.json);
+    CHECK(r3.json == r1.json);
+    CHECK(r2.st.malformed_lines == r1.st.malformed_lines);
+    CHECK(r2.st.events == r1.st.events);
+  }
+  // A callback that throws: the exception reaches the caller, the workers are joined.
+  for (unsigned threads : {2u, 3u}) {
+    detection_session s(eng);
+    std::istringstream is(in);
+    int seen = 0;
+    CHECK_THROWS_AS(s.run(is, "syscall", [&](const alert&) {
+      if (++seen == 3000) throw std::runtime_error("stop");
+    }, threads), std::runtime_error);
+    CHECK(seen == 3000);
+  }
+}
+
 TEST_CASE("gcp_auditlog, okta, github: every plugin field their rule files use is extracted") {
   // The three rule files as shipped, with their disabled rules enabled (every field they name counts).
   const std::pair<const char*, const char*> files[] = {
