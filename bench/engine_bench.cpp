@@ -321,8 +321,9 @@ int main(int argc, char** argv) {
   }
 
   // (c) and (e), interleaved, --repeat times.
-  fmt::print("{:<6} {:>11} {:>11} {:>6} {:>11} {:>6} {:>8} {:>8} {:>17} {:>8}  {}\n", "run", "1 thr ev/s",
-             "2 thr ev/s", "gain", "pair ev/s", "ceil", "g/ceil", "(makesp)", "CPU s 1/2/pair", "", "load average");
+  fmt::print("{:<4} {:>10} {:>10} {:>6} {:>10} {:>6} {:>7} {:>8} {:>23} {:>5} {:>5}  {}\n", "run", "1 thr ev/s",
+             "2 thr ev/s", "gain", "pair ev/s", "ceil", "g/ceil", "(makesp)", "CPU s 1 / 2 / pair", "busy2", "busyP",
+             "load average");
   for (int k = 1; k <= repeat; ++k) {
     double cpu1 = 0, cpu2 = 0;
     double e2e1 = e2e(1, cpu1), e2e2 = e2e(2, cpu2);
@@ -331,12 +332,16 @@ int main(int argc, char** argv) {
     double pair_rate = n / p.wall[0] + n / p.wall[1];
     double pair_makespan = 2.0 * n / std::max(p.wall[0], p.wall[1]);
     double gain = two_rate / one_rate, ceil = pair_rate / one_rate, ceil_m = pair_makespan / one_rate;
-    fmt::print("{:<6} {:>11.0f} {:>11.0f} {:>5.2f}x {:>11.0f} {:>5.2f}x {:>7.0f}% {:>7.0f}% {:>5.3f}/{:>5.3f}/{:>5.3f}+{:>5.3f}  {}\n",
+    // busy: CPU time over twice the wall time, how much of two cores the run kept busy.
+    double busy2 = cpu2 / (2 * e2e2), busy_pair = (p.cpu[0] + p.cpu[1]) / (2 * std::max(p.wall[0], p.wall[1]));
+    fmt::print("{:<4} {:>10.0f} {:>10.0f} {:>5.2f}x {:>10.0f} {:>5.2f}x {:>6.0f}% {:>7.0f}% {:>5.3f} / {:>5.3f} / {:>5.3f}+{:>5.3f} "
+               "{:>4.0f}% {:>4.0f}%  {}\n",
                k, one_rate, two_rate, gain, pair_rate, ceil, 100 * gain / ceil, 100 * gain / ceil_m, cpu1, cpu2,
-               p.cpu[0], p.cpu[1], load_average());
+               p.cpu[0], p.cpu[1], 100 * busy2, 100 * busy_pair, load_average());
   }
   fmt::print("(gain: 2 threads over 1; ceil: the pair's summed rate over 1 thread; g/ceil: gain as a share of it;\n"
-             " (makesp): the same with the pair's rate taken as 2N over its later finish)\n");
+             " (makesp): the same with the pair's rate taken as 2N over its later finish; busy2, busyP: CPU time of\n"
+             " the 2-thread run and of the pair over twice their wall time)\n");
   fmt::print("alerts per pass: {}\n", alerts / (6 * static_cast<std::uint64_t>(repeat)));
   if (threads_only) return 0;
 

@@ -624,84 +624,6 @@ bool detection_session::feed(std::string_view source, std::string_view json, con
   return st_->text(plan, json, line, on_alert);
 }
 
-void detection_session::run(std::istream& in, std::string_view source, const alert_callback& on_alert, unsigned threads) {
-  source_plan empty;
-  const source_plan* plan = plan_for(*st_->eng, source, empty);
-  // Read everything up to the first line break to choose the mode.
-  std::string buf;
-  std::string line;
-  engine::line_reader reader{in};
-  const std::size_t& line_no = reader.line_no;
-  const bool& too_long = reader.too_long;
-  auto next_line = [&](std::string& out) { return reader.next(out); };
-  auto blank = [](std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-  };
-  // Skip leading blank lines; the first real line decides.
-  bool have = false;
-  while ((have = next_line(line)))
-    if (!blank(line)) break;
-  if (!have) return;
-  std::size_t first_line = line_no;
-  std::size_t skip = 0;
-  while (skip < line.size() && (line[skip] == ' ' || line[skip] == '\t')) ++skip;
-  if (skip + 3 <= line.size() && std::memcmp(line.data() + skip, "\xEF\xBB\xBF", 3) == 0) line.erase(skip, 3);
-  bool first_parses = !too_long && !st_->parser.parse(line.data(), line.size(), true).error();
-  if (!first_parses && !too_long && skip < line.size() && (line[skip] == '[' || line[skip] == '{')) {
-    // A document over several lines: read it whole (bounded), then parse once.
-    std::vector<std::string> lines{line};
-    buf = line;
-    buf.push_back('\n');
-    std::string l2;
-    bool big = false;
-    while (next_line(l2)) {
-      if (buf.size() + l2.size() > max_document_bytes) {
-        big = true;
-        break;
-      }
-      buf += l2;
-      buf.push_back('\n');
-    }
-    auto doc = big ? simdjson::simdjson_result<simdjson::dom::element>(simdjson::CAPACITY) : st_->parser.parse(buf);
-    if (!doc.error()) {
-      st_->root_value(plan, doc.value_unsafe(), first_line, on_alert);
-      return;
-    }
-    // Not one document either: every line on its own.
-    std::size_t n = first_line;
-    std::string_view rest = buf;
-    while (!rest.empty()) {
-      auto nl = rest.find('\n');
-      std::string_view l = rest.substr(0, nl);
-      if (!blank(l)) {
-        if (l.size() >= max_line_bytes) st_->malformed(n, "line longer than 8 MiB");
-        else st_->text(plan, l, n, on_alert);
-      }
-      ++n;
-      if (nl == std::string_view::npos) break;
-      rest.remove_prefix(nl + 1);
-    }
-    if (big) st_->malformed(n, "input larger than 1 GiB without line structure");
-    return;
-  }
-  // JSON Lines.
-  if (threads <= 1 || plan->sequential) {
-    auto one = [&](std::size_t n) {
-      if (!too_long && blank(line)) return;
-      if (too_long) {
-        ++st_->ordinal;
-        st_->malformed(n, "line longer than 8 MiB");
-        return;
-      }
-      st_->text(plan, line, n, on_alert);
-    };
-    one(first_line);
-    while (next_line(line)) one(line_no);
-    return;
-  }
-  st_->run_parallel(plan, line, first_line, reader, on_alert, threads);
-}
-
 namespace {
 // An alert copied out of an evaluating thread, emitted later in input order.
 struct owned_alert {
@@ -803,6 +725,93 @@ struct alignas(64) block_result {
 };
 }  // namespace
 
+void detection_session::run(std::istream& in, std::string_view source, const alert_callback& on_alert, unsigned threads) {
+  source_plan empty;
+  const source_plan* plan = plan_for(*st_->eng, source, empty);
+  // Read everything up to the first line break to choose the mode.
+  std::string buf;
+  std::string line;
+  engine::line_reader reader{in};
+  const std::size_t& line_no = reader.line_no;
+  const bool& too_long = reader.too_long;
+  auto next_line = [&](std::string& out) { return reader.next(out); };
+  auto blank = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+  };
+  // Skip leading blank lines; the first real line decides.
+  bool have = false;
+  while ((have = next_line(line)))
+    if (!blank(line)) break;
+  if (!have) return;
+  std::size_t first_line = line_no;
+  std::size_t skip = 0;
+  while (skip < line.size() && (line[skip] == ' ' || line[skip] == '\t')) ++skip;
+  if (skip + 3 <= line.size() && std::memcmp(line.data() + skip, "\xEF\xBB\xBF", 3) == 0) line.erase(skip, 3);
+  bool first_parses = !too_long && !st_->parser.parse(line.data(), line.size(), true).error();
+  if (!first_parses && !too_long && skip < line.size() && (line[skip] == '[' || line[skip] == '{')) {
+    // A document over several lines: read it whole (bounded), then parse once.
+    std::vector<std::string> lines{line};
+    buf = line;
+    buf.push_back('\n');
+    std::string l2;
+    bool big = false;
+    while (next_line(l2)) {
+      if (buf.size() + l2.size() > max_document_bytes) {
+        big = true;
+        break;
+      }
+      buf += l2;
+      buf.push_back('\n');
+    }
+    auto doc = big ? simdjson::simdjson_result<simdjson::dom::element>(simdjson::CAPACITY) : st_->parser.parse(buf);
+    if (!doc.error()) {
+      st_->root_value(plan, doc.value_unsafe(), first_line, on_alert);
+      return;
+    }
+    // Not one document either: every line on its own.
+    std::size_t n = first_line;
+    std::string_view rest = buf;
+    while (!rest.empty()) {
+      auto nl = rest.find('\n');
+      std::string_view l = rest.substr(0, nl);
+      if (!blank(l)) {
+        if (l.size() >= max_line_bytes) st_->malformed(n, "line longer than 8 MiB");
+        else st_->text(plan, l, n, on_alert);
+      }
+      ++n;
+      if (nl == std::string_view::npos) break;
+      rest.remove_prefix(nl + 1);
+    }
+    if (big) st_->malformed(n, "input larger than 1 GiB without line structure");
+    return;
+  }
+  // JSON Lines.
+  if (threads <= 1 || plan->sequential) {
+    // The first line, then blocks of lines parsed where they lie (as on several threads).
+    if (reader.too_long) {
+      ++st_->ordinal;
+      st_->malformed(first_line, "line longer than 8 MiB");
+    } else {
+      st_->text(plan, line, first_line, on_alert);
+    }
+    block_reader blocks{reader, {}, 0, false};
+    std::string text;
+    std::vector<block_line> lines;
+    while (blocks.fill(text, lines)) {
+      for (const block_line& bl : lines) {
+        if (bl.too_long) {
+          ++st_->ordinal;
+          st_->malformed(bl.line, "line longer than 8 MiB");
+          continue;
+        }
+        st_->text_padded(plan, std::string_view(text.data() + bl.offset, bl.size), bl.line, on_alert);
+      }
+    }
+    return;
+  }
+  st_->run_parallel(plan, line, first_line, reader, on_alert, threads);
+}
+
 // JSON Lines on `threads` threads: this one and threads - 1 workers. Every
 // thread takes the next block of lines under one lock, reading it from the
 // stream into its own buffer, and evaluates it with its own event state,
@@ -835,7 +844,9 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
     lanes.back()->st.eng = st_->eng;
     lanes.back()->st.per_rule.assign(st_->eng->crules.size(), 0);
   }
-  const std::size_t window = std::size_t{4} * threads;   // blocks read but not yet emitted
+  // Blocks read but not yet emitted: enough that a worker does not stall while this
+  // thread is descheduled for a time slice (a few milliseconds of blocks).
+  const std::size_t window = std::size_t{16} * threads;
   std::vector<block_result> slots(window);
   struct crew_state {
     std::mutex m;                       // guards the reader and everything below
@@ -855,7 +866,7 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
     state& w = ln.st;
     w.stats.malformed_lines.clear();
     w.stats.first_malformed_reason.clear();
-    auto keep = [&](const alert& a) {
+    const alert_callback keep = [&out](const alert& a) {
       owned_alert o;
       o.a = a;
       o.output = std::string(a.output);
