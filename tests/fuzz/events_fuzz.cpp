@@ -1,6 +1,6 @@
 // libFuzzer target: arbitrary bytes as an event stream through every source's decoding and the evaluator.
-// The first byte picks the source (syscall, k8s_audit, aws_cloudtrail, json);
-// the rest is the stream (JSON Lines, an array, an EventList, a CloudTrail
+// The first byte picks the source (syscall, k8s_audit, aws_cloudtrail, json)
+// and the threads (1 to 3, from its next two bits); the rest is the stream (JSON Lines, an array, an EventList, a CloudTrail
 // file). The rules touch list fields, JSON pointers, transformers, regexes and
 // outputs. Nothing may escape: bad events are counted; an exception, a
 // sanitizer report or a hang is a bug.
@@ -61,7 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::istringstream in(std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
   mitrekg::detection_session s(engine);
   std::size_t n = 0;
-  s.run(in, source, [&](const mitrekg::alert& a) { n += a.json().size() + a.text().size(); });
+  unsigned threads = 1 + (data[0] >> 2) % 3;
+  s.run(in, source, [&](const mitrekg::alert& a) { n += a.json().size() + a.text().size(); }, threads);
   const auto& st = s.stats();
   return (n + st.events + st.malformed) == static_cast<std::size_t>(-1);
 }
