@@ -1,4 +1,4 @@
-// engine_bench: the detection runtime with falco_rules.yaml over a generated syscall event mix: decoded events/s, JSON Lines end to end (1 and 2 threads), a bare simdjson pass as the floor, memory over many events.
+// engine_bench: the detection runtime with falco_rules.yaml over a generated syscall event mix: decoded events/s, JSON Lines end to end (1 and 2 threads, beside the two-core ceiling of two share-nothing sessions), a bare simdjson pass as the floor, memory over many events.
 //
 //   engine_bench [--data DIR] [--events N] [--rounds R] [--repeat K] [--threads-only] [--profile T]
 //
