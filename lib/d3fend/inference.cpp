@@ -24,6 +24,11 @@ void d3fend_ontology::impl::sort_mappings(std::vector<d3fend_mapping>::iterator 
 
 void d3fend_ontology::impl::infer(d3fend_node technique, std::vector<d3fend_mapping>& out) const {
   if (index_of(technique) >= entries.size() || entries[technique].kind != d3fend_kind::attack_technique) return;
+  if (all_stored) {   // stored built by the snapshot image: the same rows, in the same order
+    const auto [first, count] = all_range[index_of(technique)];
+    out.insert(out.end(), all.begin() + first, all.begin() + first + count);
+    return;
+  }
 
   // Step 1: offensive (relation, artifact) pairs.
   std::vector<std::pair<d3fend_node, d3fend_node>> offensive;
@@ -82,21 +87,24 @@ std::vector<d3fend_node> d3fend_ontology::countermeasures(std::string_view attac
   return n ? countermeasures(*n) : std::vector<d3fend_node>{};
 }
 
-const std::vector<d3fend_mapping>& d3fend_ontology::all_mappings() const {
-  const impl& o = *impl_;
-  std::call_once(o.all_once, [&o] {
-    for (d3fend_node t : o.attack_techniques) o.infer(t, o.all);
+const std::vector<d3fend_mapping>& d3fend_ontology::impl::all_mappings() const {
+  std::call_once(all_once, [this] {
+    // Inferred now, unless a snapshot image stored them built (all_stored).
+    if (!all_stored)
+      for (d3fend_node t : attack_techniques) infer(t, all);
     // Reverse index: countermeasure -> techniques, in ATT&CK id order.
     std::vector<std::pair<std::uint32_t, d3fend_node>> pairs;
-    for (const auto& m : o.all)
+    for (const auto& m : all)
       if (pairs.empty() || pairs.back() != std::pair<std::uint32_t, d3fend_node>{index_of(m.countermeasure), m.attack_technique})
         pairs.emplace_back(index_of(m.countermeasure), m.attack_technique);
     // Pairs of one technique are distinct, so after grouping by countermeasure
     // (stable: ATT&CK order kept) no row repeats a technique.
-    o.countered.assign(o.entries.size(), pairs);
+    countered.assign(entries.size(), pairs);
   });
-  return o.all;
+  return all;
 }
+
+const std::vector<d3fend_mapping>& d3fend_ontology::all_mappings() const { return impl_->all_mappings(); }
 
 std::vector<d3fend_node> d3fend_ontology::countered_techniques(d3fend_node defensive_technique) const {
   all_mappings();

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -21,7 +22,7 @@ namespace mitrekg::store {
 
 namespace {
 
-constexpr char d3fend_magic[8] = {'M', 'K', 'G', 'D', '3', 'F', '2', '\0'};
+constexpr char d3fend_magic[8] = {'M', 'K', 'G', 'D', '3', 'F', '3', '\0'};
 constexpr std::size_t magic_size = 8;
 // Layout: magic, u64 XXH3 of everything after it, u32 string-area size, strings, records.
 constexpr std::size_t header_size = magic_size + 8 + 4;
@@ -746,11 +747,34 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
     list->resize(count());
     for (d3fend_node& v : *list) v = node_ref(r.u32());
   }
-  o.by_key.reserve(o.attack_techniques.size() + o.attack_mitigations.size() + o.defensive_techniques.size() + 16);
-  for (const auto* list : {&o.attack_techniques, &o.attack_mitigations})
-    for (d3fend_node v : *list) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
-  for (d3fend_node v : all_handles<d3fend_node>(n))
-    if (!o.entries[v].d3fend_id.empty()) o.by_key.emplace(to_upper(o.entries[v].d3fend_id), v);
+  // by_id and by_key are filled on the first lookup (impl::keys()).
+  o.keys_deferred = true;
+  // The inference's results (format 3): all_mappings() as it was when written,
+  // so `countermeasures --all` infers nothing. Relations are stored as property
+  // nodes, named as infer() names them.
+  const std::uint32_t mappings = r.u32();
+  if (mappings > image_size / 24) r.fail("D3FEND image count is impossible");
+  o.all.resize(mappings);
+  for (d3fend_mapping& m : o.all) {
+    m.attack_technique = node_ref(r.u32());
+    m.countermeasure = node_ref(r.u32());
+    m.off_artifact = node_ref(r.u32());
+    m.off_relation = o.relation_name(node_ref(r.u32()));
+    m.def_artifact = node_ref(r.u32());
+    m.def_relation = o.relation_name(node_ref(r.u32()));
+    m.attack_id = o.entries[m.attack_technique].attack_id;
+    m.tactic = o.entries[m.countermeasure].tactic;
+  }
+  // Each class's rows are one run (all_mappings() is infer() per class in
+  // turn): its range is what infer() answers for it.
+  o.all_range.assign(n, {0, 0});
+  for (std::uint32_t i = 0; i < mappings; ++i) {
+    auto& [first, count] = o.all_range[index_of(o.all[i].attack_technique)];
+    if (count > 0 && first + count != i) r.fail("D3FEND image mappings are not grouped by technique");
+    if (count == 0) first = i;
+    ++count;
+  }
+  o.all_stored = true;
 }
 
 }  // namespace
@@ -819,6 +843,27 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
     w.u32(static_cast<std::uint32_t>(list->size()));
     for (d3fend_node v : *list) w.u32(index_of(v));
   }
+  // Every mapping infer() gives (format 3). A mapping names its relations; the
+  // property nodes they are the names of come from the statements and the
+  // defensive index, which is where infer() took them (same name, same answer).
+  text_view_map<d3fend_node> relation_nodes;
+  for (const auto& x : o.statements.items) relation_nodes.try_emplace(o.relation_name(x.relation), x.relation);
+  for (const auto& x : o.defensive_index.items) relation_nodes.try_emplace(o.relation_name(x.relation), x.relation);
+  auto relation_node = [&](std::string_view name) {
+    auto it = relation_nodes.find(name);
+    if (it == relation_nodes.end()) throw std::logic_error("D3FEND mapping names an unknown relation");
+    return index_of(it->second);
+  };
+  const auto& all = o.all_mappings();
+  w.u32(static_cast<std::uint32_t>(all.size()));
+  for (const d3fend_mapping& m : all) {
+    w.u32(index_of(m.attack_technique));
+    w.u32(index_of(m.countermeasure));
+    w.u32(index_of(m.off_artifact));
+    w.u32(relation_node(m.off_relation));
+    w.u32(index_of(m.def_artifact));
+    w.u32(relation_node(m.def_relation));
+  }
   return w.finish();
 }
 
@@ -829,7 +874,6 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
   if (n > image.size()) r.fail("D3FEND image node count is impossible");
   o.entries.reserve(n);
   o.extra.reserve(n);
-  o.by_id.reserve(n);
   prefault(o.entries.data(), n * sizeof(d3fend_entry));
   prefault(o.extra.data(), n * sizeof(o.extra[0]));
   const auto no_node = index_of(d3fend_detail::no_node);
@@ -838,9 +882,9 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
     return d3fend_node{v};
   };
   for (std::uint32_t i = 0; i < n; ++i) {
-    std::string_view id = r.str();
-    // Views into the image, which the ontology owns: persistent.
-    if (index_of(o.intern(id, true)) != i) r.fail("D3FEND image repeats a node");
+    // Views into the image, which the ontology owns: persistent. Not indexed
+    // now: keys() fills by_id on the first lookup by id.
+    o.append_node(r.str());
     d3fend_entry& e = o.entries[i];
     auto& x = o.extra[i];
     for (std::string_view* s : {&e.label, &e.definition, &e.d3fend_id, &e.attack_id, &e.kb_article, &x.comment,
