@@ -112,12 +112,19 @@ void d3fend_ontology::impl::warn(std::size_t& counter, std::uint32_t offset, std
     report.samples.push_back(fmt::format("{}: {}: {}", file, line_column(text, offset), message));
 }
 
+// What intern() and build() fill while reading; first of a repeated key wins, as there.
+const text_view_map<d3fend_node>& d3fend_ontology::impl::ids() const {
+  if (keys_deferred)
+    std::call_once(ids_once, [this] {
+      by_id.reserve(entries.size());
+      for (d3fend_node v : all_handles<d3fend_node>(entries.size())) by_id.try_emplace(entries[v].id, v);
+    });
+  return by_id;
+}
+
 const text_map<d3fend_node>& d3fend_ontology::impl::keys() const {
   if (keys_deferred)
     std::call_once(keys_once, [this] {
-      // What intern() and build() fill while reading; first of a repeated key wins, as there.
-      by_id.reserve(entries.size());
-      for (d3fend_node v : all_handles<d3fend_node>(entries.size())) by_id.try_emplace(entries[v].id, v);
       by_key.reserve(attack_techniques.size() + attack_mitigations.size() + defensive_techniques.size() + 16);
       for (const auto* list : {&attack_techniques, &attack_mitigations})
         for (d3fend_node v : *list) by_key.emplace(to_upper(entries[v].attack_id), v);

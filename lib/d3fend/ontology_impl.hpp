@@ -126,7 +126,7 @@ struct d3fend_ontology::impl {
   mutable text_view_map<d3fend_node> by_id;
   mutable text_map<d3fend_node> by_key;
   bool keys_deferred = false;
-  mutable std::once_flag keys_once;
+  mutable std::once_flag ids_once, keys_once;
 
   // ---- read (kept after build: snapshots save them and replay build()) --------
   std::vector<d3fend_detail::raw_link> raw_subclass;     // key unused
@@ -152,10 +152,14 @@ struct d3fend_ontology::impl {
   // ---- lazily built ------------------------------------------------------------
   mutable std::once_flag all_once;
   mutable std::vector<d3fend_mapping> all;          // or: decoded from a snapshot image (all_stored)
+  // Set by the image decoder: `all` as the snapshot stored it, still in the
+  // image (stored_rows: 6 u32 node numbers a row, every one checked), decoded
+  // whole by all_mappings() and one class's run by infer() (stored_runs:
+  // (class, first row, rows), by class) — what the inference would compute.
   bool all_stored = false;
-  // With all_stored: each ATT&CK class's rows of `all` (first, count), which
-  // infer() answers from (they are what it would compute).
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> all_range;
+  std::string_view stored_rows;
+  std::vector<std::array<std::uint32_t, 3>> stored_runs;
+  d3fend_mapping stored_row(std::uint32_t i) const noexcept;
   mutable csr<d3fend_node> countered;               // defensive technique -> ATT&CK classes
 
   // Node of an "@id"; `persistent` says whether `id` outlives the load (a view
@@ -165,11 +169,12 @@ struct d3fend_ontology::impl {
   // indexing it: the image decoder's half of intern (keys() indexes later).
   d3fend_node append_node(std::string_view id);
   d3fend_node find_id(std::string_view id) const {
-    keys();
+    ids();
     auto it = by_id.find(id);
     return it == by_id.end() ? d3fend_detail::no_node : it->second;
   }
-  // by_key, filled first when deferred (thread-safe); borrows from *this.
+  // by_id / by_key, filled first when deferred (thread-safe); borrow from *this.
+  const text_view_map<d3fend_node>& ids() const;
   const text_map<d3fend_node>& keys() const;
   void warn(std::size_t& counter, std::uint32_t offset, std::string message);
 

@@ -92,6 +92,13 @@ public:
     if (off > strings_.size() || len > strings_.size() - off) fail("graph image names text outside its string area");
     return strings_.substr(off, len);
   }
+  // The next `n` bytes as they are.
+  std::string_view bytes(std::size_t n) {
+    need(n);
+    std::string_view v = rest_.substr(0, n);
+    rest_.remove_prefix(n);
+    return v;
+  }
   bool done() const { return rest_.empty(); }
   [[noreturn]] void fail(std::string_view what) const {
     throw error(errc::bad_snapshot, std::string(file_), "", fmt::format("snapshot is corrupted: {}", what));
@@ -751,29 +758,22 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
   o.keys_deferred = true;
   // The inference's results (format 3): all_mappings() as it was when written,
   // so `countermeasures --all` infers nothing. Relations are stored as property
-  // nodes, named as infer() names them.
+  // nodes, named as infer() names them. Checked now, decoded when asked
+  // (impl::stored_row): a `show` needs one class's run, not 5,503 rows.
   const std::uint32_t mappings = r.u32();
   if (mappings > image_size / 24) r.fail("D3FEND image count is impossible");
-  o.all.resize(mappings);
-  for (d3fend_mapping& m : o.all) {
-    m.attack_technique = node_ref(r.u32());
-    m.countermeasure = node_ref(r.u32());
-    m.off_artifact = node_ref(r.u32());
-    m.off_relation = o.relation_name(node_ref(r.u32()));
-    m.def_artifact = node_ref(r.u32());
-    m.def_relation = o.relation_name(node_ref(r.u32()));
-    m.attack_id = o.entries[m.attack_technique].attack_id;
-    m.tactic = o.entries[m.countermeasure].tactic;
-  }
-  // Each class's rows are one run (all_mappings() is infer() per class in
-  // turn): its range is what infer() answers for it.
-  o.all_range.assign(n, {0, 0});
+  o.stored_rows = r.bytes(std::size_t{mappings} * 24);
+  // Each class's rows are one run (all_mappings() is infer() per class in turn).
   for (std::uint32_t i = 0; i < mappings; ++i) {
-    auto& [first, count] = o.all_range[index_of(o.all[i].attack_technique)];
-    if (count > 0 && first + count != i) r.fail("D3FEND image mappings are not grouped by technique");
-    if (count == 0) first = i;
-    ++count;
+    std::uint32_t v[6];
+    std::memcpy(v, o.stored_rows.data() + std::size_t{i} * 24, 24);
+    for (std::uint32_t x : v) node_ref(x);
+    if (!o.stored_runs.empty() && o.stored_runs.back()[0] == v[0]) ++o.stored_runs.back()[2];
+    else o.stored_runs.push_back({v[0], i, 1});
   }
+  std::sort(o.stored_runs.begin(), o.stored_runs.end());
+  for (std::size_t k = 1; k < o.stored_runs.size(); ++k)
+    if (o.stored_runs[k][0] == o.stored_runs[k - 1][0]) r.fail("D3FEND image mappings are not grouped by technique");
   o.all_stored = true;
 }
 
