@@ -63,7 +63,9 @@ class reader {
 public:
   reader(std::string_view image, std::string_view file, const char* magic) : file_(file) {
     if (image.size() < header_size || std::memcmp(image.data(), magic, magic_size) != 0)
-      fail("graph image has no valid header");
+      fail(image.size() >= magic_size && std::memcmp(image.data(), magic, magic_size - 2) == 0
+               ? "graph image has no valid header (another format or version)"
+               : "graph image has no valid header");
     std::uint64_t sum;
     std::memcpy(&sum, image.data() + magic_size, 8);
     if (sum != XXH3_64bits(image.data() + magic_size + 8, image.size() - magic_size - 8))

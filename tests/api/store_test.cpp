@@ -356,6 +356,12 @@ TEST_CASE("bad snapshots are refused with one clear line") {
       CHECK(std::string(e.what()).find("checksum") != std::string::npos);
     }
   }
+  SUBCASE("a D3FEND image of the older format (no stored mappings)") {
+    fs::path f = dir.path / "old-d3fend.sqlite";
+    fs::copy_file(snapshot_file(), f);
+    REQUIRE(patch(f, std::string_view("MKGD3F3\0", 8), std::string_view("MKGD3F2\0", 8)) == 1);
+    CHECK_THROWS_WITH_AS(open_snapshot(f), doctest::Contains("another format or version"), error);
+  }
   SUBCASE("damaged D3FEND rows") {
     fs::path f = dir.path / "bad-d3fend.sqlite";
     fs::copy_file(snapshot_file(), f);
