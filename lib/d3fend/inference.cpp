@@ -3,6 +3,8 @@
 // ancestors', its direct ATT&CK children's), each offensive artifact walked up
 // its ancestor closure, every defensive technique stating a visited class.
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -24,6 +26,13 @@ void d3fend_ontology::impl::sort_mappings(std::vector<d3fend_mapping>::iterator 
 
 void d3fend_ontology::impl::infer(d3fend_node technique, std::vector<d3fend_mapping>& out) const {
   if (index_of(technique) >= entries.size() || entries[technique].kind != d3fend_kind::attack_technique) return;
+  if (all_stored) {   // stored built by the snapshot image: the same rows, in the same order
+    auto run = std::lower_bound(stored_runs.begin(), stored_runs.end(), index_of(technique),
+                                [](const std::array<std::uint32_t, 3>& r, std::uint32_t t) { return r[0] < t; });
+    if (run != stored_runs.end() && (*run)[0] == index_of(technique))
+      for (std::uint32_t i = (*run)[1]; i < (*run)[1] + (*run)[2]; ++i) out.push_back(stored_row(i));
+    return;
+  }
 
   // Step 1: offensive (relation, artifact) pairs.
   std::vector<std::pair<d3fend_node, d3fend_node>> offensive;
@@ -57,6 +66,21 @@ void d3fend_ontology::impl::infer(d3fend_node technique, std::vector<d3fend_mapp
   sort_mappings(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
 }
 
+d3fend_mapping d3fend_ontology::impl::stored_row(std::uint32_t i) const noexcept {
+  std::uint32_t v[6];
+  std::memcpy(v, stored_rows.data() + std::size_t{i} * 24, 24);
+  d3fend_mapping m;
+  m.attack_technique = d3fend_node{v[0]};
+  m.countermeasure = d3fend_node{v[1]};
+  m.off_artifact = d3fend_node{v[2]};
+  m.off_relation = relation_name(d3fend_node{v[3]});
+  m.def_artifact = d3fend_node{v[4]};
+  m.def_relation = relation_name(d3fend_node{v[5]});
+  m.attack_id = entries[m.attack_technique].attack_id;
+  m.tactic = entries[m.countermeasure].tactic;
+  return m;
+}
+
 std::vector<d3fend_mapping> d3fend_ontology::mappings(d3fend_node attack_technique) const {
   std::vector<d3fend_mapping> out;
   impl_->infer(attack_technique, out);
@@ -82,21 +106,28 @@ std::vector<d3fend_node> d3fend_ontology::countermeasures(std::string_view attac
   return n ? countermeasures(*n) : std::vector<d3fend_node>{};
 }
 
-const std::vector<d3fend_mapping>& d3fend_ontology::all_mappings() const {
-  const impl& o = *impl_;
-  std::call_once(o.all_once, [&o] {
-    for (d3fend_node t : o.attack_techniques) o.infer(t, o.all);
+const std::vector<d3fend_mapping>& d3fend_ontology::impl::all_mappings() const {
+  std::call_once(all_once, [this] {
+    // Inferred now, unless a snapshot image stored them built (all_stored).
+    if (all_stored) {
+      all.reserve(stored_rows.size() / 24);
+      for (std::uint32_t i = 0; i < stored_rows.size() / 24; ++i) all.push_back(stored_row(i));
+    } else {
+      for (d3fend_node t : attack_techniques) infer(t, all);
+    }
     // Reverse index: countermeasure -> techniques, in ATT&CK id order.
     std::vector<std::pair<std::uint32_t, d3fend_node>> pairs;
-    for (const auto& m : o.all)
+    for (const auto& m : all)
       if (pairs.empty() || pairs.back() != std::pair<std::uint32_t, d3fend_node>{index_of(m.countermeasure), m.attack_technique})
         pairs.emplace_back(index_of(m.countermeasure), m.attack_technique);
     // Pairs of one technique are distinct, so after grouping by countermeasure
     // (stable: ATT&CK order kept) no row repeats a technique.
-    o.countered.assign(o.entries.size(), pairs);
+    countered.assign(entries.size(), pairs);
   });
-  return o.all;
+  return all;
 }
+
+const std::vector<d3fend_mapping>& d3fend_ontology::all_mappings() const { return impl_->all_mappings(); }
 
 std::vector<d3fend_node> d3fend_ontology::countered_techniques(d3fend_node defensive_technique) const {
   all_mappings();

@@ -87,6 +87,11 @@ d3fend_node d3fend_ontology::impl::intern(std::string_view id, bool persistent) 
     id = arena.emplace_back(id);
     by_id.emplace(id, n);
   }
+  return append_node(id);
+}
+
+d3fend_node d3fend_ontology::impl::append_node(std::string_view id) {
+  const auto n = static_cast<d3fend_node>(entries.size());
   // Filled in place: a whole entry built on the stack and copied in showed up
   // in perf as store-forwarding stalls (about 0.05 ms of the load).
   d3fend_entry& e = entries.emplace_back();
@@ -105,6 +110,28 @@ void d3fend_ontology::impl::warn(std::size_t& counter, std::uint32_t offset, std
   ++counter;
   if (report.samples.size() < max_samples)
     report.samples.push_back(fmt::format("{}: {}: {}", file, line_column(text, offset), message));
+}
+
+// What intern() and build() fill while reading; first of a repeated key wins, as there.
+const text_view_map<d3fend_node>& d3fend_ontology::impl::ids() const {
+  if (keys_deferred)
+    std::call_once(ids_once, [this] {
+      by_id.reserve(entries.size());
+      for (d3fend_node v : all_handles<d3fend_node>(entries.size())) by_id.try_emplace(entries[v].id, v);
+    });
+  return by_id;
+}
+
+const text_map<d3fend_node>& d3fend_ontology::impl::keys() const {
+  if (keys_deferred)
+    std::call_once(keys_once, [this] {
+      by_key.reserve(attack_techniques.size() + attack_mitigations.size() + defensive_techniques.size() + 16);
+      for (const auto* list : {&attack_techniques, &attack_mitigations})
+        for (d3fend_node v : *list) by_key.emplace(to_upper(entries[v].attack_id), v);
+      for (d3fend_node v : all_handles<d3fend_node>(entries.size()))
+        if (!entries[v].d3fend_id.empty()) by_key.emplace(to_upper(entries[v].d3fend_id), v);
+    });
+  return by_key;
 }
 
 bool d3fend_ontology::impl::is_a(d3fend_node a, d3fend_node b) const noexcept {
@@ -201,7 +228,7 @@ std::optional<d3fend_node> d3fend_ontology::find(std::string_view key) const {
   const impl& o = *impl_;
   if (key.empty()) return std::nullopt;
   if (auto n = o.find_id(key); n != no_node) return n;
-  if (auto it = o.by_key.find(to_upper(key)); it != o.by_key.end()) return it->second;
+  if (auto it = o.keys().find(to_upper(key)); it != o.by_key.end()) return it->second;
   if (key.find(':') == std::string_view::npos)
     if (auto n = o.find_id(fmt::format("d3f:{}", key)); n != no_node) return n;
   return std::nullopt;
@@ -215,7 +242,7 @@ std::optional<d3fend_node> d3fend_ontology::find_technique(std::string_view key)
 
 std::optional<d3fend_node> d3fend_ontology::find_attack(std::string_view attack_id) const {
   const impl& o = *impl_;
-  auto it = o.by_key.find(to_upper(attack_id));
+  auto it = o.keys().find(to_upper(attack_id));
   if (it == o.by_key.end()) return std::nullopt;
   auto k = o.entries[it->second].kind;
   if (k != d3fend_kind::attack_technique && k != d3fend_kind::attack_mitigation) return std::nullopt;

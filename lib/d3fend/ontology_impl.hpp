@@ -119,8 +119,14 @@ struct d3fend_ontology::impl {
   // ---- nodes -----------------------------------------------------------------
   handle_vector<d3fend_node, d3fend_entry> entries;
   handle_vector<d3fend_node, d3fend_detail::node_extra> extra;
-  text_view_map<d3fend_node> by_id;                   // "@id" -> node (views into the file or the arena)
-  text_map<d3fend_node> by_key;                       // upper-cased D3FEND and ATT&CK ids
+  // "@id" -> node (views into the file or the arena) and upper-cased D3FEND
+  // and ATT&CK ids -> node. Filled while reading, or — for an ontology decoded
+  // from a snapshot image (keys_deferred) — on the first lookup (keys()),
+  // which a warm call that asks nothing by name never pays for.
+  mutable text_view_map<d3fend_node> by_id;
+  mutable text_map<d3fend_node> by_key;
+  bool keys_deferred = false;
+  mutable std::once_flag ids_once, keys_once;
 
   // ---- read (kept after build: snapshots save them and replay build()) --------
   std::vector<d3fend_detail::raw_link> raw_subclass;     // key unused
@@ -145,22 +151,39 @@ struct d3fend_ontology::impl {
 
   // ---- lazily built ------------------------------------------------------------
   mutable std::once_flag all_once;
-  mutable std::vector<d3fend_mapping> all;
+  mutable std::vector<d3fend_mapping> all;          // or: decoded from a snapshot image (all_stored)
+  // Set by the image decoder: `all` as the snapshot stored it, still in the
+  // image (stored_rows: 6 u32 node numbers a row, every one checked), decoded
+  // whole by all_mappings() and one class's run by infer() (stored_runs:
+  // (class, first row, rows), by class) — what the inference would compute.
+  bool all_stored = false;
+  std::string_view stored_rows;
+  std::vector<std::array<std::uint32_t, 3>> stored_runs;
+  d3fend_mapping stored_row(std::uint32_t i) const noexcept;
   mutable csr<d3fend_node> countered;               // defensive technique -> ATT&CK classes
 
   // Node of an "@id"; `persistent` says whether `id` outlives the load (a view
   // into the buffer); otherwise it is copied into the arena when first seen.
   d3fend_node intern(std::string_view id, bool persistent = true);
-  d3fend_node find_id(std::string_view id) const noexcept {
+  // Appends a node for `id` (which must outlive the ontology) without
+  // indexing it: the image decoder's half of intern (keys() indexes later).
+  d3fend_node append_node(std::string_view id);
+  d3fend_node find_id(std::string_view id) const {
+    ids();
     auto it = by_id.find(id);
     return it == by_id.end() ? d3fend_detail::no_node : it->second;
   }
+  // by_id / by_key, filled first when deferred (thread-safe); borrow from *this.
+  const text_view_map<d3fend_node>& ids() const;
+  const text_map<d3fend_node>& keys() const;
   void warn(std::size_t& counter, std::uint32_t offset, std::string message);
 
   bool is_a(d3fend_node a, d3fend_node b) const noexcept;
   std::string_view relation_name(d3fend_node property) const noexcept;
   // Appends every mapping of one ATT&CK technique class to `out`, sorted.
   void infer(d3fend_node technique, std::vector<d3fend_mapping>& out) const;
+  // d3fend_ontology::all_mappings() (thread-safe, kept); borrows from *this.
+  const std::vector<d3fend_mapping>& all_mappings() const;
   void sort_mappings(std::vector<d3fend_mapping>::iterator first,
                      std::vector<d3fend_mapping>::iterator last) const;
 };

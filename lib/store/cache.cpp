@@ -326,9 +326,12 @@ knowledge_graph load_cached(const load_options& options, const cache_options& ca
   std::error_code ec;
   if (fs::exists(file, ec)) {
     try {
-      // A key collision or a clock that went backwards: the recorded sources
-      // (source_files, read by open_snapshot) have the last word.
-      knowledge_graph g = open_snapshot_with_sidecar(file, sidecar, cache.d3fend);
+      // The image file alone when it answers for this snapshot (no SQLite
+      // open: its checksummed copy of the tables), else the snapshot. A key
+      // collision or a clock that went backwards: the recorded sources
+      // (source_files, or that copy of it) have the last word.
+      std::optional<knowledge_graph> fast = open_cache_image(file, sidecar, cache.d3fend);
+      knowledge_graph g = fast ? std::move(*fast) : open_snapshot_with_sidecar(file, sidecar, cache.d3fend);
       if (still_fresh(graph_access::internals(g).stamps, now)) {
         touch_used(file);
         o = {"cache", file, ""};

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -21,7 +22,7 @@ namespace mitrekg::store {
 
 namespace {
 
-constexpr char d3fend_magic[8] = {'M', 'K', 'G', 'D', '3', 'F', '2', '\0'};
+constexpr char d3fend_magic[8] = {'M', 'K', 'G', 'D', '3', 'F', '3', '\0'};
 constexpr std::size_t magic_size = 8;
 // Layout: magic, u64 XXH3 of everything after it, u32 string-area size, strings, records.
 constexpr std::size_t header_size = magic_size + 8 + 4;
@@ -62,7 +63,9 @@ class reader {
 public:
   reader(std::string_view image, std::string_view file, const char* magic) : file_(file) {
     if (image.size() < header_size || std::memcmp(image.data(), magic, magic_size) != 0)
-      fail("graph image has no valid header");
+      fail(image.size() >= magic_size && std::memcmp(image.data(), magic, magic_size - 2) == 0
+               ? "graph image has no valid header (another format or version)"
+               : "graph image has no valid header");
     std::uint64_t sum;
     std::memcpy(&sum, image.data() + magic_size, 8);
     if (sum != XXH3_64bits(image.data() + magic_size + 8, image.size() - magic_size - 8))
@@ -90,6 +93,13 @@ public:
     std::uint32_t off = u32(), len = u32();
     if (off > strings_.size() || len > strings_.size() - off) fail("graph image names text outside its string area");
     return strings_.substr(off, len);
+  }
+  // The next `n` bytes as they are.
+  std::string_view bytes(std::size_t n) {
+    need(n);
+    std::string_view v = rest_.substr(0, n);
+    rest_.remove_prefix(n);
+    return v;
   }
   bool done() const { return rest_.empty(); }
   [[noreturn]] void fail(std::string_view what) const {
@@ -746,11 +756,27 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
     list->resize(count());
     for (d3fend_node& v : *list) v = node_ref(r.u32());
   }
-  o.by_key.reserve(o.attack_techniques.size() + o.attack_mitigations.size() + o.defensive_techniques.size() + 16);
-  for (const auto* list : {&o.attack_techniques, &o.attack_mitigations})
-    for (d3fend_node v : *list) o.by_key.emplace(to_upper(o.entries[v].attack_id), v);
-  for (d3fend_node v : all_handles<d3fend_node>(n))
-    if (!o.entries[v].d3fend_id.empty()) o.by_key.emplace(to_upper(o.entries[v].d3fend_id), v);
+  // by_id and by_key are filled on the first lookup (impl::keys()).
+  o.keys_deferred = true;
+  // The inference's results (format 3): all_mappings() as it was when written,
+  // so `countermeasures --all` infers nothing. Relations are stored as property
+  // nodes, named as infer() names them. Checked now, decoded when asked
+  // (impl::stored_row): a `show` needs one class's run, not 5,503 rows.
+  const std::uint32_t mappings = r.u32();
+  if (mappings > image_size / 24) r.fail("D3FEND image count is impossible");
+  o.stored_rows = r.bytes(std::size_t{mappings} * 24);
+  // Each class's rows are one run (all_mappings() is infer() per class in turn).
+  for (std::uint32_t i = 0; i < mappings; ++i) {
+    std::uint32_t v[6];
+    std::memcpy(v, o.stored_rows.data() + std::size_t{i} * 24, 24);
+    for (std::uint32_t x : v) node_ref(x);
+    if (!o.stored_runs.empty() && o.stored_runs.back()[0] == v[0]) ++o.stored_runs.back()[2];
+    else o.stored_runs.push_back({v[0], i, 1});
+  }
+  std::sort(o.stored_runs.begin(), o.stored_runs.end());
+  for (std::size_t k = 1; k < o.stored_runs.size(); ++k)
+    if (o.stored_runs[k][0] == o.stored_runs[k - 1][0]) r.fail("D3FEND image mappings are not grouped by technique");
+  o.all_stored = true;
 }
 
 }  // namespace
@@ -819,6 +845,27 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
     w.u32(static_cast<std::uint32_t>(list->size()));
     for (d3fend_node v : *list) w.u32(index_of(v));
   }
+  // Every mapping infer() gives (format 3). A mapping names its relations; the
+  // property nodes they are the names of come from the statements and the
+  // defensive index, which is where infer() took them (same name, same answer).
+  text_view_map<d3fend_node> relation_nodes;
+  for (const auto& x : o.statements.items) relation_nodes.try_emplace(o.relation_name(x.relation), x.relation);
+  for (const auto& x : o.defensive_index.items) relation_nodes.try_emplace(o.relation_name(x.relation), x.relation);
+  auto relation_node = [&](std::string_view name) {
+    auto it = relation_nodes.find(name);
+    if (it == relation_nodes.end()) throw std::logic_error("D3FEND mapping names an unknown relation");
+    return index_of(it->second);
+  };
+  const auto& all = o.all_mappings();
+  w.u32(static_cast<std::uint32_t>(all.size()));
+  for (const d3fend_mapping& m : all) {
+    w.u32(index_of(m.attack_technique));
+    w.u32(index_of(m.countermeasure));
+    w.u32(index_of(m.off_artifact));
+    w.u32(relation_node(m.off_relation));
+    w.u32(index_of(m.def_artifact));
+    w.u32(relation_node(m.def_relation));
+  }
   return w.finish();
 }
 
@@ -829,7 +876,6 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
   if (n > image.size()) r.fail("D3FEND image node count is impossible");
   o.entries.reserve(n);
   o.extra.reserve(n);
-  o.by_id.reserve(n);
   prefault(o.entries.data(), n * sizeof(d3fend_entry));
   prefault(o.extra.data(), n * sizeof(o.extra[0]));
   const auto no_node = index_of(d3fend_detail::no_node);
@@ -838,9 +884,9 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
     return d3fend_node{v};
   };
   for (std::uint32_t i = 0; i < n; ++i) {
-    std::string_view id = r.str();
-    // Views into the image, which the ontology owns: persistent.
-    if (index_of(o.intern(id, true)) != i) r.fail("D3FEND image repeats a node");
+    // Views into the image, which the ontology owns: persistent. Not indexed
+    // now: keys() fills by_id on the first lookup by id.
+    o.append_node(r.str());
     d3fend_entry& e = o.entries[i];
     auto& x = o.extra[i];
     for (std::string_view* s : {&e.label, &e.definition, &e.d3fend_id, &e.attack_id, &e.kb_article, &x.comment,

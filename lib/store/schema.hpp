@@ -2,6 +2,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 
 #include <string_view>
 #include <vector>
@@ -123,6 +124,16 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const std::filesystem:
 // `with_d3fend` the D3FEND image is neither decoded nor built: the graph has no D3FEND.
 knowledge_graph open_snapshot_with_sidecar(const std::filesystem::path& file, const std::filesystem::path& sidecar,
                                            bool with_d3fend = true);
+// The cache's warm path: the graph from `sidecar` alone, without opening the
+// SQLite `file` — the image file carries a checksummed copy of the metadata and
+// of the small tables an open reads (source_files among them: the staleness
+// rule's recorded sources) and the identity (device, inode, size) of the
+// snapshot it was written beside. nullopt when the image file is missing, of
+// another format or schema, its copy does not match its checksum, or `file`
+// is not that snapshot any more: the caller then opens `file` as usual.
+// Throws error(bad_snapshot) when an image's header is damaged.
+std::optional<knowledge_graph> open_cache_image(const std::filesystem::path& file, const std::filesystem::path& sidecar,
+                                                bool with_d3fend = true);
 
 // A snapshot's graph rebuilt from the relational tables only, skipping the
 // graph image: tests use it to prove the tables hold the whole graph.

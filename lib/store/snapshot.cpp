@@ -313,9 +313,10 @@ void check_schema(database& db, const std::map<std::string, std::string, std::le
                             it->second, snapshot_schema_version));
 }
 
-[[noreturn]] void corrupt(const database& db, std::string_view what) {
-  throw error(errc::bad_snapshot, db.file(), "", fmt::format("snapshot is corrupted or truncated: {}", what));
+[[noreturn]] void corrupt(std::string_view file, std::string_view what) {
+  throw error(errc::bad_snapshot, std::string(file), "", fmt::format("snapshot is corrupted or truncated: {}", what));
 }
+[[noreturn]] void corrupt(const database& db, std::string_view what) { corrupt(db.file(), what); }
 
 // The metadata matches the checksum recorded in it (written last at build time).
 void check_metadata(const database& db, const metadata_map& meta) {
@@ -364,9 +365,35 @@ void check_schema_objects(database& db) {
   }
 }
 
+// What an open reads besides the images: the metadata and the small tables
+// (tables_read_on_open). From SQLite, or from a cache's image file, which
+// carries a copy so that a warm call never opens SQLite.
+struct open_tables {
+  metadata_map meta;
+  std::vector<source_file> files;                              // attack_files, by seq
+  std::vector<std::pair<std::string, std::string>> warnings;   // load_warnings (origin, message), by seq
+  std::vector<snapshot_source> sources;                        // source_files, by seq
+};
+
+open_tables read_open_tables(database& db, metadata_map meta) {
+  open_tables t;
+  t.meta = std::move(meta);
+  statement files(db, "SELECT path, domain, spec_version, release, objects, bytes FROM attack_files ORDER BY seq");
+  while (files.step())
+    t.files.push_back({std::string(files.text(0)), std::string(files.text(1)), std::string(files.text(2)),
+                       std::string(files.text(3)), static_cast<std::size_t>(files.integer(4)),
+                       static_cast<std::uintmax_t>(files.integer(5))});
+  statement samples(db, "SELECT origin, message FROM load_warnings ORDER BY seq");
+  while (samples.step()) t.warnings.emplace_back(std::string(samples.text(0)), std::string(samples.text(1)));
+  statement q(db, "SELECT kind, path, sha256, bytes, mtime_ns FROM source_files ORDER BY seq");
+  while (q.step())
+    t.sources.push_back({std::string(q.text(0)), std::string(q.text(1)), std::string(q.text(2)),
+                         static_cast<std::uintmax_t>(q.integer(3)), q.integer(4)});
+  return t;
+}
+
 // Files, report and indexes: what both ATT&CK readers finish with.
-void read_attack_rest(database& db, const std::map<std::string, std::string, std::less<>>& meta,
-                      graph_impl& g);
+void read_attack_rest(const open_tables& t, graph_impl& g);
 
 // The graph images of a cache sidecar file (see write_image_sidecar). The
 // ATT&CK image is used in place: its blocks are read (pread, into private
@@ -384,16 +411,151 @@ struct descriptor {
   }
 };
 
+// A snapshot file as stat(2) saw it when its image file was written: an image
+// file answers alone only beside that very file (same device, inode and size).
+struct file_identity {
+  std::uint64_t device = 0, inode = 0, bytes = 0;
+  bool operator==(const file_identity&) const = default;
+};
+
+file_identity identity_of(const struct stat& st) {
+  return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+          static_cast<std::uint64_t>(st.st_size)};
+}
+
 struct sidecar_images {
   fs::path path;
   std::shared_ptr<descriptor> file;
   std::uint64_t attack_offset = 0, attack_size = 0;
   std::shared_ptr<const void> owner;   // the D3FEND bytes
   std::string_view d3fend;
+  std::optional<open_tables> tables;   // the copy of the small tables, when asked for and sound
+  file_identity snapshot;              // what the tables block records of its snapshot
 };
 
-constexpr char sidecar_magic[8] = {'M', 'K', 'G', 'S', 'I', 'D', 'E', '2'};
-constexpr std::size_t sidecar_header = 8 + 3 * 8;
+// Format 3: magic, u64 build id, u64 sizes of the tables block, the ATT&CK
+// image and the D3FEND image; then the three in that order.
+constexpr char sidecar_magic[8] = {'M', 'K', 'G', 'S', 'I', 'D', 'E', '3'};
+constexpr std::size_t sidecar_header = 8 + 4 * 8;
+
+// The tables block: u64 XXH3 of the header after its magic and of the rest of
+// the block; the snapshot's identity (3 u64); then the metadata rows, attack_files,
+// load_warnings and source_files (each a u64 count, then its fields: texts as
+// u64 length and bytes, numbers as u64).
+void put_u64(std::string& out, std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
+void put_text(std::string& out, std::string_view s) {
+  put_u64(out, s.size());
+  out += s;
+}
+
+std::string encode_tables(const open_tables& t, const file_identity& snapshot) {
+  std::string out(8, '\0');   // the checksum, set by seal_tables
+  for (std::uint64_t v : {snapshot.device, snapshot.inode, snapshot.bytes}) put_u64(out, v);
+  put_u64(out, t.meta.size());
+  for (const auto& [k, v] : t.meta) {
+    put_text(out, k);
+    put_text(out, v);
+  }
+  put_u64(out, t.files.size());
+  for (const auto& f : t.files) {
+    for (std::string_view x : {std::string_view(f.path), std::string_view(f.domain), std::string_view(f.spec_version),
+                               std::string_view(f.release)})
+      put_text(out, x);
+    put_u64(out, f.objects);
+    put_u64(out, f.bytes);
+  }
+  put_u64(out, t.warnings.size());
+  for (const auto& [origin, message] : t.warnings) {
+    put_text(out, origin);
+    put_text(out, message);
+  }
+  put_u64(out, t.sources.size());
+  for (const auto& src : t.sources) {
+    for (std::string_view x : {std::string_view(src.kind), std::string_view(src.path), std::string_view(src.sha256)})
+      put_text(out, x);
+    put_u64(out, src.bytes);
+    put_u64(out, static_cast<std::uint64_t>(src.mtime_ns));
+  }
+  return out;
+}
+
+// The checksum binding the tables block to the header (build id and sizes).
+std::uint64_t tables_checksum(const char* header, std::string_view block) {
+  XXH3_state_t* state = XXH3_createState();
+  if (!state) throw std::bad_alloc();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, header + 8, sidecar_header - 8);
+  XXH3_64bits_update(state, block.data() + 8, block.size() - 8);
+  std::uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return h;
+}
+
+// Reads encode_tables' block back; nullopt when it is cut short or malformed
+// (its checksum was checked before: only a writer's bug gets here).
+std::optional<open_tables> decode_tables(std::string_view block, file_identity& snapshot) {
+  std::size_t at = 8;
+  bool ok = true;
+  auto u64 = [&]() -> std::uint64_t {
+    if (!ok || block.size() - at < 8) {
+      ok = false;
+      return 0;
+    }
+    std::uint64_t v;
+    std::memcpy(&v, block.data() + at, 8);
+    at += 8;
+    return v;
+  };
+  auto text = [&]() -> std::string {
+    const std::uint64_t n = u64();
+    if (!ok || block.size() - at < n) {
+      ok = false;
+      return {};
+    }
+    std::string v(block.substr(at, n));
+    at += n;
+    return v;
+  };
+  // A count no larger than the bytes left (every item takes at least 8).
+  auto count = [&]() -> std::uint64_t {
+    const std::uint64_t n = u64();
+    if (n > (block.size() - at) / 8) ok = false;
+    return ok ? n : 0;
+  };
+  snapshot.device = u64();
+  snapshot.inode = u64();
+  snapshot.bytes = u64();
+  open_tables t;
+  for (std::uint64_t i = 0, n = count(); ok && i < n; ++i) {
+    std::string k = text();
+    t.meta.emplace(std::move(k), text());
+  }
+  for (std::uint64_t i = 0, n = count(); ok && i < n; ++i) {
+    source_file f;
+    f.path = text();
+    f.domain = text();
+    f.spec_version = text();
+    f.release = text();
+    f.objects = static_cast<std::size_t>(u64());
+    f.bytes = u64();
+    t.files.push_back(std::move(f));
+  }
+  for (std::uint64_t i = 0, n = count(); ok && i < n; ++i) {
+    std::string origin = text();
+    t.warnings.emplace_back(std::move(origin), text());
+  }
+  for (std::uint64_t i = 0, n = count(); ok && i < n; ++i) {
+    snapshot_source src;
+    src.kind = text();
+    src.path = text();
+    src.sha256 = text();
+    src.bytes = u64();
+    src.mtime_ns = static_cast<std::int64_t>(u64());
+    t.sources.push_back(std::move(src));
+  }
+  if (!ok || at != block.size()) return std::nullopt;
+  return t;
+}
 
 // Reads exactly `n` bytes at `offset`; false on a short read (the file shrank) or an error.
 bool pread_all(int fd, char* target, std::size_t n, off_t offset) {
@@ -408,11 +570,14 @@ bool pread_all(int fd, char* target, std::size_t n, off_t offset) {
   return true;
 }
 
-// The sidecar of a snapshot with this build id, opened; nullopt when it is
-// missing, not a regular file, of another build or format, malformed or
-// shrinking while read (the caller then reads the images from SQLite).
-// Without `with_d3fend`, the D3FEND image is not read (the view is empty).
-std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id, bool with_d3fend) {
+// The sidecar, opened; nullopt when it is missing, not a regular file, of
+// another build (`build_id`, when given) or format, malformed or shrinking
+// while read (the caller then reads the images from SQLite). With
+// `want_tables`, also its copy of the small tables, checked by its checksum
+// (nullopt when that fails: the caller falls back to SQLite). Without
+// `with_d3fend`, the D3FEND image is not read (the view is empty).
+std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id, bool with_d3fend,
+                                                 bool want_tables = false) {
   // O_NONBLOCK: a FIFO planted in the cache must not block the open.
   auto file = std::make_shared<descriptor>(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   const int fd = file->fd;
@@ -423,17 +588,28 @@ std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::stri
   const std::size_t size = static_cast<std::size_t>(st.st_size);
   char header[sidecar_header];
   if (!pread_all(fd, header, sidecar_header, 0)) return std::nullopt;
-  std::uint64_t id = 0, attack = 0, d3fend = 0;
+  std::uint64_t id = 0, tables = 0, attack = 0, d3fend = 0;
   std::memcpy(&id, header + 8, 8);
-  std::memcpy(&attack, header + 16, 8);
-  std::memcpy(&d3fend, header + 24, 8);
-  if (std::memcmp(header, sidecar_magic, 8) != 0 || fmt::format("{:016x}", id) != build_id ||
-      attack > size - sidecar_header || d3fend != size - sidecar_header - attack)
+  std::memcpy(&tables, header + 16, 8);
+  std::memcpy(&attack, header + 24, 8);
+  std::memcpy(&d3fend, header + 32, 8);
+  const std::size_t rest = size - sidecar_header;
+  if (std::memcmp(header, sidecar_magic, 8) != 0 || (!build_id.empty() && fmt::format("{:016x}", id) != build_id) ||
+      tables < 8 || tables > rest || attack > rest - tables || d3fend != rest - tables - attack)
     return std::nullopt;
-  sidecar_images images{path, file, sidecar_header, attack, {}, {}};
+  sidecar_images images{path, file, sidecar_header + tables, attack, {}, {}, {}, {}};
+  if (want_tables) {
+    std::string block(tables, '\0');
+    if (!pread_all(fd, block.data(), tables, static_cast<off_t>(sidecar_header))) return std::nullopt;
+    std::uint64_t sum = 0;
+    std::memcpy(&sum, block.data(), 8);
+    if (sum != tables_checksum(header, block)) return std::nullopt;
+    images.tables = decode_tables(block, images.snapshot);
+    if (!images.tables) return std::nullopt;
+  }
   if (with_d3fend && d3fend > 0) {
     std::shared_ptr<char[]> buffer = big_buffer(d3fend);   // huge pages: one fault, not one per 4 KiB
-    if (!pread_all(fd, buffer.get(), d3fend, static_cast<off_t>(sidecar_header + attack))) return std::nullopt;
+    if (!pread_all(fd, buffer.get(), d3fend, static_cast<off_t>(sidecar_header + tables + attack))) return std::nullopt;
     images.d3fend = std::string_view(buffer.get(), d3fend);
     images.owner = std::shared_ptr<const void>(buffer, buffer.get());
   }
@@ -489,17 +665,16 @@ void read_blob(database& db, const char* part, std::size_t& size, Allocate alloc
 }
 
 // ATT&CK from the compiled image, used in place: from the sidecar file, read
-// block by block as questions need them; else the blob read from SQLite whole
-// and every block checked now.
-std::unique_ptr<graph_impl> read_attack_image(database& db,
-                                                         const std::map<std::string, std::string, std::less<>>& meta,
-                                                         const sidecar_images* mapped) {
+// block by block as questions need them; else the blob read from SQLite (`db`)
+// whole and every block checked now. `file` names the snapshot in errors.
+std::unique_ptr<graph_impl> read_attack_image(database* db, const std::string& file, const open_tables& t,
+                                              const sidecar_images* mapped) {
   auto g = std::make_unique<graph_impl>();
   store::image_source source;
-  source.file = db.file();
+  source.file = file;
   if (mapped) {
     source.fd = ::fcntl(mapped->file->fd, F_DUPFD_CLOEXEC, 0);
-    if (source.fd < 0) throw error(errc::io_error, db.file(), "", "cannot read the graph image file");
+    if (source.fd < 0) throw error(errc::io_error, file, "", "cannot read the graph image file");
     source.file = mapped->path.string();
     source.remove_when_damaged = mapped->path.string();
     source.offset = mapped->attack_offset;
@@ -507,7 +682,7 @@ std::unique_ptr<graph_impl> read_attack_image(database& db,
   } else {
     std::shared_ptr<char[]> image;
     std::size_t image_size = 0;
-    read_blob(db, "attack", image_size, [&](std::size_t n) {
+    read_blob(*db, "attack", image_size, [&](std::size_t n) {
       image = big_buffer(n);
       return image.get();
     });
@@ -517,9 +692,9 @@ std::unique_ptr<graph_impl> read_attack_image(database& db,
     g->storage.push_back(source.owner);
   }
   g->stored = store::open_image(std::move(source), !mapped);
-  if (g->stored->size() != count_of(meta, "objects") || g->stored->edge_count() != count_of(meta, "edges"))
-    corrupt(db, "graph image and metadata disagree");
-  read_attack_rest(db, meta, *g);
+  if (g->stored->size() != count_of(t.meta, "objects") || g->stored->edge_count() != count_of(t.meta, "edges"))
+    corrupt(file, "graph image and metadata disagree");
+  read_attack_rest(t, *g);
   return g;
 }
 
@@ -584,22 +759,16 @@ std::unique_ptr<graph_impl> read_attack(database& db, const std::map<std::string
     boost::add_edge(index_of(node_of(rel.integer(1))), index_of(node_of(rel.integer(2))), d, g->graph);
   }
   if (boost::num_edges(g->graph) != count_of(meta, "edges")) corrupt(db, "relationships table is short");
-  read_attack_rest(db, meta, *g);
+  read_attack_rest(read_open_tables(db, meta), *g);
   build_indexes(*g);
   return g;
 }
 
-void read_attack_rest(database& db, const std::map<std::string, std::string, std::less<>>& meta,
-                      graph_impl& gr) {
-  auto* g = &gr;
-  g->relationships = count_of(meta, "relationship_objects");
-
-  statement files(db, "SELECT path, domain, spec_version, release, objects, bytes FROM attack_files ORDER BY seq");
-  while (files.step())
-    g->sources.push_back({std::string(files.text(0)), std::string(files.text(1)), std::string(files.text(2)),
-                          std::string(files.text(3)), static_cast<std::size_t>(files.integer(4)),
-                          static_cast<std::uintmax_t>(files.integer(5))});
-  load_report& r = g->report;
+void read_attack_rest(const open_tables& t, graph_impl& g) {
+  const metadata_map& meta = t.meta;
+  g.relationships = count_of(meta, "relationship_objects");
+  g.sources = t.files;
+  load_report& r = g.report;
   r.unknown_types = count_of(meta, "warnings.unknown_types");
   r.unknown_properties = count_of(meta, "warnings.unknown_properties");
   r.dangling_references = count_of(meta, "warnings.dangling_references");
@@ -610,11 +779,13 @@ void read_attack_rest(database& db, const std::map<std::string, std::string, std
   r.extra_parents = count_of(meta, "warnings.extra_parents");
   r.deep_subtechniques = count_of(meta, "warnings.deep_subtechniques");
   r.orphan_subtechniques = count_of(meta, "warnings.orphan_subtechniques");
-  statement samples(db, "SELECT message FROM load_warnings WHERE origin = 'attack' ORDER BY seq");
-  while (samples.step()) r.samples.emplace_back(samples.text(0));
+  for (const auto& [origin, message] : t.warnings)
+    if (origin == "attack") r.samples.push_back(message);
+  for (const auto& s : t.sources) g.stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});
 }
 
-d3fend_report saved_d3fend_report(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+d3fend_report saved_d3fend_report(const open_tables& t) {
+  const metadata_map& meta = t.meta;
   d3fend_report r;
   r.nodes = count_of(meta, "d3fend.nodes");
   r.malformed_nodes = count_of(meta, "d3fend.malformed_nodes");
@@ -622,8 +793,8 @@ d3fend_report saved_d3fend_report(database& db, const std::map<std::string, std:
   r.dangling_references = count_of(meta, "d3fend.dangling_references");
   r.unsupported_restrictions = count_of(meta, "d3fend.unsupported_restrictions");
   r.subclass_cycles = count_of(meta, "d3fend.subclass_cycles");
-  statement samples(db, "SELECT message FROM load_warnings WHERE origin = 'd3fend' ORDER BY seq");
-  while (samples.step()) r.samples.emplace_back(samples.text(0));
+  for (const auto& [origin, message] : t.warnings)
+    if (origin == "d3fend") r.samples.push_back(message);
   return r;
 }
 
@@ -691,21 +862,24 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
   o->version = keep(v == meta.end() ? std::string_view{} : std::string_view(v->second));
   d3fend_detail::build(*o);
   // The report as it was when the sources were read (build() above may have recounted part of it).
-  o->report = saved_d3fend_report(db, meta);
+  o->report = saved_d3fend_report(read_open_tables(db, meta));
   return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
 }
 
-// D3FEND from its image: the nodes and links as read and what build() made of them, stored built.
-std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<std::string, std::string, std::less<>>& meta,
+// D3FEND from its image: the nodes and links as read and what build() made of
+// them, stored built. From the sidecar when it holds it, else from SQLite (a
+// connection of its own to `file`, opened here: this runs on a second thread).
+std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, database::mode mode, const open_tables& t,
                                                    const sidecar_images* mapped) {
-  if (count_of(meta, "d3fend_nodes") == 0) return nullptr;
+  if (count_of(t.meta, "d3fend_nodes") == 0) return nullptr;
   auto o = std::make_unique<d3fend_impl>();
-  o->file = meta.at("d3fend_file");
+  o->file = t.meta.at("d3fend_file");
   std::string_view bytes;
   if (mapped && !mapped->d3fend.empty()) {
     o->mapped = mapped->owner;
     bytes = mapped->d3fend;
   } else {
+    database db(file, mode);
     std::size_t size = 0;
     read_blob(db, "d3fend", size, [&](std::size_t n) {
       o->buffer.reset(new char[n ? n : 1]);
@@ -713,9 +887,9 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(database& db, const std::map<
     });
     bytes = std::string_view(o->buffer.get(), size);
   }
-  store::decode_d3fend_image(bytes, db.file(), *o);
-  if (o->entries.size() != count_of(meta, "d3fend_nodes")) corrupt(db, "D3FEND image and metadata disagree");
-  o->report = saved_d3fend_report(db, meta);
+  store::decode_d3fend_image(bytes, mapped && !mapped->d3fend.empty() ? mapped->path.string() : file, *o);
+  if (o->entries.size() != count_of(t.meta, "d3fend_nodes")) corrupt(file, "D3FEND image and metadata disagree");
+  o->report = saved_d3fend_report(t);
   return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
 }
 
@@ -728,7 +902,6 @@ std::vector<snapshot_source> read_sources(database& db) {
   return out;
 }
 
-// What a path is when it is not a regular file, for one-line errors.
 const char* file_kind(mode_t mode) {
   if (S_ISDIR(mode)) return "a directory";
   if (S_ISFIFO(mode)) return "a FIFO";
@@ -808,11 +981,15 @@ namespace {
 // The images again, as one file the cache maps instead of copying them out of
 // SQLite (fresh memory is the largest cost of a warm call). Written beside and
 // after its snapshot, temporary file then rename; tied to it by the build id.
-void write_image_sidecar(const fs::path& path, std::uint64_t build_id, std::string_view attack, std::string_view d3fend) {
-  const std::uint64_t header[3] = {build_id, attack.size(), d3fend.size()};
-  store::write_file_atomically(
-      path, {std::string_view(sidecar_magic, 8), std::string_view(reinterpret_cast<const char*>(header), sizeof header),
-             attack, d3fend});
+void write_image_sidecar(const fs::path& path, std::uint64_t build_id, std::string tables, std::string_view attack,
+                         std::string_view d3fend) {
+  const std::uint64_t header[4] = {build_id, tables.size(), attack.size(), d3fend.size()};
+  char bytes[sidecar_header];
+  std::memcpy(bytes, sidecar_magic, 8);
+  std::memcpy(bytes + 8, header, sizeof header);
+  const std::uint64_t sum = tables_checksum(bytes, tables);
+  std::memcpy(tables.data(), &sum, 8);
+  store::write_file_atomically(path, {std::string_view(bytes, sidecar_header), tables, attack, d3fend});
 }
 }  // namespace
 
@@ -920,6 +1097,7 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
   // Build beside the target, then rename: readers see the old file or the whole new one.
   fs::path tmp = file;
   tmp += fmt::format(".tmp-{}-{:08x}", ::getpid(), rd());
+  open_tables tables;   // what the image file carries of the snapshot's tables
   try {
     {
       database db(tmp.string(), database::mode::create);
@@ -946,13 +1124,20 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
       write_checksums(db);
       db.exec("COMMIT");
       db.exec("ANALYZE");
+      if (!sidecar.empty()) tables = read_open_tables(db, read_metadata(db));
     }
     // Again: the target may have changed while the snapshot was built.
     check_snapshot_target(file, inputs, force);
     std::error_code ec;
     fs::rename(tmp, file, ec);
     if (ec) throw error(errc::write_error, file.string(), "", fmt::format("cannot rename the snapshot into place: {}", ec.message()));
-    if (!sidecar.empty()) write_image_sidecar(sidecar, build_id, attack_image, d3fend_image);
+    if (!sidecar.empty()) {
+      // The snapshot as renamed into place: the image file answers alone only beside it.
+      struct stat st {};
+      if (::stat(file.c_str(), &st) != 0)
+        throw error(errc::write_error, file.string(), "", fmt::format("cannot inspect: {}", std::strerror(errno)));
+      write_image_sidecar(sidecar, build_id, encode_tables(tables, identity_of(st)), attack_image, d3fend_image);
+    }
   } catch (const error& e) {
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -968,6 +1153,38 @@ void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, 
 
 knowledge_graph open_snapshot(const fs::path& file) { return open_snapshot_with_sidecar(file, {}); }
 
+namespace {
+
+// The graph from its images and tables: D3FEND on a second thread (its decode
+// overlaps ATT&CK's open). `db` is null when the image file answers alone.
+knowledge_graph open_images(database* db, const std::string& file, database::mode mode, const open_tables& tables,
+                            const sidecar_images* images, bool with_d3fend) {
+  std::unique_ptr<d3fend_ontology> d3fend;
+  std::exception_ptr d3fend_error;
+  std::thread worker;
+  if (with_d3fend)
+    worker = std::thread([&] {
+      try {
+        d3fend = read_d3fend_image(file, mode, tables, images);
+      } catch (...) {
+        d3fend_error = std::current_exception();
+      }
+    });
+  std::unique_ptr<graph_impl> g;
+  try {
+    g = read_attack_image(db, file, tables, images);
+  } catch (...) {
+    if (worker.joinable()) worker.join();
+    throw;
+  }
+  if (worker.joinable()) worker.join();
+  if (d3fend_error) std::rethrow_exception(d3fend_error);
+  g->d3fend = std::move(d3fend);
+  return graph_access::adopt(std::move(g));
+}
+
+}  // namespace
+
 knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path& sidecar, bool with_d3fend) {
   require_file(file);
   // The cache (with a sidecar) reads without a mapping: its files may be
@@ -980,33 +1197,22 @@ knowledge_graph open_snapshot_with_sidecar(const fs::path& file, const fs::path&
   check_tables_read_on_open(db, meta);
   std::optional<sidecar_images> mapped;
   if (!sidecar.empty())
-    if (auto id = meta.find("build_id"); id != meta.end()) mapped = read_image_sidecar(sidecar, id->second, with_d3fend);
-  const sidecar_images* images = mapped ? &*mapped : nullptr;
-  // D3FEND on a second connection and thread: its build() overlaps the ATT&CK rows.
-  std::unique_ptr<d3fend_ontology> d3fend;
-  std::exception_ptr d3fend_error;
-  std::thread worker;
-  if (with_d3fend)
-    worker = std::thread([&] {
-      try {
-        database db2(file.string(), read_mode);
-        d3fend = read_d3fend_image(db2, meta, images);
-      } catch (...) {
-        d3fend_error = std::current_exception();
-      }
-    });
-  std::unique_ptr<graph_impl> g;
-  try {
-    g = read_attack_image(db, meta, images);
-  } catch (...) {
-    if (worker.joinable()) worker.join();
-    throw;
-  }
-  if (worker.joinable()) worker.join();
-  if (d3fend_error) std::rethrow_exception(d3fend_error);
-  g->d3fend = std::move(d3fend);
-  for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});
-  return graph_access::adopt(std::move(g));
+    if (auto id = meta.find("build_id"); id != meta.end() && !id->second.empty())
+      mapped = read_image_sidecar(sidecar, id->second, with_d3fend);
+  const open_tables tables = read_open_tables(db, std::move(meta));
+  return open_images(&db, file.string(), read_mode, tables, mapped ? &*mapped : nullptr, with_d3fend);
+}
+
+std::optional<knowledge_graph> open_cache_image(const fs::path& file, const fs::path& sidecar, bool with_d3fend) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::optional<sidecar_images> images = read_image_sidecar(sidecar, {}, with_d3fend, true);
+  // Only beside the snapshot it was written with, and of this schema.
+  if (!images || images->snapshot != identity_of(st)) return std::nullopt;
+  auto version = images->tables->meta.find("schema_version");
+  if (version == images->tables->meta.end() || version->second != std::to_string(snapshot_schema_version))
+    return std::nullopt;
+  return open_images(nullptr, file.string(), database::mode::read_only_unmapped, *images->tables, &*images, with_d3fend);
 }
 
 void verify_snapshot(const fs::path& file) {
@@ -1035,7 +1241,6 @@ knowledge_graph open_snapshot_tables(const fs::path& file) {
   check_tables_read_on_open(db, meta);
   auto g = read_attack(db, meta);
   g->d3fend = read_d3fend(db, meta);
-  for (const auto& s : read_sources(db)) g->stamps.push_back({s.kind, s.path, s.bytes, s.mtime_ns});
   return graph_access::adopt(std::move(g));
 }
 

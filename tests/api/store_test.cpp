@@ -278,7 +278,11 @@ TEST_CASE("a snapshot keeps D3FEND and every inferred mapping") {
     CHECK(x.tactic == y.tactic);
     CHECK(x.revoked_by == y.revoked_by);
   }
+  // Stored built in the image (format 3), not inferred again: the same rows, in order.
+  REQUIRE(d1->all_mappings().size() == 5503);
   CHECK(same_rows(*d1, d1->all_mappings(), *d2, d2->all_mappings()));
+  REQUIRE(d1->defensive_techniques().size() > 100);
+  for (d3fend_node t : d1->defensive_techniques()) CHECK(d1->countered_techniques(t) == d2->countered_techniques(t));
   // 780 ATT&CK classes in D3FEND 0.17.0 (python: nodes with d3f:attack-id).
   CHECK(d2->attack_techniques().size() == 780);
   auto c = countermeasures_of(reopened(), "T1562.001");
@@ -352,6 +356,12 @@ TEST_CASE("bad snapshots are refused with one clear line") {
       CHECK(std::string(e.what()).find("checksum") != std::string::npos);
     }
   }
+  SUBCASE("a D3FEND image of the older format (no stored mappings)") {
+    fs::path f = dir.path / "old-d3fend.sqlite";
+    fs::copy_file(snapshot_file(), f);
+    REQUIRE(patch(f, std::string_view("MKGD3F3\0", 8), std::string_view("MKGD3F2\0", 8)) == 1);
+    CHECK_THROWS_WITH_AS(open_snapshot(f), doctest::Contains("another format or version"), error);
+  }
   SUBCASE("damaged D3FEND rows") {
     fs::path f = dir.path / "bad-d3fend.sqlite";
     fs::copy_file(snapshot_file(), f);
@@ -410,7 +420,16 @@ TEST_CASE("the cache builds once, then answers from the snapshot; stale sources 
     io.write("XXXXXXXX", 8);
   };
   graph_origin fifth;
-  damage(32 + 16);   // the image's header (after the file's own 32 bytes)
+  // The file's own header (40 bytes: magic, build id, three sizes), its copy of
+  // the tables (size at byte 16), then the ATT&CK image.
+  std::uint64_t tables_size = 0;
+  {
+    std::ifstream in(image, std::ios::binary);
+    in.seekg(16);
+    in.read(reinterpret_cast<char*>(&tables_size), 8);
+  }
+  REQUIRE(tables_size > 8);
+  damage(static_cast<std::streamoff>(40 + tables_size + 16));   // the ATT&CK image's header
   CHECK(load_cached(o, c, &fifth).size() == g1.size());
   CHECK(fifth.kind == "rebuilt-cache");
   damage(static_cast<std::streamoff>(fs::file_size(image) - 8));   // the last text of the string area
@@ -471,6 +490,57 @@ std::size_t replace_bytes(const fs::path& file, std::string_view from, std::stri
   return hits;
 }
 
+TEST_CASE("a warm cache call answers from the image file alone, never opening the SQLite snapshot") {
+  cache_setup setup;
+  graph_origin first, second, third;
+  knowledge_graph g1 = load_cached(setup.o, setup.c, &first);
+  REQUIRE(first.kind == "sources");
+  const std::vector<std::string> expected = all_text(g1);
+  REQUIRE(expected.size() > 10);
+  // The snapshot overwritten in place with zeros (same inode and size): SQLite
+  // could not open it, yet the warm call answers, every text the same.
+  const auto bytes = fs::file_size(first.snapshot);
+  {
+    std::fstream io(first.snapshot, std::ios::in | std::ios::out | std::ios::binary);
+    const std::string zeros(static_cast<std::size_t>(bytes), '\0');
+    io.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+  }
+  REQUIRE(fs::file_size(first.snapshot) == bytes);
+  {
+    knowledge_graph g2 = load_cached(setup.o, setup.c, &second);
+    CHECK(second.kind == "cache");
+    CHECK(all_text(g2) == expected);
+    CHECK(g2.files().size() == g1.files().size());
+    CHECK(g2.report().samples == g1.report().samples);
+  }
+  // The image file's copy of the tables damaged (one byte of its metadata): it
+  // no longer answers alone, the snapshot is opened, found unusable, rebuilt.
+  fs::path image = first.snapshot;
+  image.replace_extension(".image");
+  {
+    std::fstream io(image, std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(40 + 8 + 24 + 8 + 8 + 2);   // header, checksum, identity, count, first key's length; its 3rd byte
+    char c = 0;
+    io.read(&c, 1);
+    io.seekp(40 + 8 + 24 + 8 + 8 + 2);
+    c = static_cast<char>(c ^ 0x20);
+    io.write(&c, 1);
+  }
+  knowledge_graph g3 = load_cached(setup.o, setup.c, &third);
+  CHECK(third.kind == "rebuilt-cache");
+  CHECK(third.note.find("unusable") != std::string::npos);
+  CHECK(all_text(g3) == expected);
+  // A snapshot replaced by another file (new inode): the image file does not answer for it.
+  {
+    fs::path copy = first.snapshot;
+    copy += ".copy";
+    fs::copy_file(first.snapshot, copy);
+    fs::rename(copy, first.snapshot);
+  }
+  CHECK(all_text(load_cached(setup.o, setup.c, &third)) == expected);
+  CHECK(third.kind == "cache");
+}
+
 TEST_CASE("a cache entry holding an image of the older format is rebuilt, never misread") {
   cache_setup setup;
   graph_origin first, second;
@@ -480,7 +550,7 @@ TEST_CASE("a cache entry holding an image of the older format is rebuilt, never 
   image.replace_extension(".image");
   // The format-1 magics, as a cache written before schema 4 holds them.
   CHECK(replace_bytes(first.snapshot, "MKGIMG2", "MKGIMG1") >= 1);
-  CHECK(replace_bytes(image, "MKGSIDE2", "MKGSIDE1") == 1);
+  CHECK(replace_bytes(image, "MKGSIDE3", "MKGSIDE2") == 1);
   knowledge_graph g2 = load_cached(setup.o, setup.c, &second);
   CHECK(second.kind == "rebuilt-cache");
   CHECK(second.note.find("another format or version") != std::string::npos);

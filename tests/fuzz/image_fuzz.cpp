@@ -26,11 +26,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (d3fend) {
       // Magic, then one XXH3 of everything after it.
       if (image->size() < 20) image->resize(20, '\0');
-      std::memcpy(image->data(), "MKGD3F2", 8);
+      std::memcpy(image->data(), "MKGD3F3", 8);
       std::uint64_t sum = XXH3_64bits(image->data() + 16, image->size() - 16);
       std::memcpy(image->data() + 8, &sum, 8);
       mitrekg::d3fend_impl o;
       mitrekg::store::decode_d3fend_image(*image, "fuzz", o);
+      // What decoding leaves for later: the key maps and the stored mappings' reverse index.
+      o.keys();
+      std::size_t countered = 0;
+      for (const auto& m : o.all_mappings()) countered += o.countered.size(m.countermeasure);
+      // Every mapping's countermeasure counters at least its own technique.
+      if (countered < o.all.size()) __builtin_trap();
     } else {
       if (image->size() < 8) image->resize(8, '\0');
       std::memcpy(image->data(), "MKGIMG2", 8);

@@ -333,12 +333,12 @@ std::vector<std::string> wrap(std::string_view s, std::size_t width) {
   std::size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && s[i] == ' ') ++i;
-    std::size_t j = i;
-    while (j < s.size() && s[j] != ' ') ++j;
+    // The word's end and its width in one pass.
+    std::size_t j = i, w = 0;
+    for (; j < s.size() && s[j] != ' '; ++j) w += continuation(s[j]) ? 0 : 1;
     if (j == i) break;
     std::string_view word = s.substr(i, j - i);
     i = j;
-    std::size_t w = display_width(word);
     if (line_w > 0 && line_w + 1 + w <= width) {
       line += ' ';
       line += word;
