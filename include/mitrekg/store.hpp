@@ -40,6 +40,13 @@ struct save_options {
   // one of the graph's own sources (the CLI's --force). Never anything else:
   // a device, FIFO, socket, directory or symbolic link is refused regardless.
   bool force = false;
+  // Also write the image file (the graph images and a checksummed copy of the
+  // small tables) to this path, tied to `file` by device, inode and size: a
+  // prebuilt snapshot opened through load_cached (cache_options::prebuilt)
+  // answers from `FILE.image` beside it without opening SQLite, as long as it
+  // is that very file. Empty: none. An existing file there is replaced only when
+  // it is a mitrekg image file, or with `force` (a non-regular file never).
+  std::filesystem::path image;
 };
 
 // Throws error(write_error), one line naming `file`, when save_snapshot must not

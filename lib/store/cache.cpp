@@ -183,6 +183,16 @@ bool still_fresh(const std::vector<stamp>& recorded, const std::vector<stamp>& n
   return true;
 }
 
+// The prebuilt snapshot `prebuilt`, opened from its image file (`NAME.image`
+// beside it, written by save_options::image) without SQLite when that file was
+// written beside this very file, else from SQLite. Throws as open_snapshot.
+knowledge_graph open_prebuilt_file(const fs::path& prebuilt, bool with_d3fend) {
+  fs::path image = prebuilt;
+  image.replace_extension(".image");
+  if (auto fast = open_cache_image(prebuilt, image, with_d3fend)) return std::move(*fast);
+  return open_snapshot_with_sidecar(prebuilt, {}, with_d3fend);
+}
+
 // The prebuilt snapshot answers for `now` when it was made from these very
 // files: the same kind, file name and size each, and then either
 //  - fast: the same path and mtime, and no source changed (ctime) since the
@@ -196,7 +206,7 @@ std::optional<knowledge_graph> open_prebuilt(const fs::path& prebuilt, bool with
   struct stat st {};
   if (prebuilt.empty() || ::stat(prebuilt.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   try {
-    knowledge_graph g = open_snapshot_with_sidecar(prebuilt, {}, with_d3fend);
+    knowledge_graph g = open_prebuilt_file(prebuilt, with_d3fend);
     const auto& recorded = graph_access::internals(g).stamps;
     if (recorded.size() != now.size()) return std::nullopt;
     bool fast = true;
@@ -263,7 +273,7 @@ std::optional<knowledge_graph> use_prebuilt(const cache_options& cache, const st
     if (std::string_view(buf, n) == expected) {
       try {
         touch_used(marker);
-        return open_snapshot_with_sidecar(cache.prebuilt, {}, cache.d3fend);
+        return open_prebuilt_file(cache.prebuilt, cache.d3fend);
       } catch (const error& e) {
         why = fmt::format("prebuilt snapshot unusable ({})", e.message());
         return std::nullopt;

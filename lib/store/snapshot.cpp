@@ -1075,8 +1075,46 @@ void remove_stale_temporaries(const fs::path& dir, std::string_view name, bool (
 
 }  // namespace store
 
+namespace {
+
+// Whether `file` starts as the image files this library writes do ("MKGSIDE"
+// and a format digit): the one kind of file save_options::image replaces unforced.
+bool is_image_file(const fs::path& file) {
+  char head[7] = {};
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (!f) return false;
+  const bool ok = std::fread(head, 1, sizeof head, f) == sizeof head && std::memcmp(head, sidecar_magic, 7) == 0;
+  std::fclose(f);
+  return ok;
+}
+
+// save_options::image as check_snapshot_target treats the snapshot itself:
+// never a non-regular file, a source or the snapshot; another file only forced.
+void check_image_target(const fs::path& image, const fs::path& file, const std::vector<fs::path>& inputs, bool force) {
+  std::error_code ec;
+  if (image.lexically_normal() == file.lexically_normal() || fs::equivalent(image, file, ec))
+    throw error(errc::write_error, image.string(), "", "is the snapshot itself; the image file needs a path of its own");
+  struct stat st {};
+  if (::lstat(image.c_str(), &st) != 0) {
+    if (errno == ENOENT) return;
+    throw error(errc::write_error, image.string(), "", fmt::format("cannot inspect: {}", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode))
+    throw error(errc::write_error, image.string(), "",
+                fmt::format("is {}; an image file only ever replaces a regular file", file_kind(st.st_mode)));
+  if (force) return;
+  for (const auto& input : inputs)
+    if (fs::equivalent(image, input, ec))
+      throw error(errc::write_error, image.string(), "", "is an input of this run; refusing to replace it without --force");
+  if (!is_image_file(image))
+    throw error(errc::write_error, image.string(), "", "is not a mitrekg image file; refusing to replace it without --force");
+}
+
+}  // namespace
+
 void save_snapshot(const knowledge_graph& g, const fs::path& file, const save_options& options) {
-  save_snapshot_with_sidecar(g, file, {}, options.force);
+  if (!options.image.empty()) check_image_target(options.image, file, inputs_of(g), options.force);
+  save_snapshot_with_sidecar(g, file, options.image, options.force);
 }
 
 void save_snapshot_with_sidecar(const knowledge_graph& g, const fs::path& file, const fs::path& sidecar, bool force) {

@@ -671,16 +671,16 @@ TEST_CASE("save_snapshot replaces a snapshot, never a source, another file unfor
   { std::ofstream(notes) << "my notes\n"; }
   CHECK(refused([&] { save_snapshot(g, notes); }, "is not a mitrekg snapshot"));
   CHECK(content(notes) == "my notes\n");
-  save_snapshot(g, notes, {.force = true});
+  save_snapshot(g, notes, {.force = true, .image = {}});
   CHECK(open_snapshot(notes).size() == g.size());
   save_snapshot(g, notes);   // now a snapshot: replaced without force
   CHECK(open_snapshot(notes).size() == g.size());
 
-  CHECK(refused([&] { save_snapshot(g, "/dev/null", {.force = true}); }, "is a character device"));
+  CHECK(refused([&] { save_snapshot(g, "/dev/null", {.force = true, .image = {}}); }, "is a character device"));
   CHECK(fs::is_character_file("/dev/null"));
   const fs::path link = dir.path / "link.sqlite";
   fs::create_symlink(notes, link);
-  CHECK(refused([&] { save_snapshot(g, link, {.force = true}); }, "is a symbolic link"));
+  CHECK(refused([&] { save_snapshot(g, link, {.force = true, .image = {}}); }, "is a symbolic link"));
   CHECK(fs::is_symlink(link));
   // No temporary file is left by the refusals.
   std::size_t files = 0;
@@ -738,6 +738,70 @@ TEST_CASE("a prebuilt snapshot answers for its own sources, in place or copied, 
   knowledge_graph d = load_cached(setup.o, c, &fourth);
   CHECK(fourth.kind != "prebuilt");
   CHECK(has_name(d, renamed_too));
+}
+
+TEST_CASE("a prebuilt snapshot with its image file answers without SQLite; the image file replaces only its own kind") {
+  cache_setup setup;
+  const fs::path prebuilt = setup.dir.path / "mitrekg.sqlite";
+  const fs::path image = setup.dir.path / "mitrekg.image";
+  knowledge_graph g = knowledge_graph::load(setup.o);
+  const std::vector<std::string> expected = all_text(g);
+  REQUIRE(expected.size() > 10);
+  save_snapshot(g, prebuilt, {.force = false, .image = image});
+  REQUIRE(fs::file_size(image) > 1000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  cache_options c = setup.c;
+  c.prebuilt = prebuilt;
+
+  // The snapshot zeroed in place (same inode and size): SQLite could not open
+  // it, so an answer can only come from the image file, and it is whole.
+  const auto bytes = fs::file_size(prebuilt);
+  {
+    std::fstream io(prebuilt, std::ios::in | std::ios::out | std::ios::binary);
+    const std::string zeros(static_cast<std::size_t>(bytes), '\0');
+    io.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+  }
+  graph_origin o;
+  knowledge_graph a = load_cached(setup.o, c, &o);
+  CHECK(o.kind == "prebuilt");
+  CHECK(all_text(a) == expected);
+  CHECK_FALSE(fs::exists(c.dir));   // nothing was cached
+
+  // Rewritten as a new file (another inode): the image file does not answer for
+  // it; the snapshot itself is opened. (Zeroed, it is no snapshot: forced.)
+  CHECK_THROWS_AS(save_snapshot(g, prebuilt), error);
+  save_snapshot(g, prebuilt, {.force = true, .image = {}});
+  fs::path copy = prebuilt;
+  copy += ".copy";
+  fs::copy_file(prebuilt, copy);
+  fs::rename(copy, prebuilt);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  graph_origin o2;
+  CHECK(all_text(load_cached(setup.o, c, &o2)) == expected);
+  CHECK(o2.kind == "prebuilt");
+
+  // The image path: an image file is replaced unforced, another file is not,
+  // nor the snapshot itself, nor a source.
+  auto content = [](const fs::path& f) {
+    std::ifstream in(f, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  auto refused = [](const std::function<void()>& save, std::string_view why) {
+    try {
+      save();
+      return false;
+    } catch (const error& e) {
+      return e.code() == errc::write_error && std::string_view(e.what()).find(why) != std::string_view::npos;
+    }
+  };
+  save_snapshot(g, prebuilt, {.force = false, .image = image});
+  const fs::path notes = setup.dir.path / "notes.txt";
+  { std::ofstream(notes) << "my notes\n"; }
+  CHECK(refused([&] { save_snapshot(g, prebuilt, {.force = false, .image = notes}); }, "is not a mitrekg image file"));
+  CHECK(content(notes) == "my notes\n");
+  CHECK(refused([&] { save_snapshot(g, prebuilt, {.force = false, .image = prebuilt}); }, "is the snapshot itself"));
+  CHECK(refused([&] { save_snapshot(g, prebuilt, {.force = false, .image = setup.bundle}); }, "is an input of this run"));
+  CHECK(refused([&] { save_snapshot(g, prebuilt, {.force = true, .image = "/dev/null"}); }, "is a character device"));
 }
 
 TEST_CASE("the cache lists its entries, prunes the least recently used, and keeps itself under its cap") {

@@ -94,6 +94,8 @@ const std::vector<flag> flags = {
     {"no-subclasses", 0, "", "only the artifact class itself, not its subclasses", false, nullptr},
     {"force", 0, "", "replace OUT even if it is not a snapshot or is an input (never a device, FIFO or link)", false,
      nullptr},
+    {"image", 0, "FILE", "build-db: also write the graph image file a prebuilt snapshot is opened from without SQLite (name it OUT with .image)", false,
+     nullptr},
     {"dialect", 0, "D", "tag dialect: falco, sysdig or sigma (lint-tags: default detected per file; tag: falco)", false,
      nullptr, "falco sysdig sigma"},
     {"severity", 0, "LEVEL", "the least severe finding that makes the exit status 1: error (default), warning, note",
@@ -157,7 +159,7 @@ const std::vector<command> commands = {
     {"tag", "T…", "the tags of techniques and their tactics, in a rule dialect", 1, any_count, {"dialect"}, run_tag},
     // SQLite snapshots (docs/sqlite-schema.md).
     {"build-db", "OUT.sqlite", "write the loaded sources (ATT&CK, D3FEND, mappings) to a SQLite snapshot", 1, 1,
-     {"force"}, run_build_db},
+     {"force", "image"}, run_build_db},
     {"check-db", "FILE", "verify a snapshot (SQLite integrity, checksums, schema) and show its metadata", 1, 1, {},
      run_check_db},
     // The snapshot cache (docs/cli.md, "The snapshot cache"): two-word commands.

@@ -162,9 +162,11 @@ int run_build_db(context& ctx) {
   std::vector<std::filesystem::path> inputs = options.attack_files;
   if (!options.d3fend_file.empty()) inputs.push_back(options.d3fend_file);
   mitrekg::check_snapshot_target(out, inputs, force);
+  std::filesystem::path image;
+  if (auto i = ctx.flag("image")) image = std::string(*i);
   // Always from the sources: a snapshot must not be copied from a possibly stale cache.
   auto g = mitrekg::knowledge_graph::load(options);
-  mitrekg::save_snapshot(g, out, {force});
+  mitrekg::save_snapshot(g, out, {force, image});
   auto info = mitrekg::read_snapshot_info(out);
   std::error_code ec;
   auto size = std::filesystem::file_size(out, ec);
