@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -144,4 +145,32 @@ TEST_CASE("the parallel load (two cores) answers as the one-core load, for sever
   CHECK(parallel.size() > 1'000'000);
   CHECK(parallel.find("d3fend ") != std::string::npos);
   CHECK(serial == parallel);
+}
+
+TEST_CASE("the CSR graph keeps each vertex's in-edges in load order, not in source-vertex order") {
+  load_options o;
+  o.attack_files = {data / "attack" / "mobile-attack-18.1.json"};
+  const knowledge_graph g = knowledge_graph::load(o);
+  // The builder links techniques to their tactics in ATT&CK id order, so a
+  // tactic's in-edges come out sorted by id, whatever the techniques' order in
+  // the file (their vertex order).
+  std::size_t tactics = 0, out_of_vertex_order = 0;
+  for (node t : g.all(object_type::tactic)) {
+    const std::vector<edge> in = g.in_edges(t, relation::in_tactic);
+    if (in.size() < 2) continue;
+    ++tactics;
+    std::vector<std::string_view> ids;
+    std::vector<std::uint32_t> vertices;
+    for (const edge& e : in) {
+      CHECK(e.target == t);
+      ids.push_back(g[e.source].id);
+      vertices.push_back(index_of(e.source));
+    }
+    CHECK(std::is_sorted(ids.begin(), ids.end()));
+    if (!std::is_sorted(vertices.begin(), vertices.end())) ++out_of_vertex_order;
+    CHECK(ids.size() == g.sources(t, relation::in_tactic, lookup_options{.include_revoked = true, .include_deprecated = true}).size());
+  }
+  CHECK(tactics >= 10);
+  // Ordered by source vertex (Boost's bidirectional CSR), these would differ.
+  CHECK(out_of_vertex_order > 0);
 }
