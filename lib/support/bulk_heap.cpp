@@ -9,7 +9,6 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #include <sys/mman.h>
-#include <unistd.h>
 #endif
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -31,7 +30,6 @@ namespace mitrekg {
 #if MITREKG_BULK_HEAP
 namespace {
 constexpr std::size_t huge_page = std::size_t{2} << 20;
-constexpr std::size_t probe_bytes = std::size_t{16} << 20;
 constexpr int default_threshold = 128 * 1024;                       // glibc's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD
 }  // namespace
 
@@ -39,23 +37,19 @@ bulk_heap::bulk_heap(std::size_t input_bytes) noexcept {
   if (input_bytes < (std::size_t{4} << 20)) return;
   // The parser's buffers take about 5.7 × the largest file, the graph about 1.3 × the input.
   const std::size_t ahead = std::min<std::size_t>(input_bytes, std::size_t{1} << 32) * 8 + (std::size_t{64} << 20);
-  // mallopt takes an int: at most the largest pad it accepts.
-  mallopt(M_TOP_PAD, static_cast<int>(std::min<std::size_t>(ahead, INT_MAX & ~(huge_page - 1))));
   mallopt(M_TRIM_THRESHOLD, INT_MAX);   // freed blocks stay in the (advised) heap
   mallopt(M_MMAP_THRESHOLD, INT_MAX);   // the parser's buffers (several × the file) too
-  // A block larger than the heap's free top makes glibc extend the heap by it plus the pad: the span to advise
-  // lies between the break before and after. Freed at once, back into the top.
-  void* before = sbrk(0);
+  // One block of the whole span makes glibc extend the heap to hold it (what
+  // is free at the top already included); advised, then freed back into the top.
+  const std::size_t span = std::min<std::size_t>(ahead, static_cast<std::size_t>(INT_MAX) - huge_page);
   // Volatile: the compiler may not drop a malloc/free pair whose block it sees unused.
-  void* volatile probe = std::malloc(probe_bytes);
-  void* after = sbrk(0);
-  if (before != reinterpret_cast<void*>(-1) && after != reinterpret_cast<void*>(-1) && after > before) {
-    const auto first = (reinterpret_cast<std::uintptr_t>(before) + huge_page - 1) & ~(huge_page - 1);
-    const auto last = reinterpret_cast<std::uintptr_t>(after) & ~(huge_page - 1);
+  char* volatile probe = static_cast<char*>(std::malloc(span));
+  if (probe) {
+    const auto first = (reinterpret_cast<std::uintptr_t>(probe) + huge_page - 1) & ~(huge_page - 1);
+    const auto last = (reinterpret_cast<std::uintptr_t>(probe) + span) & ~(huge_page - 1);
     if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);   // a hint
+    std::free(probe);
   }
-  std::free(probe);
-  mallopt(M_TOP_PAD, 0);   // later growth (past the span) as usual
   active_ = true;
 }
 
