@@ -136,8 +136,6 @@ std::unique_ptr<d3fend_impl> load_impl(std::unique_ptr<d3fend_impl> o, std::size
   return o;
 }
 
-// A helper thread for an input of `size` bytes, started now (before the input
-// is read: see helper_thread), or none.
 // A buffer of `capacity` bytes owned by `owner`, starting on a 2 MB boundary
 // and advised as transparent huge pages whole when it is that large, so that
 // reading the file into it takes one page fault per 2 MB instead of one per
@@ -155,6 +153,8 @@ char* file_buffer(std::unique_ptr<char[]>& owner, std::size_t capacity) {
   return reinterpret_cast<char*>(at);
 }
 
+// A helper thread for an input of `size` bytes, started now (before the input
+// is read: see helper_thread), or none.
 std::unique_ptr<helper_thread> helper_for(std::size_t size, d3fend_detail::load_threads threads) {
   using d3fend_detail::load_threads;
   if (threads == load_threads::two || (threads == load_threads::by_size && size >= d3fend_detail::threaded_read_from))
