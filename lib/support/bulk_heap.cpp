@@ -27,6 +27,8 @@
 
 namespace mitrekg {
 
+bool bulk_heap::supported() noexcept { return MITREKG_BULK_HEAP != 0; }
+
 #if MITREKG_BULK_HEAP
 namespace {
 constexpr std::size_t huge_page = std::size_t{2} << 20;

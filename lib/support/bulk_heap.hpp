@@ -26,6 +26,8 @@ public:
   bulk_heap(const bulk_heap&) = delete;
   bulk_heap& operator=(const bulk_heap&) = delete;
   bool active() const noexcept { return active_; }
+  // False in builds where a bulk_heap never does anything (no glibc, or AddressSanitizer's allocator).
+  static bool supported() noexcept;
 
 private:
   bool active_ = false;
