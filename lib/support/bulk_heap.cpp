@@ -11,10 +11,11 @@
 #include <sys/mman.h>
 #endif
 
-#if defined(__SANITIZE_ADDRESS__)
+// Sanitizers bring their own allocators: mallopt would tune a heap nobody uses.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define MITREKG_BULK_HEAP 0
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
 #define MITREKG_BULK_HEAP 0
 #endif
 #endif

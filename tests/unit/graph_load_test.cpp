@@ -209,7 +209,7 @@ TEST_CASE("bulk_heap: big blocks from the heap, advised as huge pages, while it 
   {
     const bulk_heap heap(std::size_t{64} << 20);
     if (!bulk_heap::supported()) {
-      MESSAGE("no glibc, or AddressSanitizer's allocator: bulk_heap does nothing in this build");
+      MESSAGE("no glibc, or a sanitizer's allocator: bulk_heap does nothing in this build");
       CHECK_FALSE(heap.active());
       return;
     }
