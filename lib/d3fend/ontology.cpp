@@ -1,11 +1,14 @@
 // d3fend_ontology: loading, lookups, hierarchy and listings.
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <system_error>
+
+#include <sys/mman.h>
 
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
@@ -160,6 +163,23 @@ std::unique_ptr<d3fend_impl> load_impl(std::unique_ptr<d3fend_impl> o, std::size
   return o;
 }
 
+// A buffer of `capacity` bytes owned by `owner`, starting on a 2 MB boundary
+// and advised as transparent huge pages whole when it is that large, so that
+// reading the file into it takes one page fault per 2 MB instead of one per
+// 4 KB (a hint; ignored where THP is off). Costs up to 4 MB of address space.
+char* file_buffer(std::unique_ptr<char[]>& owner, std::size_t capacity) {
+  constexpr std::size_t huge = std::size_t{2} << 20;
+  if (capacity < huge) {
+    owner.reset(new char[capacity]);
+    return owner.get();
+  }
+  const std::size_t span = (capacity + huge - 1) & ~(huge - 1);
+  owner.reset(new char[span + huge]);
+  const auto at = (reinterpret_cast<std::uintptr_t>(owner.get()) + huge - 1) & ~(huge - 1);
+  ::madvise(reinterpret_cast<void*>(at), span, MADV_HUGEPAGE);
+  return reinterpret_cast<char*>(at);
+}
+
 // A helper thread for an input of `size` bytes, started now (before the input
 // is read: see helper_thread), or none.
 std::unique_ptr<helper_thread> helper_for(std::size_t size, d3fend_detail::load_threads threads) {
@@ -192,14 +212,15 @@ std::unique_ptr<d3fend_impl> d3fend_detail::load_file(const std::filesystem::pat
   o->file = path.string();
   std::unique_ptr<helper_thread> helper;
   std::size_t capacity = 0;
+  char* text = nullptr;
   const std::size_t got = read_input_file(path, "a D3FEND JSON-LD file", max_d3fend_bytes, [&](std::size_t size) {
     helper = helper_for(size, threads);   // started before the read, to be awake when the storer needs it
     capacity = size + simdjson::SIMDJSON_PADDING;
-    o->buffer.reset(new char[capacity]);
-    return o->buffer.get();
+    text = file_buffer(o->buffer, capacity);
+    return text;
   });
-  std::memset(o->buffer.get() + got, 0, capacity - got);
-  o->text = std::string_view(o->buffer.get(), got);
+  std::memset(text + got, 0, capacity - got);
+  o->text = std::string_view(text, got);
   return load_impl(std::move(o), capacity, helper.get());
 }
 

@@ -108,7 +108,7 @@ struct d3fend_ontology::impl {
 
   // ---- the file --------------------------------------------------------------
   std::string file;
-  std::unique_ptr<char[]> buffer;           // the bytes, padded for simdjson
+  std::unique_ptr<char[]> buffer;           // owns the bytes, padded for simdjson (text may start inside it)
   std::shared_ptr<const void> mapped;       // or: a snapshot image mapped from the cache, when views point there
   std::string_view text;                    // buffer without its padding
   std::deque<std::string> arena;            // unescaped copies; never moved

@@ -3,6 +3,7 @@
 #include <map>
 #include <iterator>
 
+#include <boost/iterator/transform_iterator.hpp>
 #include <boost/pending/disjoint_sets.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 #include <fmt/format.h>
@@ -94,6 +95,7 @@ public:
     g_.objects.reserve(objects);
     g_.by_stix.reserve(objects);
     seen_relationships_.reserve(relationships);
+    edges_.reserve(relationships + objects / 2);   // relationships, then property links and tactics
   }
 
   void add_objects(stix::bundle& b, domain_set bundle_domains);
@@ -112,7 +114,7 @@ private:
   }
   void link(node s, node t, edge_data d) {
     d.seq = next_seq_++;
-    boost::add_edge(index_of(s), index_of(t), d, g_.graph);
+    edges_.push_back({index_of(s), index_of(t), d});
   }
   // A subtechnique-of link s -> t, kept when it breaks no rule (one parent, no
   // cycle); added to the graph by add_parent_links() once the depth is known.
@@ -142,6 +144,7 @@ private:
 
   graph_impl& g_;
   std::uint32_t next_seq_ = 0;
+  std::vector<built_edge> edges_;   // every edge, laid out into the CSR graph once, at the end
   boost::unordered_flat_set<std::string_view, text_hash, text_equal> seen_relationships_;
   // Property links wait until every bundle's objects are known (refs may cross
   // bundles). Only objects stating refs wait, with what finish() needs, so the
@@ -180,7 +183,6 @@ void builder::add_objects(stix::bundle& b, domain_set bundle_domains) {
     node n = handle_at<node>(g_.objects.size());
     g_.by_stix.emplace(r.object.stix_id, n);
     g_.objects.push_back(std::move(r.object));   // views and the type stay for finish()
-    boost::add_vertex(g_.graph);
   }
 }
 
@@ -270,7 +272,7 @@ void builder::add_parent_links() {
   }
   for (const parent_link& l : parent_links_)
     if (parent_of_[l.source] != none && &parent_links_[parent_of_[l.source]] == &l)
-      boost::add_edge(index_of(l.source), index_of(l.target), l.data, g_.graph);
+      edges_.push_back({index_of(l.source), index_of(l.target), l.data});
 }
 
 void builder::finish() {
@@ -363,11 +365,47 @@ void builder::finish() {
                      o.id.empty() ? o.stix_id : o.id, o.name));
   }
 
+  set_edges(g_, std::move(edges_));
   // by_stix holds every object already (add_objects): only the id and name indexes are left.
   build_name_indexes(g_, by_id_order);
 }
 
 }  // namespace
+
+void set_edges(graph_impl& g, std::vector<built_edge> edges) {
+  // Sorted by seq once. Builders emit edges almost in order (the builder's
+  // parent links come last): sort only the unsorted tail, then merge.
+  auto by_seq = [](const built_edge& a, const built_edge& b) { return a.data.seq < b.data.seq; };
+  auto tail = std::is_sorted_until(edges.begin(), edges.end(), by_seq);
+  if (tail != edges.end()) {
+    std::sort(tail, edges.end(), by_seq);
+    std::inplace_merge(edges.begin(), tail, edges.end(), by_seq);
+  }
+  const auto n = static_cast<std::uint32_t>(g.objects.size());
+  // Out-edges: Boost lays them out by source in one stable counting pass, so
+  // each vertex's stay in seq order.
+  auto ends = [](const built_edge& r) { return std::pair<std::uint32_t, std::uint32_t>(r.source, r.target); };
+  auto data = [](const built_edge& r) -> const edge_data& { return r.data; };
+  g.graph = boost_graph(boost::edges_are_unsorted_multi_pass, boost::make_transform_iterator(edges.begin(), ends),
+                        boost::make_transform_iterator(edges.end(), ends),
+                        boost::make_transform_iterator(edges.begin(), data), n);
+  // In-edges: the same counting pass by target; an edge's index in the graph is
+  // its source's first out-edge plus the source's edges before it.
+  std::vector<std::uint32_t> out_at(n + 1, 0);
+  g.in_start.assign(n + 1, 0);
+  for (const built_edge& r : edges) {
+    ++out_at[r.source + 1];
+    ++g.in_start[r.target + 1];
+  }
+  for (std::uint32_t v = 0; v < n; ++v) {
+    out_at[v + 1] += out_at[v];
+    g.in_start[v + 1] += g.in_start[v];
+  }
+  std::vector<std::uint32_t> in_at(g.in_start.begin(), g.in_start.end() - 1);
+  g.in_edges.resize(edges.size());
+  for (const built_edge& r : edges)
+    g.in_edges[in_at[r.target]++] = boost_graph::edge_descriptor(r.source, out_at[r.source]++);
+}
 
 void build_indexes(graph_impl& g) {
   g.by_stix.clear();

@@ -1,4 +1,4 @@
-// The inside of knowledge_graph: a Boost.Graph adjacency_list plus id, STIX-id and name indexes, or a stored image read in place.
+// The inside of knowledge_graph: a Boost.Graph compressed_sparse_row_graph plus id, STIX-id and name indexes, or a stored image read in place.
 #pragma once
 
 #include <memory>
@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
 
 #include "graph/graph_access.hpp"
 #include "mitrekg/graph.hpp"
@@ -27,10 +27,20 @@ struct edge_data {
   std::uint32_t seq = 0;   // insertion order over the whole graph (snapshots replay it)
 };
 
-// Vertex i is attack_object i of `objects`; edges carry edge_data. The edge
-// list is a vector too: graphs are built once, never edited.
-using boost_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                          boost::no_property, edge_data, boost::no_property, boost::vecS>;
+// Vertex i is attack_object i of `objects`; edges carry edge_data. Graphs are
+// built once, never edited: compressed sparse rows (Boost.Graph's CSR graph,
+// 32-bit indexes), each vertex's out-edges in load order (edge_data::seq). Its
+// in-edges, also in load order, are graph_impl::in_start / in_edges (Boost's
+// bidirectional CSR would order them by source vertex instead).
+using boost_graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, edge_data,
+                                                       boost::no_property, std::uint32_t, std::uint32_t>;
+
+// One edge as a builder produces it (vertex indexes), before the graph is made.
+struct built_edge {
+  std::uint32_t source = 0;
+  std::uint32_t target = 0;
+  edge_data data;
+};
 
 // What visible() and the filters read of an object, without decoding it.
 struct object_head {
@@ -81,6 +91,9 @@ struct knowledge_graph::impl {
   std::vector<std::shared_ptr<const void>> storage;
   handle_vector<node, attack_object> objects;
   boost_graph graph;
+  // Vertex v's in-edges are in_edges[in_start[v] .. in_start[v + 1]), in load order.
+  std::vector<std::uint32_t> in_start;
+  std::vector<boost_graph::edge_descriptor> in_edges;
   text_view_map<node> by_stix;
   std::string index_keys; // the lower-case keys of by_id and by_name, one buffer (never reallocated once built)
   string_index by_id;     // lower-case ATT&CK id -> objects, live first
@@ -108,6 +121,10 @@ struct knowledge_graph::impl {
   }
 };
 
+// Makes g.graph, g.in_start and g.in_edges over g.objects.size() vertices from
+// `edges` (any order; seq unique): sorted by seq once, then laid out in one
+// pass. Every source and target must be < g.objects.size().
+void set_edges(graph_impl& g, std::vector<built_edge> edges);
 // Builds the graph from parsed bundles (lib/graph/builder.cpp).
 std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles);
 // A file's size and modification time now; zeros when unknown (the reader reports why).

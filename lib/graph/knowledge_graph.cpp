@@ -158,7 +158,7 @@ std::vector<edge_ref> adjacent(const graph_impl& g, node n, bool out) {
   if (out)
     for (auto [e, end] = boost::out_edges(index_of(n), g.graph); e != end; ++e) add(*e);
   else
-    for (auto [e, end] = boost::in_edges(index_of(n), g.graph); e != end; ++e) add(*e);
+    for (std::uint32_t i = g.in_start[index_of(n)]; i != g.in_start[index_of(n) + 1]; ++i) add(g.in_edges[i]);
   return refs;
 }
 
@@ -219,8 +219,8 @@ std::vector<edge> knowledge_graph::in_edges(node n, relation r) const& {
       if (e.type == r) out.push_back(s->edge_at(e.edge));
     return out;
   }
-  for (auto [e, end] = boost::in_edges(index_of(n), impl_->graph); e != end; ++e)
-    if (impl_->graph[*e].type == r) out.push_back(impl_->to_edge(*e));
+  for (std::uint32_t i = impl_->in_start[index_of(n)]; i != impl_->in_start[index_of(n) + 1]; ++i)
+    if (impl_->graph[impl_->in_edges[i]].type == r) out.push_back(impl_->to_edge(impl_->in_edges[i]));
   return out;
 }
 

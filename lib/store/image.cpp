@@ -548,12 +548,14 @@ std::unique_ptr<graph_impl> materialize(const graph_impl& g) {
   const stored_graph& s = *g.stored;
   m->objects.reserve(s.size());
   for (node n : all_handles<node>(s.size())) m->objects.push_back(s.object(n));
-  m->graph = boost_graph(s.size());
+  std::vector<built_edge> edges;
+  edges.reserve(s.edge_count());
   for (std::uint32_t e = 0; e < s.edge_count(); ++e) {
     const edge x = s.edge_at(e);
-    boost::add_edge(index_of(x.source), index_of(x.target),
-                    edge_data{x.type, x.stix_id, x.description, x.log_source, x.revoked, x.deprecated, e}, m->graph);
+    edges.push_back({index_of(x.source), index_of(x.target),
+                     edge_data{x.type, x.stix_id, x.description, x.log_source, x.revoked, x.deprecated, e}});
   }
+  set_edges(*m, std::move(edges));
   build_indexes(*m);
   m->sources = g.sources;
   m->report = g.report;

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <memory_resource>
 #include <optional>
 #include <random>
@@ -743,7 +744,7 @@ std::unique_ptr<graph_impl> read_attack(database& db, const std::map<std::string
     g->objects[node_of(phase.integer(0))].kill_chain_phases.push_back(
         {arena->keep(phase.text(1)), arena->keep(phase.text(2))});
 
-  g->graph = boost_graph(g->objects.size());
+  std::vector<built_edge> edges;
   statement rel(db, "SELECT seq, source, target, relation, stix_id, description, log_source, revoked, deprecated "
                     "FROM relationships ORDER BY seq");
   std::uint32_t seq = 0;
@@ -756,9 +757,10 @@ std::unique_ptr<graph_impl> read_attack(database& db, const std::map<std::string
     d.revoked = rel.integer(7) != 0;
     d.deprecated = rel.integer(8) != 0;
     d.seq = seq++;
-    boost::add_edge(index_of(node_of(rel.integer(1))), index_of(node_of(rel.integer(2))), d, g->graph);
+    edges.push_back({index_of(node_of(rel.integer(1))), index_of(node_of(rel.integer(2))), d});
   }
-  if (boost::num_edges(g->graph) != count_of(meta, "edges")) corrupt(db, "relationships table is short");
+  if (edges.size() != count_of(meta, "edges")) corrupt(db, "relationships table is short");
+  set_edges(*g, std::move(edges));
   read_attack_rest(read_open_tables(db, meta), *g);
   build_indexes(*g);
   return g;

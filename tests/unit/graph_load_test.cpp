@@ -5,7 +5,10 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,6 +17,7 @@
 
 #include "mitrekg/graph.hpp"
 #include "mitrekg/query.hpp"
+#include "support/bulk_heap.hpp"
 #include "support/handles.hpp"
 #include "support/helper_thread.hpp"
 #include "support/input_file.hpp"
@@ -144,4 +148,86 @@ TEST_CASE("the parallel load (two cores) answers as the one-core load, for sever
   CHECK(parallel.size() > 1'000'000);
   CHECK(parallel.find("d3fend ") != std::string::npos);
   CHECK(serial == parallel);
+}
+
+TEST_CASE("the CSR graph keeps each vertex's in-edges in load order, not in source-vertex order") {
+  load_options o;
+  o.attack_files = {data / "attack" / "mobile-attack-18.1.json"};
+  const knowledge_graph g = knowledge_graph::load(o);
+  // The builder links techniques to their tactics in ATT&CK id order, so a
+  // tactic's in-edges come out sorted by id, whatever the techniques' order in
+  // the file (their vertex order).
+  std::size_t tactics = 0, out_of_vertex_order = 0;
+  for (node t : g.all(object_type::tactic)) {
+    const std::vector<edge> in = g.in_edges(t, relation::in_tactic);
+    if (in.size() < 2) continue;
+    ++tactics;
+    std::vector<std::string_view> ids;
+    std::vector<std::uint32_t> vertices;
+    for (const edge& e : in) {
+      CHECK(e.target == t);
+      ids.push_back(g[e.source].id);
+      vertices.push_back(index_of(e.source));
+    }
+    CHECK(std::is_sorted(ids.begin(), ids.end()));
+    if (!std::is_sorted(vertices.begin(), vertices.end())) ++out_of_vertex_order;
+    CHECK(ids.size() == g.sources(t, relation::in_tactic, lookup_options{.include_revoked = true, .include_deprecated = true}).size());
+  }
+  CHECK(tactics >= 10);
+  // Ordered by source vertex (Boost's bidirectional CSR), these would differ.
+  CHECK(out_of_vertex_order > 0);
+}
+
+namespace {
+
+// The first line and the VmFlags line of the mapping holding `address` (/proc/self/smaps), or "" when none does.
+std::string mapping_of(const void* address) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto a = reinterpret_cast<std::uintptr_t>(address);
+  std::string header;
+  for (std::string line; std::getline(smaps, line);) {
+    unsigned long long begin = 0, end = 0;
+    // A mapping's first line starts "begin-end "; its fields ("Size:", "VmFlags:") do not.
+    if (std::sscanf(line.c_str(), "%llx-%llx", &begin, &end) == 2) {
+      header = a >= begin && a < end ? line : "";
+      continue;
+    }
+    if (!header.empty() && line.rfind("VmFlags:", 0) == 0) return header + "\n" + line;
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("bulk_heap: big blocks from the heap, advised as huge pages, while it lives; the heap trimmed after") {
+  {
+    const bulk_heap small(std::size_t{1} << 20);
+    CHECK_FALSE(small.active());   // under 4 MB: left alone
+  }
+  const std::size_t big = std::size_t{40} << 20;   // far above glibc's default mmap threshold
+  char* alive_break = nullptr;
+  {
+    const bulk_heap heap(std::size_t{64} << 20);
+    if (!bulk_heap::supported()) {
+      MESSAGE("no glibc, or a sanitizer's allocator: bulk_heap does nothing in this build");
+      CHECK_FALSE(heap.active());
+      return;
+    }
+    REQUIRE(heap.active());
+    char* inside = static_cast<char*>(std::malloc(big));
+    REQUIRE(inside != nullptr);
+    // In the heap, and the kernel records its middle as advised for huge pages ("hg").
+    const std::string m = mapping_of(inside + big / 2);
+    CHECK(m.find("[heap]") != std::string::npos);
+    CHECK(m.find(" hg") != std::string::npos);
+    std::free(inside);
+    alive_break = static_cast<char*>(::sbrk(0));
+    // Freed, it stayed in the heap: the span is still there.
+    CHECK(static_cast<std::size_t>(alive_break - inside) >= big);
+  }
+  // glibc's trim threshold is back: the next free at the top gives the span back.
+  void* again = std::malloc(big);
+  REQUIRE(again != nullptr);
+  std::free(again);
+  CHECK(static_cast<char*>(::sbrk(0)) < alive_break);
 }

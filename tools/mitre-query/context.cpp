@@ -8,6 +8,7 @@
 #include "mitrekg/error.hpp"
 #include "mitrekg/query.hpp"
 #include "mitrekg/store.hpp"
+#include "support/bulk_heap.hpp"
 
 namespace mq {
 
@@ -74,7 +75,17 @@ const knowledge_graph& context::graph() {
     // embedded data's, built with the CLI): tried before parsing.
     if (attack_files.empty() && d3fend_file.empty())
       cache.prebuilt = (data_dir.empty() ? mitrekg::default_data_dir() : fs::path(data_dir)) / "mitrekg.sqlite";
-    graph_.emplace(mitrekg::load_cached(load_options(), cache, &origin));
+    mitrekg::load_options options = load_options();
+    // A cold load fills a few hundred MB of fresh heap: on huge pages while it
+    // runs (page faults are most of its system time). Costs nothing measurable
+    // when the cache answers instead.
+    std::size_t input_bytes = 0;
+    for (const auto& f : options.attack_files) {
+      std::error_code ec;
+      if (auto n = fs::file_size(f, ec); !ec) input_bytes += n;
+    }
+    const mitrekg::bulk_heap heap(input_bytes);
+    graph_.emplace(mitrekg::load_cached(options, cache, &origin));
     if (verbose) {
       if (origin.kind == "cache") note("answering from cached snapshot {}", origin.snapshot.string());
       else if (origin.kind == "prebuilt")
