@@ -1,6 +1,6 @@
 // attack_bench: load time, memory and lookup speed of the ATT&CK knowledge graph.
 //
-//   attack_bench [--file BUNDLE] [--scale K] [--reps N] [--lookups N] [--lists N] [--cli MITRE_QUERY]
+//   attack_bench [--file BUNDLE] [--scale K] [--reps N] [--lookups N] [--lists N] [--cli MITRE_QUERY] [--plain-floor]
 //
 // --scale K measures a synthetic bundle K times the size instead of BUNDLE
 // itself: K copies of BUNDLE's objects, each copy with fresh STIX ids (every
@@ -114,10 +114,28 @@ struct child_time {
   double cpu = 0;
   double wall = 0;
 };
-child_time time_child(const std::vector<std::string>& args) {
+// Whether floor processes run with glibc's malloc on transparent huge pages
+// (GLIBC_TUNABLES=glibc.malloc.hugetlb=1): the CLI advises its own load heap
+// as huge pages (bulk_heap), so the floor gets the same, or it would be a
+// slower stand-in. --plain-floor turns it off (the floor of earlier figures).
+bool floor_hugetlb = true;
+
+// `huge`: the child's environment gains glibc.malloc.hugetlb=1 (built before
+// fork: execve, nothing allocated in the child).
+child_time time_child(const std::vector<std::string>& args, bool huge = false) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  static std::string tunable = [] {
+    std::string t = "GLIBC_TUNABLES=glibc.malloc.hugetlb=1";
+    if (const char* old = std::getenv("GLIBC_TUNABLES"); old && *old) t += std::string(":") + old;
+    return t;
+  }();
+  std::vector<char*> envp;
+  for (char** e = environ; *e; ++e)
+    if (!huge || std::strncmp(*e, "GLIBC_TUNABLES=", 15) != 0) envp.push_back(*e);
+  if (huge) envp.push_back(tunable.data());
+  envp.push_back(nullptr);
   std::fflush(stdout);
   auto t0 = clock_type::now();
   pid_t pid = fork();
@@ -125,7 +143,7 @@ child_time time_child(const std::vector<std::string>& args) {
   if (pid == 0) {
     int null = open("/dev/null", O_WRONLY);
     if (null >= 0) dup2(null, STDOUT_FILENO);
-    execv(argv[0], argv.data());
+    execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   int status = 0;
@@ -271,18 +289,18 @@ std::string micros(double s) { return fmt::format("{:.3f} µs", s * 1e6); }
 void compare_processes(const std::vector<std::string>& floor, const std::vector<std::string>& measured, int reps,
                        const std::string& floor_name, const std::string& measured_name, double target,
                        std::vector<row>& rows) {
-  time_child(floor);
+  time_child(floor, floor_hugetlb);
   time_child(measured);
   std::vector<double> fc, fw, cc, cw;
   for (int r = 0; r < reps; ++r) {
-    child_time f = time_child(floor), c = time_child(measured);
+    child_time f = time_child(floor, floor_hugetlb), c = time_child(measured);
     fc.push_back(f.cpu);
     fw.push_back(f.wall);
     cc.push_back(c.cpu);
     cw.push_back(c.wall);
   }
   const double cpu_ratio = median(cc) / median(fc), wall_ratio = median(cw) / median(fw);
-  rows.push_back({floor_name + ", CPU", fmt::format("{:.1f} ms", median(fc) * 1e3), "-", true});
+  rows.push_back({floor_name + (floor_hugetlb ? " [malloc hugetlb=1]" : "") + ", CPU", fmt::format("{:.1f} ms", median(fc) * 1e3), "-", true});
   rows.push_back({"    same, wall", fmt::format("{:.1f} ms", median(fw) * 1e3), "-", true});
   rows.push_back({"    process: " + measured_name + ", CPU", fmt::format("{:.1f} ms", median(cc) * 1e3), "-", true});
   rows.push_back({"    same, wall", fmt::format("{:.1f} ms", median(cw) * 1e3), "-", true});
@@ -327,9 +345,10 @@ int main(int argc, char** argv) {
     else if (a == "--lookups") lookups = std::max(1L, std::atol(next()));
     else if (a == "--lists") lists = std::max(1L, std::atol(next()));
     else if (a == "--cli") cli = next();
+    else if (a == "--plain-floor") floor_hugetlb = false;
     else if (a == "--scale") scale = static_cast<unsigned>(std::max(1, std::atoi(next())));
     else if (a == "-h" || a == "--help") {
-      std::puts("usage: attack_bench [--file BUNDLE] [--scale K] [--reps N] [--lookups N] [--lists N] [--cli MITRE_QUERY]\n"
+      std::puts("usage: attack_bench [--file BUNDLE] [--scale K] [--reps N] [--lookups N] [--lists N] [--cli MITRE_QUERY] [--plain-floor]\n"
                 "default BUNDLE: <data>/attack/enterprise-attack-18.1.json (MITREKG_DATA or the build default)");
       return 0;
     } else {
