@@ -1,6 +1,7 @@
 // engine_bench: the detection runtime with falco_rules.yaml over a generated syscall event mix: decoded events/s, JSON Lines end to end (1 and 2 threads, beside the two-core ceiling of two share-nothing sessions), a bare simdjson pass as the floor, memory over many events.
 //
-//   engine_bench [--data DIR] [--events N] [--rounds R] [--repeat K] [--threads-only] [--profile T]
+//   engine_bench [--data DIR] [--events N] [--rounds R] [--repeat K] [--threads-only] [--profile T] [--write FILE]
+//   (--write FILE: only write the generated JSON Lines to FILE, a new file, and exit)
 //
 // The mix (one host's shape: a few event types dominate): openat 30%, read
 // 18%, write 14%, close 14%, futex 8% (dropped by default, as in Falco),
@@ -138,6 +139,7 @@ int main(int argc, char** argv) {
   int repeat = 1;
   bool threads_only = false;
   unsigned profile_threads = 0;   // --profile T: only (c) on T threads, ten times (for perf record)
+  std::string write_to;           // --write FILE: the generated JSON Lines, for timing `mitre-query detect`
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) data = argv[++i];
@@ -145,9 +147,10 @@ int main(int argc, char** argv) {
     else if (a == "--rounds" && i + 1 < argc) rounds = std::stoi(argv[++i]);
     else if (a == "--repeat" && i + 1 < argc) repeat = std::max(1, std::stoi(argv[++i]));
     else if (a == "--threads-only") threads_only = true;
+    else if (a == "--write" && i + 1 < argc) write_to = argv[++i];
     else if (a == "--profile" && i + 1 < argc) profile_threads = static_cast<unsigned>(std::stoul(argv[++i]));
     else {
-      fmt::print(stderr, "usage: engine_bench [--data DIR] [--events N] [--rounds R] [--repeat K] [--threads-only] [--profile T]\n");
+      fmt::print(stderr, "usage: engine_bench [--data DIR] [--events N] [--rounds R] [--repeat K] [--threads-only] [--profile T] [--write FILE]\n");
       return 2;
     }
   }
@@ -161,6 +164,14 @@ int main(int argc, char** argv) {
   opts.sources = {"syscall"};
   mitrekg::detection_engine engine(rules, nullptr, opts);
   const std::string jsonl = generate(n);
+  if (!write_to.empty()) {
+    std::FILE* f = std::fopen(write_to.c_str(), "wx");   // never replaces a file
+    if (!f || std::fwrite(jsonl.data(), 1, jsonl.size(), f) != jsonl.size() || std::fclose(f) != 0) {
+      fmt::print(stderr, "engine_bench: cannot write {} (it must not exist)\n", write_to);
+      return 2;
+    }
+    return 0;
+  }
   fmt::print("rules: {} active ({}), events: {} ({:.1f} MB of JSON Lines)\n", engine.active_rules().size(),
              files[0].filename().string(), n, jsonl.size() / 1e6);
 

@@ -12,8 +12,9 @@ namespace mitrekg {
 // made to hold a free span of about 8 × input_bytes + 64 MB (at most 2 GB;
 // address space only: untouched pages cost nothing), that span is advised as
 // transparent huge pages (one fault per 2 MB), and blocks of any size are
-// carved from the heap instead of being mapped one by one. Only the main
-// thread's arena is grown this way (other threads keep their own arenas). The
+// carved from the heap instead of being mapped one by one. Threads started
+// afterwards allocate from the main arena too (M_ARENA_MAX 1: glibc fixes that
+// limit for the rest of the process, the destructor does not undo it). The
 // destructor puts the thresholds back to glibc's defaults: what is left of the
 // span serves later blocks until the next free at the top of the heap trims
 // it. Does nothing for inputs under 4 MB, without glibc, or under a
