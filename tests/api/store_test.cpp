@@ -166,6 +166,22 @@ struct cache_setup {
   cache_options c{dir.path / "cache", true};
 };
 
+// The bytes of `f`.
+std::string content(const fs::path& f) {
+  std::ifstream in(f, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Whether `save` throws the write_error whose message holds `why`.
+bool refused(const std::function<void()>& save, std::string_view why) {
+  try {
+    save();
+    return false;
+  } catch (const error& e) {
+    return e.code() == errc::write_error && std::string_view(e.what()).find(why) != std::string_view::npos;
+  }
+}
+
 // Rewrites `file` with one letter of its first "name" changed, keeping its size
 // and modification time (what `touch -r` restores). Returns the new name.
 std::string rename_in_place(const fs::path& file) {
@@ -651,18 +667,6 @@ TEST_CASE("save_snapshot replaces a snapshot, never a source, another file unfor
   load_options o;
   o.attack_files = {bundle};
   const knowledge_graph g = knowledge_graph::load(o);
-  auto content = [](const fs::path& f) {
-    std::ifstream in(f, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  };
-  auto refused = [](const std::function<void()>& save, std::string_view why) {
-    try {
-      save();
-      return false;
-    } catch (const error& e) {
-      return e.code() == errc::write_error && std::string_view(e.what()).find(why) != std::string_view::npos;
-    }
-  };
   const std::string original = content(bundle);
   CHECK(refused([&] { save_snapshot(g, bundle); }, "is an input of this run"));
   CHECK(content(bundle) == original);
@@ -782,18 +786,6 @@ TEST_CASE("a prebuilt snapshot with its image file answers without SQLite; the i
 
   // The image path: an image file is replaced unforced, another file is not,
   // nor the snapshot itself, nor a source.
-  auto content = [](const fs::path& f) {
-    std::ifstream in(f, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  };
-  auto refused = [](const std::function<void()>& save, std::string_view why) {
-    try {
-      save();
-      return false;
-    } catch (const error& e) {
-      return e.code() == errc::write_error && std::string_view(e.what()).find(why) != std::string_view::npos;
-    }
-  };
   save_snapshot(g, prebuilt, {.force = false, .image = image});
   const fs::path notes = setup.dir.path / "notes.txt";
   { std::ofstream(notes) << "my notes\n"; }
