@@ -376,6 +376,8 @@ struct open_tables {
   std::vector<snapshot_source> sources;                        // source_files, by seq
 };
 
+std::vector<snapshot_source> read_sources(database& db);   // below
+
 open_tables read_open_tables(database& db, metadata_map meta) {
   open_tables t;
   t.meta = std::move(meta);
@@ -386,10 +388,7 @@ open_tables read_open_tables(database& db, metadata_map meta) {
                        static_cast<std::uintmax_t>(files.integer(5))});
   statement samples(db, "SELECT origin, message FROM load_warnings ORDER BY seq");
   while (samples.step()) t.warnings.emplace_back(std::string(samples.text(0)), std::string(samples.text(1)));
-  statement q(db, "SELECT kind, path, sha256, bytes, mtime_ns FROM source_files ORDER BY seq");
-  while (q.step())
-    t.sources.push_back({std::string(q.text(0)), std::string(q.text(1)), std::string(q.text(2)),
-                         static_cast<std::uintmax_t>(q.integer(3)), q.integer(4)});
+  t.sources = read_sources(db);
   return t;
 }
 
@@ -701,7 +700,8 @@ std::unique_ptr<graph_impl> read_attack_image(database* db, const std::string& f
 
 // ATT&CK from the relational tables alone (what SQL users see); tests check it
 // gives the same graph as the image.
-std::unique_ptr<graph_impl> read_attack(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+std::unique_ptr<graph_impl> read_attack(database& db, const open_tables& t) {
+  const metadata_map& meta = t.meta;
   auto g = std::make_unique<graph_impl>();
   auto arena = std::make_shared<text_arena>();
   g->storage.push_back(arena);
@@ -761,7 +761,7 @@ std::unique_ptr<graph_impl> read_attack(database& db, const std::map<std::string
   }
   if (edges.size() != count_of(meta, "edges")) corrupt(db, "relationships table is short");
   set_edges(*g, std::move(edges));
-  read_attack_rest(read_open_tables(db, meta), *g);
+  read_attack_rest(t, *g);
   build_indexes(*g);
   return g;
 }
@@ -800,7 +800,8 @@ d3fend_report saved_d3fend_report(const open_tables& t) {
   return r;
 }
 
-std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::string, std::string, std::less<>>& meta) {
+std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const open_tables& t) {
+  const metadata_map& meta = t.meta;
   const std::size_t n_nodes = count_of(meta, "d3fend_nodes");
   if (n_nodes == 0) return nullptr;
   auto o = std::make_unique<d3fend_impl>();
@@ -864,7 +865,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const std::map<std::s
   o->version = keep(v == meta.end() ? std::string_view{} : std::string_view(v->second));
   d3fend_detail::build(*o);
   // The report as it was when the sources were read (build() above may have recounted part of it).
-  o->report = saved_d3fend_report(read_open_tables(db, meta));
+  o->report = saved_d3fend_report(t);
   return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
 }
 
@@ -1028,9 +1029,23 @@ bool process_gone(long pid) {
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
-}  // namespace
+// Whether `file` starts as the image files this library writes do ("MKGSIDE"
+// and a format digit): the one kind of file save_options::image replaces unforced.
+bool is_image_file(const fs::path& file) {
+  char head[7] = {};
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (!f) return false;
+  const bool ok = std::fread(head, 1, sizeof head, f) == sizeof head && std::memcmp(head, sidecar_magic, 7) == 0;
+  std::fclose(f);
+  return ok;
+}
 
-void check_snapshot_target(const fs::path& file, const std::vector<fs::path>& inputs, bool force) {
+// The rule check_snapshot_target states, for a file the tool writes (`what`:
+// "a snapshot", "an image file") whose own kind `is_own` recognises (`own`:
+// "a mitrekg snapshot", ...): a missing file is fine; a non-regular one never
+// replaced; unless `force`, neither an input nor another kind of file.
+void check_target(const fs::path& file, const std::vector<fs::path>& inputs, bool force, std::string_view what,
+                  std::string_view own, bool (*is_own)(const fs::path&)) {
   struct stat st {};
   if (::lstat(file.c_str(), &st) != 0) {
     if (errno == ENOENT) return;
@@ -1038,15 +1053,29 @@ void check_snapshot_target(const fs::path& file, const std::vector<fs::path>& in
   }
   if (!S_ISREG(st.st_mode))
     throw error(errc::write_error, file.string(), "",
-                fmt::format("is {}; a snapshot only ever replaces a regular file", file_kind(st.st_mode)));
+                fmt::format("is {}; {} only ever replaces a regular file", file_kind(st.st_mode), what));
   if (force) return;
   for (const auto& input : inputs) {
     std::error_code ec;
     if (fs::equivalent(file, input, ec))
       throw error(errc::write_error, file.string(), "", "is an input of this run; refusing to replace it without --force");
   }
-  if (!is_snapshot(file))
-    throw error(errc::write_error, file.string(), "", "is not a mitrekg snapshot; refusing to replace it without --force");
+  if (!is_own(file))
+    throw error(errc::write_error, file.string(), "", fmt::format("is not {}; refusing to replace it without --force", own));
+}
+
+// save_options::image: as the snapshot itself, and never the snapshot.
+void check_image_target(const fs::path& image, const fs::path& file, const std::vector<fs::path>& inputs, bool force) {
+  std::error_code ec;
+  if (image.lexically_normal() == file.lexically_normal() || fs::equivalent(image, file, ec))
+    throw error(errc::write_error, image.string(), "", "is the snapshot itself; the image file needs a path of its own");
+  check_target(image, inputs, force, "an image file", "a mitrekg image file", is_image_file);
+}
+
+}  // namespace
+
+void check_snapshot_target(const fs::path& file, const std::vector<fs::path>& inputs, bool force) {
+  check_target(file, inputs, force, "a snapshot", "a mitrekg snapshot", is_snapshot);
 }
 
 namespace store {
@@ -1076,43 +1105,6 @@ void remove_stale_temporaries(const fs::path& dir, std::string_view name, bool (
 }
 
 }  // namespace store
-
-namespace {
-
-// Whether `file` starts as the image files this library writes do ("MKGSIDE"
-// and a format digit): the one kind of file save_options::image replaces unforced.
-bool is_image_file(const fs::path& file) {
-  char head[7] = {};
-  std::FILE* f = std::fopen(file.c_str(), "rb");
-  if (!f) return false;
-  const bool ok = std::fread(head, 1, sizeof head, f) == sizeof head && std::memcmp(head, sidecar_magic, 7) == 0;
-  std::fclose(f);
-  return ok;
-}
-
-// save_options::image as check_snapshot_target treats the snapshot itself:
-// never a non-regular file, a source or the snapshot; another file only forced.
-void check_image_target(const fs::path& image, const fs::path& file, const std::vector<fs::path>& inputs, bool force) {
-  std::error_code ec;
-  if (image.lexically_normal() == file.lexically_normal() || fs::equivalent(image, file, ec))
-    throw error(errc::write_error, image.string(), "", "is the snapshot itself; the image file needs a path of its own");
-  struct stat st {};
-  if (::lstat(image.c_str(), &st) != 0) {
-    if (errno == ENOENT) return;
-    throw error(errc::write_error, image.string(), "", fmt::format("cannot inspect: {}", std::strerror(errno)));
-  }
-  if (!S_ISREG(st.st_mode))
-    throw error(errc::write_error, image.string(), "",
-                fmt::format("is {}; an image file only ever replaces a regular file", file_kind(st.st_mode)));
-  if (force) return;
-  for (const auto& input : inputs)
-    if (fs::equivalent(image, input, ec))
-      throw error(errc::write_error, image.string(), "", "is an input of this run; refusing to replace it without --force");
-  if (!is_image_file(image))
-    throw error(errc::write_error, image.string(), "", "is not a mitrekg image file; refusing to replace it without --force");
-}
-
-}  // namespace
 
 void save_snapshot(const knowledge_graph& g, const fs::path& file, const save_options& options) {
   if (!options.image.empty()) check_image_target(options.image, file, inputs_of(g), options.force);
@@ -1279,8 +1271,9 @@ knowledge_graph open_snapshot_tables(const fs::path& file) {
   auto meta = read_metadata(db);
   check_schema(db, meta);
   check_tables_read_on_open(db, meta);
-  auto g = read_attack(db, meta);
-  g->d3fend = read_d3fend(db, meta);
+  const open_tables tables = read_open_tables(db, std::move(meta));
+  auto g = read_attack(db, tables);
+  g->d3fend = read_d3fend(db, tables);
   return graph_access::adopt(std::move(g));
 }
 
