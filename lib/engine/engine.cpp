@@ -585,6 +585,21 @@ struct detection_session::state {
     return stats.malformed == before;
   }
 
+  // A line of JSON Lines: one cut at max_line_bytes (`too_long`) is one
+  // malformed event; any other is parsed, where it lies when `in_place`
+  // (SIMDJSON_PADDING bytes follow it), else copied first.
+  void json_line(const source_plan* plan, std::string_view json, std::size_t line, bool too_long, bool in_place,
+                 const alert_callback& cb) {
+    if (too_long) {
+      ++ordinal;
+      malformed(line, "line longer than 8 MiB");
+    } else if (in_place) {
+      text_padded(plan, json, line, cb);
+    } else {
+      text(plan, json, line, cb);
+    }
+  }
+
   void run_parallel(const source_plan* plan, std::string& line, std::size_t first_line, engine::line_reader& reader,
                     const alert_callback& on_alert, unsigned threads);
 
@@ -735,9 +750,7 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
   const std::size_t& line_no = reader.line_no;
   const bool& too_long = reader.too_long;
   auto next_line = [&](std::string& out) { return reader.next(out); };
-  auto blank = [](std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-  };
+  auto blank = block_reader::blank;
   // Skip leading blank lines; the first real line decides.
   bool have = false;
   while ((have = next_line(line)))
@@ -788,25 +801,13 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
   // JSON Lines.
   if (threads <= 1 || plan->sequential) {
     // The first line, then blocks of lines parsed where they lie (as on several threads).
-    if (reader.too_long) {
-      ++st_->ordinal;
-      st_->malformed(first_line, "line longer than 8 MiB");
-    } else {
-      st_->text(plan, line, first_line, on_alert);
-    }
+    st_->json_line(plan, line, first_line, too_long, false, on_alert);
     block_reader blocks{reader, {}, 0, false};
     std::string text;
     std::vector<block_line> lines;
-    while (blocks.fill(text, lines)) {
-      for (const block_line& bl : lines) {
-        if (bl.too_long) {
-          ++st_->ordinal;
-          st_->malformed(bl.line, "line longer than 8 MiB");
-          continue;
-        }
-        st_->text_padded(plan, std::string_view(text.data() + bl.offset, bl.size), bl.line, on_alert);
-      }
-    }
+    while (blocks.fill(text, lines))
+      for (const block_line& bl : lines)
+        st_->json_line(plan, std::string_view(text.data() + bl.offset, bl.size), bl.line, bl.too_long, true, on_alert);
     return;
   }
   st_->run_parallel(plan, line, first_line, reader, on_alert, threads);
@@ -825,12 +826,7 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
   state* const st_ = this;
   // The first line (already read, its byte-order mark removed) comes first, here.
   ordinal = 0;
-  if (reader.too_long) {
-    ++ordinal;
-    malformed(first_line, "line longer than 8 MiB");
-  } else {
-    text(plan, line, first_line, on_alert);
-  }
+  json_line(plan, line, first_line, reader.too_long, false, on_alert);
   ordinal = 1;
 
   struct alignas(64) lane {
@@ -876,12 +872,7 @@ void detection_session::state::run_parallel(const source_plan* plan, std::string
     };
     for (const block_line& bl : ln.lines) {
       w.ordinal = bl.ordinal - 1;
-      if (bl.too_long) {
-        ++w.ordinal;
-        w.malformed(bl.line, "line longer than 8 MiB");
-        continue;
-      }
-      w.text_padded(plan, std::string_view(ln.text.data() + bl.offset, bl.size), bl.line, keep);
+      w.json_line(plan, std::string_view(ln.text.data() + bl.offset, bl.size), bl.line, bl.too_long, true, keep);
     }
     out.bad_lines.swap(w.stats.malformed_lines);
     out.first_reason.swap(w.stats.first_malformed_reason);
