@@ -763,7 +763,9 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
   bool first_parses = !too_long && !st_->parser.parse(line.data(), line.size(), true).error();
   if (!first_parses && !too_long && skip < line.size() && (line[skip] == '[' || line[skip] == '{')) {
     // A document over several lines: read it whole (bounded), then parse once.
-    std::vector<std::string> lines{line};
+    // `cut` keeps each line's too_long flag, so that if the text is not one
+    // document either, its lines are taken exactly as JSON Lines takes them.
+    std::vector<bool> cut{false};
     buf = line;
     buf.push_back('\n');
     std::string l2;
@@ -775,23 +777,20 @@ void detection_session::run(std::istream& in, std::string_view source, const ale
       }
       buf += l2;
       buf.push_back('\n');
+      cut.push_back(too_long);
     }
     auto doc = big ? simdjson::simdjson_result<simdjson::dom::element>(simdjson::CAPACITY) : st_->parser.parse(buf);
     if (!doc.error()) {
       st_->root_value(plan, doc.value_unsafe(), first_line, on_alert);
       return;
     }
-    // Not one document either: every line on its own.
+    // Not one document either: every line on its own, as JSON Lines.
     std::size_t n = first_line;
     std::string_view rest = buf;
-    while (!rest.empty()) {
+    for (std::size_t i = 0; !rest.empty(); ++i, ++n) {
       auto nl = rest.find('\n');
       std::string_view l = rest.substr(0, nl);
-      if (!blank(l)) {
-        if (l.size() >= max_line_bytes) st_->malformed(n, "line longer than 8 MiB");
-        else st_->text(plan, l, n, on_alert);
-      }
-      ++n;
+      if (!blank(l)) st_->json_line(plan, l, n, cut[i], false, on_alert);
       if (nl == std::string_view::npos) break;
       rest.remove_prefix(nl + 1);
     }

@@ -306,7 +306,8 @@ TEST_CASE("threads: blocks of lines cut anywhere give the answers of one thread"
     } else if (i % 501 == 3) {
       in += " \t \r\n";
     } else if (i % 977 == 11) {
-      in += "[" + ev(i) + "," + ev(-i) + "]\n";
+      in += '[';   // appended piece by piece: "[" + ev(i) trips g++ 12's -Wrestrict false positive
+      in += ev(i) + "," + ev(-i) + "]\n";
       expected += 2;
     } else if (i % 3 == 0) {
       in += ev(i) + "\r\n";
@@ -386,6 +387,48 @@ TEST_CASE("threads: blocks of lines cut anywhere give the answers of one thread"
     }, threads), std::runtime_error);
     CHECK(seen == 3000);
   }
+}
+
+TEST_CASE("a document that is not one: its lines are taken as JSON Lines takes them") {
+  rule_set rs = load(R"(
+- rule: etc
+  desc: d
+  condition: evt.type = openat and fd.name startswith /etc
+  output: "%fd.name"
+  priority: WARNING
+)");
+  auto ev = [](int i) { return R"({"evt.type":"openat","fd.name":"/etc/f)" + std::to_string(i) + "\"}"; };
+  // After the first line: an event, a line of exactly 8 MiB (not cut: an
+  // event), a line over 8 MiB (cut: malformed), a blank line, an event.
+  std::string exact = std::string((std::size_t{8} << 20) - ev(2).size(), ' ') + ev(2);
+  REQUIRE(exact.size() == std::size_t{8} << 20);
+  std::string rest = ev(1) + "\n" + exact + "\n" + std::string(9u << 20, 'x') + "\n \n" + ev(3) + "\n";
+  detection_engine eng(rs, nullptr);
+  struct result {
+    std::vector<std::string> out;
+    std::vector<std::uint64_t> numbers;
+    detect_stats st;
+  };
+  auto run = [&](const std::string& first) {
+    detection_session s(eng);
+    std::istringstream is(first + "\n" + rest);
+    result r;
+    s.run(is, "syscall", [&](const alert& a) {
+      r.out.emplace_back(a.output);
+      r.numbers.push_back(a.event_number);
+    });
+    r.st = s.stats();
+    return r;
+  };
+  result lines = run("x");               // JSON Lines from the first line on
+  result doc = run(R"({"evt.type":)");   // looks like a document over several lines, is not one
+  REQUIRE(lines.out == std::vector<std::string>{"/etc/f1", "/etc/f2", "/etc/f3"});
+  CHECK(lines.st.malformed_lines == std::vector<std::size_t>{1, 4});
+  CHECK(doc.out == lines.out);
+  CHECK(doc.numbers == lines.numbers);
+  CHECK(doc.st.events == lines.st.events);
+  CHECK(doc.st.malformed == lines.st.malformed);
+  CHECK(doc.st.malformed_lines == lines.st.malformed_lines);
 }
 
 TEST_CASE("gcp_auditlog, okta, github: every plugin field their rule files use is extracted") {
