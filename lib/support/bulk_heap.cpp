@@ -49,22 +49,43 @@ bulk_heap::bulk_heap(std::size_t input_bytes) noexcept {
   // CLI's later threads (detect's workers, which do not allocate per event)
   // share the main arena as well.
   mallopt(M_ARENA_MAX, 1);
-  // One block of the whole span makes glibc extend the heap to hold it (what
-  // is free at the top already included); advised, then freed back into the top.
-  const std::size_t span = std::min<std::size_t>(ahead, static_cast<std::size_t>(INT_MAX) - huge_page);
-  // Volatile: the compiler may not drop a malloc/free pair whose block it sees unused.
-  char* volatile probe = static_cast<char*>(std::malloc(span));
-  if (probe) {
+  // Blocks of the whole span make glibc extend the heap to hold them (what is
+  // free at the top already included); each is advised, then all are freed.
+  // One malloc takes at most INT_MAX bytes here (the mmap threshold), so a
+  // span over 2 GB (inputs over ~250 MB: 10× the Enterprise bundle) is taken
+  // as several adjacent blocks. Freed together they would merge into a top
+  // chunk over the trim threshold (at most INT_MAX), which glibc trims at
+  // once; so a small guard right after them keeps them, coalesced into one
+  // free chunk that large requests are cut from, apart from the top. The
+  // guard must come from the top: it is asked larger than all free memory
+  // outside the top (glibc serves any request from a freed chunk first if one
+  // fits), then shrunk in place (realloc never moves a shrunk heap block).
+  constexpr std::size_t block_max = static_cast<std::size_t>(INT_MAX) - huge_page;
+  constexpr std::size_t max_blocks = 8;   // 16 GB: `ahead` is at most 32 GB + 64 MB
+  char* blocks[max_blocks] = {};
+  std::size_t n = 0;
+  for (std::size_t taken = 0; taken < ahead && n < max_blocks; ++n) {
+    const std::size_t size = std::min(block_max, ahead - taken);
+    // Volatile: the compiler may not drop a malloc/free pair whose block it sees unused.
+    char* volatile probe = static_cast<char*>(std::malloc(size));
+    if (!probe) break;
+    blocks[n] = probe;
+    taken += size;
     const auto first = (reinterpret_cast<std::uintptr_t>(probe) + huge_page - 1) & ~(huge_page - 1);
-    const auto last = (reinterpret_cast<std::uintptr_t>(probe) + span) & ~(huge_page - 1);
+    const auto last = (reinterpret_cast<std::uintptr_t>(probe) + size) & ~(huge_page - 1);
     if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);   // a hint
-    std::free(probe);
   }
+  if (n > 1) {
+    const struct mallinfo2 mi = mallinfo2();
+    if (void* g = std::malloc(mi.fordblks - mi.keepcost + 64)) guard_ = std::realloc(g, 64);
+  }
+  for (std::size_t i = 0; i < n; ++i) std::free(blocks[i]);
   active_ = true;
 }
 
 bulk_heap::~bulk_heap() {
   if (!active_) return;
+  std::free(guard_);
   mallopt(M_MMAP_THRESHOLD, default_threshold);
   mallopt(M_TRIM_THRESHOLD, default_threshold);
 }

@@ -9,8 +9,8 @@ namespace mitrekg {
 // files (the CLI around a cold load). A cold load fills a few hundred MB of
 // fresh heap, and in a virtual machine the page faults of that memory, one per
 // 4 KB, cost as much as parsing. While a bulk_heap lives, the main heap is
-// made to hold a free span of about 8 × input_bytes + 64 MB (at most 2 GB;
-// address space only: untouched pages cost nothing), that span is advised as
+// made to hold a free span of about 8 × input_bytes + 64 MB (address space
+// only: untouched pages cost nothing), that span is advised as
 // transparent huge pages (one fault per 2 MB), and blocks of any size are
 // carved from the heap instead of being mapped one by one. Threads started
 // afterwards allocate from the main arena too (M_ARENA_MAX 1: glibc fixes that
@@ -34,6 +34,7 @@ public:
 
 private:
   bool active_ = false;
+  void* guard_ = nullptr;   // keeps a span of several blocks from being trimmed (see the constructor)
 };
 
 }  // namespace mitrekg

@@ -231,3 +231,28 @@ TEST_CASE("bulk_heap: big blocks from the heap, advised as huge pages, while it 
   std::free(again);
   CHECK(static_cast<char*>(::sbrk(0)) < alive_break);
 }
+
+// Run on its own with MALLOC_PERTURB_=0 (tests/meson.build): with perturbation
+// glibc would fill these 2.3 GB, which are only address space here.
+TEST_CASE("bulk_heap: a span over 2 GB (inputs over ~250 MB) is advised whole") {
+  const std::size_t a_size = std::size_t{1536} << 20, b_size = std::size_t{800} << 20;   // 2.3 GB in all
+  const bulk_heap heap(std::size_t{300} << 20);   // a span of 2.4 GB + 64 MB
+  if (!bulk_heap::supported()) {
+    MESSAGE("no glibc, or a sanitizer's allocator: bulk_heap does nothing in this build");
+    return;
+  }
+  REQUIRE(heap.active());
+  char* a = static_cast<char*>(std::malloc(a_size));
+  char* b = static_cast<char*>(std::malloc(b_size));
+  REQUIRE(a != nullptr);
+  REQUIRE(b != nullptr);
+  // Both in the heap and advised to their ends, past the first 2 GB of the span.
+  for (const char* p : {a + a_size / 2, b + b_size / 2, b + b_size - (std::size_t{4} << 20)}) {
+    const std::string m = mapping_of(p);
+    INFO(m);
+    CHECK(m.find("[heap]") != std::string::npos);
+    CHECK(m.find(" hg") != std::string::npos);
+  }
+  std::free(b);
+  std::free(a);
+}
