@@ -302,4 +302,15 @@ int print_list(context& ctx, const std::vector<column>& columns, const array& ro
   return rows.empty() ? exit_nothing : exit_found;
 }
 
+int print_list(context& ctx, const std::vector<column>& columns, const text_rows& rows) {
+  switch (ctx.fmt) {
+    case format::json: write_json(ctx.out, columns, rows); break;
+    case format::csv: write_csv(ctx.out, columns, rows); break;
+    case format::table:
+      if (!rows.empty()) write_table(ctx.out, columns, rows, ctx.width);
+      break;
+  }
+  return rows.empty() ? exit_nothing : exit_found;
+}
+
 }  // namespace mq

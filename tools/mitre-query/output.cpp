@@ -229,9 +229,68 @@ void write_csv(output& out, const std::vector<column>& columns, const array& row
   }
 }
 
+namespace {
+
+// Fits `widths` to `width` (the widest column shortened, one step at a time,
+// down to 8), then writes the heading and `rows` lines; cell(r, i) is the text
+// of row r, shown column i, already visible and on one line.
+template <class Cell>
+void write_lines(output& out, const std::vector<std::string>& head, std::vector<std::size_t>& widths,
+                 std::optional<std::size_t> width, std::size_t rows, Cell cell) {
+  if (width && !widths.empty()) {
+    auto total = [&] {
+      std::size_t t = 2 * (widths.size() - 1);
+      for (auto w : widths) t += w;
+      return t;
+    };
+    while (total() > *width) {
+      auto widest = std::max_element(widths.begin(), widths.end());
+      if (*widest <= 8) break;
+      --*widest;
+    }
+  }
+  std::string line;
+  auto emit = [&](auto text_of) {
+    line.clear();
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+      std::string_view text = text_of(i);
+      const bool last = i + 1 == widths.size();
+      std::size_t shown = display_width(text);
+      if (shown <= widths[i]) {
+        line += text;
+      } else {
+        std::string cut = truncate(text, widths[i]);
+        line += cut;
+        shown = display_width(cut);
+      }
+      if (!last) {   // padded; no trailing spaces after the last column
+        if (shown < widths[i]) line.append(widths[i] - shown, ' ');
+        line += "  ";
+      }
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    line.push_back('\n');
+    out.write(line);
+  };
+  emit([&](std::size_t i) { return std::string_view(head[i]); });
+  for (std::size_t r = 0; r < rows; ++r) emit([&](std::size_t i) { return cell(r, i); });
+}
+
+// A cell's table text: newlines and tabs as spaces, other controls as visible escapes.
+std::string table_text(std::string text) {
+  std::replace_if(text.begin(), text.end(), [](char ch) { return ch == '\n' || ch == '\r' || ch == '\t'; }, ' ');
+  return visible(text);   // before measuring, so an escape keeps the columns aligned
+}
+
+// Printable ASCII only: its table text is itself, its width its size.
+bool plain_text(std::string_view s) noexcept {
+  return std::all_of(s.begin(), s.end(), [](char ch) { return ch >= 0x20 && ch < 0x7F; });
+}
+
+}  // namespace
+
 void write_table(output& out, const std::vector<column>& columns, const array& rows,
                  std::optional<std::size_t> width) {
-  // Cells as text; newlines inside cells become spaces, other controls visible escapes.
   std::vector<std::size_t> shown;
   std::vector<std::vector<std::string>> cells(rows.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
@@ -252,42 +311,93 @@ void write_table(output& out, const std::vector<column>& columns, const array& r
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (std::size_t i = 0; i < shown.size(); ++i) {
       const value* v = rows[r].get(columns[shown[i]].key);
-      std::string text = v ? cell_text(*v, ", ") : std::string();
-      std::replace_if(text.begin(), text.end(), [](char ch) { return ch == '\n' || ch == '\r' || ch == '\t'; }, ' ');
-      text = visible(text);   // before measuring, so an escape keeps the columns aligned
+      std::string text = table_text(v ? cell_text(*v, ", ") : std::string());
       widths[i] = std::max(widths[i], display_width(text));
       cells[r].push_back(std::move(text));
     }
   }
-  // Fit the width: shorten the widest column, one step at a time, down to 8.
-  if (width && !widths.empty()) {
-    auto total = [&] {
-      std::size_t t = 2 * (widths.size() - 1);
-      for (auto w : widths) t += w;
-      return t;
-    };
-    while (total() > *width) {
-      auto widest = std::max_element(widths.begin(), widths.end());
-      if (*widest <= 8) break;
-      --*widest;
-    }
+  write_lines(out, head, widths, width, rows.size(),
+              [&](std::size_t r, std::size_t i) { return std::string_view(cells[r][i]); });
+}
+
+// ---------------------------------------------------------------- lists of text cells
+
+void write_json(output& out, const std::vector<column>& columns, const text_rows& rows) {
+  if (rows.empty()) {
+    out.write("[]\n");
+    return;
   }
-  auto emit = [&](const std::vector<std::string>& row) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i + 1 < row.size()) {
-        line += pad(truncate(row[i], widths[i]), widths[i]);
-        line += "  ";
-      } else {
-        line += truncate(row[i], widths[i]);   // no trailing spaces
-      }
+  std::string line;
+  out.write("[\n");
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    line.assign("  {");
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c) line += ", ";
+      append_quoted(line, columns[c].key, true);
+      line += ": ";
+      append_quoted(line, rows.cell(r, c), true);
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    line += r + 1 < rows.size() ? "},\n" : "}\n";
+    out.write(line);
+  }
+  out.write("]\n");
+}
+
+void write_csv(output& out, const std::vector<column>& columns, const text_rows& rows) {
+  std::string line;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) line.push_back(',');
+    line += csv_field(columns[i].key);
+  }
+  line.push_back('\n');
+  out.write(line);
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    line.clear();
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c) line.push_back(',');
+      std::string_view s = rows.cell(r, c);
+      if (s.find_first_of(",\"\r\n") == std::string_view::npos) line += s;
+      else line += csv_field(s);
+    }
     line.push_back('\n');
     out.write(line);
-  };
-  emit(head);
-  for (const auto& row : cells) emit(row);
+  }
+}
+
+void write_table(output& out, const std::vector<column>& columns, const text_rows& rows,
+                 std::optional<std::size_t> width) {
+  std::vector<std::size_t> shown;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (!columns[c].in_table) continue;
+    bool any = rows.empty();
+    for (std::size_t r = 0; r < rows.size() && !any; ++r) any = !rows.cell(r, c).empty();
+    if (any) shown.push_back(c);
+  }
+  std::vector<std::string> head;
+  std::vector<std::size_t> widths;
+  for (std::size_t c : shown) {
+    head.push_back(heading(columns[c]));
+    widths.push_back(display_width(head.back()));
+  }
+  // Cells whose table text differs from their text (controls, non-ASCII), by
+  // position; every other cell is shown as it is.
+  std::vector<std::pair<std::size_t, std::string>> changed;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      std::string_view text = rows.cell(r, shown[i]);
+      if (plain_text(text)) {
+        widths[i] = std::max(widths[i], text.size());
+        continue;
+      }
+      changed.emplace_back(r * shown.size() + i, table_text(std::string(text)));
+      widths[i] = std::max(widths[i], display_width(changed.back().second));
+    }
+  }
+  std::size_t next = 0;   // cells are written in the order they were measured
+  write_lines(out, head, widths, width, rows.size(), [&](std::size_t r, std::size_t i) -> std::string_view {
+    if (next < changed.size() && changed[next].first == r * shown.size() + i) return changed[next++].second;
+    return rows.cell(r, shown[i]);
+  });
 }
 
 // ---------------------------------------------------------------- text helpers

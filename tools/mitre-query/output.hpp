@@ -145,6 +145,23 @@ void write_csv(output& out, const std::vector<column>& columns, const array& row
 void write_table(output& out, const std::vector<column>& columns, const array& rows,
                  std::optional<std::size_t> width);
 
+// A list whose every cell is text: `cells` holds row after row, one view per
+// column (the views borrow from the caller). Written by the overloads below
+// exactly as the same rows as objects of strings would be, without building
+// them (countermeasures --all has 4,121 rows; issue 13).
+struct text_rows {
+  std::size_t columns = 0;
+  std::vector<std::string_view> cells;
+
+  std::size_t size() const noexcept { return columns ? cells.size() / columns : 0; }
+  bool empty() const noexcept { return cells.empty(); }
+  std::string_view cell(std::size_t row, std::size_t column) const noexcept { return cells[row * columns + column]; }
+};
+void write_json(output& out, const std::vector<column>& columns, const text_rows& rows);
+void write_csv(output& out, const std::vector<column>& columns, const text_rows& rows);
+void write_table(output& out, const std::vector<column>& columns, const text_rows& rows,
+                 std::optional<std::size_t> width);
+
 // Text helpers (UTF-8 aware: widths count code points).
 std::size_t display_width(std::string_view s) noexcept;
 // The first `width` code points of `s`, ending in "…" when cut.
