@@ -133,13 +133,42 @@ int run_countermeasures(context& ctx) {
     return tactics.empty() || (m.tactic && std::find(tactics.begin(), tactics.end(), *m.tactic) != tactics.end());
   };
 
+  auto by_key = [](const row& a, const row& b) { return a.key() < b.key(); };
+  auto same_key = [](const row& a, const row& b) { return a.key() == b.key(); };
+  auto cells_of = [&](const row& r, auto& emit) {
+    const std::string_view cells[] = {r.attack_id,    r.d3fend_id,    r.d3fend_class, r.d3fend_label, r.d3fend_tactic,
+                                      r.off_artifact, r.off_relation, r.def_artifact, r.def_relation};
+    emit(cells);
+  };
+  text_rows out;
+  out.columns = explain ? 9 : 5;
   std::vector<row> rows;
   std::deque<std::string> asked;   // the ids rows of named techniques borrow
+  std::vector<std::tuple<std::string_view, std::size_t, std::size_t>> runs;   // --all, below
   if (all) {
-    const auto& mappings = d.all_mappings();
-    rows.reserve(mappings.size());
-    for (const auto& m : mappings)
-      if (wanted(m)) rows.push_back(make_row(d, m.attack_id, m, explain));
+    // Streamed (issue 13): the stored rows are read technique by technique,
+    // each technique's sorted with its repeats dropped, and written; no row
+    // of another technique is kept. Runs: (ATT&CK id, first row, end) of
+    // consecutive rows of one id, ordered by id (one id's runs together).
+    for (std::size_t i = 0, n = d.mapping_count(); i < n; ++i) {
+      std::string_view id = d.mapping(i).attack_id;
+      if (runs.empty() || std::get<0>(runs.back()) != id) runs.emplace_back(id, i, i);
+      std::get<2>(runs.back()) = i + 1;
+    }
+    std::stable_sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+    out.each = [&](const auto& emit) {
+      for (std::size_t k = 0; k < runs.size();) {
+        rows.clear();
+        std::size_t next = k;
+        for (; next < runs.size() && std::get<0>(runs[next]) == std::get<0>(runs[k]); ++next)
+          for (std::size_t i = std::get<1>(runs[next]); i < std::get<2>(runs[next]); ++i)
+            if (auto m = d.mapping(i); wanted(m)) rows.push_back(make_row(d, m.attack_id, m, explain));
+        k = next;
+        std::sort(rows.begin(), rows.end(), by_key);
+        rows.erase(std::unique(rows.begin(), rows.end(), same_key), rows.end());
+        for (const row& r : rows) cells_of(r, emit);
+      }
+    };
   } else {
     std::set<std::string> done;
     for (const std::string& text : ctx.args) {
@@ -153,20 +182,11 @@ int run_countermeasures(context& ctx) {
       for (const auto& m : cm.rows)
         if (wanted(m)) rows.push_back(make_row(d, attack_id, m, explain));
     }
-  }
-  std::sort(rows.begin(), rows.end(), [](const row& a, const row& b) { return a.key() < b.key(); });
-  rows.erase(std::unique(rows.begin(), rows.end(), [](const row& a, const row& b) { return a.key() == b.key(); }),
-             rows.end());
-
-  // Text cells written as they are: no objects built for `--all`'s 4,121 rows,
-  // whose memory was most of its time (issue 13).
-  text_rows out;
-  out.columns = explain ? 9 : 5;
-  out.cells.reserve(rows.size() * out.columns);
-  for (const row& r : rows) {
-    out.cells.insert(out.cells.end(), {r.attack_id, r.d3fend_id, r.d3fend_class, r.d3fend_label, r.d3fend_tactic});
-    if (explain)
-      out.cells.insert(out.cells.end(), {r.off_artifact, r.off_relation, r.def_artifact, r.def_relation});
+    std::sort(rows.begin(), rows.end(), by_key);
+    rows.erase(std::unique(rows.begin(), rows.end(), same_key), rows.end());
+    out.each = [&](const auto& emit) {
+      for (const row& r : rows) cells_of(r, emit);
+    };
   }
   return print_list(ctx, explain ? explain_columns : pair_columns, out);   // exit 1 when no rows at all
 }

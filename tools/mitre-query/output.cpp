@@ -231,49 +231,45 @@ void write_csv(output& out, const std::vector<column>& columns, const array& row
 
 namespace {
 
-// Fits `widths` to `width` (the widest column shortened, one step at a time,
-// down to 8), then writes the heading and `rows` lines; cell(r, i) is the text
-// of row r, shown column i, already visible and on one line.
-template <class Cell>
-void write_lines(output& out, const std::vector<std::string>& head, std::vector<std::size_t>& widths,
-                 std::optional<std::size_t> width, std::size_t rows, Cell cell) {
-  if (width && !widths.empty()) {
-    auto total = [&] {
-      std::size_t t = 2 * (widths.size() - 1);
-      for (auto w : widths) t += w;
-      return t;
-    };
-    while (total() > *width) {
-      auto widest = std::max_element(widths.begin(), widths.end());
-      if (*widest <= 8) break;
-      --*widest;
+// Shortens the widest column, one step at a time, down to 8, until a row fits `width`.
+void fit_widths(std::vector<std::size_t>& widths, std::optional<std::size_t> width) {
+  if (!width || widths.empty()) return;
+  auto total = [&] {
+    std::size_t t = 2 * (widths.size() - 1);
+    for (auto w : widths) t += w;
+    return t;
+  };
+  while (total() > *width) {
+    auto widest = std::max_element(widths.begin(), widths.end());
+    if (*widest <= 8) break;
+    --*widest;
+  }
+}
+
+// Writes one table line: text_of(i) is the text of shown column i, already
+// visible and on one line; padded to `widths`, cut with "…" when wider, no
+// trailing spaces. `line` is scratch space.
+template <class TextOf>
+void write_line(output& out, const std::vector<std::size_t>& widths, std::string& line, TextOf text_of) {
+  line.clear();
+  for (std::size_t i = 0; i < widths.size(); ++i) {
+    std::string_view text = text_of(i);
+    std::size_t shown = display_width(text);
+    if (shown <= widths[i]) {
+      line += text;
+    } else {
+      std::string cut = truncate(text, widths[i]);
+      line += cut;
+      shown = display_width(cut);
+    }
+    if (i + 1 < widths.size()) {
+      if (shown < widths[i]) line.append(widths[i] - shown, ' ');
+      line += "  ";
     }
   }
-  std::string line;
-  auto emit = [&](auto text_of) {
-    line.clear();
-    for (std::size_t i = 0; i < widths.size(); ++i) {
-      std::string_view text = text_of(i);
-      const bool last = i + 1 == widths.size();
-      std::size_t shown = display_width(text);
-      if (shown <= widths[i]) {
-        line += text;
-      } else {
-        std::string cut = truncate(text, widths[i]);
-        line += cut;
-        shown = display_width(cut);
-      }
-      if (!last) {   // padded; no trailing spaces after the last column
-        if (shown < widths[i]) line.append(widths[i] - shown, ' ');
-        line += "  ";
-      }
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    line.push_back('\n');
-    out.write(line);
-  };
-  emit([&](std::size_t i) { return std::string_view(head[i]); });
-  for (std::size_t r = 0; r < rows; ++r) emit([&](std::size_t i) { return cell(r, i); });
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  line.push_back('\n');
+  out.write(line);
 }
 
 // A cell's table text: newlines and tabs as spaces, other controls as visible escapes.
@@ -316,34 +312,33 @@ void write_table(output& out, const std::vector<column>& columns, const array& r
       cells[r].push_back(std::move(text));
     }
   }
-  write_lines(out, head, widths, width, rows.size(),
-              [&](std::size_t r, std::size_t i) { return std::string_view(cells[r][i]); });
+  fit_widths(widths, width);
+  std::string line;
+  write_line(out, widths, line, [&](std::size_t i) { return std::string_view(head[i]); });
+  for (const auto& row : cells) write_line(out, widths, line, [&](std::size_t i) { return std::string_view(row[i]); });
 }
 
 // ---------------------------------------------------------------- lists of text cells
 
-void write_json(output& out, const std::vector<column>& columns, const text_rows& rows) {
-  if (rows.empty()) {
-    out.write("[]\n");
-    return;
-  }
+std::size_t write_json(output& out, const std::vector<column>& columns, const text_rows& rows) {
+  std::size_t count = 0;
   std::string line;
-  out.write("[\n");
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    line.assign("  {");
+  rows.each([&](const std::string_view* cells) {
+    line.assign(count++ ? ",\n  {" : "[\n  {");   // the previous row ends here
     for (std::size_t c = 0; c < columns.size(); ++c) {
       if (c) line += ", ";
       append_quoted(line, columns[c].key, true);
       line += ": ";
-      append_quoted(line, rows.cell(r, c), true);
+      append_quoted(line, cells[c], true);
     }
-    line += r + 1 < rows.size() ? "},\n" : "}\n";
+    line.push_back('}');
     out.write(line);
-  }
-  out.write("]\n");
+  });
+  out.write(count ? "\n]\n" : "[]\n");
+  return count;
 }
 
-void write_csv(output& out, const std::vector<column>& columns, const text_rows& rows) {
+std::size_t write_csv(output& out, const std::vector<column>& columns, const text_rows& rows) {
   std::string line;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i) line.push_back(',');
@@ -351,53 +346,65 @@ void write_csv(output& out, const std::vector<column>& columns, const text_rows&
   }
   line.push_back('\n');
   out.write(line);
-  for (std::size_t r = 0; r < rows.size(); ++r) {
+  std::size_t count = 0;
+  rows.each([&](const std::string_view* cells) {
+    ++count;
     line.clear();
     for (std::size_t c = 0; c < columns.size(); ++c) {
       if (c) line.push_back(',');
-      std::string_view s = rows.cell(r, c);
-      if (s.find_first_of(",\"\r\n") == std::string_view::npos) line += s;
-      else line += csv_field(s);
+      if (cells[c].find_first_of(",\"\r\n") == std::string_view::npos) line += cells[c];
+      else line += csv_field(cells[c]);
     }
     line.push_back('\n');
     out.write(line);
-  }
+  });
+  return count;
 }
 
-void write_table(output& out, const std::vector<column>& columns, const text_rows& rows,
-                 std::optional<std::size_t> width) {
-  std::vector<std::size_t> shown;
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    if (!columns[c].in_table) continue;
-    bool any = rows.empty();
-    for (std::size_t r = 0; r < rows.size() && !any; ++r) any = !rows.cell(r, c).empty();
-    if (any) shown.push_back(c);
-  }
-  std::vector<std::string> head;
-  std::vector<std::size_t> widths;
-  for (std::size_t c : shown) {
-    head.push_back(heading(columns[c]));
-    widths.push_back(display_width(head.back()));
-  }
-  // Cells whose table text differs from their text (controls, non-ASCII), by
-  // position; every other cell is shown as it is.
+std::size_t write_table(output& out, const std::vector<column>& columns, const text_rows& rows,
+                        std::optional<std::size_t> width) {
+  // First pass: which columns have text, their widths, and the cells whose
+  // table text differs from their text (controls, non-ASCII) by position.
+  std::vector<bool> any(columns.size());
+  std::vector<std::size_t> column_widths(columns.size());
   std::vector<std::pair<std::size_t, std::string>> changed;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    for (std::size_t i = 0; i < shown.size(); ++i) {
-      std::string_view text = rows.cell(r, shown[i]);
-      if (plain_text(text)) {
-        widths[i] = std::max(widths[i], text.size());
+  std::size_t count = 0;
+  rows.each([&](const std::string_view* cells) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (!columns[c].in_table || cells[c].empty()) continue;
+      any[c] = true;
+      if (plain_text(cells[c])) {
+        column_widths[c] = std::max(column_widths[c], cells[c].size());
         continue;
       }
-      changed.emplace_back(r * shown.size() + i, table_text(std::string(text)));
-      widths[i] = std::max(widths[i], display_width(changed.back().second));
+      changed.emplace_back(count * columns.size() + c, table_text(std::string(cells[c])));
+      column_widths[c] = std::max(column_widths[c], display_width(changed.back().second));
     }
-  }
-  std::size_t next = 0;   // cells are written in the order they were measured
-  write_lines(out, head, widths, width, rows.size(), [&](std::size_t r, std::size_t i) -> std::string_view {
-    if (next < changed.size() && changed[next].first == r * shown.size() + i) return changed[next++].second;
-    return rows.cell(r, shown[i]);
+    ++count;
   });
+  if (count == 0) return 0;
+  std::vector<std::size_t> shown;
+  std::vector<std::string> head;
+  std::vector<std::size_t> widths;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (!columns[c].in_table || !any[c]) continue;
+    shown.push_back(c);
+    head.push_back(heading(columns[c]));
+    widths.push_back(std::max(display_width(head.back()), column_widths[c]));
+  }
+  fit_widths(widths, width);
+  std::string line;
+  write_line(out, widths, line, [&](std::size_t i) { return std::string_view(head[i]); });
+  std::size_t row = 0, next = 0;   // `changed` is in the order cells are written
+  rows.each([&](const std::string_view* cells) {
+    write_line(out, widths, line, [&](std::size_t i) -> std::string_view {
+      const std::size_t at = row * columns.size() + shown[i];
+      if (next < changed.size() && changed[next].first == at) return changed[next++].second;
+      return cells[shown[i]];
+    });
+    ++row;
+  });
+  return count;
 }
 
 // ---------------------------------------------------------------- text helpers
