@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <stdexcept>
+#include <type_traits>
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -102,6 +103,22 @@ public:
     return v;
   }
   bool done() const { return rest_.empty(); }
+  // `count` u32 values into `out` (little-endian, as the machine), one bounds check.
+  template <class T>
+  void u32s(T* out, std::size_t count) {
+    static_assert(sizeof(T) == 4 && std::is_trivially_copyable_v<T>);
+    if (count > rest_.size() / 4) fail("graph image is cut short");
+    std::memcpy(out, rest_.data(), count * 4);
+    rest_.remove_prefix(count * 4);
+  }
+  // A text ref at `p` (8 bytes of a record already read) checked against the string area.
+  std::string_view text_at(const char* p) const {
+    std::uint32_t off, len;
+    std::memcpy(&off, p, 4);
+    std::memcpy(&len, p + 4, 4);
+    if (off > strings_.size() || len > strings_.size() - off) fail("graph image names text outside its string area");
+    return strings_.substr(off, len);
+  }
   // What is left to read, and the string area: for records read again later.
   std::string_view rest() const { return rest_; }
   std::string_view strings() const { return strings_; }
@@ -745,24 +762,28 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
   };
   o.inverse.assign(n, d3fend_detail::no_node);
   o.rank.assign(n, 0);
-  node_records = r.rest();   // d3fend_built_record bytes a node
+  node_records = r.rest();   // d3fend_built_record bytes a node: read_d3fend_extras reads them again
+  auto u32_at = [](const char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
   for (std::uint32_t v = 0; v < n; ++v) {
+    const char* p = r.bytes(d3fend_built_record).data();
     d3fend_entry& e = o.entries[v];
-    const std::uint8_t kind = r.u8();
+    const auto kind = static_cast<std::uint8_t>(p[0]);
     if (kind > static_cast<std::uint8_t>(d3fend_kind::other)) r.fail("D3FEND image has an unknown kind");
     e.kind = static_cast<d3fend_kind>(kind);
-    const std::uint8_t tactic = r.u8();
+    const auto tactic = static_cast<std::uint8_t>(p[1]);
     if (tactic != 0xff && tactic >= std::size(all_d3fend_tactics)) r.fail("D3FEND image has an unknown tactic");
     if (tactic != 0xff) e.tactic = static_cast<d3fend_tactic>(tactic);
     if (e.kind == d3fend_kind::attack_mitigation) e.attack_id = e.name;   // as build() names them
-    e.revoked_by = r.str();
-    node_or_none(r.u32());   // enables: checked now, read by extras()
-    o.inverse[v] = node_or_none(r.u32());
-    o.rank[v] = r.u32();
+    e.revoked_by = r.text_at(p + 2);
+    node_or_none(u32_at(p + 10));   // enables: checked now, read by extras()
+    o.inverse[v] = node_or_none(u32_at(p + 14));
+    o.rank[v] = u32_at(p + 18);
     if (o.rank[v] >= n) r.fail("D3FEND image has an impossible name rank");
   }
-  if (node_records.size() - r.rest().size() != std::size_t{n} * d3fend_built_record)
-    throw std::logic_error("D3FEND built records are not d3fend_built_record bytes");
   for (d3fend_node& t : o.tactic_nodes) t = node_or_none(r.u32());
   for (d3fend_node* p : {&o.enables_property, &o.related_property, &o.reference_property}) *p = node_or_none(r.u32());
   for (auto* h : {&o.classes, &o.properties}) {
@@ -777,7 +798,7 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
   // A CSR's row starts (n + 1, from 0, never decreasing) then its items.
   auto rows = [&](auto& c, std::uint32_t items, auto&& item) {
     c.offsets.resize(std::size_t{n} + 1);
-    for (auto& v : c.offsets) v = r.u32();
+    r.u32s(c.offsets.data(), c.offsets.size());
     if (c.offsets.front() != 0 || !std::is_sorted(c.offsets.begin(), c.offsets.end()))
       r.fail("D3FEND image has malformed rows");
     if (items == 0xffffffffu) items = c.offsets.back();
@@ -787,7 +808,21 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
     c.items.resize(items);
     for (auto& x : c.items) item(x);
   };
-  rows(o.closure, 0xffffffffu, [&](d3fend_node& x) { x = node_ref(r.u32()); });
+  // Node lists copied whole, then checked in one pass.
+  auto nodes = [&](d3fend_node* v, std::size_t count) {
+    r.u32s(v, count);
+    if (std::any_of(v, v + count, [&](d3fend_node x) { return index_of(x) >= n; }))
+      r.fail("D3FEND image names a missing node");
+  };
+  {
+    auto& c = o.closure;
+    c.offsets.resize(std::size_t{n} + 1);
+    r.u32s(c.offsets.data(), c.offsets.size());
+    if (c.offsets.front() != 0 || !std::is_sorted(c.offsets.begin(), c.offsets.end()) || c.offsets.back() > image_size)
+      r.fail("D3FEND image has malformed rows");
+    c.items.resize(c.offsets.back());
+    nodes(c.items.data(), c.items.size());
+  }
   const std::uint32_t statements = count();
   rows(o.statements, statements, [&](d3fend_statement& x) {
     x.relation = node_ref(r.u32());
@@ -801,7 +836,7 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
     });
   for (auto* list : {&o.attack_techniques, &o.attack_mitigations, &o.defensive_techniques, &o.artifact_classes}) {
     list->resize(count());
-    for (d3fend_node& v : *list) v = node_ref(r.u32());
+    nodes(list->data(), list->size());
   }
   // by_id and by_key are filled on the first lookup (impl::keys()).
   o.keys_deferred = true;
@@ -929,34 +964,42 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
     return d3fend_node{v};
   };
   const std::string_view records = r.rest();   // d3fend_node_record bytes a node
+  auto u32_at = [](const char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
   for (std::uint32_t i = 0; i < n; ++i) {
     // Views into the image, which the ontology owns. Not indexed now: keys()
     // fills by_id on the first lookup by id. The rest of the record (extras)
-    // is checked now and read on first use.
+    // is checked now and read on first use (read_d3fend_extras).
+    const char* p = r.bytes(d3fend_node_record).data();
     d3fend_entry& e = o.entries.emplace_back();
-    e.id = r.str();
+    e.id = r.text_at(p);
     e.name = e.id.substr(0, 4) == "d3f:" ? e.id.substr(4) : e.id;   // as append_node names it
-    for (std::string_view* s : {&e.label, &e.definition, &e.d3fend_id, &e.attack_id, &e.kb_article}) *s = r.str();
-    for (int k = 0; k < 5; ++k) r.str();   // comment, title, url, organization, author
-    e.deprecated = r.u8() != 0;
-    r.u32();   // flags
-    r.u32();   // offset
-    node_ref(r.u32());   // on_property
-    node_ref(r.u32());   // some_values_from
+    e.label = r.text_at(p + 8);
+    e.definition = r.text_at(p + 16);
+    e.d3fend_id = r.text_at(p + 24);
+    e.attack_id = r.text_at(p + 32);
+    e.kb_article = r.text_at(p + 40);
+    for (int k = 6; k < 11; ++k) r.text_at(p + 8 * k);   // comment, title, url, organization, author
+    e.deprecated = p[88] != 0;
+    // flags and offset (p + 89, p + 93) are any value
+    node_ref(u32_at(p + 97));    // on_property
+    node_ref(u32_at(p + 101));   // some_values_from
   }
-  if (records.size() - r.rest().size() != std::size_t{n} * d3fend_node_record)
-    throw std::logic_error("D3FEND node records are not d3fend_node_record bytes");
   for (auto* links : {&o.raw_subclass, &o.raw_subproperty, &o.raw_inverse, &o.raw_statements}) {
     std::uint32_t count = r.u32();
     if (count > image.size()) r.fail("D3FEND image link count is impossible");
-    links->reserve(count);
+    // Copied whole (subject, key, target as u32 each), then checked.
+    static_assert(sizeof(d3fend_detail::raw_link) == 12 && std::is_trivially_copyable_v<d3fend_detail::raw_link>);
+    links->resize(count);
+    r.u32s(reinterpret_cast<std::uint32_t*>(links->data()), std::size_t{count} * 3);
     // Statements name their property; the other links never do (build() relies on both).
     const bool statements = links == &o.raw_statements;
-    for (std::uint32_t k = 0; k < count; ++k) {
-      std::uint32_t subject = r.u32(), key = r.u32(), target = r.u32();
-      if (subject >= n || target >= n) r.fail("D3FEND image link names a missing node");
-      if (statements ? key >= n : key != no_node) r.fail("D3FEND image link has a wrong property");
-      links->push_back({d3fend_node{subject}, d3fend_node{key}, d3fend_node{target}});
+    for (const auto& l : *links) {
+      if (index_of(l.subject) >= n || index_of(l.target) >= n) r.fail("D3FEND image link names a missing node");
+      if (statements ? index_of(l.key) >= n : index_of(l.key) != no_node) r.fail("D3FEND image link has a wrong property");
     }
   }
   std::string_view built_records;
