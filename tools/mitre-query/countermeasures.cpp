@@ -164,7 +164,8 @@ int run_countermeasures(context& ctx) {
           for (std::size_t i = std::get<1>(runs[next]); i < std::get<2>(runs[next]); ++i)
             if (auto m = d.mapping(i); wanted(m)) rows.push_back(make_row(d, m.attack_id, m, explain));
         k = next;
-        std::sort(rows.begin(), rows.end(), by_key);
+        // Usually in order already (stored by name rank): checked in one pass, sorted when not.
+        if (!std::is_sorted(rows.begin(), rows.end(), by_key)) std::sort(rows.begin(), rows.end(), by_key);
         rows.erase(std::unique(rows.begin(), rows.end(), same_key), rows.end());
         for (const row& r : rows) cells_of(r, emit);
       }
