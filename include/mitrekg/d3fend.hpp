@@ -222,6 +222,11 @@ public:
   // mappings(). Built on the first call (thread-safe) and kept; the reference
   // borrows from *this.
   const std::vector<d3fend_mapping>& all_mappings() const;
+  // The same rows one at a time, without building them all: row i of
+  // all_mappings() (i < mapping_count()). From a snapshot, read where it is
+  // stored (nothing kept); otherwise all_mappings() is built first.
+  std::size_t mapping_count() const;
+  d3fend_mapping mapping(std::size_t i) const;
 
   // For an artifact: the ATT&CK techniques / defensive techniques whose own
   // statements name it (or, with `subclasses`, one of its descendants).

@@ -129,6 +129,15 @@ const std::vector<d3fend_mapping>& d3fend_ontology::impl::all_mappings() const {
 
 const std::vector<d3fend_mapping>& d3fend_ontology::all_mappings() const { return impl_->all_mappings(); }
 
+std::size_t d3fend_ontology::mapping_count() const {
+  return impl_->all_stored ? impl_->stored_rows.size() / 24 : impl_->all_mappings().size();
+}
+
+d3fend_mapping d3fend_ontology::mapping(std::size_t i) const {
+  if (impl_->all_stored) return impl_->stored_row(static_cast<std::uint32_t>(i));
+  return impl_->all_mappings()[i];
+}
+
 std::vector<d3fend_node> d3fend_ontology::countered_techniques(d3fend_node defensive_technique) const {
   all_mappings();
   if (index_of(defensive_technique) >= impl_->entries.size()) return {};

@@ -115,6 +115,11 @@ void d3fend_ontology::impl::warn(std::size_t& counter, std::uint32_t offset, std
     report.samples.push_back(fmt::format("{}: {}: {}", file, line_column(text, offset), message));
 }
 
+const handle_vector<d3fend_node, d3fend_detail::node_extra>& d3fend_ontology::impl::extras() const {
+  if (fill_extra) std::call_once(extra_once, [this] { fill_extra(*this); });
+  return extra;
+}
+
 // What intern() and build() fill while reading; first of a repeated key wins, as there.
 const text_view_map<d3fend_node>& d3fend_ontology::impl::ids() const {
   if (keys_deferred)
@@ -340,7 +345,7 @@ std::vector<d3fend_reference> d3fend_ontology::references(d3fend_node n) const {
   if (index_of(n) >= size() || o.reference_property == no_node) return out;
   for (auto* s = o.statements.begin(n); s != o.statements.end(n); ++s) {
     if (s->relation != o.reference_property) continue;
-    const auto& x = o.extra[s->target];
+    const auto& x = o.extras()[s->target];
     out.push_back(d3fend_reference{s->target, x.title, x.url, x.organization, x.author});
   }
   return out;
@@ -385,8 +390,9 @@ std::vector<d3fend_matrix_cell> d3fend_ontology::matrix_column(d3fend_tactic t) 
     return ea.label != eb.label ? ea.label < eb.label : o.rank[a] < o.rank[b];
   };
   std::vector<d3fend_node> roots;
+  const auto& extra = o.extras();
   for (auto n : o.defensive_techniques)
-    if (o.extra[n].enables == *tactic) roots.push_back(n);
+    if (extra[n].enables == *tactic) roots.push_back(n);
   std::sort(roots.begin(), roots.end(), by_label);
   std::vector<bool> seen(size(), false);
   // Depth-first, explicit stack of (node, depth); children pushed in reverse label order.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -118,7 +119,14 @@ struct d3fend_ontology::impl {
 
   // ---- nodes -----------------------------------------------------------------
   handle_vector<d3fend_node, d3fend_entry> entries;
-  handle_vector<d3fend_node, d3fend_detail::node_extra> extra;
+  // Filled while reading; or — decoded from a snapshot image — on first use
+  // (extras(), through fill_extra): a warm `show` or `countermeasures` never
+  // writes these 5,298 records (issue 13).
+  mutable handle_vector<d3fend_node, d3fend_detail::node_extra> extra;
+  std::function<void(const d3fend_impl&)> fill_extra;   // set by the image decoder
+  mutable std::once_flag extra_once;
+  // `extra`, filled first when deferred (thread-safe); borrows from *this.
+  const handle_vector<d3fend_node, d3fend_detail::node_extra>& extras() const;
   // "@id" -> node (views into the file or the arena) and upper-cased D3FEND
   // and ATT&CK ids -> node. Filled while reading, or — for an ontology decoded
   // from a snapshot image (keys_deferred) — on the first lookup (keys()),

@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <stdexcept>
+#include <type_traits>
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -102,6 +103,25 @@ public:
     return v;
   }
   bool done() const { return rest_.empty(); }
+  // `count` u32 values into `out` (little-endian, as the machine), one bounds check.
+  template <class T>
+  void u32s(T* out, std::size_t count) {
+    static_assert(sizeof(T) == 4 && std::is_trivially_copyable_v<T>);
+    if (count > rest_.size() / 4) fail("graph image is cut short");
+    std::memcpy(out, rest_.data(), count * 4);
+    rest_.remove_prefix(count * 4);
+  }
+  // A text ref at `p` (8 bytes of a record already read) checked against the string area.
+  std::string_view text_at(const char* p) const {
+    std::uint32_t off, len;
+    std::memcpy(&off, p, 4);
+    std::memcpy(&len, p + 4, 4);
+    if (off > strings_.size() || len > strings_.size() - off) fail("graph image names text outside its string area");
+    return strings_.substr(off, len);
+  }
+  // What is left to read, and the string area: for records read again later.
+  std::string_view rest() const { return rest_; }
+  std::string_view strings() const { return strings_; }
   [[noreturn]] void fail(std::string_view what) const {
     throw error(errc::bad_snapshot, std::string(file_), "", fmt::format("snapshot is corrupted: {}", what));
   }
@@ -683,9 +703,48 @@ std::string encode_image(const graph_impl& graph) {
 
 namespace {
 
+// Sizes of a node's fixed records in a D3FEND image (see encode_d3fend_image):
+// 11 text refs, u8, 4 u32 — and, in the built part, 2 u8, a text ref, 3 u32.
+constexpr std::size_t d3fend_node_record = 11 * 8 + 1 + 4 * 4;
+constexpr std::size_t d3fend_built_record = 2 + 8 + 3 * 4;
+
+// Fills d.extra from the node records of an image decode_d3fend_image
+// already checked (every text ref and node number in bounds): what
+// impl::extras() calls on first use. Borrows the image, which d owns.
+void read_d3fend_extras(std::string_view records, std::string_view built, std::string_view strings,
+                        const d3fend_impl& d) {
+  auto u32_at = [](const char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
+  auto text_at = [&](const char* p) { return strings.substr(u32_at(p), u32_at(p + 4)); };
+  const std::size_t n = d.entries.size();
+  d.extra.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const char* p = records.data() + i * d3fend_node_record;
+    auto& x = d.extra[i];
+    x.comment = text_at(p + 6 * 8);
+    x.title = text_at(p + 7 * 8);
+    x.url = text_at(p + 8 * 8);
+    x.organization = text_at(p + 9 * 8);
+    x.author = text_at(p + 10 * 8);
+    x.flags = static_cast<std::uint16_t>(u32_at(p + 11 * 8 + 1));
+    x.offset = u32_at(p + 11 * 8 + 5);
+    x.on_property = d3fend_node{u32_at(p + 11 * 8 + 9)};
+    x.some_values_from = d3fend_node{u32_at(p + 11 * 8 + 13)};
+    x.enables = d3fend_node{u32_at(built.data() + i * d3fend_built_record + 10)};
+    // As append_node sets it: the name's first 8 bytes, big-endian.
+    const std::string_view name = d.entries[i].name;
+    unsigned char bytes[8] = {};
+    std::memcpy(bytes, name.data(), std::min<std::size_t>(8, name.size()));
+    for (unsigned char b : bytes) x.name_prefix = (x.name_prefix << 8) | b;
+  }
+}
+
 // The built part of a D3FEND image (see encode_d3fend_image), every node
 // reference and row bound checked: the ontology answers as build() left it.
-void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
+void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std::string_view& node_records) {
   const auto n = static_cast<std::uint32_t>(o.entries.size());
   const auto none = index_of(d3fend_detail::no_node);
   auto node_or_none = [&](std::uint32_t v) {
@@ -703,19 +762,26 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
   };
   o.inverse.assign(n, d3fend_detail::no_node);
   o.rank.assign(n, 0);
+  node_records = r.rest();   // d3fend_built_record bytes a node: read_d3fend_extras reads them again
+  auto u32_at = [](const char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
   for (std::uint32_t v = 0; v < n; ++v) {
+    const char* p = r.bytes(d3fend_built_record).data();
     d3fend_entry& e = o.entries[v];
-    const std::uint8_t kind = r.u8();
+    const auto kind = static_cast<std::uint8_t>(p[0]);
     if (kind > static_cast<std::uint8_t>(d3fend_kind::other)) r.fail("D3FEND image has an unknown kind");
     e.kind = static_cast<d3fend_kind>(kind);
-    const std::uint8_t tactic = r.u8();
+    const auto tactic = static_cast<std::uint8_t>(p[1]);
     if (tactic != 0xff && tactic >= std::size(all_d3fend_tactics)) r.fail("D3FEND image has an unknown tactic");
     if (tactic != 0xff) e.tactic = static_cast<d3fend_tactic>(tactic);
     if (e.kind == d3fend_kind::attack_mitigation) e.attack_id = e.name;   // as build() names them
-    e.revoked_by = r.str();
-    o.extra[v].enables = node_or_none(r.u32());
-    o.inverse[v] = node_or_none(r.u32());
-    o.rank[v] = r.u32();
+    e.revoked_by = r.text_at(p + 2);
+    node_or_none(u32_at(p + 10));   // enables: checked now, read by extras()
+    o.inverse[v] = node_or_none(u32_at(p + 14));
+    o.rank[v] = u32_at(p + 18);
     if (o.rank[v] >= n) r.fail("D3FEND image has an impossible name rank");
   }
   for (d3fend_node& t : o.tactic_nodes) t = node_or_none(r.u32());
@@ -732,7 +798,7 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
   // A CSR's row starts (n + 1, from 0, never decreasing) then its items.
   auto rows = [&](auto& c, std::uint32_t items, auto&& item) {
     c.offsets.resize(std::size_t{n} + 1);
-    for (auto& v : c.offsets) v = r.u32();
+    r.u32s(c.offsets.data(), c.offsets.size());
     if (c.offsets.front() != 0 || !std::is_sorted(c.offsets.begin(), c.offsets.end()))
       r.fail("D3FEND image has malformed rows");
     if (items == 0xffffffffu) items = c.offsets.back();
@@ -742,7 +808,21 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
     c.items.resize(items);
     for (auto& x : c.items) item(x);
   };
-  rows(o.closure, 0xffffffffu, [&](d3fend_node& x) { x = node_ref(r.u32()); });
+  // Node lists copied whole, then checked in one pass.
+  auto nodes = [&](d3fend_node* v, std::size_t count) {
+    r.u32s(v, count);
+    if (std::any_of(v, v + count, [&](d3fend_node x) { return index_of(x) >= n; }))
+      r.fail("D3FEND image names a missing node");
+  };
+  {
+    auto& c = o.closure;
+    c.offsets.resize(std::size_t{n} + 1);
+    r.u32s(c.offsets.data(), c.offsets.size());
+    if (c.offsets.front() != 0 || !std::is_sorted(c.offsets.begin(), c.offsets.end()) || c.offsets.back() > image_size)
+      r.fail("D3FEND image has malformed rows");
+    c.items.resize(c.offsets.back());
+    nodes(c.items.data(), c.items.size());
+  }
   const std::uint32_t statements = count();
   rows(o.statements, statements, [&](d3fend_statement& x) {
     x.relation = node_ref(r.u32());
@@ -756,7 +836,7 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o) {
     });
   for (auto* list : {&o.attack_techniques, &o.attack_mitigations, &o.defensive_techniques, &o.artifact_classes}) {
     list->resize(count());
-    for (d3fend_node& v : *list) v = node_ref(r.u32());
+    nodes(list->data(), list->size());
   }
   // by_id and by_key are filled on the first lookup (impl::keys()).
   o.keys_deferred = true;
@@ -789,7 +869,7 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
   w.u32(static_cast<std::uint32_t>(o.entries.size()));
   for (std::size_t n = 0; n < o.entries.size(); ++n) {
     const d3fend_entry& e = o.entries[n];
-    const auto& x = o.extra[n];
+    const auto& x = o.extras()[n];
     // What the reader stored; build() derives the rest (kinds, tactics, a mitigation's M-id).
     std::string_view attack_id = e.kind == d3fend_kind::attack_mitigation ? std::string_view{} : e.attack_id;
     for (std::string_view s : {e.id, e.label, e.definition, e.d3fend_id, attack_id, e.kb_article, x.comment, x.title,
@@ -815,7 +895,7 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
     w.u8(static_cast<std::uint8_t>(e.kind));
     w.u8(e.tactic ? static_cast<std::uint8_t>(*e.tactic) : 0xff);
     w.str(e.revoked_by);
-    w.u32(index_of(o.extra[n].enables));
+    w.u32(index_of(o.extras()[n].enables));
     w.u32(index_of(o.inverse[n]));
     w.u32(o.rank[n]);
   }
@@ -877,44 +957,57 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
   std::uint32_t n = r.u32();
   if (n > image.size()) r.fail("D3FEND image node count is impossible");
   o.entries.reserve(n);
-  o.extra.reserve(n);
   prefault(o.entries.data(), n * sizeof(d3fend_entry));
-  prefault(o.extra.data(), n * sizeof(o.extra[0]));
   const auto no_node = index_of(d3fend_detail::no_node);
   auto node_ref = [&](std::uint32_t v) {
     if (v != no_node && v >= n) r.fail("D3FEND image names a missing node");
     return d3fend_node{v};
   };
+  const std::string_view records = r.rest();   // d3fend_node_record bytes a node
+  auto u32_at = [](const char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
   for (std::uint32_t i = 0; i < n; ++i) {
-    // Views into the image, which the ontology owns: persistent. Not indexed
-    // now: keys() fills by_id on the first lookup by id.
-    o.append_node(r.str());
-    d3fend_entry& e = o.entries[i];
-    auto& x = o.extra[i];
-    for (std::string_view* s : {&e.label, &e.definition, &e.d3fend_id, &e.attack_id, &e.kb_article, &x.comment,
-                                &x.title, &x.url, &x.organization, &x.author})
-      *s = r.str();
-    e.deprecated = r.u8() != 0;
-    x.flags = static_cast<std::uint16_t>(r.u32());
-    x.offset = r.u32();
-    x.on_property = node_ref(r.u32());
-    x.some_values_from = node_ref(r.u32());
+    // Views into the image, which the ontology owns. Not indexed now: keys()
+    // fills by_id on the first lookup by id. The rest of the record (extras)
+    // is checked now and read on first use (read_d3fend_extras).
+    const char* p = r.bytes(d3fend_node_record).data();
+    d3fend_entry& e = o.entries.emplace_back();
+    e.id = r.text_at(p);
+    e.name = e.id.substr(0, 4) == "d3f:" ? e.id.substr(4) : e.id;   // as append_node names it
+    e.label = r.text_at(p + 8);
+    e.definition = r.text_at(p + 16);
+    e.d3fend_id = r.text_at(p + 24);
+    e.attack_id = r.text_at(p + 32);
+    e.kb_article = r.text_at(p + 40);
+    for (int k = 6; k < 11; ++k) r.text_at(p + 8 * k);   // comment, title, url, organization, author
+    e.deprecated = p[88] != 0;
+    // flags and offset (p + 89, p + 93) are any value
+    node_ref(u32_at(p + 97));    // on_property
+    node_ref(u32_at(p + 101));   // some_values_from
   }
   for (auto* links : {&o.raw_subclass, &o.raw_subproperty, &o.raw_inverse, &o.raw_statements}) {
     std::uint32_t count = r.u32();
     if (count > image.size()) r.fail("D3FEND image link count is impossible");
-    links->reserve(count);
+    // Copied whole (subject, key, target as u32 each), then checked.
+    static_assert(sizeof(d3fend_detail::raw_link) == 12 && std::is_trivially_copyable_v<d3fend_detail::raw_link>);
+    links->resize(count);
+    r.u32s(reinterpret_cast<std::uint32_t*>(links->data()), std::size_t{count} * 3);
     // Statements name their property; the other links never do (build() relies on both).
     const bool statements = links == &o.raw_statements;
-    for (std::uint32_t k = 0; k < count; ++k) {
-      std::uint32_t subject = r.u32(), key = r.u32(), target = r.u32();
-      if (subject >= n || target >= n) r.fail("D3FEND image link names a missing node");
-      if (statements ? key >= n : key != no_node) r.fail("D3FEND image link has a wrong property");
-      links->push_back({d3fend_node{subject}, d3fend_node{key}, d3fend_node{target}});
+    for (const auto& l : *links) {
+      if (index_of(l.subject) >= n || index_of(l.target) >= n) r.fail("D3FEND image link names a missing node");
+      if (statements ? index_of(l.key) >= n : index_of(l.key) != no_node) r.fail("D3FEND image link has a wrong property");
     }
   }
-  decode_d3fend_built(r, image.size(), o);
+  std::string_view built_records;
+  decode_d3fend_built(r, image.size(), o, built_records);
   if (!r.done()) r.fail("D3FEND image has trailing bytes");
+  o.fill_extra = [records, built_records, strings = r.strings()](const d3fend_impl& d) {
+    read_d3fend_extras(records, built_records, strings, d);
+  };
 }
 
 }  // namespace mitrekg::store

@@ -176,7 +176,7 @@ void write_d3fend(database& db, const d3fend_ontology& ontology) {
   statement node_row(db, "INSERT INTO d3fend_nodes VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)");
   for (d3fend_node n : all_handles<d3fend_node>(o.entries.size())) {
     const d3fend_entry& e = o.entries[n];
-    const auto& x = o.extra[n];
+    const auto& x = o.extras()[n];
     node_row.bind(1, std::int64_t{index_of(n)}).bind(2, e.id).bind(3, to_string(e.kind)).bind(4, e.label)
         .bind(5, e.definition).bind(6, e.d3fend_id).bind(7, e.attack_id).bind(8, e.kb_article)
         .bind(9, std::int64_t{e.deprecated});

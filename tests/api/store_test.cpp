@@ -309,6 +309,67 @@ TEST_CASE("a snapshot keeps D3FEND and every inferred mapping") {
   CHECK(terminates);
 }
 
+namespace {
+
+// Every reference of every node and every column of the matrix: the texts a
+// snapshot's D3FEND image keeps out of its node entries (read on first use).
+void check_same_extras(const d3fend_ontology& a, const d3fend_ontology& b) {
+  REQUIRE(a.size() == b.size());
+  std::size_t references = 0;
+  for (d3fend_node n : every_node<d3fend_node>(a.size())) {
+    auto x = a.references(n), y = b.references(n);
+    REQUIRE(x.size() == y.size());
+    references += x.size();
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      CHECK(x[i].node == y[i].node);
+      CHECK(x[i].title == y[i].title);
+      CHECK(x[i].url == y[i].url);
+      CHECK(x[i].organization == y[i].organization);
+      CHECK(x[i].author == y[i].author);
+    }
+  }
+  CHECK(references > 100);
+  std::size_t cells = 0;
+  for (d3fend_tactic t : all_d3fend_tactics) {
+    auto x = a.matrix_column(t), y = b.matrix_column(t);
+    REQUIRE(x.size() == y.size());
+    cells += x.size();
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      CHECK(x[i].technique == y[i].technique);
+      CHECK(x[i].depth == y[i].depth);
+    }
+  }
+  CHECK(cells > 100);
+}
+
+}  // namespace
+
+TEST_CASE("a snapshot's D3FEND rows one at a time, and its node texts read on first use") {
+  const d3fend_ontology* d1 = sources().d3fend();
+  REQUIRE(d1);
+  // A graph of its own: nothing asked of its ontology before.
+  const knowledge_graph g = open_snapshot(snapshot_file());
+  const d3fend_ontology* d2 = g.d3fend();
+  REQUIRE(d2);
+  // mapping(i) before all_mappings(): read where the image stores it.
+  REQUIRE(d2->mapping_count() == 5503);
+  std::vector<d3fend_mapping> one_by_one;
+  for (std::size_t i = 0; i < d2->mapping_count(); ++i) one_by_one.push_back(d2->mapping(i));
+  CHECK(same_rows(*d1, d1->all_mappings(), *d2, one_by_one));
+  CHECK(same_rows(*d2, d2->all_mappings(), *d2, one_by_one));
+  // And from the sources (inferred, all_mappings() built first).
+  REQUIRE(d1->mapping_count() == 5503);
+  CHECK(d1->mapping(0).attack_id == d1->all_mappings()[0].attack_id);
+  CHECK(d1->mapping(5502).def_relation == d1->all_mappings()[5502].def_relation);
+  check_same_extras(*d1, *d2);
+  // Written again from the snapshot (its texts read from its image): the same.
+  temp_dir dir;
+  save_snapshot(g, dir.path / "again.sqlite");
+  const knowledge_graph again = open_snapshot(dir.path / "again.sqlite");
+  REQUIRE(again.d3fend());
+  check_same_extras(*d1, *again.d3fend());
+}
+
 TEST_CASE("snapshot metadata names the sources with their SHA-256") {
   snapshot_info info = read_snapshot_info(snapshot_file());
   CHECK(info.schema_version == snapshot_schema_version);

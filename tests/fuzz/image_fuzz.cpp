@@ -31,8 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::memcpy(image->data() + 8, &sum, 8);
       mitrekg::d3fend_impl o;
       mitrekg::store::decode_d3fend_image(*image, "fuzz", o);
-      // What decoding leaves for later: the key maps and the stored mappings' reverse index.
+      // What decoding leaves for later: the key maps, the nodes' extras (read
+      // from records checked at open, unchecked then), the stored mappings' reverse index.
       o.keys();
+      o.extras();
       std::size_t countered = 0;
       for (const auto& m : o.all_mappings()) countered += o.countered.size(m.countermeasure);
       // Every mapping's countermeasure counters at least its own technique.

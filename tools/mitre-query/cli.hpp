@@ -135,5 +135,7 @@ extern const std::vector<column> technique_columns;
 
 // Writes a list in the chosen format; returns exit_found, or exit_nothing when empty.
 int print_list(context& ctx, const std::vector<column>& columns, const array& rows);
+// The same for a list of text cells (`rows.columns` == columns.size()).
+int print_list(context& ctx, const std::vector<column>& columns, const text_rows& rows);
 
 }  // namespace mq

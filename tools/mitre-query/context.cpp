@@ -302,4 +302,14 @@ int print_list(context& ctx, const std::vector<column>& columns, const array& ro
   return rows.empty() ? exit_nothing : exit_found;
 }
 
+int print_list(context& ctx, const std::vector<column>& columns, const text_rows& rows) {
+  std::size_t count = 0;
+  switch (ctx.fmt) {
+    case format::json: count = write_json(ctx.out, columns, rows); break;
+    case format::csv: count = write_csv(ctx.out, columns, rows); break;
+    case format::table: count = write_table(ctx.out, columns, rows, ctx.width); break;
+  }
+  return count == 0 ? exit_nothing : exit_found;
+}
+
 }  // namespace mq

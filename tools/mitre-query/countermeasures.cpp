@@ -2,6 +2,7 @@
 // countermeasures D3FEND infers for them (mitrekg/countermeasures.hpp), with the
 // version skew between the two said plainly on stderr.
 #include <algorithm>
+#include <deque>
 #include <set>
 #include <tuple>
 
@@ -24,7 +25,7 @@ const mitrekg::lookup_options everything{true, true, mitrekg::all_domains};
 
 // One output row; the CSV columns are exactly D3FEND's full-mappings export.
 struct row {
-  std::string attack_id;
+  std::string_view attack_id;
   std::string_view d3fend_id, d3fend_class, d3fend_label, d3fend_tactic;
   std::string_view off_artifact, off_relation, def_artifact, def_relation;   // --explain only
 
@@ -35,9 +36,9 @@ struct row {
 
 std::string_view tactic_name(std::optional<d3fend_tactic> t) { return t ? to_string(*t) : std::string_view{}; }
 
-row make_row(const d3fend_ontology& d, std::string attack_id, const d3fend_mapping& m, bool explain) {
+row make_row(const d3fend_ontology& d, std::string_view attack_id, const d3fend_mapping& m, bool explain) {
   const auto& cm = d[m.countermeasure];
-  row r{std::move(attack_id), cm.d3fend_id, cm.name, cm.label, tactic_name(m.tactic), {}, {}, {}, {}};
+  row r{attack_id, cm.d3fend_id, cm.name, cm.label, tactic_name(m.tactic), {}, {}, {}, {}};
   if (explain) {
     r.off_artifact = d[m.off_artifact].name;
     r.off_relation = m.off_relation;
@@ -132,10 +133,43 @@ int run_countermeasures(context& ctx) {
     return tactics.empty() || (m.tactic && std::find(tactics.begin(), tactics.end(), *m.tactic) != tactics.end());
   };
 
+  auto by_key = [](const row& a, const row& b) { return a.key() < b.key(); };
+  auto same_key = [](const row& a, const row& b) { return a.key() == b.key(); };
+  auto cells_of = [&](const row& r, auto& emit) {
+    const std::string_view cells[] = {r.attack_id,    r.d3fend_id,    r.d3fend_class, r.d3fend_label, r.d3fend_tactic,
+                                      r.off_artifact, r.off_relation, r.def_artifact, r.def_relation};
+    emit(cells);
+  };
+  text_rows out;
+  out.columns = explain ? 9 : 5;
   std::vector<row> rows;
+  std::deque<std::string> asked;   // the ids rows of named techniques borrow
+  std::vector<std::tuple<std::string_view, std::size_t, std::size_t>> runs;   // --all, below
   if (all) {
-    for (const auto& m : d.all_mappings())
-      if (wanted(m)) rows.push_back(make_row(d, std::string(m.attack_id), m, explain));
+    // Streamed (issue 13): the stored rows are read technique by technique,
+    // each technique's sorted with its repeats dropped, and written; no row
+    // of another technique is kept. Runs: (ATT&CK id, first row, end) of
+    // consecutive rows of one id, ordered by id (one id's runs together).
+    for (std::size_t i = 0, n = d.mapping_count(); i < n; ++i) {
+      std::string_view id = d.mapping(i).attack_id;
+      if (runs.empty() || std::get<0>(runs.back()) != id) runs.emplace_back(id, i, i);
+      std::get<2>(runs.back()) = i + 1;
+    }
+    std::stable_sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+    out.each = [&](const auto& emit) {
+      for (std::size_t k = 0; k < runs.size();) {
+        rows.clear();
+        std::size_t next = k;
+        for (; next < runs.size() && std::get<0>(runs[next]) == std::get<0>(runs[k]); ++next)
+          for (std::size_t i = std::get<1>(runs[next]); i < std::get<2>(runs[next]); ++i)
+            if (auto m = d.mapping(i); wanted(m)) rows.push_back(make_row(d, m.attack_id, m, explain));
+        k = next;
+        // Usually in order already (stored by name rank): checked in one pass, sorted when not.
+        if (!std::is_sorted(rows.begin(), rows.end(), by_key)) std::sort(rows.begin(), rows.end(), by_key);
+        rows.erase(std::unique(rows.begin(), rows.end(), same_key), rows.end());
+        for (const row& r : rows) cells_of(r, emit);
+      }
+    };
   } else {
     std::set<std::string> done;
     for (const std::string& text : ctx.args) {
@@ -145,33 +179,15 @@ int run_countermeasures(context& ctx) {
       auto cm = mitrekg::countermeasures_of(ctx.graph(), *id);
       if (auto n = coverage_note(ctx, d, cm); !n.empty()) note("{}", n);
       // Rows reached through revoked ids are keyed by the technique asked for.
+      const std::string& attack_id = asked.emplace_back(std::move(cm.attack_id));
       for (const auto& m : cm.rows)
-        if (wanted(m)) rows.push_back(make_row(d, cm.attack_id, m, explain));
+        if (wanted(m)) rows.push_back(make_row(d, attack_id, m, explain));
     }
-  }
-  std::sort(rows.begin(), rows.end(), [](const row& a, const row& b) { return a.key() < b.key(); });
-  rows.erase(std::unique(rows.begin(), rows.end(), [](const row& a, const row& b) { return a.key() == b.key(); }),
-             rows.end());
-
-  array out;
-  out.reserve(rows.size());
-  for (auto& r : rows) {
-    // Fields moved in, not copied out of an initializer list: `--all` makes
-    // 4,121 of these, and their memory was most of its time (issue 13).
-    object o;
-    o.reserve(explain ? 9 : 5);
-    o.emplace_back("attack_id", std::move(r.attack_id));
-    o.emplace_back("d3fend_id", r.d3fend_id);
-    o.emplace_back("d3fend_class", r.d3fend_class);
-    o.emplace_back("d3fend_label", r.d3fend_label);
-    o.emplace_back("d3fend_tactic", r.d3fend_tactic);
-    if (explain) {
-      o.emplace_back("off_artifact", r.off_artifact);
-      o.emplace_back("off_relation", r.off_relation);
-      o.emplace_back("def_artifact", r.def_artifact);
-      o.emplace_back("def_relation", r.def_relation);
-    }
-    out.emplace_back(std::move(o));
+    std::sort(rows.begin(), rows.end(), by_key);
+    rows.erase(std::unique(rows.begin(), rows.end(), same_key), rows.end());
+    out.each = [&](const auto& emit) {
+      for (const row& r : rows) cells_of(r, emit);
+    };
   }
   return print_list(ctx, explain ? explain_columns : pair_columns, out);   // exit 1 when no rows at all
 }

@@ -229,9 +229,64 @@ void write_csv(output& out, const std::vector<column>& columns, const array& row
   }
 }
 
+namespace {
+
+// Shortens the widest column, one step at a time, down to 8, until a row fits `width`.
+void fit_widths(std::vector<std::size_t>& widths, std::optional<std::size_t> width) {
+  if (!width || widths.empty()) return;
+  auto total = [&] {
+    std::size_t t = 2 * (widths.size() - 1);
+    for (auto w : widths) t += w;
+    return t;
+  };
+  while (total() > *width) {
+    auto widest = std::max_element(widths.begin(), widths.end());
+    if (*widest <= 8) break;
+    --*widest;
+  }
+}
+
+// Writes one table line: text_of(i) is the text of shown column i, already
+// visible and on one line; padded to `widths`, cut with "…" when wider, no
+// trailing spaces. `line` is scratch space.
+template <class TextOf>
+void write_line(output& out, const std::vector<std::size_t>& widths, std::string& line, TextOf text_of) {
+  line.clear();
+  for (std::size_t i = 0; i < widths.size(); ++i) {
+    std::string_view text = text_of(i);
+    std::size_t shown = display_width(text);
+    if (shown <= widths[i]) {
+      line += text;
+    } else {
+      std::string cut = truncate(text, widths[i]);
+      line += cut;
+      shown = display_width(cut);
+    }
+    if (i + 1 < widths.size()) {
+      if (shown < widths[i]) line.append(widths[i] - shown, ' ');
+      line += "  ";
+    }
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  line.push_back('\n');
+  out.write(line);
+}
+
+// A cell's table text: newlines and tabs as spaces, other controls as visible escapes.
+std::string table_text(std::string text) {
+  std::replace_if(text.begin(), text.end(), [](char ch) { return ch == '\n' || ch == '\r' || ch == '\t'; }, ' ');
+  return visible(text);   // before measuring, so an escape keeps the columns aligned
+}
+
+// Printable ASCII only: its table text is itself, its width its size.
+bool plain_text(std::string_view s) noexcept {
+  return std::all_of(s.begin(), s.end(), [](char ch) { return ch >= 0x20 && ch < 0x7F; });
+}
+
+}  // namespace
+
 void write_table(output& out, const std::vector<column>& columns, const array& rows,
                  std::optional<std::size_t> width) {
-  // Cells as text; newlines inside cells become spaces, other controls visible escapes.
   std::vector<std::size_t> shown;
   std::vector<std::vector<std::string>> cells(rows.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
@@ -252,42 +307,104 @@ void write_table(output& out, const std::vector<column>& columns, const array& r
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (std::size_t i = 0; i < shown.size(); ++i) {
       const value* v = rows[r].get(columns[shown[i]].key);
-      std::string text = v ? cell_text(*v, ", ") : std::string();
-      std::replace_if(text.begin(), text.end(), [](char ch) { return ch == '\n' || ch == '\r' || ch == '\t'; }, ' ');
-      text = visible(text);   // before measuring, so an escape keeps the columns aligned
+      std::string text = table_text(v ? cell_text(*v, ", ") : std::string());
       widths[i] = std::max(widths[i], display_width(text));
       cells[r].push_back(std::move(text));
     }
   }
-  // Fit the width: shorten the widest column, one step at a time, down to 8.
-  if (width && !widths.empty()) {
-    auto total = [&] {
-      std::size_t t = 2 * (widths.size() - 1);
-      for (auto w : widths) t += w;
-      return t;
-    };
-    while (total() > *width) {
-      auto widest = std::max_element(widths.begin(), widths.end());
-      if (*widest <= 8) break;
-      --*widest;
+  fit_widths(widths, width);
+  std::string line;
+  write_line(out, widths, line, [&](std::size_t i) { return std::string_view(head[i]); });
+  for (const auto& row : cells) write_line(out, widths, line, [&](std::size_t i) { return std::string_view(row[i]); });
+}
+
+// ---------------------------------------------------------------- lists of text cells
+
+std::size_t write_json(output& out, const std::vector<column>& columns, const text_rows& rows) {
+  std::size_t count = 0;
+  std::string line;
+  rows.each([&](const std::string_view* cells) {
+    line.assign(count++ ? ",\n  {" : "[\n  {");   // the previous row ends here
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c) line += ", ";
+      append_quoted(line, columns[c].key, true);
+      line += ": ";
+      append_quoted(line, cells[c], true);
     }
+    line.push_back('}');
+    out.write(line);
+  });
+  out.write(count ? "\n]\n" : "[]\n");
+  return count;
+}
+
+std::size_t write_csv(output& out, const std::vector<column>& columns, const text_rows& rows) {
+  std::string line;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) line.push_back(',');
+    line += csv_field(columns[i].key);
   }
-  auto emit = [&](const std::vector<std::string>& row) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i + 1 < row.size()) {
-        line += pad(truncate(row[i], widths[i]), widths[i]);
-        line += "  ";
-      } else {
-        line += truncate(row[i], widths[i]);   // no trailing spaces
-      }
+  line.push_back('\n');
+  out.write(line);
+  std::size_t count = 0;
+  rows.each([&](const std::string_view* cells) {
+    ++count;
+    line.clear();
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c) line.push_back(',');
+      if (cells[c].find_first_of(",\"\r\n") == std::string_view::npos) line += cells[c];
+      else line += csv_field(cells[c]);
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
     line.push_back('\n');
     out.write(line);
-  };
-  emit(head);
-  for (const auto& row : cells) emit(row);
+  });
+  return count;
+}
+
+std::size_t write_table(output& out, const std::vector<column>& columns, const text_rows& rows,
+                        std::optional<std::size_t> width) {
+  // First pass: which columns have text, their widths, and the cells whose
+  // table text differs from their text (controls, non-ASCII) by position.
+  std::vector<bool> any(columns.size());
+  std::vector<std::size_t> column_widths(columns.size());
+  std::vector<std::pair<std::size_t, std::string>> changed;
+  std::size_t count = 0;
+  rows.each([&](const std::string_view* cells) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (!columns[c].in_table || cells[c].empty()) continue;
+      any[c] = true;
+      if (plain_text(cells[c])) {
+        column_widths[c] = std::max(column_widths[c], cells[c].size());
+        continue;
+      }
+      changed.emplace_back(count * columns.size() + c, table_text(std::string(cells[c])));
+      column_widths[c] = std::max(column_widths[c], display_width(changed.back().second));
+    }
+    ++count;
+  });
+  if (count == 0) return 0;
+  std::vector<std::size_t> shown;
+  std::vector<std::string> head;
+  std::vector<std::size_t> widths;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (!columns[c].in_table || !any[c]) continue;
+    shown.push_back(c);
+    head.push_back(heading(columns[c]));
+    widths.push_back(std::max(display_width(head.back()), column_widths[c]));
+  }
+  fit_widths(widths, width);
+  std::string line;
+  write_line(out, widths, line, [&](std::size_t i) { return std::string_view(head[i]); });
+  std::size_t row = 0, next = 0;   // `changed` is in the order cells are written
+  rows.each([&](const std::string_view* cells) {
+    write_line(out, widths, line, [&](std::size_t i) -> std::string_view {
+      const std::size_t at = row * columns.size() + shown[i];
+      if (next < changed.size() && changed[next].first == at) return changed[next++].second;
+      return cells[shown[i]];
+    });
+    ++row;
+  });
+  return count;
 }
 
 // ---------------------------------------------------------------- text helpers

@@ -5,6 +5,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -144,6 +145,22 @@ void write_csv(output& out, const std::vector<column>& columns, const array& row
 // columns are shortened (ending in "…") until a row fits.
 void write_table(output& out, const std::vector<column>& columns, const array& rows,
                  std::optional<std::size_t> width);
+
+// A list whose every cell is text, given row by row: each(row) calls
+// row(cells) for every row in order, `cells` one view per column (valid
+// during the call); it may be called more than once (a table measures first).
+// Written by the overloads below exactly as print_list writes the same rows as
+// objects of strings, without building them (countermeasures --all streams its
+// 4,121 rows; issue 13). They return the number of rows.
+struct text_rows {
+  std::size_t columns = 0;
+  std::function<void(const std::function<void(const std::string_view* cells)>& row)> each;
+};
+std::size_t write_json(output& out, const std::vector<column>& columns, const text_rows& rows);
+std::size_t write_csv(output& out, const std::vector<column>& columns, const text_rows& rows);
+// Writes nothing when there are no rows.
+std::size_t write_table(output& out, const std::vector<column>& columns, const text_rows& rows,
+                        std::optional<std::size_t> width);
 
 // Text helpers (UTF-8 aware: widths count code points).
 std::size_t display_width(std::string_view s) noexcept;
