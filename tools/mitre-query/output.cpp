@@ -33,6 +33,10 @@ output::~output() {
 }
 
 void output::flush() {
+  if (into_ != this) {   // a batch line's: the batch writes, at once unless it holds
+    if (!into_->hold_) into_->flush();
+    return;
+  }
   const char* p = buf_.data();
   std::size_t left = buf_.size();
   while (left > 0) {
@@ -51,7 +55,8 @@ void output::flush() {
 }
 
 void output::escape_from(std::size_t start) {
-  std::string_view piece(buf_.data() + start, buf_.size() - start);
+  auto& b = into_->buf_;
+  std::string_view piece(b.data() + start, b.size() - start);
   bool plain = std::none_of(piece.begin(), piece.end(), [](char ch) {
     auto u = static_cast<unsigned char>(ch);
     return (u < 0x20 && ch != '\n' && ch != '\t') || u >= 0x7F;
@@ -59,8 +64,8 @@ void output::escape_from(std::size_t start) {
   if (plain) return;
   std::string shown;
   append_visible(shown, piece, true);
-  buf_.resize(start);
-  buf_.append(shown.data(), shown.data() + shown.size());
+  b.resize(start);
+  b.append(shown.data(), shown.data() + shown.size());
 }
 
 void write_stderr(std::string_view text) noexcept {
@@ -325,10 +330,16 @@ std::string truncate(std::string_view s, std::size_t width) {
   return out;
 }
 
-std::vector<std::string> wrap(std::string_view s, std::size_t width) {
-  std::vector<std::string> lines;
+namespace {
+
+// The word wrapping of wrap() and output::write_wrapped, told to a sink as it goes:
+// extend(word) adds " word" to the current line, close() ends it, cut(piece) adds
+// a line holding a piece of a word longer than the line (before the current one,
+// whose text assign() then replaces), assign(word) makes the current line `word`,
+// end(keep) ends the text (keep: the current line is one).
+template <typename Sink>
+void wrap_words(std::string_view s, std::size_t width, Sink& sink) {
   if (width == 0) width = 1;
-  std::string line;
   std::size_t line_w = 0;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -340,27 +351,95 @@ std::vector<std::string> wrap(std::string_view s, std::size_t width) {
     std::string_view word = s.substr(i, j - i);
     i = j;
     if (line_w > 0 && line_w + 1 + w <= width) {
-      line += ' ';
-      line += word;
+      sink.extend(word);
       line_w += 1 + w;
       continue;
     }
     if (line_w > 0) {
-      lines.push_back(std::move(line));
-      line.clear();
+      sink.close();
       line_w = 0;
     }
     while (w > width) {   // a word longer than the line: cut it
       std::size_t cut = prefix_bytes(word, width);
-      lines.emplace_back(word.substr(0, cut));
+      sink.cut(word.substr(0, cut));
       word.remove_prefix(cut);
       w = display_width(word);
     }
-    line.assign(word);
+    sink.assign(word);
     line_w = w;
   }
-  if (line_w > 0 || lines.empty()) lines.push_back(std::move(line));
-  return lines;
+  sink.end(line_w > 0);
+}
+
+// wrap(): the lines as strings.
+struct line_list {
+  std::vector<std::string> lines;
+  std::string line;
+  void extend(std::string_view word) {
+    line += ' ';
+    line += word;
+  }
+  void close() {
+    lines.push_back(std::move(line));
+    line.clear();
+  }
+  void cut(std::string_view piece) { lines.emplace_back(piece); }
+  void assign(std::string_view word) { line.assign(word); }
+  void end(bool keep) {
+    if (keep || lines.empty()) lines.push_back(std::move(line));
+  }
+};
+
+// write_wrapped(): the lines appended to a buffer, each `indent` + line + '\n'; the
+// current line is the buffer's end from `start` (borrows the buffer and indent).
+struct line_buffer {
+  fmt::memory_buffer& b;
+  std::string_view indent;
+  std::size_t start = 0;
+  bool any = false;   // a line was ended
+  line_buffer(fmt::memory_buffer& buf, std::string_view ind) : b(buf), indent(ind) { begin(); }
+  void append(std::string_view s) { b.append(s.data(), s.data() + s.size()); }
+  void begin() {
+    append(indent);
+    start = b.size();
+  }
+  void extend(std::string_view word) {
+    b.push_back(' ');
+    append(word);
+  }
+  void close() {
+    b.push_back('\n');
+    any = true;
+    begin();
+  }
+  void cut(std::string_view piece) {
+    b.resize(start);   // the current line's text: assign() replaces it next
+    append(piece);
+    close();
+  }
+  void assign(std::string_view word) {
+    b.resize(start);
+    append(word);
+  }
+  void end(bool keep) {
+    if (keep || !any) b.push_back('\n');
+    else b.resize(start - indent.size());
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> wrap(std::string_view s, std::size_t width) {
+  line_list sink;
+  wrap_words(s, width, sink);
+  return std::move(sink.lines);
+}
+
+void output::write_wrapped(std::string_view s, std::size_t width, std::string_view indent) {
+  std::size_t start = into_->buf_.size();
+  line_buffer sink(into_->buf_, indent);
+  wrap_words(s, width, sink);
+  done(start);
 }
 
 std::string pad(std::string_view s, std::size_t width) {

@@ -133,7 +133,7 @@ void write_record(context& ctx, const knowledge_graph& g, node n) {
         ctx.out.write("\n");
         continue;
       }
-      for (const auto& l : wrap(para, width - 2)) ctx.out.print("  {}\n", l);
+      ctx.out.write_wrapped(para, width - 2, "  ");
     }
   }
 }
