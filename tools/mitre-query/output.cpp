@@ -332,6 +332,34 @@ std::string truncate(std::string_view s, std::size_t width) {
 
 namespace {
 
+// The end of a line that starts with the word s[a, j) (1 to `width` code points)
+// and takes every following word that fits: the same line the word-by-word loop
+// below builds, found with a few passes over the bytes instead of a branch per
+// word. It equals that loop's only where the line is a slice of `s` (words single
+// spaced up to where the line may end); elsewhere it returns j (just the word).
+std::size_t line_end(std::string_view s, std::size_t a, std::size_t j, std::size_t width) {
+  const std::size_t n = s.size();
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  // lim: just past `width` code points from a (with the last one's continuation bytes).
+  std::size_t lim = std::min(n, a + width);
+  unsigned char high = 0;
+  for (std::size_t k = a; k < lim; ++k) high |= u[k];
+  if (high & 0x80) {
+    std::size_t cps = 0;
+    for (lim = a; lim < n; ++lim)
+      if (!continuation(s[lim]) && cps++ == width) break;
+  }
+  while (lim < n && continuation(s[lim])) ++lim;
+  // Two spaces before lim: the loop counts them as one; not a slice.
+  bool doubled = false;
+  for (std::size_t k = a + 1; k < lim; ++k) doubled |= (u[k] == ' ') & (u[k - 1] == ' ');
+  if (doubled) return j;
+  // The last word end at or before lim: lim itself, else the last space before it.
+  if ((lim == n || s[lim] == ' ') && s[lim - 1] != ' ') return lim;
+  std::size_t q = s.substr(j, lim - j).rfind(' ');
+  return q == std::string_view::npos ? j : j + q;
+}
+
 // The word wrapping of wrap() and output::write_wrapped, told to a sink as it goes:
 // extend(word) adds " word" to the current line, close() ends it, cut(piece) adds
 // a line holding a piece of a word longer than the line (before the current one,
@@ -349,6 +377,7 @@ void wrap_words(std::string_view s, std::size_t width, Sink& sink) {
     for (; j < s.size() && s[j] != ' '; ++j) w += continuation(s[j]) ? 0 : 1;
     if (j == i) break;
     std::string_view word = s.substr(i, j - i);
+    const std::size_t a = i;
     i = j;
     if (line_w > 0 && line_w + 1 + w <= width) {
       sink.extend(word);
@@ -358,6 +387,15 @@ void wrap_words(std::string_view s, std::size_t width, Sink& sink) {
     if (line_w > 0) {
       sink.close();
       line_w = 0;
+    }
+    if (w > 0 && w <= width) {
+      // A new line: it and the words that fit on it at once, when a slice of s.
+      std::size_t e = line_end(s, a, j, width);
+      if (e > j) {
+        word = s.substr(a, e - a);
+        w = display_width(word);
+        i = e;
+      }
     }
     while (w > width) {   // a word longer than the line: cut it
       std::size_t cut = prefix_bytes(word, width);
