@@ -57,11 +57,13 @@ void output::flush() {
 void output::escape_from(std::size_t start) {
   auto& b = into_->buf_;
   std::string_view piece(b.data() + start, b.size() - start);
-  bool plain = std::none_of(piece.begin(), piece.end(), [](char ch) {
+  // Whether any byte needs a look: without a branch per byte (long descriptions).
+  bool odd = false;
+  for (char ch : piece) {
     auto u = static_cast<unsigned char>(ch);
-    return (u < 0x20 && ch != '\n' && ch != '\t') || u >= 0x7F;
-  });
-  if (plain) return;
+    odd |= ((u < 0x20) & (u != '\n') & (u != '\t')) | (u >= 0x7F);
+  }
+  if (!odd) return;
   std::string shown;
   append_visible(shown, piece, true);
   b.resize(start);

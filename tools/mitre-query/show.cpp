@@ -65,7 +65,11 @@ void write_record(context& ctx, const knowledge_graph& g, node n) {
   const std::size_t width = std::max<std::size_t>(ctx.width.value_or(80), 40);
   auto line = [&](std::string_view label, std::string_view text) {
     if (text.empty()) return;
-    ctx.out.print("{}{}\n", pad(label, label_width), truncate(text, width - label_width));
+    // As pad(label) + truncate(text), copying only a text that is cut.
+    const std::size_t room = width - label_width, label_w = display_width(label);
+    const std::size_t fill = label_w < label_width ? label_width - label_w : 0;
+    if (display_width(text) <= room) ctx.out.print("{}{:{}}{}\n", label, "", fill, text);
+    else ctx.out.print("{}{:{}}{}\n", label, "", fill, truncate(text, room));
   };
   auto lines = [&](std::string_view label, const std::vector<std::string>& items) {
     for (std::size_t i = 0; i < items.size(); ++i) line(i == 0 ? label : std::string_view{}, items[i]);
