@@ -110,7 +110,7 @@ void write_record(context& ctx, const knowledge_graph& g, node n) {
     line("detections", fmt::format("{}", mitrekg::detections_of(g, n, ctx.lookup).size()));
     if (g.d3fend()) {
       // D3FEND countermeasures, one line per countermeasure under its tactic.
-      auto cm = countermeasures_for_show(ctx, n);
+      auto cm = countermeasures_for_show(ctx, n, true);
       line("d3fend", cm.summary);
       for (const auto& [tactic, items] : cm.lines) lines("  " + tactic, items);
     }
