@@ -161,7 +161,8 @@ void configure(context& ctx, const invocation& inv) {
   if (ctx.d3fend_domain && cmd->name != "matrix")
     throw usage_error(fmt::format("--domain d3fend applies to matrix only, not {}", cmd->name));
   if (ctx.domains) ctx.lookup.domains = ctx.domains;
-  if (!ctx.width) ctx.width = terminal_width();
+  // A batch line has the batch's width: the terminal is asked once, not per line.
+  if (!ctx.width && !ctx.shared_graph) ctx.width = terminal_width();
   // Table output shows control characters as visible escapes (docs/cli.md, "Table").
   ctx.out.escape_controls(ctx.fmt == format::table);
 

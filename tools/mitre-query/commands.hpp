@@ -52,7 +52,8 @@ struct show_countermeasures {
   std::vector<std::pair<std::string, std::vector<std::string>>> lines;   // tactic -> "D3-PT Process Termination"
   std::string summary;    // one line for the table record
 };
-show_countermeasures countermeasures_for_show(context& ctx, mitrekg::node t);
+// table: only `lines` and `summary` are filled (the table record; json and ids stay empty).
+show_countermeasures countermeasures_for_show(context& ctx, mitrekg::node t, bool table = false);
 
 // tags.cpp: MITRE tags on detection rules
 int run_lint_tags(context& ctx);

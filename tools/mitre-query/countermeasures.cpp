@@ -239,7 +239,7 @@ int run_d3fend_skew(context& ctx) {
 
 // ---------------------------------------------------------------- show T
 
-show_countermeasures countermeasures_for_show(context& ctx, node t) {
+show_countermeasures countermeasures_for_show(context& ctx, node t, bool table) {
   show_countermeasures out;
   const auto& g = ctx.graph();
   auto cm = mitrekg::countermeasures_of(g, g[t].id);
@@ -260,14 +260,16 @@ show_countermeasures countermeasures_for_show(context& ctx, node t) {
     std::vector<std::string> lines;
     for (auto c : in) {
       const auto& e = (*d)[c];
-      items.push_back(object{{"d3fend_id", e.d3fend_id}, {"d3fend_class", e.name}, {"d3fend_label", e.label}});
-      out.ids.push_back(value(e.d3fend_id.empty() ? e.name : e.d3fend_id));
+      if (!table) {
+        items.push_back(object{{"d3fend_id", e.d3fend_id}, {"d3fend_class", e.name}, {"d3fend_label", e.label}});
+        out.ids.push_back(value(e.d3fend_id.empty() ? e.name : e.d3fend_id));
+      }
       lines.push_back(fmt::format("{} {}", e.d3fend_id.empty() ? e.name : e.d3fend_id, e.label));
     }
-    groups.emplace_back(std::string(to_string(tactic)), std::move(items));
+    if (!table) groups.emplace_back(std::string(to_string(tactic)), std::move(items));
     out.lines.emplace_back(std::string(to_string(tactic)), std::move(lines));
   }
-  out.json = value(std::move(groups));
+  if (!table) out.json = value(std::move(groups));
   switch (cm.coverage) {
     case d3fend_coverage::listed:
       out.summary = fmt::format("{} countermeasure{} (D3FEND {})", distinct.size(), distinct.size() == 1 ? "" : "s",

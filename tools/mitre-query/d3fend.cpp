@@ -95,7 +95,7 @@ struct record_writer {
         ctx.out.write("\n");
         continue;
       }
-      for (const auto& l : wrap(para, width - 2)) ctx.out.print("  {}\n", l);
+      ctx.out.write_wrapped(para, width - 2, "  ");
     }
   }
 };

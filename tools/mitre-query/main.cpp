@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "args.hpp"
@@ -298,11 +299,27 @@ std::size_t read_stdin(char* buf, std::size_t n) {
   }
 }
 
+// Whether descriptors a and b are the same open file (2>&1): then answers must not
+// wait behind messages written after them.
+bool same_file(int a, int b) {
+  struct stat sa {}, sb {};
+  return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int run_batch(context& ctx) {
   const mitrekg::knowledge_graph& g = ctx.graph();
   ctx.out.flush();
+  // Answers wait in ctx.out while more input is already read, and are written
+  // before waiting for input (a client that sends one question at a time gets
+  // each answer at once), at 64 KiB and at the end; at once to a terminal, or
+  // when stderr is the same file (messages and answers stay in order).
+  const bool at_once = ::isatty(STDOUT_FILENO) || same_file(STDOUT_FILENO, STDERR_FILENO);
+  ctx.out.hold(!at_once);
   int worst = exit_found;
-  line_reader lines(read_stdin);
+  line_reader lines([&ctx](char* buf, std::size_t n) {
+    ctx.out.flush();
+    return read_stdin(buf, n);
+  });
   line_reader::line line;
   while (lines.next(line)) {
     std::string_view trimmed = line.text;
@@ -316,6 +333,7 @@ int run_batch(context& ctx) {
     one.width = ctx.width;
     one.verbose = ctx.verbose;
     one.shared_graph = &g;
+    one.out.send_to(ctx.out);
     int rc;
     try {
       // What is wrong with the line itself names the line; the command's own errors need not.
@@ -341,9 +359,10 @@ int run_batch(context& ctx) {
       rc = exit_error;
     }
     ctx.out.print("--- exit {}\n", rc);
-    ctx.out.flush();
+    if (at_once) ctx.out.flush();
     worst = std::max(worst, rc == exit_error ? exit_error : exit_found);
   }
+  ctx.out.flush();
   return worst;
 }
 

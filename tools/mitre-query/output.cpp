@@ -33,6 +33,10 @@ output::~output() {
 }
 
 void output::flush() {
+  if (into_ != this) {   // a batch line's: the batch writes, at once unless it holds
+    if (!into_->hold_) into_->flush();
+    return;
+  }
   const char* p = buf_.data();
   std::size_t left = buf_.size();
   while (left > 0) {
@@ -51,16 +55,19 @@ void output::flush() {
 }
 
 void output::escape_from(std::size_t start) {
-  std::string_view piece(buf_.data() + start, buf_.size() - start);
-  bool plain = std::none_of(piece.begin(), piece.end(), [](char ch) {
+  auto& b = into_->buf_;
+  std::string_view piece(b.data() + start, b.size() - start);
+  // Whether any byte needs a look: without a branch per byte (long descriptions).
+  bool odd = false;
+  for (char ch : piece) {
     auto u = static_cast<unsigned char>(ch);
-    return (u < 0x20 && ch != '\n' && ch != '\t') || u >= 0x7F;
-  });
-  if (plain) return;
+    odd |= ((u < 0x20) & (u != '\n') & (u != '\t')) | (u >= 0x7F);
+  }
+  if (!odd) return;
   std::string shown;
   append_visible(shown, piece, true);
-  buf_.resize(start);
-  buf_.append(shown.data(), shown.data() + shown.size());
+  b.resize(start);
+  b.append(shown.data(), shown.data() + shown.size());
 }
 
 void write_stderr(std::string_view text) noexcept {
@@ -442,10 +449,44 @@ std::string truncate(std::string_view s, std::size_t width) {
   return out;
 }
 
-std::vector<std::string> wrap(std::string_view s, std::size_t width) {
-  std::vector<std::string> lines;
+namespace {
+
+// The end of a line that starts with the word s[a, j) (1 to `width` code points)
+// and takes every following word that fits: the same line the word-by-word loop
+// below builds, found with a few passes over the bytes instead of a branch per
+// word. It equals that loop's only where the line is a slice of `s` (words single
+// spaced up to where the line may end); elsewhere it returns j (just the word).
+std::size_t line_end(std::string_view s, std::size_t a, std::size_t j, std::size_t width) {
+  const std::size_t n = s.size();
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  // lim: just past `width` code points from a (with the last one's continuation bytes).
+  std::size_t lim = std::min(n, a + width);
+  unsigned char high = 0;
+  for (std::size_t k = a; k < lim; ++k) high |= u[k];
+  if (high & 0x80) {
+    std::size_t cps = 0;
+    for (lim = a; lim < n; ++lim)
+      if (!continuation(s[lim]) && cps++ == width) break;
+  }
+  while (lim < n && continuation(s[lim])) ++lim;
+  // Two spaces before lim: the loop counts them as one; not a slice.
+  bool doubled = false;
+  for (std::size_t k = a + 1; k < lim; ++k) doubled |= (u[k] == ' ') & (u[k - 1] == ' ');
+  if (doubled) return j;
+  // The last word end at or before lim: lim itself, else the last space before it.
+  if ((lim == n || s[lim] == ' ') && s[lim - 1] != ' ') return lim;
+  std::size_t q = s.substr(j, lim - j).rfind(' ');
+  return q == std::string_view::npos ? j : j + q;
+}
+
+// The word wrapping of wrap() and output::write_wrapped, told to a sink as it goes:
+// extend(word) adds " word" to the current line, close() ends it, cut(piece) adds
+// a line holding a piece of a word longer than the line (before the current one,
+// whose text assign() then replaces), assign(word) makes the current line `word`,
+// end(keep) ends the text (keep: the current line is one).
+template <typename Sink>
+void wrap_words(std::string_view s, std::size_t width, Sink& sink) {
   if (width == 0) width = 1;
-  std::string line;
   std::size_t line_w = 0;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -455,29 +496,107 @@ std::vector<std::string> wrap(std::string_view s, std::size_t width) {
     for (; j < s.size() && s[j] != ' '; ++j) w += continuation(s[j]) ? 0 : 1;
     if (j == i) break;
     std::string_view word = s.substr(i, j - i);
+    const std::size_t a = i;
     i = j;
     if (line_w > 0 && line_w + 1 + w <= width) {
-      line += ' ';
-      line += word;
+      sink.extend(word);
       line_w += 1 + w;
       continue;
     }
     if (line_w > 0) {
-      lines.push_back(std::move(line));
-      line.clear();
+      sink.close();
       line_w = 0;
+    }
+    if (w > 0 && w <= width) {
+      // A new line: it and the words that fit on it at once, when a slice of s.
+      std::size_t e = line_end(s, a, j, width);
+      if (e > j) {
+        word = s.substr(a, e - a);
+        w = display_width(word);
+        i = e;
+      }
     }
     while (w > width) {   // a word longer than the line: cut it
       std::size_t cut = prefix_bytes(word, width);
-      lines.emplace_back(word.substr(0, cut));
+      sink.cut(word.substr(0, cut));
       word.remove_prefix(cut);
       w = display_width(word);
     }
-    line.assign(word);
+    sink.assign(word);
     line_w = w;
   }
-  if (line_w > 0 || lines.empty()) lines.push_back(std::move(line));
-  return lines;
+  sink.end(line_w > 0);
+}
+
+// wrap(): the lines as strings.
+struct line_list {
+  std::vector<std::string> lines;
+  std::string line;
+  void extend(std::string_view word) {
+    line += ' ';
+    line += word;
+  }
+  void close() {
+    lines.push_back(std::move(line));
+    line.clear();
+  }
+  void cut(std::string_view piece) { lines.emplace_back(piece); }
+  void assign(std::string_view word) { line.assign(word); }
+  void end(bool keep) {
+    if (keep || lines.empty()) lines.push_back(std::move(line));
+  }
+};
+
+// write_wrapped(): the lines appended to a buffer, each `indent` + line + '\n'; the
+// current line is the buffer's end from `start` (borrows the buffer and indent).
+struct line_buffer {
+  fmt::memory_buffer& b;
+  std::string_view indent;
+  std::size_t start = 0;
+  bool any = false;   // a line was ended
+  line_buffer(fmt::memory_buffer& buf, std::string_view ind) : b(buf), indent(ind) { begin(); }
+  void append(std::string_view s) { b.append(s.data(), s.data() + s.size()); }
+  void begin() {
+    append(indent);
+    start = b.size();
+  }
+  void extend(std::string_view word) {
+    b.push_back(' ');
+    append(word);
+  }
+  void close() {
+    b.push_back('\n');
+    any = true;
+    begin();
+  }
+  void cut(std::string_view piece) {
+    b.resize(start);   // the current line's text: assign() replaces it next
+    append(piece);
+    close();
+  }
+  void assign(std::string_view word) {
+    b.resize(start);
+    append(word);
+  }
+  void end(bool keep) {
+    if (keep || !any) b.push_back('\n');
+    else b.resize(start - indent.size());
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> wrap(std::string_view s, std::size_t width) {
+  line_list sink;
+  wrap_words(s, width, sink);
+  return std::move(sink.lines);
+}
+
+void output::write_wrapped(std::string_view s, std::size_t width, std::string_view indent) {
+  std::size_t start = into_->buf_.size();
+  line_buffer sink(into_->buf_, indent);
+  wrap_words(s, width, sink);
+  done(start);
 }
 
 std::string pad(std::string_view s, std::size_t width) {

@@ -69,6 +69,11 @@ struct closed_pipe {};
 // written with write(2). EPIPE throws closed_pipe; other write errors throw
 // std::system_error. With escape_controls(true) (table output) every piece
 // written goes through append_visible (newlines and tabs kept).
+//
+// batch: a line's output sends its pieces into the batch's (send_to), escaped by
+// its own rule; while the batch's output holds (hold(true)), a line's flush()
+// leaves them there, and the batch writes them when it is about to wait for input,
+// at 64 KiB and at the end (docs/cli.md, "batch").
 class output {
 public:
   output() = default;
@@ -78,31 +83,47 @@ public:
 
   template <typename... Args>
   void print(fmt::format_string<Args...> f, Args&&... args) {
-    std::size_t start = buf_.size();
-    fmt::format_to(std::back_inserter(buf_), f, std::forward<Args>(args)...);
-    if (escape_) escape_from(start);
-    if (buf_.size() >= flush_at) flush();
+    auto& b = into_->buf_;
+    std::size_t start = b.size();
+    fmt::format_to(std::back_inserter(b), f, std::forward<Args>(args)...);
+    done(start);
   }
   void write(std::string_view s) {
-    std::size_t start = buf_.size();
-    buf_.append(s.data(), s.data() + s.size());
-    if (escape_) escape_from(start);
-    if (buf_.size() >= flush_at) flush();
+    auto& b = into_->buf_;
+    std::size_t start = b.size();
+    b.append(s.data(), s.data() + s.size());
+    done(start);
   }
   // Machine output that must stay byte for byte (a unified diff, SARIF): never escaped.
   void write_raw(std::string_view s) {
-    buf_.append(s.data(), s.data() + s.size());
-    if (buf_.size() >= flush_at) flush();
+    into_->buf_.append(s.data(), s.data() + s.size());
+    if (into_->buf_.size() >= flush_at) into_->flush();
   }
+  // `s` word-wrapped to lines of at most `width` code points (as wrap()), each
+  // line written as `indent`, the line, '\n'; built in the buffer itself.
+  void write_wrapped(std::string_view s, std::size_t width, std::string_view indent);
+  // Writes what is buffered; for an output that sends to another, flushes that
+  // one unless it holds.
   void flush();
   void escape_controls(bool on) noexcept { escape_ = on; }
+  // Pieces go into `into`'s buffer from now on (borrowed: it must outlive this one).
+  void send_to(output& into) noexcept { into_ = &into; }
+  // While on, flush() of the outputs that send here leaves their pieces buffered.
+  void hold(bool on) noexcept { hold_ = on; }
 
 private:
-  // Makes buf_[start, end) visible; each piece is whole (no UTF-8 sequence is split).
+  // After a piece was appended at `start` of the buffer written into: escaping, flushing at 64 KiB.
+  void done(std::size_t start) {
+    if (escape_) escape_from(start);
+    if (into_->buf_.size() >= flush_at) into_->flush();
+  }
+  // Makes the buffer's [start, end) visible; each piece is whole (no UTF-8 sequence is split).
   void escape_from(std::size_t start);
   static constexpr std::size_t flush_at = 1 << 16;
   fmt::memory_buffer buf_;
+  output* into_ = this;   // whose buffer pieces go into: this one's, or a batch's
   bool escape_ = false;
+  bool hold_ = false;
 };
 
 // Writes `text` to stderr with write(2). A failure (closed, /dev/full) is ignored:

@@ -65,7 +65,11 @@ void write_record(context& ctx, const knowledge_graph& g, node n) {
   const std::size_t width = std::max<std::size_t>(ctx.width.value_or(80), 40);
   auto line = [&](std::string_view label, std::string_view text) {
     if (text.empty()) return;
-    ctx.out.print("{}{}\n", pad(label, label_width), truncate(text, width - label_width));
+    // As pad(label) + truncate(text), copying only a text that is cut.
+    const std::size_t room = width - label_width, label_w = display_width(label);
+    const std::size_t fill = label_w < label_width ? label_width - label_w : 0;
+    if (display_width(text) <= room) ctx.out.print("{}{:{}}{}\n", label, "", fill, text);
+    else ctx.out.print("{}{:{}}{}\n", label, "", fill, truncate(text, room));
   };
   auto lines = [&](std::string_view label, const std::vector<std::string>& items) {
     for (std::size_t i = 0; i < items.size(); ++i) line(i == 0 ? label : std::string_view{}, items[i]);
@@ -106,7 +110,7 @@ void write_record(context& ctx, const knowledge_graph& g, node n) {
     line("detections", fmt::format("{}", mitrekg::detections_of(g, n, ctx.lookup).size()));
     if (g.d3fend()) {
       // D3FEND countermeasures, one line per countermeasure under its tactic.
-      auto cm = countermeasures_for_show(ctx, n);
+      auto cm = countermeasures_for_show(ctx, n, true);
       line("d3fend", cm.summary);
       for (const auto& [tactic, items] : cm.lines) lines("  " + tactic, items);
     }
@@ -133,7 +137,7 @@ void write_record(context& ctx, const knowledge_graph& g, node n) {
         ctx.out.write("\n");
         continue;
       }
-      for (const auto& l : wrap(para, width - 2)) ctx.out.print("  {}\n", l);
+      ctx.out.write_wrapped(para, width - 2, "  ");
     }
   }
 }
