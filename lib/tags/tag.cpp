@@ -56,7 +56,10 @@ std::string format_sysdig(const tag_value& v) {
   if (v.kind == tag_kind::tactic) {
     if (v.id.empty()) return s + underscores(v.shortname);
     s += v.id;
-    if (!v.shortname.empty()) s += "_" + underscores(v.shortname);
+    if (!v.shortname.empty()) {   // appended piece by piece: "_" + a temporary trips g++ 12's -Wrestrict false positive
+      s += '_';
+      s += underscores(v.shortname);
+    }
     return s;
   }
   s += v.id;
