@@ -21,6 +21,9 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+import tap  # noqa: E402  (tests/tap.py)
+
 results = []
 # Seconds to wait for an answer: the first one of a process loads the graph (from the
 # cache after the one-shot runs below); scaled for sanitizer builds.
@@ -173,12 +176,7 @@ def main():
     if writes is not None:
         check(writes >= 5, "terminal: written per answer", f"{writes} writes")
 
-    print(f"1..{len(results)}")
-    for i, (ok, name, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok and detail:
-            print("# " + detail.replace("\n", "\n# "))
-    return 0 if all(r[0] for r in results) else 1
+    return tap.report(results)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+import tap  # noqa: E402  (tests/tap.py)
+
 results = []
 
 
@@ -111,12 +114,7 @@ def main():
         for f in flags_of[c]:
             ok(f"--{f}" in text, f"man page has {c} --{f}")
 
-    print(f"1..{len(results)}")
-    for i, (good, name, detail) in enumerate(results, 1):
-        print(f"{'ok' if good else 'not ok'} {i} - {name}")
-        if not good and detail:
-            print(f"  # {detail}")
-    return 0 if all(g for g, _, _ in results) else 1
+    return tap.report(results)
 
 
 if __name__ == "__main__":

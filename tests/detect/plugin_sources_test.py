@@ -14,6 +14,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+import tap  # noqa: E402  (tests/tap.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 CASES = {
@@ -71,12 +74,7 @@ def main():
             na_ok = source == "gcp_auditlog" and a["output"].count("<NA>") == a["output"].count("rawRequest=<NA>")
             results.append((a["source"] == source and ("<NA>" not in a["output"] or na_ok),
                             f"{source}: {rule}: source, no other <NA>", a["output"]))
-    print(f"1..{len(results)}")
-    for i, (ok, name, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok and detail:
-            print("# " + str(detail).replace("\n", "\n# "))
-    return 0 if all(r[0] for r in results) else 1
+    return tap.report(results)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+import tap  # noqa: E402  (tests/tap.py)
+
 RULES = """- rule: shadow read
   desc: test
   condition: evt.type = openat and fd.name = /etc/shadow
@@ -114,12 +117,7 @@ def main():
         check(b"[####" not in err and b"[...." not in err and b"\x1b" not in err, "pipe: no bar", repr(err[:200]))
         check(summary in err, "pipe: summary printed", repr(err[:300]))
 
-    print(f"1..{len(results)}")
-    for i, (ok, name, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok and detail:
-            print("# " + detail.replace("\n", "\n# "))
-    return 0 if all(r[0] for r in results) else 1
+    return tap.report(results)
 
 
 if __name__ == "__main__":

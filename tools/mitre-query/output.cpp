@@ -214,15 +214,21 @@ std::string heading(const column& c) {
   return t;
 }
 
-}  // namespace
-
-void write_csv(output& out, const std::vector<column>& columns, const array& rows) {
+// The header line of both CSV writers: the column keys.
+std::string csv_header(const std::vector<column>& columns) {
   std::string line;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i) line.push_back(',');
     line += csv_field(columns[i].key);
   }
   line.push_back('\n');
+  return line;
+}
+
+}  // namespace
+
+void write_csv(output& out, const std::vector<column>& columns, const array& rows) {
+  std::string line = csv_header(columns);
   out.write(line);
   for (const value& row : rows) {
     line.clear();
@@ -346,12 +352,7 @@ std::size_t write_json(output& out, const std::vector<column>& columns, const te
 }
 
 std::size_t write_csv(output& out, const std::vector<column>& columns, const text_rows& rows) {
-  std::string line;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i) line.push_back(',');
-    line += csv_field(columns[i].key);
-  }
-  line.push_back('\n');
+  std::string line = csv_header(columns);
   out.write(line);
   std::size_t count = 0;
   rows.each([&](const std::string_view* cells) {
