@@ -108,6 +108,7 @@ public:
   void u32s(T* out, std::size_t count) {
     static_assert(sizeof(T) == 4 && std::is_trivially_copyable_v<T>);
     if (count > rest_.size() / 4) fail("graph image is cut short");
+    if (count == 0) return;   // `out` may be null (an empty vector's data()): memcpy must not see it
     std::memcpy(out, rest_.data(), count * 4);
     rest_.remove_prefix(count * 4);
   }

@@ -141,8 +141,9 @@ def main():
     if writes is None:
         results.append((True, "held: few writes # SKIP /proc/PID/io cannot be read", ""))
     else:
-        # 300 answers of ~1.5 kB: ~7 writes of 64 KiB and the rest; one per answer without holding.
-        check(writes <= len(got) // 65536 + 8, f"held: {n} answers in few writes",
+        # 300 answers of ~3 kB: ~15 writes of 64 KiB, and a few of the process's own (27 in
+        # all seen in the sanitizer build); two per answer without holding (600).
+        check(writes < n // 4, f"held: {n} answers in few writes",
               f"{writes} writes for {len(got)} bytes")
 
     # 3. stdout and stderr the same pipe: in order, and written per answer.
