@@ -295,6 +295,19 @@ TEST_CASE("global figures over every ATT&CK technique class") {
   std::size_t rows = 0;
   for (auto t : o.attack_techniques()) rows += o.mappings(t).size();
   CHECK(rows == all.size());
+
+  // One at a time: mapping(i) is row i of all_mappings() (loaded from the source here;
+  // store_test covers a snapshot's stored rows).
+  REQUIRE(o.mapping_count() == all.size());
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < o.mapping_count(); ++i) {
+    const d3fend_mapping m = o.mapping(i);
+    same += m.attack_id == all[i].attack_id && m.attack_technique == all[i].attack_technique &&
+            m.countermeasure == all[i].countermeasure && m.tactic == all[i].tactic &&
+            m.off_artifact == all[i].off_artifact && m.off_relation == all[i].off_relation &&
+            m.def_artifact == all[i].def_artifact && m.def_relation == all[i].def_relation;
+  }
+  CHECK(same == all.size());
 }
 
 TEST_CASE("views survive a move") {
