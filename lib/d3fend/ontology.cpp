@@ -99,13 +99,11 @@ d3fend_node d3fend_ontology::impl::append_node(std::string_view id) {
   // in perf as store-forwarding stalls (about 0.05 ms of the load).
   d3fend_entry& e = entries.emplace_back();
   e.id = id;
-  e.name = id.substr(0, 4) == "d3f:" ? id.substr(4) : id;
+  e.name = d3fend_detail::name_of_id(id);
   auto& x = extra.emplace_back();
   if (id.substr(0, 2) == "_:") x.flags = d3fend_detail::f_blank;
   // The name's bytes are in cache now; build() sorts by this prefix first.
-  unsigned char bytes[8] = {};
-  std::memcpy(bytes, e.name.data(), std::min<std::size_t>(8, e.name.size()));
-  for (unsigned char b : bytes) x.name_prefix = (x.name_prefix << 8) | b;
+  x.name_prefix = d3fend_detail::name_prefix_of(e.name);
   return n;
 }
 

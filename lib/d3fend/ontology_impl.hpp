@@ -86,6 +86,20 @@ struct node_extra {
 };
 inline constexpr d3fend_node no_node = node_extra::no_node;
 
+// A node's name: its "@id" without the "d3f:" prefix (set by append_node, and
+// by the image decoder, which fills entries itself).
+inline std::string_view name_of_id(std::string_view id) noexcept {
+  return id.substr(0, 4) == "d3f:" ? id.substr(4) : id;
+}
+// node_extra::name_prefix of a name: its first 8 bytes (zero-padded), big-endian.
+inline std::uint64_t name_prefix_of(std::string_view name) noexcept {
+  unsigned char bytes[8] = {};
+  std::memcpy(bytes, name.data(), name.size() < 8 ? name.size() : 8);
+  std::uint64_t prefix = 0;
+  for (unsigned char b : bytes) prefix = (prefix << 8) | b;
+  return prefix;
+}
+
 // A fact read before the graph is built.
 struct raw_link {
   d3fend_node subject;

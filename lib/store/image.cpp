@@ -714,12 +714,7 @@ constexpr std::size_t d3fend_built_record = 2 + 8 + 3 * 4;
 // impl::extras() calls on first use. Borrows the image, which d owns.
 void read_d3fend_extras(std::string_view records, std::string_view built, std::string_view strings,
                         const d3fend_impl& d) {
-  auto u32_at = [](const char* p) {
-    std::uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  };
-  auto text_at = [&](const char* p) { return strings.substr(u32_at(p), u32_at(p + 4)); };
+  auto text_at = [&](const char* p) { return strings.substr(get32(p), get32(p + 4)); };
   const std::size_t n = d.entries.size();
   d.extra.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -730,16 +725,12 @@ void read_d3fend_extras(std::string_view records, std::string_view built, std::s
     x.url = text_at(p + 8 * 8);
     x.organization = text_at(p + 9 * 8);
     x.author = text_at(p + 10 * 8);
-    x.flags = static_cast<std::uint16_t>(u32_at(p + 11 * 8 + 1));
-    x.offset = u32_at(p + 11 * 8 + 5);
-    x.on_property = d3fend_node{u32_at(p + 11 * 8 + 9)};
-    x.some_values_from = d3fend_node{u32_at(p + 11 * 8 + 13)};
-    x.enables = d3fend_node{u32_at(built.data() + i * d3fend_built_record + 10)};
-    // As append_node sets it: the name's first 8 bytes, big-endian.
-    const std::string_view name = d.entries[i].name;
-    unsigned char bytes[8] = {};
-    std::memcpy(bytes, name.data(), std::min<std::size_t>(8, name.size()));
-    for (unsigned char b : bytes) x.name_prefix = (x.name_prefix << 8) | b;
+    x.flags = static_cast<std::uint16_t>(get32(p + 11 * 8 + 1));
+    x.offset = get32(p + 11 * 8 + 5);
+    x.on_property = d3fend_node{get32(p + 11 * 8 + 9)};
+    x.some_values_from = d3fend_node{get32(p + 11 * 8 + 13)};
+    x.enables = d3fend_node{get32(built.data() + i * d3fend_built_record + 10)};
+    x.name_prefix = d3fend_detail::name_prefix_of(d.entries[i].name);   // as append_node sets it
   }
 }
 
@@ -764,11 +755,6 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
   o.inverse.assign(n, d3fend_detail::no_node);
   o.rank.assign(n, 0);
   node_records = r.rest();   // d3fend_built_record bytes a node: read_d3fend_extras reads them again
-  auto u32_at = [](const char* p) {
-    std::uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  };
   for (std::uint32_t v = 0; v < n; ++v) {
     const char* p = r.bytes(d3fend_built_record).data();
     d3fend_entry& e = o.entries[v];
@@ -780,9 +766,9 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
     if (tactic != 0xff) e.tactic = static_cast<d3fend_tactic>(tactic);
     if (e.kind == d3fend_kind::attack_mitigation) e.attack_id = e.name;   // as build() names them
     e.revoked_by = r.text_at(p + 2);
-    node_or_none(u32_at(p + 10));   // enables: checked now, read by extras()
-    o.inverse[v] = node_or_none(u32_at(p + 14));
-    o.rank[v] = u32_at(p + 18);
+    node_or_none(get32(p + 10));   // enables: checked now, read by extras()
+    o.inverse[v] = node_or_none(get32(p + 14));
+    o.rank[v] = get32(p + 18);
     if (o.rank[v] >= n) r.fail("D3FEND image has an impossible name rank");
   }
   for (d3fend_node& t : o.tactic_nodes) t = node_or_none(r.u32());
@@ -965,11 +951,6 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
     return d3fend_node{v};
   };
   const std::string_view records = r.rest();   // d3fend_node_record bytes a node
-  auto u32_at = [](const char* p) {
-    std::uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  };
   for (std::uint32_t i = 0; i < n; ++i) {
     // Views into the image, which the ontology owns. Not indexed now: keys()
     // fills by_id on the first lookup by id. The rest of the record (extras)
@@ -977,7 +958,7 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
     const char* p = r.bytes(d3fend_node_record).data();
     d3fend_entry& e = o.entries.emplace_back();
     e.id = r.text_at(p);
-    e.name = e.id.substr(0, 4) == "d3f:" ? e.id.substr(4) : e.id;   // as append_node names it
+    e.name = d3fend_detail::name_of_id(e.id);   // as append_node names it
     e.label = r.text_at(p + 8);
     e.definition = r.text_at(p + 16);
     e.d3fend_id = r.text_at(p + 24);
@@ -986,8 +967,8 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
     for (int k = 6; k < 11; ++k) r.text_at(p + 8 * k);   // comment, title, url, organization, author
     e.deprecated = p[88] != 0;
     // flags and offset (p + 89, p + 93) are any value
-    node_ref(u32_at(p + 97));    // on_property
-    node_ref(u32_at(p + 101));   // some_values_from
+    node_ref(get32(p + 97));    // on_property
+    node_ref(get32(p + 101));   // some_values_from
   }
   for (auto* links : {&o.raw_subclass, &o.raw_subproperty, &o.raw_inverse, &o.raw_statements}) {
     std::uint32_t count = r.u32();
