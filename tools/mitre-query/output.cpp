@@ -196,15 +196,18 @@ std::string cell_text(const value& v, std::string_view sep) {
 
 namespace {
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
+// Appends `s` as a CSV field: as it is, or quoted (quotes doubled) when it holds , " CR or LF.
+void append_csv_field(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += s;
+    return;
+  }
+  out.push_back('"');
   for (char c : s) {
     if (c == '"') out.push_back('"');
     out.push_back(c);
   }
   out.push_back('"');
-  return out;
 }
 
 std::string heading(const column& c) {
@@ -219,7 +222,7 @@ std::string csv_header(const std::vector<column>& columns) {
   std::string line;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i) line.push_back(',');
-    line += csv_field(columns[i].key);
+    append_csv_field(line, columns[i].key);
   }
   line.push_back('\n');
   return line;
@@ -235,7 +238,7 @@ void write_csv(output& out, const std::vector<column>& columns, const array& row
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (i) line.push_back(',');
       const value* v = row.get(columns[i].key);
-      if (v) line += csv_field(cell_text(*v, ";"));
+      if (v) append_csv_field(line, cell_text(*v, ";"));
     }
     line.push_back('\n');
     out.write(line);
@@ -360,8 +363,7 @@ std::size_t write_csv(output& out, const std::vector<column>& columns, const tex
     line.clear();
     for (std::size_t c = 0; c < columns.size(); ++c) {
       if (c) line.push_back(',');
-      if (cells[c].find_first_of(",\"\r\n") == std::string_view::npos) line += cells[c];
-      else line += csv_field(cells[c]);
+      append_csv_field(line, cells[c]);
     }
     line.push_back('\n');
     out.write(line);
