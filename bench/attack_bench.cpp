@@ -271,7 +271,16 @@ void write_scaled(const std::string& source, const std::string& target, unsigned
     append_copy(out, body, k);
   }
   out.append(text, close, std::string::npos);
-  std::ofstream(target, std::ios::binary).write(out.data(), static_cast<std::streamsize>(out.size()));
+  {
+    std::ofstream f(target, std::ios::binary);
+    f.write(out.data(), static_cast<std::streamsize>(out.size()));
+    if (!f.flush()) throw std::runtime_error(target + ": cannot write");
+  }
+  // On disk before anything is timed: no write-back of it runs beside the measures.
+  const int fd = ::open(target.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!synced) throw std::runtime_error(target + ": cannot sync");
 }
 
 struct row {
