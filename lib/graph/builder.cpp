@@ -98,8 +98,10 @@ public:
     edges_.reserve(relationships + objects / 2);   // relationships, then property links and tactics
   }
 
-  void add_objects(stix::bundle& b, domain_set bundle_domains);
-  void add_links(stix::bundle& b);
+  // Returns each record's node, by position in b.objects (a skipped record's:
+  // the object kept under its STIX id), for add_links.
+  std::vector<node> add_objects(stix::bundle& b, domain_set bundle_domains);
+  void add_links(stix::bundle& b, const std::vector<node>& node_of);
   void finish();
 
 private:
@@ -159,10 +161,13 @@ private:
   std::vector<pending> pending_;
 };
 
-void builder::add_objects(stix::bundle& b, domain_set bundle_domains) {
+std::vector<node> builder::add_objects(stix::bundle& b, domain_set bundle_domains) {
+  std::vector<node> node_of;
+  node_of.reserve(b.objects.size());
   for (stix::raw_object& r : b.objects) {
     if (r.object.domains == 0) r.object.domains = bundle_domains;
     if (auto existing = stix(r.object.stix_id)) {
+      node_of.push_back(*existing);
       attack_object& old = g_.objects[*existing];
       if (old.stix_type != r.object.stix_type) {
         // One STIX id, two objects: keep the first rather than let one replace the other.
@@ -183,14 +188,17 @@ void builder::add_objects(stix::bundle& b, domain_set bundle_domains) {
     node n = handle_at<node>(g_.objects.size());
     g_.by_stix.emplace(r.object.stix_id, n);
     g_.objects.push_back(std::move(r.object));   // views and the type stay for finish()
+    node_of.push_back(n);
   }
+  return node_of;
 }
 
-void builder::add_links(stix::bundle& b) {
+void builder::add_links(stix::bundle& b, const std::vector<node>& node_of) {
+  constexpr auto none = stix::raw_relationship::no_object;
   for (const stix::raw_relationship& r : b.relationships) {
     if (!seen_relationships_.insert(r.stix_id).second) continue;  // repeated in another bundle
-    auto s = stix(r.source_ref);
-    auto t = stix(r.target_ref);
+    auto s = r.source_object != none ? std::optional<node>(node_of[r.source_object]) : stix(r.source_ref);
+    auto t = r.target_object != none ? std::optional<node>(node_of[r.target_object]) : stix(r.target_ref);
     if (!s || !t) {
       warn(g_.report.dangling_references,
            fmt::format("{}: relationship {} ({}) names missing object {}; skipped", b.path, r.stix_id, r.type,
@@ -424,6 +432,7 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
   }
   b.reserve(objects, relationships);   // at most one vertex per record
   std::vector<domain_set> bundle_domains;
+  std::vector<std::vector<node>> node_of;   // per bundle, by record
   for (stix::bundle& bundle : bundles) {
     // The bundle's domain: its matrix's external id, else every domain its objects name.
     domain_set ds = 0;
@@ -434,7 +443,7 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
     if (ds == 0)
       for (const auto& r : bundle.objects) ds |= r.object.domains;
     bundle_domains.push_back(ds);
-    b.add_objects(bundle, ds);
+    node_of.push_back(b.add_objects(bundle, ds));
 
     source_file sf;
     sf.path = bundle.path;
@@ -460,7 +469,8 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
     for (auto& s : bundle.samples)
       if (g->report.samples.size() < max_samples) g->report.samples.push_back(std::move(s));
   }
-  for (stix::bundle& bundle : bundles) b.add_links(bundle);
+  for (std::size_t i = 0; i < bundles.size(); ++i) b.add_links(bundles[i], node_of[i]);
+  node_of = {};
   // The records are read: their memory goes back to the allocator for what finish() builds.
   for (stix::bundle& bundle : bundles) {
     bundle.objects = {};

@@ -116,11 +116,46 @@ private:
     const std::string_view decoded = parser_.unescape(v.get_raw_json_string(), out);
     return b_.strings->keep(decoded.size());
   }
+  // A reference to an object: when it names one read earlier from this
+  // bundle (ATT&CK lists every object before the relationships naming them),
+  // that object's position in bundle::objects and its own copy of the id, so
+  // the id is stored once and the graph builder need not look it up; else a
+  // copy and no_object.
+  std::string_view reference(od::value v, std::uint32_t& object) {
+    bool escaped = false;
+    const std::string_view inner = json_string_token(v, escaped);
+    if (auto it = escaped ? ids_.end() : ids_.find(inner); it != ids_.end()) {
+      object = it->second;
+      return it->first;
+    }
+    object = raw_relationship::no_object;
+    return str(v);
+  }
+  std::string_view reference(od::value v) {
+    std::uint32_t unused;
+    return reference(v, unused);
+  }
+  // The same for a string of a handful of values (a STIX or relationship
+  // type): the last few are compared first, no hashing.
+  std::string_view few(od::value v) {
+    bool escaped = false;
+    const std::string_view inner = json_string_token(v, escaped);
+    if (!escaped)
+      for (std::string_view k : few_)
+        if (k == inner) return k;
+    const std::string_view kept = escaped ? str(v) : b_.strings->copy(inner);
+    if (few_.size() < max_few) few_.push_back(kept);
+    return kept;
+  }
   // An array of strings, into a vector of its exact size (one allocation).
-  std::vector<std::string_view> str_array(od::value v) {
+  template <class Read>
+  std::vector<std::string_view> str_array(od::value v, Read&& read) {
     scratch_.clear();
-    for (od::value e : v.get_array()) scratch_.push_back(str(e));
+    for (od::value e : v.get_array()) scratch_.push_back(read(e));
     return std::vector<std::string_view>(scratch_.begin(), scratch_.end());
+  }
+  std::vector<std::string_view> str_array(od::value v) {
+    return str_array(v, [this](od::value e) { return str(e); });
   }
   void warn(std::size_t& counter, const char* where, std::string message) {
     ++counter;
@@ -154,6 +189,10 @@ private:
   mapped_input* map_;
   const od::parser& parser_;
   std::vector<std::string_view> scratch_;
+  // Objects read so far: STIX id (a view into the arena) -> first position in bundle::objects.
+  boost::unordered_flat_map<std::string_view, std::uint32_t, text_hash, text_equal> ids_;
+  static constexpr std::size_t max_few = 32;
+  std::vector<std::string_view> few_;   // views into the arena
   const char* last_object_ = nullptr;
   bool partly_read_ = false;
 };
@@ -182,6 +221,7 @@ void reader::read_object(od::object obj, const char* where) {
   raw_object r;
   raw_relationship rel;
   std::string_view type;
+  std::string_view modified;   // borrowed: kept below for objects only (relationships do not keep it)
   for (od::field f : obj) {
     std::string_view key = json_key(f);
     const char* at = nullptr;
@@ -189,11 +229,11 @@ void reader::read_object(od::object obj, const char* where) {
       od::value v = f.value();
       at = v.current_location().value_unsafe();
       switch (property_of(key)) {
-        case prop::type: type = str(v); break;
+        case prop::type: type = few(v); break;
         case prop::id: r.object.stix_id = rel.stix_id = str(v); break;
         case prop::name: r.object.name = str(v); break;
         case prop::description: r.object.description = rel.description = str(v); break;
-        case prop::modified: r.object.modified = str(v); break;
+        case prop::modified: modified = json_string_borrowed(v); break;
         case prop::version: r.object.version = str(v); break;
         case prop::shortname: r.object.shortname = str(v); break;
         case prop::revoked: r.object.revoked = rel.revoked = v.get_bool(); break;
@@ -218,20 +258,20 @@ void reader::read_object(od::object obj, const char* where) {
           for (od::value e : v.get_array())
             if (auto dom = parse_domain(json_string_borrowed(e))) r.object.domains |= bit(*dom);
           break;
-        case prop::refs: r.refs = str_array(v); break;
-        case prop::data_source_ref: r.data_source_ref = str(v); break;
+        case prop::refs: r.refs = str_array(v, [this](od::value e) { return reference(e); }); break;
+        case prop::data_source_ref: r.data_source_ref = reference(v); break;
         case prop::log_source_references:
           object_array(v, r.log_sources, [&](log_source_ref& l, std::string_view lk, od::value& lv) {
-            if (lk == "x_mitre_data_component_ref") l.data_component_ref = str(lv);
+            if (lk == "x_mitre_data_component_ref") l.data_component_ref = reference(lv);
             else if (lk == "name") l.name = str(lv);
             else if (lk == "channel") l.channel = str(lv);
             else return false;
             return true;
           });
           break;
-        case prop::relationship_type: rel.type = str(v); break;
-        case prop::source_ref: rel.source_ref = str(v); break;
-        case prop::target_ref: rel.target_ref = str(v); break;
+        case prop::relationship_type: rel.type = few(v); break;
+        case prop::source_ref: rel.source_ref = reference(v, rel.source_object); break;
+        case prop::target_ref: rel.target_ref = reference(v, rel.target_object); break;
         case prop::unknown:
           warn(b_.unknown_properties, at, fmt::format("unknown property \"{}\" skipped", key));
           validate_json(v, 3);
@@ -260,10 +300,12 @@ void reader::read_object(od::object obj, const char* where) {
     return;
   }
   r.object.stix_type = type;
+  r.object.modified = b_.strings->copy(modified);
   r.object.type = object_type_from_stix(type);
   if (r.object.type == object_type::unknown)
     warn(b_.unknown_types, where, fmt::format("unknown object type \"{}\" kept as unknown", type));
   if (r.object.type == object_type::collection) r.collection_version = r.object.version;
+  ids_.try_emplace(r.object.stix_id, static_cast<std::uint32_t>(b_.objects.size()));
   b_.objects.push_back(std::move(r));
 }
 

@@ -38,6 +38,12 @@ struct raw_relationship {
   std::string_view type;        // relationship_type
   std::string_view source_ref;
   std::string_view target_ref;
+  // Where source_ref / target_ref name an object read earlier from the same
+  // bundle: its position in bundle::objects (the first with that STIX id), so
+  // the graph builder needs no lookup by string; no_object otherwise.
+  std::uint32_t source_object = no_object;
+  std::uint32_t target_object = no_object;
+  static constexpr std::uint32_t no_object = 0xffffffffu;
   std::string_view description;
   bool revoked = false;
   bool deprecated = false;

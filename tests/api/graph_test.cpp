@@ -671,6 +671,34 @@ TEST_CASE("one STIX id, two types: the first object is kept, the other skipped a
   }
 }
 
+TEST_CASE("a relationship naming a STIX id two objects share links to the object kept") {
+  // The reader resolves a reference to an earlier object of the same file by its
+  // position; the skipped impostor's position must lead to the kept technique.
+  temp_bundles t;
+  const std::string impostor = R"({"type": "intrusion-set", "id": "attack-pattern--1", "name": "Impostor"})";
+  const std::string group =
+      R"({"type": "intrusion-set", "id": "intrusion-set--7", "name": "Group Seven",
+          "external_references": [{"source_name": "mitre-attack", "external_id": "G0007"}]})";
+  const std::string uses =
+      R"({"type": "relationship", "id": "relationship--1", "relationship_type": "uses",
+          "source_ref": "intrusion-set--7", "target_ref": "attack-pattern--1"})";
+  for (bool across_files : {false, true}) {
+    CAPTURE(across_files);
+    auto g = across_files
+                 ? load({t.write("a.json", {technique_json(1, "T0001", false)}), t.write("b.json", {impostor, group, uses})})
+                 : load({t.write("a.json", {impostor, technique_json(1, "T0001", false), group, uses})});
+    auto seven = g.find(object_type::group, "G0007");
+    REQUIRE(seven);
+    const auto used = g.targets(*seven, relation::uses);
+    REQUIRE(used.size() == 1);
+    // In one file the impostor comes first and is the one kept.
+    if (across_files) CHECK(g[used[0]].id == "T0001");
+    else CHECK(g[used[0]].name == "Impostor");
+    CHECK(g.report().duplicate_ids == 1);
+    CHECK(g.report().dangling_references == 0);
+  }
+}
+
 TEST_CASE("two releases of one domain are refused, naming both files") {
   // enterprise 17.1 then 18.1: links 18.1 removed would still answer if they were mixed.
   const fs::path old_file = data / "attack" / "enterprise-attack-17.1.json";

@@ -134,6 +134,52 @@ TEST_CASE("relationships are read apart from objects, with their flags") {
   CHECK_FALSE(b.relationships[1].deprecated);
 }
 
+TEST_CASE("a reference to an object read earlier carries its position and shares its id; others are copies") {
+  const std::string text = bundle_of(R"(
+    {"type": "attack-pattern", "id": "attack-pattern--t", "modified": "2025-01-01T00:00:00.000Z"},
+    {"type": "course-of-action", "id": "course-of-action--m"},
+    {"type": "attack-pattern", "id": "attack-pattern--t"},
+    {"type": "relationship", "id": "relationship--1", "relationship_type": "mitigates",
+     "source_ref": "course-of-action--m", "target_ref": "attack-pattern--t", "modified": "2025-02-02T00:00:00.000Z"},
+    {"type": "relationship", "id": "relationship--2", "relationship_type": "uses",
+     "source_ref": "intrusion-set--later", "target_ref": "attack-pattern--\u0074"},
+    {"type": "intrusion-set", "id": "intrusion-set--later"},
+    {"type": "relationship", "id": "relationship--3", "relationship_type": "mitigates",
+     "source_ref": "intrusion-set--later", "target_ref": "course-of-action--m"})");
+  auto b = stix::read_bundle("inline.json", text);
+  REQUIRE(b.objects.size() == 4);
+  REQUIRE(b.relationships.size() == 3);
+  const auto& r1 = b.relationships[0];
+  CHECK(r1.source_object == 1);
+  CHECK(r1.target_object == 0);   // the first object with that id, not the repeat at 2
+  CHECK(r1.source_ref == "course-of-action--m");
+  CHECK(r1.source_ref.data() == b.objects[1].object.stix_id.data());   // stored once
+  CHECK(r1.target_ref.data() == b.objects[0].object.stix_id.data());
+  // A forward reference, and one with an escape, are copies without a position.
+  const auto& r2 = b.relationships[1];
+  CHECK(r2.source_object == stix::raw_relationship::no_object);
+  CHECK(r2.source_ref == "intrusion-set--later");
+  CHECK(r2.target_object == stix::raw_relationship::no_object);
+  CHECK(r2.target_ref == "attack-pattern--t");
+  CHECK(b.relationships[2].source_object == 3);
+  CHECK(b.relationships[2].target_object == 1);
+  // A type read again shares the first copy.
+  CHECK(b.relationships[2].type.data() == r1.type.data());
+  CHECK(b.objects[2].object.stix_type.data() == b.objects[0].object.stix_type.data());
+  CHECK(b.objects[0].object.modified == "2025-01-01T00:00:00.000Z");
+  CHECK(b.objects[1].object.modified.empty());
+  // Kept bytes: each distinct type once, the ids, one modified (a relationship's is not kept),
+  // the two copied references.
+  const std::size_t expected = std::string_view("attack-pattern" "course-of-action" "relationship" "intrusion-set").size() +
+                               std::string_view("attack-pattern--t" "course-of-action--m" "attack-pattern--t").size() +
+                               std::string_view("2025-01-01T00:00:00.000Z").size() +
+                               std::string_view("mitigates" "uses").size() +
+                               std::string_view("relationship--1" "relationship--2" "relationship--3").size() +
+                               std::string_view("intrusion-set--later" "attack-pattern--t").size() +
+                               std::string_view("intrusion-set--later").size();
+  CHECK(b.strings->used() == expected);
+}
+
 TEST_CASE("a relationship without its refs is malformed and skipped") {
   auto b = stix::read_bundle("inline.json", bundle_of(R"(
     {"type": "relationship", "id": "relationship--1", "relationship_type": "uses",
