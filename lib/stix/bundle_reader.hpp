@@ -57,7 +57,9 @@ using record_list =
 
 // A parsed bundle. Every string_view borrows from `strings`, owned here: the
 // reader copies each string it keeps out of the file (decoding escapes), so
-// nothing refers to the file once read_bundle returns. Keep the bundle (or
+// nothing refers to the file once read_bundle returns; strings that repeat (a
+// reference to an object read earlier, a STIX or relationship type) share one
+// copy. Keep the bundle (or
 // `strings`) alive as long as any view is used.
 struct bundle {
   std::string path;
