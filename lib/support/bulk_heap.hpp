@@ -39,7 +39,7 @@ private:
 
 // Gives the heap's free pages back to the kernel (glibc's malloc_trim), for a
 // reader that has just freed a large parser: on a cold load the parser's
-// buffers (a quarter of the input at 10x the Enterprise bundle) are freed in
+// buffers (touched: a fifth of the input at 10x the Enterprise bundle) are freed in
 // the middle of the heap, and the graph built next is carved from elsewhere,
 // so without this the process holds both. Given back, the same physical pages
 // serve what comes next. Safe from any thread and in a library (it only
