@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Whole-process CPU time of several commands run in turn (one warm-up round, then REPS rounds).
+
+Usage: process_pairs.py REPS NAME=ENV:COMMAND [NAME=ENV:COMMAND ...]
+  ENV: comma-separated KEY+VALUE pairs added to the environment (may be empty);
+  COMMAND: split on spaces; stdout and stderr go to /dev/null.
+Prints, per command, the median CPU (user + sys from wait4), user and sys, and every round's CPU in ms.
+Example (issue 13, the floor beside the CLI at 10x):
+  process_pairs.py 10 "floor=GLIBC_TUNABLES+glibc.malloc.hugetlb=1:build/bench/attack_bench --floor x10.json" \
+                      "cli=:build/tools/mitre-query/mitre-query --attack x10.json --no-cache stats"
+"""
+import os
+import statistics
+import sys
+
+
+def main(argv):
+    if len(argv) < 3 or not argv[1].isdigit():
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    reps = int(argv[1])
+    variants = []
+    for arg in argv[2:]:
+        name, rest = arg.split("=", 1)
+        env_text, command = rest.split(":", 1)
+        env = dict(os.environ)
+        for kv in filter(None, env_text.split(",")):
+            key, value = kv.split("+", 1)
+            env[key] = value
+        variants.append((name, env, command.split()))
+    results = {name: [] for name, _, _ in variants}
+    devnull = [(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
+    for round_ in range(reps + 1):   # round 0 warms up
+        for name, env, command in variants:
+            pid = os.posix_spawn(command[0], command, env, file_actions=devnull)
+            _, _, usage = os.wait4(pid, 0)
+            if round_:
+                results[name].append((usage.ru_utime, usage.ru_stime))
+    for name, runs in results.items():
+        cpu = statistics.median(u + s for u, s in runs)
+        user = statistics.median(u for u, _ in runs)
+        sys_ = statistics.median(s for _, s in runs)
+        rounds = " ".join(f"{(u + s) * 1e3:.0f}" for u, s in runs)
+        print(f"{name:10s} cpu {cpu * 1e3:7.1f} ms  user {user * 1e3:6.1f}  sys {sys_ * 1e3:6.1f}   all: {rounds}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
