@@ -303,7 +303,7 @@ void reader::read_object(od::object obj, const char* where) {
     return;
   }
   r.object.stix_type = type;
-  r.object.modified = b_.strings->copy(modified);
+  if (modified.data()) r.object.modified = b_.strings->copy(modified);   // stated (perhaps ""), as str() kept it
   r.object.type = object_type_from_stix(type);
   if (r.object.type == object_type::unknown)
     warn(b_.unknown_types, where, fmt::format("unknown object type \"{}\" kept as unknown", type));

@@ -59,8 +59,7 @@ using record_list =
 // reader copies each string it keeps out of the file (decoding escapes), so
 // nothing refers to the file once read_bundle returns; strings that repeat (a
 // reference to an object read earlier, a STIX or relationship type) share one
-// copy. Keep the bundle (or
-// `strings`) alive as long as any view is used.
+// copy. Keep the bundle (or `strings`) alive as long as any view is used.
 struct bundle {
   std::string path;
   std::uintmax_t bytes = 0;                          // size of the file (or of the bytes) read
