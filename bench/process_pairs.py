@@ -3,7 +3,7 @@
 
 Usage: process_pairs.py REPS NAME=ENV:COMMAND [NAME=ENV:COMMAND ...]
   ENV: comma-separated KEY+VALUE pairs added to the environment (may be empty);
-  COMMAND: split on spaces; stdout and stderr go to /dev/null.
+  COMMAND: split on spaces; stdout is discarded; exit 0 or 1 required (warm_bench.run_usage times each run).
 Prints, per command, the median CPU (user + sys from wait4), user and sys, and every round's CPU in ms.
 Example (issue 13, the floor beside the CLI at 10x):
   process_pairs.py 10 "floor=GLIBC_TUNABLES+glibc.malloc.hugetlb=1:build/bench/attack_bench --floor x10.json" \
@@ -12,6 +12,8 @@ Example (issue 13, the floor beside the CLI at 10x):
 import os
 import statistics
 import sys
+
+from warm_bench import run_usage
 
 
 def main(argv):
@@ -29,14 +31,11 @@ def main(argv):
             env[key] = value
         variants.append((name, env, command.split()))
     results = {name: [] for name, _, _ in variants}
-    devnull = [(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
-               (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
     for round_ in range(reps + 1):   # round 0 warms up
         for name, env, command in variants:
-            pid = os.posix_spawn(command[0], command, env, file_actions=devnull)
-            _, _, usage = os.wait4(pid, 0)
+            _, user, system = run_usage(command, env)
             if round_:
-                results[name].append((usage.ru_utime, usage.ru_stime))
+                results[name].append((user, system))
     for name, runs in results.items():
         cpu = statistics.median(u + s for u, s in runs)
         user = statistics.median(u for u, _ in runs)
