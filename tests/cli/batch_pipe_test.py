@@ -146,17 +146,23 @@ def main():
         check(writes < n // 4, f"held: {n} answers in few writes",
               f"{writes} writes for {len(got)} bytes")
 
+    def batch_through(out_w, out_r, stderr, text, count):
+        """`batch` writing its answers to out_w (closed here, read back through out_r, closed too)
+        and its messages to `stderr`: sends `text` at once, then (got, late, writes, rc)."""
+        p = subprocess.Popen(base + ["batch"], stdin=subprocess.PIPE, stdout=out_w, stderr=stderr)
+        os.close(out_w)
+        p.stdin.write(text)
+        p.stdin.flush()
+        got, late = read_answers(out_r, count, LOAD)
+        writes = write_count(p.pid)   # stdin still open: the process is waiting for more
+        p.stdin.close()
+        rc = p.wait(timeout=60)
+        os.close(out_r)
+        return got, late, writes, rc
+
     # 3. stdout and stderr the same pipe: in order, and written per answer.
     r, w = os.pipe()
-    p = subprocess.Popen(base + ["batch"], stdin=subprocess.PIPE, stdout=w, stderr=w)
-    os.close(w)
-    p.stdin.write(b"show T1003\nshow T9999\nshow T1003\n")
-    p.stdin.flush()
-    got, late = read_answers(r, 3, LOAD)
-    writes = write_count(p.pid)
-    p.stdin.close()
-    rc = p.wait(timeout=60)
-    os.close(r)
+    got, late, writes, rc = batch_through(w, r, w, b"show T1003\nshow T9999\nshow T1003\n", 3)
     want = show_c + b"--- exit 0\n" + note_missing + b"--- exit 1\n" + show_c + b"--- exit 0\n"
     check(not late and got == want and rc == 0, "2>&1: answers and messages in order", repr(got[-300:]))
     if writes is not None:
@@ -164,15 +170,7 @@ def main():
 
     # 4. stdout a terminal: written per answer.
     master, slave = pty.openpty()
-    p = subprocess.Popen(base + ["batch"], stdin=subprocess.PIPE, stdout=slave, stderr=subprocess.DEVNULL)
-    os.close(slave)
-    p.stdin.write(b"show T1003\n" * 5)
-    p.stdin.flush()
-    got, late = read_answers(master, 5, LOAD)
-    writes = write_count(p.pid)
-    p.stdin.close()
-    rc = p.wait(timeout=60)
-    os.close(master)
+    got, late, writes, rc = batch_through(slave, master, subprocess.DEVNULL, b"show T1003\n" * 5, 5)
     check(not late and got.count(b"--- exit 0\r\n") == 5 and rc == 0, "terminal: every answer", f"rc={rc}")
     if writes is not None:
         check(writes >= 5, "terminal: written per answer", f"{writes} writes")
