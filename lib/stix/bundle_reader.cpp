@@ -146,7 +146,7 @@ private:
     if (!escaped)
       for (std::string_view k : few_)
         if (k == inner) return k;
-    const std::string_view kept = escaped ? str(v) : b_.strings->copy(inner);
+    const std::string_view kept = str(v);
     if (few_.size() < max_few) few_.push_back(kept);
     return kept;
   }
