@@ -129,6 +129,8 @@ public:
 
   // True when `n` passes the filter (live, or revoked/deprecated allowed; domain).
   bool visible(node n, const lookup_options& options) const noexcept;
+  // The type of `n` (n < size()), from what visible() reads: decodes nothing.
+  object_type type_of(node n) const noexcept;
 
   // Exact lookups. ATT&CK ids are unique only per type (a deprecated mitigation
   // reuses T1113), so `find` takes the type; live objects are preferred.
@@ -148,6 +150,10 @@ public:
   // The other ends of those edges, filtered by `options` (both the edge and the node).
   std::vector<node> targets(node n, relation r, const lookup_options& options = {}) const;
   std::vector<node> sources(node n, relation r, const lookup_options& options = {}) const;
+
+  // How many `r` edges leave `n`, unfiltered: out_edges(n, r).size() without
+  // reading the edges' texts.
+  std::size_t out_degree(node n, relation r) const;
 
   // Every node of a type, in load order, filtered.
   std::vector<node> all(object_type type, const lookup_options& options = {}) const;

@@ -75,6 +75,15 @@ std::vector<detection> detections_of(const knowledge_graph& g, node technique,
                                      const lookup_options& options = {});
 std::vector<detection> detections_of(knowledge_graph&& g, node technique, const lookup_options& options = {}) = delete;
 
+// The sizes of mitigations_of, groups_of, software_of, campaigns_of and
+// detections_of for one technique, counted from the edges and the objects'
+// types without decoding any object or edge text (a warm `show` prints these
+// counts; decoding the ~200 objects behind them was a sixth of its time).
+struct related_counts {
+  std::size_t mitigations = 0, groups = 0, software = 0, campaigns = 0, detections = 0;
+};
+related_counts count_related(const knowledge_graph& g, node technique, const lookup_options& options = {});
+
 // A terminal matrix: tactics in the matrix's order, techniques under them.
 struct matrix_cell {
   node technique;

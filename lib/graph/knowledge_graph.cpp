@@ -168,6 +168,8 @@ bool knowledge_graph::visible(node n, const lookup_options& o) const noexcept {
   return head_visible(head_of(*impl_, n), o);
 }
 
+object_type knowledge_graph::type_of(node n) const noexcept { return head_of(*impl_, n).type; }
+
 std::optional<node> knowledge_graph::find(object_type type, std::string_view id, const lookup_options& o) const {
   for (node n : lookup(*impl_, stored_graph::index::id, to_lower(id)))
     if (head_of(*impl_, n).type == type && visible(n, o)) return n;
@@ -236,6 +238,12 @@ std::vector<node> knowledge_graph::sources(node n, relation r, const lookup_opti
   for (const edge_ref& e : adjacent(*impl_, n, false))
     if (e.type == r && edge_visible(e.revoked, e.deprecated, o) && visible(e.other, o)) out.push_back(e.other);
   return out;
+}
+
+std::size_t knowledge_graph::out_degree(node n, relation r) const {
+  std::size_t count = 0;
+  for (const edge_ref& e : adjacent(*impl_, n, true)) count += e.type == r;
+  return count;
 }
 
 std::vector<node> knowledge_graph::all(object_type type, const lookup_options& o) const {

@@ -180,6 +180,34 @@ std::vector<node> techniques_of(const knowledge_graph& g, node actor, const look
   return out;
 }
 
+related_counts count_related(const knowledge_graph& g, node t, const lookup_options& o) {
+  related_counts c;
+  // As sources_of_type: each visible source once, by type.
+  for (relation r : {relation::mitigates, relation::uses}) {
+    std::vector<node> v = g.sources(t, r, o);
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    for (node s : v) switch (g.type_of(s)) {
+        case object_type::mitigation: c.mitigations += r == relation::mitigates; break;
+        case object_type::group: c.groups += r == relation::uses; break;
+        case object_type::software: c.software += r == relation::uses; break;
+        case object_type::campaign: c.campaigns += r == relation::uses; break;
+        default: break;
+      }
+  }
+  // As detections_of: a row per (strategy, analytic, observed component), an
+  // analytic observing nothing one row; a <=17.x data component one row.
+  for (node s : g.sources(t, relation::detects, o)) {
+    const object_type type = g.type_of(s);
+    if (type == object_type::detection_strategy)
+      for (node a : g.targets(s, relation::has_analytic, o))
+        c.detections += std::max<std::size_t>(1, g.out_degree(a, relation::observes));
+    else if (type == object_type::data_component)
+      ++c.detections;
+  }
+  return c;
+}
+
 std::vector<detection> detections_of(const knowledge_graph& g, node technique, const lookup_options& o) {
   std::vector<detection> out;
   for (const edge& e : g.in_edges(technique, relation::detects)) {

@@ -334,6 +334,35 @@ TEST_CASE("who mitigates and uses T1562.001") {
   CHECK(ids(g, mitrekg::groups_of(g, t, only(domain::ics))) == strings{"G0032", "G0037", "G0082", "G0102"});
 }
 
+TEST_CASE("count_related gives the sizes of the related lists, for every technique and filter") {
+  const auto& g = three_domains();
+  node t = technique(enterprise(), "T1562.001");
+  auto c = mitrekg::count_related(enterprise(), t);
+  // The lists of the case above: 5 mitigations, 30 groups, 71 software, 9 campaigns.
+  CHECK(c.mitigations == 5);
+  CHECK(c.groups == 30);
+  CHECK(c.software == 71);
+  CHECK(c.campaigns == 9);
+  CHECK(c.detections == mitrekg::detections_of(enterprise(), t).size());
+  CHECK(c.detections > 0);
+  lookup_options any;
+  any.include_deprecated = any.include_revoked = true;
+  const auto all = g.all(object_type::technique, any);
+  REQUIRE(all.size() > 1000);
+  std::size_t nonzero = 0;
+  for (const lookup_options& o : {lookup_options{}, any, only(domain::mobile), only(domain::ics)})
+    for (node n : all) {
+      auto k = mitrekg::count_related(g, n, o);
+      REQUIRE(k.mitigations == mitrekg::mitigations_of(g, n, o).size());
+      REQUIRE(k.groups == mitrekg::groups_of(g, n, o).size());
+      REQUIRE(k.software == mitrekg::software_of(g, n, o).size());
+      REQUIRE(k.campaigns == mitrekg::campaigns_of(g, n, o).size());
+      REQUIRE(k.detections == mitrekg::detections_of(g, n, o).size());
+      nonzero += k.detections > 0;
+    }
+  CHECK(nonzero > 1000);
+}
+
 TEST_CASE("techniques_of a group, software, campaign and mitigation") {
   const auto& g = enterprise();
   // python: live attack-pattern targets of live 'uses' relationships from G0016 APT29.

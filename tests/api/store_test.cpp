@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <tuple>
 #include <thread>
 #include <vector>
 
@@ -257,6 +258,12 @@ TEST_CASE("queries answer alike from a snapshot and from the sources") {
     CHECK(groups_of(a, t) == groups_of(b, t));
     CHECK(software_of(a, t) == software_of(b, t));
     CHECK(campaigns_of(a, t) == campaigns_of(b, t));
+    auto c1 = count_related(a, t);
+    auto c2 = count_related(b, t);
+    CHECK(c2.groups == groups_of(b, t).size());
+    CHECK(c2.software == software_of(b, t).size());
+    CHECK(std::tie(c1.mitigations, c1.groups, c1.software, c1.campaigns, c1.detections) ==
+          std::tie(c2.mitigations, c2.groups, c2.software, c2.campaigns, c2.detections));
     auto d1 = detections_of(a, t);
     auto d2 = detections_of(b, t);
     REQUIRE(d1.size() == d2.size());
@@ -264,6 +271,7 @@ TEST_CASE("queries answer alike from a snapshot and from the sources") {
       CHECK(d1[i].analytic == d2[i].analytic);
       CHECK(d1[i].channel == d2[i].channel);
     }
+    CHECK(c2.detections == d2.size());
   }
   for (node grp : a.all(object_type::group)) CHECK(techniques_of(a, grp) == techniques_of(b, grp));
   // Lookups through the rebuilt indexes, case-insensitively and by alias.

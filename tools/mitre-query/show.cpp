@@ -103,11 +103,12 @@ void write_record(context& ctx, const knowledge_graph& g, node n) {
     items.clear();
     for (node s : mitrekg::subtechniques(g, n, ctx.lookup)) items.push_back(id_and_name(g, s));
     lines("sub-techniques", items);
-    line("mitigations", fmt::format("{}", mitrekg::mitigations_of(g, n, ctx.lookup).size()));
-    line("groups", fmt::format("{}", mitrekg::groups_of(g, n, ctx.lookup).size()));
-    line("software", fmt::format("{}", mitrekg::software_of(g, n, ctx.lookup).size()));
-    line("campaigns", fmt::format("{}", mitrekg::campaigns_of(g, n, ctx.lookup).size()));
-    line("detections", fmt::format("{}", mitrekg::detections_of(g, n, ctx.lookup).size()));
+    const auto counts = mitrekg::count_related(g, n, ctx.lookup);
+    line("mitigations", fmt::format("{}", counts.mitigations));
+    line("groups", fmt::format("{}", counts.groups));
+    line("software", fmt::format("{}", counts.software));
+    line("campaigns", fmt::format("{}", counts.campaigns));
+    line("detections", fmt::format("{}", counts.detections));
     if (g.d3fend()) {
       // D3FEND countermeasures, one line per countermeasure under its tactic.
       auto cm = countermeasures_for_show(ctx, n, true);
