@@ -25,7 +25,7 @@ void d3fend_ontology::impl::sort_mappings(std::vector<d3fend_mapping>::iterator 
 }
 
 void d3fend_ontology::impl::infer(d3fend_node technique, std::vector<d3fend_mapping>& out) const {
-  if (index_of(technique) >= entries.size() || entries[technique].kind != d3fend_kind::attack_technique) return;
+  if (index_of(technique) >= count() || entry(technique).kind != d3fend_kind::attack_technique) return;
   if (all_stored) {   // stored built by the snapshot image: the same rows, in the same order
     auto run = std::lower_bound(stored_runs.begin(), stored_runs.end(), index_of(technique),
                                 [](const std::array<std::uint32_t, 3>& r, std::uint32_t t) { return r[0] < t; });
@@ -41,23 +41,23 @@ void d3fend_ontology::impl::infer(d3fend_node technique, std::vector<d3fend_mapp
   };
   add(technique);
   for (auto* a = closure.begin(technique); a != closure.end(technique); ++a)
-    if (entries[*a].kind == d3fend_kind::attack_technique) add(*a);
+    if (entry(*a).kind == d3fend_kind::attack_technique) add(*a);
   for (auto [e, end] = boost::in_edges(index_of(technique), classes); e != end; ++e) {
     auto child = static_cast<d3fend_node>(boost::source(*e, classes));
-    if (entries[child].kind == d3fend_kind::attack_technique) add(child);
+    if (entry(child).kind == d3fend_kind::attack_technique) add(child);
   }
   std::sort(offensive.begin(), offensive.end());
   offensive.erase(std::unique(offensive.begin(), offensive.end()), offensive.end());
 
   // Steps 2-4: every defensive artifact that is the offensive artifact or one of its ancestors.
   const std::size_t first = out.size();
-  const auto attack_id = entries[technique].attack_id;
+  const auto attack_id = entry(technique).attack_id;
   for (const auto& off : offensive) {
     const d3fend_node artifact = off.second;
     const auto off_relation = relation_name(off.first);
     auto visit = [&](d3fend_node x) {
       for (auto* d = defensive_index.begin(x); d != defensive_index.end(x); ++d)
-        out.push_back(d3fend_mapping{attack_id, technique, d->technique, entries[d->technique].tactic, artifact,
+        out.push_back(d3fend_mapping{attack_id, technique, d->technique, entry(d->technique).tactic, artifact,
                                      off_relation, x, relation_name(d->relation)});
     };
     visit(artifact);
@@ -76,8 +76,8 @@ d3fend_mapping d3fend_ontology::impl::stored_row(std::uint32_t i) const noexcept
   m.off_relation = relation_name(d3fend_node{v[3]});
   m.def_artifact = d3fend_node{v[4]};
   m.def_relation = relation_name(d3fend_node{v[5]});
-  m.attack_id = entries[m.attack_technique].attack_id;
-  m.tactic = entries[m.countermeasure].tactic;
+  m.attack_id = entry(m.attack_technique).attack_id;
+  m.tactic = entry(m.countermeasure).tactic;
   return m;
 }
 
@@ -122,7 +122,7 @@ const std::vector<d3fend_mapping>& d3fend_ontology::impl::all_mappings() const {
         pairs.emplace_back(index_of(m.countermeasure), m.attack_technique);
     // Pairs of one technique are distinct, so after grouping by countermeasure
     // (stable: ATT&CK order kept) no row repeats a technique.
-    countered.assign(entries.size(), pairs);
+    countered.assign(count(), pairs);
   });
   return all;
 }
@@ -140,7 +140,7 @@ d3fend_mapping d3fend_ontology::mapping(std::size_t i) const {
 
 std::vector<d3fend_node> d3fend_ontology::countered_techniques(d3fend_node defensive_technique) const {
   all_mappings();
-  if (index_of(defensive_technique) >= impl_->entries.size()) return {};
+  if (index_of(defensive_technique) >= impl_->count()) return {};
   return {impl_->countered.begin(defensive_technique), impl_->countered.end(defensive_technique)};
 }
 

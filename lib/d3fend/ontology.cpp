@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -118,26 +119,88 @@ const handle_vector<d3fend_node, d3fend_detail::node_extra>& d3fend_ontology::im
   return extra;
 }
 
+// ---- deferred entries ----------------------------------------------------------
+
+d3fend_detail::deferred_entries::deferred_entries(std::size_t count)
+    : size(count), bytes(std::max<std::size_t>(count * sizeof(d3fend_entry), 1)),
+      ready(std::make_unique<std::atomic<bool>[]>((count + block - 1) / block)) {
+  items = static_cast<d3fend_entry*>(::operator new(bytes));
+}
+
+// Entries hold views only: nothing to destroy.
+static_assert(std::is_trivially_destructible_v<d3fend_entry>);
+d3fend_detail::deferred_entries::~deferred_entries() { ::operator delete(items); }
+
+const d3fend_entry& d3fend_ontology::impl::entry(d3fend_node v) const noexcept {
+  if (!deferred) return entries[v];
+  auto& d = *deferred;
+  const std::size_t b = index_of(v) / d.block;
+  if (!d.ready[b].load(std::memory_order_acquire)) {
+    std::lock_guard lock(d.mutex);
+    if (!d.ready[b].load(std::memory_order_relaxed)) {
+      const std::size_t first = b * d.block;
+      d.fill(d.items + first, first, std::min(d.block, d.size - first));
+      d.ready[b].store(true, std::memory_order_release);
+    }
+  }
+  return d.items[index_of(v)];
+}
+
+std::string_view d3fend_ontology::impl::key_text(d3fend_node v, d3fend_detail::deferred_entries::key which) const noexcept {
+  using k = d3fend_detail::deferred_entries;
+  if (deferred) return deferred->text(index_of(v), which);
+  const d3fend_entry& e = entries[v];
+  return which == k::id ? e.id : which == k::attack_id ? e.attack_id : e.d3fend_id;
+}
+
 // What intern() and build() fill while reading; first of a repeated key wins, as there.
 const text_view_map<d3fend_node>& d3fend_ontology::impl::ids() const {
   if (keys_deferred)
     std::call_once(ids_once, [this] {
-      by_id.reserve(entries.size());
-      for (d3fend_node v : all_handles<d3fend_node>(entries.size())) by_id.try_emplace(entries[v].id, v);
+      by_id.reserve(count());
+      for (d3fend_node v : all_handles<d3fend_node>(count()))
+        by_id.try_emplace(key_text(v, d3fend_detail::deferred_entries::id), v);
     });
   return by_id;
 }
 
 const text_map<d3fend_node>& d3fend_ontology::impl::keys() const {
+  using k = d3fend_detail::deferred_entries;
   if (keys_deferred)
     std::call_once(keys_once, [this] {
       by_key.reserve(attack_techniques.size() + attack_mitigations.size() + defensive_techniques.size() + 16);
       for (const auto* list : {&attack_techniques, &attack_mitigations})
-        for (d3fend_node v : *list) by_key.emplace(to_upper(entries[v].attack_id), v);
-      for (d3fend_node v : all_handles<d3fend_node>(entries.size()))
-        if (!entries[v].d3fend_id.empty()) by_key.emplace(to_upper(entries[v].d3fend_id), v);
+        for (d3fend_node v : *list) by_key.emplace(to_upper(key_text(v, k::attack_id)), v);
+      for (d3fend_node v : all_handles<d3fend_node>(count()))
+        if (auto id = key_text(v, k::d3fend_id); !id.empty()) by_key.emplace(to_upper(id), v);
     });
   return by_key;
+}
+
+d3fend_node d3fend_ontology::impl::find_id(std::string_view id) const {
+  if (keys_deferred && id_lookups.fetch_add(1, std::memory_order_relaxed) < scanned_lookups) {
+    for (d3fend_node v : all_handles<d3fend_node>(count()))
+      if (key_text(v, d3fend_detail::deferred_entries::id) == id) return v;
+    return no_node;
+  }
+  ids();
+  auto it = by_id.find(id);
+  return it == by_id.end() ? no_node : it->second;
+}
+
+d3fend_node d3fend_ontology::impl::find_key(std::string_view key) const {
+  using k = d3fend_detail::deferred_entries;
+  if (keys_deferred && key_lookups.fetch_add(1, std::memory_order_relaxed) < scanned_lookups) {
+    // In keys()'s order; `key` is upper-cased, so iequals is to_upper(text) == key.
+    for (const auto* list : {&attack_techniques, &attack_mitigations})
+      for (d3fend_node v : *list)
+        if (iequals(key_text(v, k::attack_id), key)) return v;
+    for (d3fend_node v : all_handles<d3fend_node>(count()))
+      if (auto id = key_text(v, k::d3fend_id); !id.empty() && iequals(id, key)) return v;
+    return no_node;
+  }
+  auto it = keys().find(key);
+  return it == by_key.end() ? no_node : it->second;
 }
 
 bool d3fend_ontology::impl::is_a(d3fend_node a, d3fend_node b) const noexcept {
@@ -147,7 +210,7 @@ bool d3fend_ontology::impl::is_a(d3fend_node a, d3fend_node b) const noexcept {
 }
 
 std::string_view d3fend_ontology::impl::relation_name(d3fend_node property) const noexcept {
-  const auto& e = entries[property];
+  const auto& e = entry(property);
   return e.label.empty() ? e.name : e.label;
 }
 
@@ -242,8 +305,11 @@ d3fend_ontology::~d3fend_ontology() = default;
 
 // ---- basics and lookups --------------------------------------------------------
 
-std::size_t d3fend_ontology::size() const noexcept { return impl_->entries.size(); }
-const d3fend_entry& d3fend_ontology::operator[](d3fend_node n) const { return impl_->entries.at(index_of(n)); }
+std::size_t d3fend_ontology::size() const noexcept { return impl_->count(); }
+const d3fend_entry& d3fend_ontology::operator[](d3fend_node n) const {
+  if (index_of(n) >= impl_->count()) throw std::out_of_range("d3fend_ontology: no such node");
+  return impl_->entry(n);
+}
 const std::string& d3fend_ontology::file() const noexcept { return impl_->file; }
 std::string_view d3fend_ontology::version() const noexcept { return impl_->version; }
 const d3fend_report& d3fend_ontology::report() const noexcept { return impl_->report; }
@@ -252,7 +318,7 @@ std::optional<d3fend_node> d3fend_ontology::find(std::string_view key) const {
   const impl& o = *impl_;
   if (key.empty()) return std::nullopt;
   if (auto n = o.find_id(key); n != no_node) return n;
-  if (auto it = o.keys().find(to_upper(key)); it != o.by_key.end()) return it->second;
+  if (auto n = o.find_key(to_upper(key)); n != no_node) return n;
   if (key.find(':') == std::string_view::npos)
     if (auto n = o.find_id(fmt::format("d3f:{}", key)); n != no_node) return n;
   return std::nullopt;
@@ -260,17 +326,17 @@ std::optional<d3fend_node> d3fend_ontology::find(std::string_view key) const {
 
 std::optional<d3fend_node> d3fend_ontology::find_technique(std::string_view key) const {
   auto n = find(key);
-  if (n && impl_->entries[*n].kind == d3fend_kind::defensive_technique) return n;
+  if (n && impl_->entry(*n).kind == d3fend_kind::defensive_technique) return n;
   return std::nullopt;
 }
 
 std::optional<d3fend_node> d3fend_ontology::find_attack(std::string_view attack_id) const {
   const impl& o = *impl_;
-  auto it = o.keys().find(to_upper(attack_id));
-  if (it == o.by_key.end()) return std::nullopt;
-  auto k = o.entries[it->second].kind;
+  const d3fend_node n = o.find_key(to_upper(attack_id));
+  if (n == no_node) return std::nullopt;
+  auto k = o.entry(n).kind;
   if (k != d3fend_kind::attack_technique && k != d3fend_kind::attack_mitigation) return std::nullopt;
-  return it->second;
+  return n;
 }
 
 std::optional<d3fend_node> d3fend_ontology::tactic_node(d3fend_tactic t) const {
@@ -326,14 +392,19 @@ std::optional<d3fend_node> d3fend_ontology::inverse_of(d3fend_node property) con
 
 std::vector<d3fend_statement> d3fend_ontology::statements(d3fend_node n) const {
   if (index_of(n) >= size()) return {};
-  return {impl_->statements.begin(n), impl_->statements.end(n)};
+  std::vector<d3fend_statement> out(impl_->statements.begin(n), impl_->statements.end(n));
+  // Named here: an image-decoded ontology leaves the stored names empty (naming
+  // them all at open filled the entries of every property's block).
+  for (auto& s : out) s.relation_name = impl_->relation_name(s.relation);
+  return out;
 }
 
 std::vector<d3fend_statement> d3fend_ontology::artifacts(d3fend_node n) const {
   std::vector<d3fend_statement> out;
   if (index_of(n) >= size()) return out;
   for (auto* s = impl_->statements.begin(n); s != impl_->statements.end(n); ++s)
-    if (impl_->entries[s->target].kind == d3fend_kind::artifact) out.push_back(*s);
+    if (impl_->entry(s->target).kind == d3fend_kind::artifact)
+      out.push_back(d3fend_statement{s->relation, s->target, impl_->relation_name(s->relation)});
   return out;
 }
 
@@ -361,7 +432,7 @@ const std::vector<d3fend_node>& d3fend_ontology::artifact_classes() const noexce
 std::vector<std::string_view> d3fend_ontology::attack_ids() const {
   std::vector<std::string_view> out;
   out.reserve(impl_->attack_techniques.size());
-  for (auto n : impl_->attack_techniques) out.push_back(impl_->entries[n].attack_id);
+  for (auto n : impl_->attack_techniques) out.push_back(impl_->entry(n).attack_id);
   return out;
 }
 
@@ -370,7 +441,7 @@ std::vector<d3fend_node> d3fend_ontology::related_techniques(d3fend_node mitigat
   const impl& o = *impl_;
   if (index_of(mitigation) >= size() || o.related_property == no_node) return out;
   for (auto* s = o.statements.begin(mitigation); s != o.statements.end(mitigation); ++s)
-    if (s->relation == o.related_property && o.entries[s->target].kind == d3fend_kind::defensive_technique)
+    if (s->relation == o.related_property && o.entry(s->target).kind == d3fend_kind::defensive_technique)
       out.push_back(s->target);
   std::sort(out.begin(), out.end(), [&o](d3fend_node a, d3fend_node b) { return o.rank[a] < o.rank[b]; });
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -383,8 +454,8 @@ std::vector<d3fend_matrix_cell> d3fend_ontology::matrix_column(d3fend_tactic t) 
   auto tactic = tactic_node(t);
   if (!tactic) return out;
   auto by_label = [&o](d3fend_node a, d3fend_node b) {
-    const auto& ea = o.entries[a];
-    const auto& eb = o.entries[b];
+    const auto& ea = o.entry(a);
+    const auto& eb = o.entry(b);
     return ea.label != eb.label ? ea.label < eb.label : o.rank[a] < o.rank[b];
   };
   std::vector<d3fend_node> roots;
@@ -404,7 +475,7 @@ std::vector<d3fend_matrix_cell> d3fend_ontology::matrix_column(d3fend_tactic t) 
     out.push_back(d3fend_matrix_cell{n, depth});
     std::vector<d3fend_node> kids;
     for (auto c : children(n))
-      if (!seen[index_of(c)] && o.entries[c].kind == d3fend_kind::defensive_technique && o.entries[c].tactic == t)
+      if (!seen[index_of(c)] && o.entry(c).kind == d3fend_kind::defensive_technique && o.entry(c).tactic == t)
         kids.push_back(c);
     std::sort(kids.begin(), kids.end(), by_label);
     for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.emplace_back(*it, depth + 1);
@@ -418,7 +489,7 @@ namespace {
 
 std::vector<d3fend_use> uses_of(const d3fend_impl& o, d3fend_node artifact, bool subclasses, d3fend_kind kind) {
   std::vector<d3fend_use> out;
-  if (index_of(artifact) >= o.entries.size()) return out;
+  if (index_of(artifact) >= o.count()) return out;
   std::vector<d3fend_node> targets{artifact};
   if (subclasses) {
     auto below = reachable(boost::make_reverse_graph(o.classes), index_of(artifact));
@@ -426,10 +497,10 @@ std::vector<d3fend_use> uses_of(const d3fend_impl& o, d3fend_node artifact, bool
   }
   for (auto x : targets)
     for (auto* u = o.uses_index.begin(x); u != o.uses_index.end(x); ++u)
-      if (o.entries[u->technique].kind == kind) out.push_back(d3fend_use{u->technique, x, o.relation_name(u->relation)});
+      if (o.entry(u->technique).kind == kind) out.push_back(d3fend_use{u->technique, x, o.relation_name(u->relation)});
   auto key = [&o, kind](const d3fend_use& u) {
-    std::string_view primary = kind == d3fend_kind::attack_technique ? o.entries[u.technique].attack_id
-                                                                     : o.entries[u.technique].name;
+    std::string_view primary = kind == d3fend_kind::attack_technique ? o.entry(u.technique).attack_id
+                                                                     : o.entry(u.technique).name;
     return std::tuple(primary, o.rank[u.technique], o.rank[u.artifact], u.relation_name);
   };
   std::sort(out.begin(), out.end(), [&key](const d3fend_use& a, const d3fend_use& b) { return key(a) < key(b); });

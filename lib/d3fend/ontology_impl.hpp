@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <cstdint>
 #include <deque>
@@ -100,6 +101,34 @@ inline std::uint64_t name_prefix_of(std::string_view name) noexcept {
   return prefix;
 }
 
+// The entries of an ontology decoded from a snapshot image, filled a block of
+// `block` nodes at a time on first use (impl::entry): a warm `show` reads a
+// few dozen of the 5,298 entries, so the others are never written (filling
+// them all, 0.76 MB of fresh memory, was a third of opening the image).
+// `items` is raw storage from the heap, written only when a block is filled
+// (entries are constructed in place then). Not copyable.
+struct deferred_entries {
+  static constexpr std::size_t block = 64;
+  enum key : int { id, attack_id, d3fend_id };
+  explicit deferred_entries(std::size_t count);   // throws std::bad_alloc
+  ~deferred_entries();
+  deferred_entries(const deferred_entries&) = delete;
+  deferred_entries& operator=(const deferred_entries&) = delete;
+
+  // Set by the image decoder, which checked every record when it opened the
+  // image, so neither can fail. fill: constructs entries [first, first +
+  // count) at `out`. text: one text of a node's entry (what entry(v).id,
+  // .attack_id or .d3fend_id will be) without filling it.
+  std::function<void(d3fend_entry* out, std::size_t first, std::size_t count)> fill;
+  std::function<std::string_view(std::size_t node, key which)> text;
+
+  std::size_t size;
+  std::size_t bytes;
+  d3fend_entry* items;
+  std::unique_ptr<std::atomic<bool>[]> ready;   // per block, published with release
+  std::mutex mutex;
+};
+
 // A fact read before the graph is built.
 struct raw_link {
   d3fend_node subject;
@@ -132,7 +161,18 @@ struct d3fend_ontology::impl {
   d3fend_report report;
 
   // ---- nodes -----------------------------------------------------------------
+  // Filled while reading (JSON-LD, SQLite tables); empty for an ontology
+  // decoded from a snapshot image, whose entries `deferred` fills on first
+  // use. Read them through entry() and count(), never directly, outside the
+  // readers and build().
   handle_vector<d3fend_node, d3fend_entry> entries;
+  std::unique_ptr<d3fend_detail::deferred_entries> deferred;
+  std::size_t count() const noexcept { return deferred ? deferred->size : entries.size(); }
+  // Node v's entry (v < count()), its block filled first when deferred
+  // (thread-safe); borrows from *this.
+  const d3fend_entry& entry(d3fend_node v) const noexcept;
+  // entry(v).id, .attack_id or .d3fend_id, without filling a deferred entry.
+  std::string_view key_text(d3fend_node v, d3fend_detail::deferred_entries::key which) const noexcept;
   // Filled while reading; or — decoded from a snapshot image — on first use
   // (extras(), through fill_extra): a warm `show` or `countermeasures` never
   // writes these 5,298 records (issue 13).
@@ -149,12 +189,28 @@ struct d3fend_ontology::impl {
   mutable text_map<d3fend_node> by_key;
   bool keys_deferred = false;
   mutable std::once_flag ids_once, keys_once;
+  // Deferred keys: the first few lookups compare the stored texts in turn
+  // (key_text, ~1,000 ATT&CK ids: tens of microseconds) instead of indexing
+  // every node, which a one-question process would pay for one answer.
+  static constexpr unsigned scanned_lookups = 8;
+  mutable std::atomic<unsigned> id_lookups{0}, key_lookups{0};
+  // The node of an "@id" (exact) and of an upper-cased D3FEND or ATT&CK id,
+  // no_node when none: as by_id / by_key answer (first of a repeated key).
+  d3fend_node find_key(std::string_view upper_key) const;
 
   // ---- read (kept after build: snapshots save them and replay build()) --------
-  std::vector<d3fend_detail::raw_link> raw_subclass;     // key unused
-  std::vector<d3fend_detail::raw_link> raw_subproperty;
-  std::vector<d3fend_detail::raw_link> raw_inverse;
-  std::vector<d3fend_detail::raw_link> raw_statements;   // direct form, any d3f: key
+  // Filled while reading; or — decoded from a snapshot image — on first use
+  // through links() (fill_links), which only writing a snapshot calls.
+  mutable std::vector<d3fend_detail::raw_link> raw_subclass;     // key unused
+  mutable std::vector<d3fend_detail::raw_link> raw_subproperty;
+  mutable std::vector<d3fend_detail::raw_link> raw_inverse;
+  mutable std::vector<d3fend_detail::raw_link> raw_statements;   // direct form, any d3f: key
+  std::function<void(const d3fend_impl&)> fill_links;   // set by the image decoder
+  mutable std::once_flag links_once;
+  // The raw_* links, filled first when deferred (thread-safe).
+  void links() const {
+    if (fill_links) std::call_once(links_once, [this] { fill_links(*this); });
+  }
 
   // ---- built -------------------------------------------------------------------
   hierarchy classes;        // named rdfs:subClassOf
@@ -190,11 +246,7 @@ struct d3fend_ontology::impl {
   // Appends a node for `id` (which must outlive the ontology) without
   // indexing it: the image decoder's half of intern (keys() indexes later).
   d3fend_node append_node(std::string_view id);
-  d3fend_node find_id(std::string_view id) const {
-    ids();
-    auto it = by_id.find(id);
-    return it == by_id.end() ? d3fend_detail::no_node : it->second;
-  }
+  d3fend_node find_id(std::string_view id) const;
   // by_id / by_key, filled first when deferred (thread-safe); borrow from *this.
   const text_view_map<d3fend_node>& ids() const;
   const text_map<d3fend_node>& keys() const;

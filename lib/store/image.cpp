@@ -2,6 +2,7 @@
 #include "store/image.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <deque>
@@ -715,7 +716,7 @@ constexpr std::size_t d3fend_built_record = 2 + 8 + 3 * 4;
 void read_d3fend_extras(std::string_view records, std::string_view built, std::string_view strings,
                         const d3fend_impl& d) {
   auto text_at = [&](const char* p) { return strings.substr(get32(p), get32(p + 4)); };
-  const std::size_t n = d.entries.size();
+  const std::size_t n = d.count();
   d.extra.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const char* p = records.data() + i * d3fend_node_record;
@@ -730,14 +731,39 @@ void read_d3fend_extras(std::string_view records, std::string_view built, std::s
     x.on_property = d3fend_node{get32(p + 11 * 8 + 9)};
     x.some_values_from = d3fend_node{get32(p + 11 * 8 + 13)};
     x.enables = d3fend_node{get32(built.data() + i * d3fend_built_record + 10)};
-    x.name_prefix = d3fend_detail::name_prefix_of(d.entries[i].name);   // as append_node sets it
+    x.name_prefix = d3fend_detail::name_prefix_of(d3fend_detail::name_of_id(text_at(p)));   // as append_node sets it
+  }
+}
+
+// Constructs the entries of nodes [first, first + count) at `out` from the
+// node and built records of an image decode_d3fend_image already checked:
+// what impl::entry() calls for a block on first use. Borrows the image.
+void fill_d3fend_entries(std::string_view records, std::string_view built, std::string_view strings,
+                         d3fend_entry* out, std::size_t first, std::size_t count) noexcept {
+  auto text_at = [&](const char* p) { return strings.substr(get32(p), get32(p + 4)); };
+  for (std::size_t i = 0; i < count; ++i) {
+    const char* p = records.data() + (first + i) * d3fend_node_record;
+    const char* b = built.data() + (first + i) * d3fend_built_record;
+    d3fend_entry& e = *::new (out + i) d3fend_entry{};
+    e.id = text_at(p);
+    e.name = d3fend_detail::name_of_id(e.id);   // as append_node names it
+    e.label = text_at(p + 8);
+    e.definition = text_at(p + 16);
+    e.d3fend_id = text_at(p + 24);
+    e.attack_id = text_at(p + 32);
+    e.kb_article = text_at(p + 40);
+    e.deprecated = p[88] != 0;
+    e.kind = static_cast<d3fend_kind>(b[0]);
+    if (static_cast<std::uint8_t>(b[1]) != 0xff) e.tactic = static_cast<d3fend_tactic>(b[1]);
+    if (e.kind == d3fend_kind::attack_mitigation) e.attack_id = e.name;   // as build() names them
+    e.revoked_by = text_at(b + 2);
   }
 }
 
 // The built part of a D3FEND image (see encode_d3fend_image), every node
 // reference and row bound checked: the ontology answers as build() left it.
-void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std::string_view& node_records) {
-  const auto n = static_cast<std::uint32_t>(o.entries.size());
+void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std::uint32_t n,
+                         std::string_view records, std::string_view& node_records) {
   const auto none = index_of(d3fend_detail::no_node);
   auto node_or_none = [&](std::uint32_t v) {
     if (v != none && v >= n) r.fail("D3FEND image names a missing node");
@@ -755,22 +781,39 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
   o.inverse.assign(n, d3fend_detail::no_node);
   o.rank.assign(n, 0);
   node_records = r.rest();   // d3fend_built_record bytes a node: read_d3fend_extras reads them again
+  // Kind, tactic and revoked_by are checked now and go into the entries when
+  // they are filled (fill_d3fend_entries).
   for (std::uint32_t v = 0; v < n; ++v) {
     const char* p = r.bytes(d3fend_built_record).data();
-    d3fend_entry& e = o.entries[v];
     const auto kind = static_cast<std::uint8_t>(p[0]);
     if (kind > static_cast<std::uint8_t>(d3fend_kind::other)) r.fail("D3FEND image has an unknown kind");
-    e.kind = static_cast<d3fend_kind>(kind);
     const auto tactic = static_cast<std::uint8_t>(p[1]);
     if (tactic != 0xff && tactic >= std::size(all_d3fend_tactics)) r.fail("D3FEND image has an unknown tactic");
-    if (tactic != 0xff) e.tactic = static_cast<d3fend_tactic>(tactic);
-    if (e.kind == d3fend_kind::attack_mitigation) e.attack_id = e.name;   // as build() names them
-    e.revoked_by = r.text_at(p + 2);
+    r.text_at(p + 2);   // revoked_by
     node_or_none(get32(p + 10));   // enables: checked now, read by extras()
     o.inverse[v] = node_or_none(get32(p + 14));
     o.rank[v] = get32(p + 18);
     if (o.rank[v] >= n) r.fail("D3FEND image has an impossible name rank");
   }
+  // From here on entry() may be called (statements name their relations).
+  o.deferred = std::make_unique<d3fend_detail::deferred_entries>(n);
+  o.deferred->fill = [records, node_records, strings = r.strings()](d3fend_entry* out, std::size_t first,
+                                                                    std::size_t count) {
+    fill_d3fend_entries(records, node_records, strings, out, first, count);
+  };
+  o.deferred->text = [records, node_records, strings = r.strings()](std::size_t v, d3fend_detail::deferred_entries::key k) {
+    auto text_at = [&](const char* p) { return strings.substr(get32(p), get32(p + 4)); };
+    const char* p = records.data() + v * d3fend_node_record;
+    switch (k) {
+      case d3fend_detail::deferred_entries::id: return text_at(p);
+      case d3fend_detail::deferred_entries::d3fend_id: return text_at(p + 24);
+      case d3fend_detail::deferred_entries::attack_id: break;
+    }
+    // As fill_d3fend_entries: a mitigation's ATT&CK id is its name.
+    if (static_cast<d3fend_kind>(node_records[v * d3fend_built_record]) == d3fend_kind::attack_mitigation)
+      return d3fend_detail::name_of_id(text_at(p));
+    return text_at(p + 32);
+  };
   for (d3fend_node& t : o.tactic_nodes) t = node_or_none(r.u32());
   for (d3fend_node* p : {&o.enables_property, &o.related_property, &o.reference_property}) *p = node_or_none(r.u32());
   for (auto* h : {&o.classes, &o.properties}) {
@@ -813,8 +856,7 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
   const std::uint32_t statements = count();
   rows(o.statements, statements, [&](d3fend_statement& x) {
     x.relation = node_ref(r.u32());
-    x.target = node_ref(r.u32());
-    x.relation_name = o.relation_name(x.relation);
+    x.target = node_ref(r.u32());   // relation_name stays empty: statements() names them
   });
   for (auto* c : {&o.defensive_index, &o.uses_index})
     rows(*c, 0xffffffffu, [&](d3fend_detail::def_use& x) {
@@ -853,9 +895,9 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
 std::string encode_d3fend_image(const d3fend_impl& o) {
   writer w(d3fend_magic);
   w.str(o.version);
-  w.u32(static_cast<std::uint32_t>(o.entries.size()));
-  for (std::size_t n = 0; n < o.entries.size(); ++n) {
-    const d3fend_entry& e = o.entries[n];
+  w.u32(static_cast<std::uint32_t>(o.count()));
+  for (d3fend_node n : all_handles<d3fend_node>(o.count())) {
+    const d3fend_entry& e = o.entry(n);
     const auto& x = o.extras()[n];
     // What the reader stored; build() derives the rest (kinds, tactics, a mitigation's M-id).
     std::string_view attack_id = e.kind == d3fend_kind::attack_mitigation ? std::string_view{} : e.attack_id;
@@ -868,6 +910,7 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
     w.u32(index_of(x.on_property));
     w.u32(index_of(x.some_values_from));
   }
+  o.links();
   for (const auto* links : {&o.raw_subclass, &o.raw_subproperty, &o.raw_inverse, &o.raw_statements}) {
     w.u32(static_cast<std::uint32_t>(links->size()));
     for (const auto& l : *links) {
@@ -877,8 +920,8 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
     }
   }
   // What build() derived, stored built (format 2): opening replays nothing.
-  for (std::size_t n = 0; n < o.entries.size(); ++n) {
-    const d3fend_entry& e = o.entries[n];
+  for (d3fend_node n : all_handles<d3fend_node>(o.count())) {
+    const d3fend_entry& e = o.entry(n);
     w.u8(static_cast<std::uint8_t>(e.kind));
     w.u8(e.tactic ? static_cast<std::uint8_t>(*e.tactic) : 0xff);
     w.str(e.revoked_by);
@@ -943,8 +986,6 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
   o.version = r.str();
   std::uint32_t n = r.u32();
   if (n > image.size()) r.fail("D3FEND image node count is impossible");
-  o.entries.reserve(n);
-  prefault(o.entries.data(), n * sizeof(d3fend_entry));
   const auto no_node = index_of(d3fend_detail::no_node);
   auto node_ref = [&](std::uint32_t v) {
     if (v != no_node && v >= n) r.fail("D3FEND image names a missing node");
@@ -952,40 +993,42 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
   };
   const std::string_view records = r.rest();   // d3fend_node_record bytes a node
   for (std::uint32_t i = 0; i < n; ++i) {
-    // Views into the image, which the ontology owns. Not indexed now: keys()
-    // fills by_id on the first lookup by id. The rest of the record (extras)
-    // is checked now and read on first use (read_d3fend_extras).
+    // Checked now; the entries (views into the image, which the ontology
+    // owns) are filled a block at a time on first use (fill_d3fend_entries),
+    // the extras likewise (read_d3fend_extras). Not indexed now: the first
+    // lookups compare the stored keys, later ones index them (impl::find_key).
     const char* p = r.bytes(d3fend_node_record).data();
-    d3fend_entry& e = o.entries.emplace_back();
-    e.id = r.text_at(p);
-    e.name = d3fend_detail::name_of_id(e.id);   // as append_node names it
-    e.label = r.text_at(p + 8);
-    e.definition = r.text_at(p + 16);
-    e.d3fend_id = r.text_at(p + 24);
-    e.attack_id = r.text_at(p + 32);
-    e.kb_article = r.text_at(p + 40);
-    for (int k = 6; k < 11; ++k) r.text_at(p + 8 * k);   // comment, title, url, organization, author
-    e.deprecated = p[88] != 0;
+    for (int k = 0; k < 11; ++k) r.text_at(p + 8 * k);   // id, label, …, comment, title, url, organization, author
     // flags and offset (p + 89, p + 93) are any value
     node_ref(get32(p + 97));    // on_property
     node_ref(get32(p + 101));   // some_values_from
   }
-  for (auto* links : {&o.raw_subclass, &o.raw_subproperty, &o.raw_inverse, &o.raw_statements}) {
+  // The links as read: checked now, copied out only when a snapshot is
+  // written from this ontology (impl::links(); nothing else reads them).
+  std::array<std::string_view, 4> link_bytes;
+  for (std::size_t k = 0; k < link_bytes.size(); ++k) {
     std::uint32_t count = r.u32();
-    if (count > image.size()) r.fail("D3FEND image link count is impossible");
-    // Copied whole (subject, key, target as u32 each), then checked.
-    static_assert(sizeof(d3fend_detail::raw_link) == 12 && std::is_trivially_copyable_v<d3fend_detail::raw_link>);
-    links->resize(count);
-    r.u32s(reinterpret_cast<std::uint32_t*>(links->data()), std::size_t{count} * 3);
+    if (count > image.size() / 12) r.fail("D3FEND image link count is impossible");
+    link_bytes[k] = r.bytes(std::size_t{count} * 12);   // subject, key, target as u32 each
     // Statements name their property; the other links never do (build() relies on both).
-    const bool statements = links == &o.raw_statements;
-    for (const auto& l : *links) {
-      if (index_of(l.subject) >= n || index_of(l.target) >= n) r.fail("D3FEND image link names a missing node");
-      if (statements ? index_of(l.key) >= n : index_of(l.key) != no_node) r.fail("D3FEND image link has a wrong property");
+    const bool statements = k == 3;
+    for (std::size_t i = 0; i < count; ++i) {
+      const char* p = link_bytes[k].data() + i * 12;
+      const std::uint32_t subject = get32(p), key = get32(p + 4), target = get32(p + 8);
+      if (subject >= n || target >= n) r.fail("D3FEND image link names a missing node");
+      if (statements ? key >= n : key != no_node) r.fail("D3FEND image link has a wrong property");
     }
   }
+  o.fill_links = [link_bytes](const d3fend_impl& d) {
+    static_assert(sizeof(d3fend_detail::raw_link) == 12 && std::is_trivially_copyable_v<d3fend_detail::raw_link>);
+    const std::array lists{&d.raw_subclass, &d.raw_subproperty, &d.raw_inverse, &d.raw_statements};
+    for (std::size_t k = 0; k < link_bytes.size(); ++k) {
+      lists[k]->resize(link_bytes[k].size() / 12);
+      if (!link_bytes[k].empty()) std::memcpy(lists[k]->data(), link_bytes[k].data(), link_bytes[k].size());
+    }
+  };
   std::string_view built_records;
-  decode_d3fend_built(r, image.size(), o, built_records);
+  decode_d3fend_built(r, image.size(), o, n, records, built_records);
   if (!r.done()) r.fail("D3FEND image has trailing bytes");
   o.fill_extra = [records, built_records, strings = r.strings()](const d3fend_impl& d) {
     read_d3fend_extras(records, built_records, strings, d);

@@ -174,8 +174,8 @@ void write_attack(database& db, const graph_impl& g) {
 void write_d3fend(database& db, const d3fend_ontology& ontology) {
   const auto& o = d3fend_access::internals(ontology);
   statement node_row(db, "INSERT INTO d3fend_nodes VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)");
-  for (d3fend_node n : all_handles<d3fend_node>(o.entries.size())) {
-    const d3fend_entry& e = o.entries[n];
+  for (d3fend_node n : all_handles<d3fend_node>(o.count())) {
+    const d3fend_entry& e = o.entry(n);
     const auto& x = o.extras()[n];
     node_row.bind(1, std::int64_t{index_of(n)}).bind(2, e.id).bind(3, to_string(e.kind)).bind(4, e.label)
         .bind(5, e.definition).bind(6, e.d3fend_id).bind(7, e.attack_id).bind(8, e.kb_article)
@@ -197,6 +197,7 @@ void write_d3fend(database& db, const d3fend_ontology& ontology) {
       link.bind(5, std::int64_t{index_of(l.target)}).run();
     }
   };
+  o.links();
   links("subclass", o.raw_subclass);
   links("subproperty", o.raw_subproperty);
   links("inverse", o.raw_inverse);
@@ -204,10 +205,10 @@ void write_d3fend(database& db, const d3fend_ontology& ontology) {
   // The inference's answers, for SQL users; the reader recomputes them.
   statement map(db, "INSERT INTO d3fend_mappings VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
   for (const d3fend_mapping& m : ontology.all_mappings()) {
-    const auto& c = o.entries[m.countermeasure];
+    const auto& c = o.entry(m.countermeasure);
     map.bind(1, m.attack_id).bind(2, c.d3fend_id).bind(3, c.name).bind(4, c.label)
-        .bind(5, m.tactic ? to_string(*m.tactic) : std::string_view{}).bind(6, o.entries[m.off_artifact].name)
-        .bind(7, m.off_relation).bind(8, o.entries[m.def_artifact].name).bind(9, m.def_relation).run();
+        .bind(5, m.tactic ? to_string(*m.tactic) : std::string_view{}).bind(6, o.entry(m.off_artifact).name)
+        .bind(7, m.off_relation).bind(8, o.entry(m.def_artifact).name).bind(9, m.def_relation).run();
   }
 }
 
@@ -891,7 +892,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, data
     bytes = std::string_view(o->buffer.get(), size);
   }
   store::decode_d3fend_image(bytes, mapped && !mapped->d3fend.empty() ? mapped->path.string() : file, *o);
-  if (o->entries.size() != count_of(t.meta, "d3fend_nodes")) corrupt(file, "D3FEND image and metadata disagree");
+  if (o->count() != count_of(t.meta, "d3fend_nodes")) corrupt(file, "D3FEND image and metadata disagree");
   o->report = saved_d3fend_report(t);
   return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
 }

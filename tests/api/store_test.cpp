@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <thread>
@@ -376,6 +377,74 @@ TEST_CASE("a snapshot's D3FEND rows one at a time, and its node texts read on fi
   const knowledge_graph again = open_snapshot(dir.path / "again.sqlite");
   REQUIRE(again.d3fend());
   check_same_extras(*d1, *again.d3fend());
+}
+
+TEST_CASE("a snapshot's D3FEND entries and keys are read on first use, alike from several threads") {
+  const d3fend_ontology& d1 = *sources().d3fend();
+  // Keys of every kind, asked of fresh graphs: the first lookups of each
+  // compare the stored keys one by one, later ones use the index.
+  std::vector<std::string> keys{"T1562.001", "t1562.001", "M1047", "m1047", "D3-PT", "d3-pt", "ProcessTermination",
+                                "d3f:ProcessTermination", "d3f:processtermination", "T1089", "T9999", "D3-NOPE", ""};
+  for (d3fend_node n : every_node<d3fend_node>(d1.size()))
+    if (static_cast<std::uint32_t>(n) % 97 == 0) {
+      keys.emplace_back(d1[n].id);
+      if (!d1[n].attack_id.empty()) keys.emplace_back(d1[n].attack_id);
+      if (!d1[n].d3fend_id.empty()) keys.emplace_back(d1[n].d3fend_id);
+    }
+  REQUIRE(keys.size() > 60);
+  std::size_t found = 0;
+  for (std::size_t first = 0; first < keys.size(); first += 6) {
+    const knowledge_graph g = open_snapshot(snapshot_file());
+    const d3fend_ontology& d2 = *g.d3fend();
+    for (std::size_t i = first; i < std::min(keys.size(), first + 6); ++i) {
+      CAPTURE(keys[i]);
+      CHECK(d2.find(keys[i]) == d1.find(keys[i]));
+      CHECK(d2.find_attack(keys[i]) == d1.find_attack(keys[i]));
+      found += d1.find(keys[i]).has_value();
+    }
+  }
+  CHECK(found > 50);
+  const knowledge_graph g = open_snapshot(snapshot_file());
+  const d3fend_ontology& d2 = *g.d3fend();
+  std::size_t statements = 0;
+  for (d3fend_node n : every_node<d3fend_node>(d1.size())) {
+    if (!d1[n].attack_id.empty()) CHECK(d2.find_attack(d1[n].attack_id) == d1.find_attack(d1[n].attack_id));
+    if (!d1[n].d3fend_id.empty()) CHECK(d2.find(d1[n].d3fend_id) == d1.find(d1[n].d3fend_id));
+    CHECK(d2.find(d1[n].id) == d1.find(d1[n].id));
+    auto x = d1.statements(n), y = d2.statements(n);
+    REQUIRE(x.size() == y.size());
+    statements += x.size();
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      CHECK(x[i].relation == y[i].relation);
+      CHECK(x[i].target == y[i].target);
+      CHECK(x[i].relation_name == y[i].relation_name);
+    }
+    auto a = d1.artifacts(n), b = d2.artifacts(n);
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].relation_name == b[i].relation_name);
+  }
+  CHECK(statements > 1000);
+  // Entries filled block by block while four threads read them, each in its own order.
+  const knowledge_graph fresh = open_snapshot(snapshot_file());
+  const d3fend_ontology& d3 = *fresh.d3fend();
+  std::atomic<std::size_t> wrong{0}, read{0};
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (std::size_t i = 0; i < d1.size(); ++i) {
+        const d3fend_node n{static_cast<std::uint32_t>((i * (2 * t + 1) + t * 1000) % d1.size())};
+        const auto &x = d1[n], &y = d3[n];
+        if (x.id != y.id || x.name != y.name || x.label != y.label || x.kind != y.kind || x.tactic != y.tactic ||
+            x.attack_id != y.attack_id || x.d3fend_id != y.d3fend_id || x.revoked_by != y.revoked_by ||
+            x.definition != y.definition || x.kb_article != y.kb_article || x.deprecated != y.deprecated)
+          ++wrong;
+        ++read;
+      }
+    });
+  for (auto& t : threads) t.join();
+  CHECK(read == 4 * d1.size());
+  CHECK(wrong == 0);
+  CHECK_THROWS_AS(d3[d3fend_node{static_cast<std::uint32_t>(d3.size())}], std::out_of_range);
 }
 
 TEST_CASE("snapshot metadata names the sources with their SHA-256") {
