@@ -227,6 +227,9 @@ public:
   // stored (nothing kept); otherwise all_mappings() is built first.
   std::size_t mapping_count() const;
   d3fend_mapping mapping(std::size_t i) const;
+  // mapping(i).attack_technique alone, without making the row (grouping rows
+  // by technique reads only this).
+  d3fend_node mapping_technique(std::size_t i) const;
 
   // For an artifact: the ATT&CK techniques / defensive techniques whose own
   // statements name it (or, with `subclasses`, one of its descendants).

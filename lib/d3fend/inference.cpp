@@ -138,6 +138,13 @@ d3fend_mapping d3fend_ontology::mapping(std::size_t i) const {
   return impl_->all_mappings()[i];
 }
 
+d3fend_node d3fend_ontology::mapping_technique(std::size_t i) const {
+  if (!impl_->all_stored) return impl_->all_mappings()[i].attack_technique;
+  std::uint32_t v;
+  std::memcpy(&v, impl_->stored_rows.data() + i * 24, 4);   // the row's first node (stored_row)
+  return d3fend_node{v};
+}
+
 std::vector<d3fend_node> d3fend_ontology::countered_techniques(d3fend_node defensive_technique) const {
   all_mappings();
   if (index_of(defensive_technique) >= impl_->count()) return {};

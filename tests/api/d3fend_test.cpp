@@ -305,7 +305,8 @@ TEST_CASE("global figures over every ATT&CK technique class") {
     same += m.attack_id == all[i].attack_id && m.attack_technique == all[i].attack_technique &&
             m.countermeasure == all[i].countermeasure && m.tactic == all[i].tactic &&
             m.off_artifact == all[i].off_artifact && m.off_relation == all[i].off_relation &&
-            m.def_artifact == all[i].def_artifact && m.def_relation == all[i].def_relation;
+            m.def_artifact == all[i].def_artifact && m.def_relation == all[i].def_relation &&
+            o.mapping_technique(i) == all[i].attack_technique;
   }
   CHECK(same == all.size());
 }

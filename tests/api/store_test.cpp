@@ -363,7 +363,12 @@ TEST_CASE("a snapshot's D3FEND rows one at a time, and its node texts read on fi
   // mapping(i) before all_mappings(): read where the image stores it.
   REQUIRE(d2->mapping_count() == 5503);
   std::vector<d3fend_mapping> one_by_one;
-  for (std::size_t i = 0; i < d2->mapping_count(); ++i) one_by_one.push_back(d2->mapping(i));
+  std::size_t techniques_alike = 0;
+  for (std::size_t i = 0; i < d2->mapping_count(); ++i) {
+    one_by_one.push_back(d2->mapping(i));
+    techniques_alike += d2->mapping_technique(i) == one_by_one.back().attack_technique;
+  }
+  CHECK(techniques_alike == 5503);
   CHECK(same_rows(*d1, d1->all_mappings(), *d2, one_by_one));
   CHECK(same_rows(*d2, d2->all_mappings(), *d2, one_by_one));
   // And from the sources (inferred, all_mappings() built first).

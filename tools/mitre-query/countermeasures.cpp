@@ -151,7 +151,7 @@ int run_countermeasures(context& ctx) {
     // of another technique is kept. Runs: (ATT&CK id, first row, end) of
     // consecutive rows of one id, ordered by id (one id's runs together).
     for (std::size_t i = 0, n = d.mapping_count(); i < n; ++i) {
-      std::string_view id = d.mapping(i).attack_id;
+      std::string_view id = d[d.mapping_technique(i)].attack_id;   // as mapping(i).attack_id
       if (runs.empty() || std::get<0>(runs.back()) != id) runs.emplace_back(id, i, i);
       std::get<2>(runs.back()) = i + 1;
     }
