@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -121,15 +122,20 @@ const handle_vector<d3fend_node, d3fend_detail::node_extra>& d3fend_ontology::im
 
 // ---- deferred entries ----------------------------------------------------------
 
-d3fend_detail::deferred_entries::deferred_entries(std::size_t count)
-    : size(count), bytes(std::max<std::size_t>(count * sizeof(d3fend_entry), 1)),
-      ready(std::make_unique<std::atomic<bool>[]>((count + block - 1) / block)) {
-  items = static_cast<d3fend_entry*>(::operator new(bytes));
+d3fend_detail::deferred_entries::deferred_entries(std::size_t count, std::span<char> spare)
+    : size(count), ready(std::make_unique<std::atomic<bool>[]>((count + block - 1) / block)) {
+  const std::size_t bytes = std::max<std::size_t>(count * sizeof(d3fend_entry), 1);
+  void* at = spare.data();
+  std::size_t room = spare.size();
+  owned = !std::align(alignof(d3fend_entry), bytes, at, room);
+  items = static_cast<d3fend_entry*>(owned ? ::operator new(bytes) : at);
 }
 
 // Entries hold views only: nothing to destroy.
 static_assert(std::is_trivially_destructible_v<d3fend_entry>);
-d3fend_detail::deferred_entries::~deferred_entries() { ::operator delete(items); }
+d3fend_detail::deferred_entries::~deferred_entries() {
+  if (owned) ::operator delete(items);
+}
 
 const d3fend_entry& d3fend_ontology::impl::entry(d3fend_node v) const noexcept {
   if (!deferred) return entries[v];

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -105,12 +106,15 @@ inline std::uint64_t name_prefix_of(std::string_view name) noexcept {
 // `block` nodes at a time on first use (impl::entry): a warm `show` reads a
 // few dozen of the 5,298 entries, so the others are never written (filling
 // them all, 0.76 MB of fresh memory, was a third of opening the image).
-// `items` is raw storage from the heap, written only when a block is filled
-// (entries are constructed in place then). Not copyable.
+// `items` is raw storage, written only when a block is filled (entries are
+// constructed in place then): `spare` when it is large enough (memory the
+// ontology owns and that is already in place, such as the zeroed tail of the
+// buffer its image was read into, so filling faults in no page), else from
+// the heap. Not copyable.
 struct deferred_entries {
   static constexpr std::size_t block = 64;
   enum key : int { id, attack_id, d3fend_id };
-  explicit deferred_entries(std::size_t count);   // throws std::bad_alloc
+  deferred_entries(std::size_t count, std::span<char> spare);   // throws std::bad_alloc
   ~deferred_entries();
   deferred_entries(const deferred_entries&) = delete;
   deferred_entries& operator=(const deferred_entries&) = delete;
@@ -123,8 +127,8 @@ struct deferred_entries {
   std::function<std::string_view(std::size_t node, key which)> text;
 
   std::size_t size;
-  std::size_t bytes;
   d3fend_entry* items;
+  bool owned;   // items from the heap, not the spare memory
   std::unique_ptr<std::atomic<bool>[]> ready;   // per block, published with release
   std::mutex mutex;
 };

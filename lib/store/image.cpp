@@ -763,7 +763,7 @@ void fill_d3fend_entries(std::string_view records, std::string_view built, std::
 // The built part of a D3FEND image (see encode_d3fend_image), every node
 // reference and row bound checked: the ontology answers as build() left it.
 void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std::uint32_t n,
-                         std::string_view records, std::string_view& node_records) {
+                         std::string_view records, std::span<char> spare, std::string_view& node_records) {
   const auto none = index_of(d3fend_detail::no_node);
   auto node_or_none = [&](std::uint32_t v) {
     if (v != none && v >= n) r.fail("D3FEND image names a missing node");
@@ -796,7 +796,7 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
     if (o.rank[v] >= n) r.fail("D3FEND image has an impossible name rank");
   }
   // From here on entry() may be called (statements name their relations).
-  o.deferred = std::make_unique<d3fend_detail::deferred_entries>(n);
+  o.deferred = std::make_unique<d3fend_detail::deferred_entries>(n, spare);
   o.deferred->fill = [records, node_records, strings = r.strings()](d3fend_entry* out, std::size_t first,
                                                                     std::size_t count) {
     fill_d3fend_entries(records, node_records, strings, out, first, count);
@@ -981,7 +981,7 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
   return w.finish();
 }
 
-void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_impl& o) {
+void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_impl& o, std::span<char> spare) {
   reader r(image, file, d3fend_magic);
   o.version = r.str();
   std::uint32_t n = r.u32();
@@ -1028,7 +1028,7 @@ void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_i
     }
   };
   std::string_view built_records;
-  decode_d3fend_built(r, image.size(), o, n, records, built_records);
+  decode_d3fend_built(r, image.size(), o, n, records, spare, built_records);
   if (!r.done()) r.fail("D3FEND image has trailing bytes");
   o.fill_extra = [records, built_records, strings = r.strings()](const d3fend_impl& d) {
     read_d3fend_extras(records, built_records, strings, d);

@@ -276,14 +276,15 @@ void write_checksums(database& db) {
 // An uninitialized buffer for the graph image. Large ones are mapped with
 // transparent huge pages where the kernel offers them: thousands of 4 KiB page
 // faults were the largest cost of a warm-cache call (docs/benchmarks.md).
-std::shared_ptr<char[]> big_buffer(std::size_t size) {
+std::shared_ptr<char[]> big_buffer(std::size_t size, std::size_t* capacity = nullptr) {
   constexpr std::size_t huge = std::size_t{2} << 20;
+  if (capacity) *capacity = size;
   if (size >= huge / 2) {   // from 1 MiB: one huge page is cheaper than 256 faults
-
     std::size_t length = (size + huge - 1) / huge * huge;
     void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
       ::madvise(p, length, MADV_HUGEPAGE);
+      if (capacity) *capacity = length;   // all of it zeroed memory (anonymous)
       return std::shared_ptr<char[]>(static_cast<char*>(p), [length](char* q) { ::munmap(q, length); });
     }
   }
@@ -430,6 +431,7 @@ struct sidecar_images {
   std::uint64_t attack_offset = 0, attack_size = 0;
   std::shared_ptr<const void> owner;   // the D3FEND bytes
   std::string_view d3fend;
+  std::span<char> d3fend_spare;        // the rest of their buffer, zeroed (decode_d3fend_image's `spare`)
   std::optional<open_tables> tables;   // the copy of the small tables, when asked for and sound
   file_identity snapshot;              // what the tables block records of its snapshot
 };
@@ -598,7 +600,7 @@ std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::stri
   if (std::memcmp(header, sidecar_magic, 8) != 0 || (!build_id.empty() && fmt::format("{:016x}", id) != build_id) ||
       tables < 8 || tables > rest || attack > rest - tables || d3fend != rest - tables - attack)
     return std::nullopt;
-  sidecar_images images{path, file, sidecar_header + tables, attack, {}, {}, {}, {}};
+  sidecar_images images{path, file, sidecar_header + tables, attack, {}, {}, {}, {}, {}};
   if (want_tables) {
     std::string block(tables, '\0');
     if (!pread_all(fd, block.data(), tables, static_cast<off_t>(sidecar_header))) return std::nullopt;
@@ -609,9 +611,11 @@ std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::stri
     if (!images.tables) return std::nullopt;
   }
   if (with_d3fend && d3fend > 0) {
-    std::shared_ptr<char[]> buffer = big_buffer(d3fend);   // huge pages: one fault, not one per 4 KiB
+    std::size_t capacity = 0;
+    std::shared_ptr<char[]> buffer = big_buffer(d3fend, &capacity);   // huge pages: one fault, not one per 4 KiB
     if (!pread_all(fd, buffer.get(), d3fend, static_cast<off_t>(sidecar_header + tables + attack))) return std::nullopt;
     images.d3fend = std::string_view(buffer.get(), d3fend);
+    images.d3fend_spare = std::span<char>(buffer.get() + d3fend, capacity - d3fend);
     images.owner = std::shared_ptr<const void>(buffer, buffer.get());
   }
   return images;
@@ -891,7 +895,8 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, data
     });
     bytes = std::string_view(o->buffer.get(), size);
   }
-  store::decode_d3fend_image(bytes, mapped && !mapped->d3fend.empty() ? mapped->path.string() : file, *o);
+  store::decode_d3fend_image(bytes, mapped && !mapped->d3fend.empty() ? mapped->path.string() : file, *o,
+                             mapped && !mapped->d3fend.empty() ? mapped->d3fend_spare : std::span<char>{});
   if (o->count() != count_of(t.meta, "d3fend_nodes")) corrupt(file, "D3FEND image and metadata disagree");
   o->report = saved_d3fend_report(t);
   return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
