@@ -450,6 +450,27 @@ TEST_CASE("a snapshot's D3FEND entries and keys are read on first use, alike fro
   CHECK(read == 4 * d1.size());
   CHECK(wrong == 0);
   CHECK_THROWS_AS(d3[d3fend_node{static_cast<std::uint32_t>(d3.size())}], std::out_of_range);
+  // The same through the cache's image file, whose D3FEND buffer lends its
+  // spare tail to the entries.
+  cache_setup setup;
+  setup.o.d3fend_file = data / "d3fend" / "d3fend-0.17.0.json";
+  graph_origin first, second;
+  const knowledge_graph cold = load_cached(setup.o, setup.c, &first);
+  const knowledge_graph warm = load_cached(setup.o, setup.c, &second);
+  REQUIRE(first.kind == "sources");
+  REQUIRE(second.kind == "cache");
+  const d3fend_ontology& d4 = *warm.d3fend();
+  REQUIRE(d4.size() == d1.size());
+  std::size_t alike = 0;
+  for (d3fend_node n : every_node<d3fend_node>(d1.size())) {
+    const auto &x = d1[n], &y = d4[n];
+    alike += x.id == y.id && x.label == y.label && x.kind == y.kind && x.tactic == y.tactic &&
+             x.attack_id == y.attack_id && x.d3fend_id == y.d3fend_id && x.revoked_by == y.revoked_by &&
+             x.definition == y.definition && x.kb_article == y.kb_article && x.deprecated == y.deprecated;
+  }
+  CHECK(alike == d1.size());
+  CHECK(d4.find("D3-PT") == d1.find("D3-PT"));
+  CHECK(same_rows(d1, d1.all_mappings(), d4, d4.all_mappings()));
 }
 
 TEST_CASE("snapshot metadata names the sources with their SHA-256") {
