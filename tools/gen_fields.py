@@ -196,7 +196,8 @@ def main():
     out.write("// newer libs fields and argument kinds written in tools/gen_fields.py; event names from\n")
     out.write(f"// sysdig 0.29.3 `-L` ({n_sysdig}) and the Linux x86-64 syscall table (unistd_64.h).\n")
     out.write('#include "rules/fields_data.hpp"\n\nnamespace mitrekg::rules::data {\n\n')
-    out.write("const field_row field_rows[] = {\n")
+    out.write("// constexpr: built at compile time, not by a static initializer at every start\n")
+    out.write("constexpr field_row field_rows[] = {\n")
     count = 0
     for src in SOURCES:
         for name in sorted(tables[src]):
@@ -206,7 +207,7 @@ def main():
             count += 1
     out.write("};\n")
     out.write(f"const std::size_t field_row_count = {count};\n\n")
-    out.write("const std::string_view event_names[] = {\n")
+    out.write("constexpr std::string_view event_names[] = {\n")
     for e in sorted(events):
         out.write(f'    "{e}",\n')
     out.write("};\n")

@@ -8,7 +8,8 @@
 
 namespace mitrekg::rules::data {
 
-const field_row field_rows[] = {
+// constexpr: built at compile time, not by a static initializer at every start
+constexpr field_row field_rows[] = {
     {"syscall", "container.cni.json", field_type::string, field_arg::none, false, false},
     {"syscall", "container.duration", field_type::reltime, field_arg::none, false, false},
     {"syscall", "container.full_id", field_type::string, field_arg::none, false, false},
@@ -765,7 +766,7 @@ const field_row field_rows[] = {
 };
 const std::size_t field_row_count = 753;
 
-const std::string_view event_names[] = {
+constexpr std::string_view event_names[] = {
     "_sysctl",
     "accept",
     "accept4",
