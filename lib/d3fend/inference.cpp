@@ -34,6 +34,7 @@ void d3fend_ontology::impl::infer(d3fend_node technique, std::vector<d3fend_mapp
     return;
   }
 
+  graph_parts();
   // Step 1: offensive (relation, artifact) pairs.
   std::vector<std::pair<d3fend_node, d3fend_node>> offensive;
   auto add = [&](d3fend_node c) {

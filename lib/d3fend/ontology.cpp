@@ -211,6 +211,7 @@ d3fend_node d3fend_ontology::impl::find_key(std::string_view key) const {
 
 bool d3fend_ontology::impl::is_a(d3fend_node a, d3fend_node b) const noexcept {
   if (a == b) return true;
+  graph_parts();
   if (index_of(a) >= closure.rows()) return false;
   return std::find(closure.begin(a), closure.end(a), b) != closure.end(a);
 }
@@ -356,37 +357,41 @@ std::optional<d3fend_node> d3fend_ontology::tactic_node(d3fend_tactic t) const {
 std::vector<d3fend_node> d3fend_ontology::parents(d3fend_node n) const {
   std::vector<d3fend_node> out;
   if (index_of(n) >= size()) return out;
-  for (auto [e, end] = boost::out_edges(index_of(n), impl_->classes); e != end; ++e)
-    out.push_back(static_cast<d3fend_node>(boost::target(*e, impl_->classes)));
+  const auto& classes = impl_->graph_parts().classes;
+  for (auto [e, end] = boost::out_edges(index_of(n), classes); e != end; ++e)
+    out.push_back(static_cast<d3fend_node>(boost::target(*e, classes)));
   return out;
 }
 
 std::optional<d3fend_node> d3fend_ontology::parent(d3fend_node n) const {
   if (index_of(n) >= size()) return std::nullopt;
-  auto [e, end] = boost::out_edges(index_of(n), impl_->classes);
+  const auto& classes = impl_->graph_parts().classes;
+  auto [e, end] = boost::out_edges(index_of(n), classes);
   if (e == end) return std::nullopt;
-  return static_cast<d3fend_node>(boost::target(*e, impl_->classes));
+  return static_cast<d3fend_node>(boost::target(*e, classes));
 }
 
 std::vector<d3fend_node> d3fend_ontology::children(d3fend_node n) const {
   std::vector<d3fend_node> out;
   if (index_of(n) >= size()) return out;
-  for (auto [e, end] = boost::in_edges(index_of(n), impl_->classes); e != end; ++e)
-    out.push_back(static_cast<d3fend_node>(boost::source(*e, impl_->classes)));
+  const auto& classes = impl_->graph_parts().classes;
+  for (auto [e, end] = boost::in_edges(index_of(n), classes); e != end; ++e)
+    out.push_back(static_cast<d3fend_node>(boost::source(*e, classes)));
   std::sort(out.begin(), out.end(), [this](d3fend_node a, d3fend_node b) { return impl_->rank[a] < impl_->rank[b]; });
   return out;
 }
 
 std::vector<d3fend_node> d3fend_ontology::ancestors(d3fend_node n) const {
   if (index_of(n) >= size()) return {};
-  return {impl_->closure.begin(n), impl_->closure.end(n)};
+  const auto& closure = impl_->graph_parts().closure;
+  return {closure.begin(n), closure.end(n)};
 }
 
 bool d3fend_ontology::is_a(d3fend_node a, d3fend_node b) const noexcept { return impl_->is_a(a, b); }
 
 std::vector<d3fend_node> d3fend_ontology::super_properties(d3fend_node property) const {
   if (index_of(property) >= size()) return {};
-  return reachable(impl_->properties, index_of(property));
+  return reachable(impl_->graph_parts().properties, index_of(property));
 }
 
 std::optional<d3fend_node> d3fend_ontology::inverse_of(d3fend_node property) const {
@@ -398,7 +403,8 @@ std::optional<d3fend_node> d3fend_ontology::inverse_of(d3fend_node property) con
 
 std::vector<d3fend_statement> d3fend_ontology::statements(d3fend_node n) const {
   if (index_of(n) >= size()) return {};
-  std::vector<d3fend_statement> out(impl_->statements.begin(n), impl_->statements.end(n));
+  const auto& statements = impl_->graph_parts().statements;
+  std::vector<d3fend_statement> out(statements.begin(n), statements.end(n));
   // Named here: an image-decoded ontology leaves the stored names empty (naming
   // them all at open filled the entries of every property's block).
   for (auto& s : out) s.relation_name = impl_->relation_name(s.relation);
@@ -408,7 +414,8 @@ std::vector<d3fend_statement> d3fend_ontology::statements(d3fend_node n) const {
 std::vector<d3fend_statement> d3fend_ontology::artifacts(d3fend_node n) const {
   std::vector<d3fend_statement> out;
   if (index_of(n) >= size()) return out;
-  for (auto* s = impl_->statements.begin(n); s != impl_->statements.end(n); ++s)
+  const auto& statements = impl_->graph_parts().statements;
+  for (auto* s = statements.begin(n); s != statements.end(n); ++s)
     if (impl_->entry(s->target).kind == d3fend_kind::artifact)
       out.push_back(d3fend_statement{s->relation, s->target, impl_->relation_name(s->relation)});
   return out;
@@ -416,7 +423,7 @@ std::vector<d3fend_statement> d3fend_ontology::artifacts(d3fend_node n) const {
 
 std::vector<d3fend_reference> d3fend_ontology::references(d3fend_node n) const {
   std::vector<d3fend_reference> out;
-  const impl& o = *impl_;
+  const impl& o = impl_->graph_parts();
   if (index_of(n) >= size() || o.reference_property == no_node) return out;
   for (auto* s = o.statements.begin(n); s != o.statements.end(n); ++s) {
     if (s->relation != o.reference_property) continue;
@@ -444,7 +451,7 @@ std::vector<std::string_view> d3fend_ontology::attack_ids() const {
 
 std::vector<d3fend_node> d3fend_ontology::related_techniques(d3fend_node mitigation) const {
   std::vector<d3fend_node> out;
-  const impl& o = *impl_;
+  const impl& o = impl_->graph_parts();
   if (index_of(mitigation) >= size() || o.related_property == no_node) return out;
   for (auto* s = o.statements.begin(mitigation); s != o.statements.end(mitigation); ++s)
     if (s->relation == o.related_property && o.entry(s->target).kind == d3fend_kind::defensive_technique)
@@ -495,6 +502,7 @@ namespace {
 
 std::vector<d3fend_use> uses_of(const d3fend_impl& o, d3fend_node artifact, bool subclasses, d3fend_kind kind) {
   std::vector<d3fend_use> out;
+  o.graph_parts();
   if (index_of(artifact) >= o.count()) return out;
   std::vector<d3fend_node> targets{artifact};
   if (subclasses) {

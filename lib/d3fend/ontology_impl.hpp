@@ -217,13 +217,23 @@ struct d3fend_ontology::impl {
   }
 
   // ---- built -------------------------------------------------------------------
-  hierarchy classes;        // named rdfs:subClassOf
-  hierarchy properties;     // rdfs:subPropertyOf
+  // The graph parts (classes … uses_index): built by build(); or — decoded
+  // from a snapshot image — on first use through graph_parts() (fill_graph),
+  // which every reader of them calls first.
+  mutable hierarchy classes;        // named rdfs:subClassOf
+  mutable hierarchy properties;     // rdfs:subPropertyOf
   handle_vector<d3fend_node, d3fend_node> inverse;                // owl:inverseOf per node, no_node if none
-  csr<d3fend_node> closure;                         // ancestors per node, BFS order (nearest first)
-  csr<d3fend_statement> statements;                 // own object-property statements per node
-  csr<d3fend_detail::def_use> defensive_index;      // artifact -> defensive techniques stating it
-  csr<d3fend_detail::def_use> uses_index;           // any target -> (subject, relation)
+  mutable csr<d3fend_node> closure;                         // ancestors per node, BFS order (nearest first)
+  mutable csr<d3fend_statement> statements;                 // own object-property statements per node
+  mutable csr<d3fend_detail::def_use> defensive_index;      // artifact -> defensive techniques stating it
+  mutable csr<d3fend_detail::def_use> uses_index;           // any target -> (subject, relation)
+  std::function<void(const d3fend_impl&)> fill_graph;       // set by the image decoder
+  mutable std::once_flag graph_once;
+  // The graph parts, built first when deferred (thread-safe); returns *this.
+  const impl& graph_parts() const {
+    if (fill_graph) std::call_once(graph_once, [this] { fill_graph(*this); });
+    return *this;
+  }
   handle_vector<d3fend_node, std::uint32_t> rank;                // position of each node when sorted by name
   std::array<d3fend_node, 7> tactic_nodes{};        // by d3fend_tactic, no_node when missing
   d3fend_node enables_property = d3fend_detail::no_node;

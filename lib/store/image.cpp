@@ -78,6 +78,11 @@ public:
     strings_ = image.substr(header_size, n);
     rest_ = image.substr(header_size + n);
   }
+  // Over bytes an earlier reader of the same image checked: `rest` is where
+  // it stood then (a deferred part read again on first use).
+  struct resume_tag {};
+  reader(resume_tag, std::string_view rest, std::string_view strings, std::string_view file)
+      : strings_(strings), rest_(rest), file_(file) {}
   std::uint8_t u8() {
     need(1);
     auto v = static_cast<std::uint8_t>(rest_[0]);
@@ -760,6 +765,76 @@ void fill_d3fend_entries(std::string_view records, std::string_view built, std::
   }
 }
 
+// Checks the graph parts of a D3FEND image (see encode_d3fend_image: two
+// hierarchies' edges, then the closure, statements, defensive and uses
+// indexes as row starts and items) and moves `r` past them; writes nothing.
+void check_graph_parts(reader& r, std::uint32_t n, std::size_t image_size) {
+  auto node = [&](std::uint32_t v) {
+    if (v >= n) r.fail("D3FEND image names a missing node");
+  };
+  auto count = [&] {
+    std::uint32_t c = r.u32();
+    if (c > image_size) r.fail("D3FEND image count is impossible");
+    return c;
+  };
+  for (int h = 0; h < 2; ++h)
+    for (std::uint32_t e = count(), i = 0; i < 2 * e; ++i) node(r.u32());
+  // Row starts (n + 1, from 0, never decreasing) ending at `items` (any end
+  // when ~0), then `items` items of `refs` node numbers each.
+  auto rows = [&](std::uint32_t items, unsigned refs) {
+    std::uint32_t at = r.u32();
+    if (at != 0) r.fail("D3FEND image has malformed rows");
+    for (std::uint32_t v = 0; v < n; ++v) {
+      const std::uint32_t next = r.u32();
+      if (next < at) r.fail("D3FEND image has malformed rows");
+      at = next;
+    }
+    if (items == 0xffffffffu) items = at;
+    if (at != items || items > image_size) r.fail("D3FEND image has malformed rows");
+    for (std::size_t i = 0; i < std::size_t{items} * refs; ++i) node(r.u32());
+  };
+  rows(0xffffffffu, 1);   // closure
+  const std::uint32_t statements = count();
+  rows(statements, 2);
+  rows(0xffffffffu, 2);   // defensive index
+  rows(0xffffffffu, 2);   // uses index
+}
+
+// Builds what check_graph_parts checked, from a reader standing where that
+// one stood: impl::graph_parts() through fill_graph. Cannot meet bad data.
+void build_graph_parts(reader& r, const d3fend_impl& o, std::uint32_t n, std::size_t image_size) {
+  for (auto* h : {&o.classes, &o.properties}) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges(r.u32());
+    for (auto& [a, b] : edges) {
+      a = r.u32();
+      b = r.u32();
+    }
+    // Sorted by source already, each source's edges in file order: the same graph.
+    *h = d3fend_detail::hierarchy(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
+  }
+  // A CSR's row starts then its items.
+  auto rows = [&](auto& c, auto&& item) {
+    c.offsets.resize(std::size_t{n} + 1);
+    r.u32s(c.offsets.data(), c.offsets.size());
+    c.items.reserve(c.offsets.back());
+    prefault(c.items.data(), c.offsets.back() * sizeof(c.items[0]));
+    c.items.resize(c.offsets.back());
+    for (auto& x : c.items) item(x);
+  };
+  rows(o.closure, [&](d3fend_node& x) { x = d3fend_node{r.u32()}; });
+  r.u32();   // the statement count, which the row starts end at
+  rows(o.statements, [&](d3fend_statement& x) {
+    x.relation = d3fend_node{r.u32()};
+    x.target = d3fend_node{r.u32()};   // relation_name stays empty: statements() names them
+  });
+  for (auto* c : {&o.defensive_index, &o.uses_index})
+    rows(*c, [&](d3fend_detail::def_use& x) {
+      x.technique = d3fend_node{r.u32()};
+      x.relation = d3fend_node{r.u32()};
+    });
+  (void)image_size;
+}
+
 // The built part of a D3FEND image (see encode_d3fend_image), every node
 // reference and row bound checked: the ontology answers as build() left it.
 void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std::uint32_t n,
@@ -816,27 +891,14 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
   };
   for (d3fend_node& t : o.tactic_nodes) t = node_or_none(r.u32());
   for (d3fend_node* p : {&o.enables_property, &o.related_property, &o.reference_property}) *p = node_or_none(r.u32());
-  for (auto* h : {&o.classes, &o.properties}) {
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges(count());
-    for (auto& [a, b] : edges) {
-      a = index_of(node_ref(r.u32()));
-      b = index_of(node_ref(r.u32()));
-    }
-    // Sorted by source already, each source's edges in file order: the same graph.
-    *h = d3fend_detail::hierarchy(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
-  }
-  // A CSR's row starts (n + 1, from 0, never decreasing) then its items.
-  auto rows = [&](auto& c, std::uint32_t items, auto&& item) {
-    c.offsets.resize(std::size_t{n} + 1);
-    r.u32s(c.offsets.data(), c.offsets.size());
-    if (c.offsets.front() != 0 || !std::is_sorted(c.offsets.begin(), c.offsets.end()))
-      r.fail("D3FEND image has malformed rows");
-    if (items == 0xffffffffu) items = c.offsets.back();
-    if (c.offsets.back() != items || items > image_size) r.fail("D3FEND image has malformed rows");
-    c.items.reserve(items);
-    prefault(c.items.data(), items * sizeof(c.items[0]));
-    c.items.resize(items);
-    for (auto& x : c.items) item(x);
+  // The hierarchies, closure, statements and indexes: checked now, built on
+  // first use (impl::graph_parts(); a `show` or `countermeasures` reads none).
+  const std::string_view parts = r.rest();
+  check_graph_parts(r, n, image_size);
+  o.fill_graph = [parts = parts.substr(0, parts.size() - r.rest().size()), strings = r.strings(), n,
+                  image_size](const d3fend_impl& d) {
+    reader again(reader::resume_tag{}, parts, strings, "D3FEND image");
+    build_graph_parts(again, d, n, image_size);
   };
   // Node lists copied whole, then checked in one pass.
   auto nodes = [&](d3fend_node* v, std::size_t count) {
@@ -844,25 +906,6 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
     if (std::any_of(v, v + count, [&](d3fend_node x) { return index_of(x) >= n; }))
       r.fail("D3FEND image names a missing node");
   };
-  {
-    auto& c = o.closure;
-    c.offsets.resize(std::size_t{n} + 1);
-    r.u32s(c.offsets.data(), c.offsets.size());
-    if (c.offsets.front() != 0 || !std::is_sorted(c.offsets.begin(), c.offsets.end()) || c.offsets.back() > image_size)
-      r.fail("D3FEND image has malformed rows");
-    c.items.resize(c.offsets.back());
-    nodes(c.items.data(), c.items.size());
-  }
-  const std::uint32_t statements = count();
-  rows(o.statements, statements, [&](d3fend_statement& x) {
-    x.relation = node_ref(r.u32());
-    x.target = node_ref(r.u32());   // relation_name stays empty: statements() names them
-  });
-  for (auto* c : {&o.defensive_index, &o.uses_index})
-    rows(*c, 0xffffffffu, [&](d3fend_detail::def_use& x) {
-      x.technique = node_ref(r.u32());
-      x.relation = node_ref(r.u32());
-    });
   for (auto* list : {&o.attack_techniques, &o.attack_mitigations, &o.defensive_techniques, &o.artifact_classes}) {
     list->resize(count());
     nodes(list->data(), list->size());
@@ -920,6 +963,7 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
     }
   }
   // What build() derived, stored built (format 2): opening replays nothing.
+  o.graph_parts();
   for (d3fend_node n : all_handles<d3fend_node>(o.count())) {
     const d3fend_entry& e = o.entry(n);
     w.u8(static_cast<std::uint8_t>(e.kind));

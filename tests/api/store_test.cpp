@@ -429,6 +429,35 @@ TEST_CASE("a snapshot's D3FEND entries and keys are read on first use, alike fro
     for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].relation_name == b[i].relation_name);
   }
   CHECK(statements > 1000);
+  // The hierarchies, closure and indexes, built on first use (from is_a here,
+  // as the engine asks first), answer as the sources'.
+  {
+    const knowledge_graph h = open_snapshot(snapshot_file());
+    const d3fend_ontology& d5 = *h.d3fend();
+    const d3fend_node pt = *d1.find("D3-PT");
+    REQUIRE(d1.parent(pt));
+    CHECK(d5.is_a(pt, *d1.parent(pt)));
+    std::size_t links = 0, uses = 0;
+    for (d3fend_node n : every_node<d3fend_node>(d1.size())) {
+      CHECK(d5.parents(n) == d1.parents(n));
+      CHECK(d5.children(n) == d1.children(n));
+      CHECK(d5.ancestors(n) == d1.ancestors(n));
+      CHECK(d5.inverse_of(n) == d1.inverse_of(n));
+      links += d1.ancestors(n).size();
+      if (d1[n].kind == d3fend_kind::property) CHECK(d5.super_properties(n) == d1.super_properties(n));
+      if (d1[n].kind == d3fend_kind::attack_mitigation) CHECK(d5.related_techniques(n) == d1.related_techniques(n));
+    }
+    for (d3fend_node a : d1.artifact_classes()) {
+      auto x = d1.offensive_uses(a, true), y = d5.offensive_uses(a, true);
+      REQUIRE(x.size() == y.size());
+      uses += x.size();
+      for (std::size_t i = 0; i < x.size(); ++i)
+        CHECK(std::tie(x[i].technique, x[i].artifact, x[i].relation_name) == std::tie(y[i].technique, y[i].artifact, y[i].relation_name));
+      CHECK(d1.defensive_uses(a, false).size() == d5.defensive_uses(a, false).size());
+    }
+    CHECK(links > 5000);
+    CHECK(uses > 500);
+  }
   // Entries filled block by block while four threads read them, each in its own order.
   const knowledge_graph fresh = open_snapshot(snapshot_file());
   const d3fend_ontology& d3 = *fresh.d3fend();

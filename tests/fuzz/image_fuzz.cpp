@@ -31,9 +31,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::memcpy(image->data() + 8, &sum, 8);
       mitrekg::d3fend_impl o;
       mitrekg::store::decode_d3fend_image(*image, "fuzz", o);
-      // What decoding leaves for later: the key maps, the nodes' extras (read
-      // from records checked at open, unchecked then), the stored mappings' reverse index.
-      o.keys();
+      // What decoding leaves for later: the key lookups (compared one by one,
+      // then indexed), the entries, graph parts, links and the nodes' extras
+      // (read from records checked at open, unchecked then), the stored
+      // mappings' reverse index.
+      for (int i = 0; i < 10; ++i) {
+        o.find_key("T1562.001");
+        o.find_id("d3f:ProcessTermination");
+      }
+      for (std::size_t v = 0; v < o.count(); ++v) o.entry(mitrekg::d3fend_node{static_cast<std::uint32_t>(v)});
+      o.graph_parts();
+      o.links();
       o.extras();
       std::size_t countered = 0;
       for (const auto& m : o.all_mappings()) countered += o.countered.size(m.countermeasure);
