@@ -429,9 +429,9 @@ struct sidecar_images {
   fs::path path;
   std::shared_ptr<descriptor> file;
   std::uint64_t attack_offset = 0, attack_size = 0;
-  std::shared_ptr<const void> owner;   // the D3FEND bytes
-  std::string_view d3fend;
-  std::span<char> d3fend_spare;        // the rest of their buffer, zeroed (decode_d3fend_image's `spare`)
+  // The D3FEND image: where it lies in the file (size 0: not there, or not
+  // asked for); read by read_d3fend_image, on the thread that decodes it.
+  std::uint64_t d3fend_offset = 0, d3fend_size = 0;
   std::optional<open_tables> tables;   // the copy of the small tables, when asked for and sound
   file_identity snapshot;              // what the tables block records of its snapshot
 };
@@ -600,7 +600,7 @@ std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::stri
   if (std::memcmp(header, sidecar_magic, 8) != 0 || (!build_id.empty() && fmt::format("{:016x}", id) != build_id) ||
       tables < 8 || tables > rest || attack > rest - tables || d3fend != rest - tables - attack)
     return std::nullopt;
-  sidecar_images images{path, file, sidecar_header + tables, attack, {}, {}, {}, {}, {}};
+  sidecar_images images{path, file, sidecar_header + tables, attack, 0, 0, {}, {}};
   if (want_tables) {
     std::string block(tables, '\0');
     if (!pread_all(fd, block.data(), tables, static_cast<off_t>(sidecar_header))) return std::nullopt;
@@ -611,12 +611,8 @@ std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::stri
     if (!images.tables) return std::nullopt;
   }
   if (with_d3fend && d3fend > 0) {
-    std::size_t capacity = 0;
-    std::shared_ptr<char[]> buffer = big_buffer(d3fend, &capacity);   // huge pages: one fault, not one per 4 KiB
-    if (!pread_all(fd, buffer.get(), d3fend, static_cast<off_t>(sidecar_header + tables + attack))) return std::nullopt;
-    images.d3fend = std::string_view(buffer.get(), d3fend);
-    images.d3fend_spare = std::span<char>(buffer.get() + d3fend, capacity - d3fend);
-    images.owner = std::shared_ptr<const void>(buffer, buffer.get());
+    images.d3fend_offset = sidecar_header + tables + attack;
+    images.d3fend_size = d3fend;
   }
   return images;
 }
@@ -883,9 +879,18 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, data
   auto o = std::make_unique<d3fend_impl>();
   o->file = t.meta.at("d3fend_file");
   std::string_view bytes;
-  if (mapped && !mapped->d3fend.empty()) {
-    o->mapped = mapped->owner;
-    bytes = mapped->d3fend;
+  std::span<char> spare;
+  const bool sidecar = mapped && mapped->d3fend_size > 0;
+  if (sidecar) {
+    // Read here, on the decoding thread, while the ATT&CK image opens.
+    const std::size_t size = mapped->d3fend_size;
+    std::size_t capacity = 0;
+    std::shared_ptr<char[]> buffer = big_buffer(size, &capacity);   // huge pages: one fault, not one per 4 KiB
+    if (!pread_all(mapped->file->fd, buffer.get(), size, static_cast<off_t>(mapped->d3fend_offset)))
+      corrupt(mapped->path.string(), "image file is cut short (D3FEND image)");
+    bytes = std::string_view(buffer.get(), size);
+    spare = std::span<char>(buffer.get() + size, capacity - size);   // zeroed: decode_d3fend_image's `spare`
+    o->mapped = std::shared_ptr<const void>(buffer, buffer.get());
   } else {
     database db(file, mode);
     std::size_t size = 0;
@@ -895,8 +900,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, data
     });
     bytes = std::string_view(o->buffer.get(), size);
   }
-  store::decode_d3fend_image(bytes, mapped && !mapped->d3fend.empty() ? mapped->path.string() : file, *o,
-                             mapped && !mapped->d3fend.empty() ? mapped->d3fend_spare : std::span<char>{});
+  store::decode_d3fend_image(bytes, sidecar ? mapped->path.string() : file, *o, spare);
   if (o->count() != count_of(t.meta, "d3fend_nodes")) corrupt(file, "D3FEND image and metadata disagree");
   o->report = saved_d3fend_report(t);
   return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
