@@ -129,8 +129,10 @@ public:
 
   // True when `n` passes the filter (live, or revoked/deprecated allowed; domain).
   bool visible(node n, const lookup_options& options) const noexcept;
-  // The type of `n` (n < size()), from what visible() reads: decodes nothing.
+  // The type of `n` (n < size()) and whether it is a sub-technique, from what
+  // visible() reads: decode nothing.
   object_type type_of(node n) const noexcept;
+  bool is_subtechnique(node n) const noexcept;
 
   // Exact lookups. ATT&CK ids are unique only per type (a deprecated mitigation
   // reuses T1113), so `find` takes the type; live objects are preferred.

@@ -48,6 +48,7 @@ struct object_head {
   domain_set domains = 0;
   bool revoked = false;
   bool deprecated = false;
+  bool subtechnique = false;
 };
 
 // One end of an edge in a stored graph's adjacency lists: enough to filter and

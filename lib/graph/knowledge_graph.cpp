@@ -118,7 +118,7 @@ namespace {
 object_head head_of(const graph_impl& g, node n) noexcept {
   if (g.stored) return g.stored->head(n);
   const attack_object& o = g.objects[n];
-  return {o.type, o.domains, o.revoked, o.deprecated};
+  return {o.type, o.domains, o.revoked, o.deprecated, o.is_subtechnique};
 }
 
 bool head_visible(const object_head& h, const lookup_options& o) noexcept {
@@ -169,6 +169,7 @@ bool knowledge_graph::visible(node n, const lookup_options& o) const noexcept {
 }
 
 object_type knowledge_graph::type_of(node n) const noexcept { return head_of(*impl_, n).type; }
+bool knowledge_graph::is_subtechnique(node n) const noexcept { return head_of(*impl_, n).subtechnique; }
 
 std::optional<node> knowledge_graph::find(object_type type, std::string_view id, const lookup_options& o) const {
   for (node n : lookup(*impl_, stored_graph::index::id, to_lower(id)))

@@ -318,9 +318,9 @@ statistics stats(const knowledge_graph& g, const lookup_options& o) {
   statistics s;
   for (node n : all_handles<node>(g.size())) {
     if (!g.visible(n, o)) continue;
-    switch (g[n].type) {
+    switch (g.type_of(n)) {   // from the heads: no object is decoded
       case object_type::tactic: ++s.tactics; break;
-      case object_type::technique: ++(g[n].is_subtechnique ? s.subtechniques : s.techniques); break;
+      case object_type::technique: ++(g.is_subtechnique(n) ? s.subtechniques : s.techniques); break;
       case object_type::mitigation: ++s.mitigations; break;
       case object_type::group: ++s.groups; break;
       case object_type::software: ++s.software; break;

@@ -443,7 +443,8 @@ void image_graph::open(bool verify_all) {
   for (std::uint32_t i = 0; i < n_objects_; ++i, h += 4) {
     if (static_cast<std::uint8_t>(h[0]) > static_cast<std::uint8_t>(object_type::unknown))
       fail("graph image has an unknown object type");
-    heads_[i] = {static_cast<object_type>(h[0]), static_cast<domain_set>(h[1]), (h[2] & 1) != 0, (h[2] & 2) != 0};
+    heads_[i] = {static_cast<object_type>(h[0]), static_cast<domain_set>(h[1]), (h[2] & 1) != 0, (h[2] & 2) != 0,
+                 (h[2] & 4) != 0};
   }
   objects_ = std::make_unique<std::atomic<const attack_object*>[]>(n_objects_);
 }

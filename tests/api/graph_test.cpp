@@ -260,10 +260,13 @@ TEST_CASE("type_of is the object's type; out_degree counts one relation's out-ed
   CHECK(g.type_of(*g.find(object_type::technique, "T1113")) == object_type::technique);
   CHECK(g.type_of(*g.find(object_type::mitigation, "T1113", with_deprecated())) == object_type::mitigation);
   CHECK(g.type_of(g.find_id("T1089", with_revoked())[0]) == object_type::technique);
+  CHECK(g.is_subtechnique(*g.find(object_type::technique, "T1562.001")));
+  CHECK_FALSE(g.is_subtechnique(*g.find(object_type::technique, "T1562")));
   std::size_t analytics = 0, observed = 0;
   for (std::uint32_t i = 0; i < g.size(); ++i) {
     const node n{i};
     REQUIRE(g.type_of(n) == g[n].type);
+    REQUIRE(g.is_subtechnique(n) == g[n].is_subtechnique);
     for (relation r : {relation::observes, relation::uses, relation::subtechnique_of, relation::revoked_by})
       REQUIRE(g.out_degree(n, r) == g.out_edges(n, r).size());
     if (g.type_of(n) == object_type::analytic) {

@@ -259,6 +259,8 @@ TEST_CASE("queries answer alike from a snapshot and from the sources") {
     CHECK(groups_of(a, t) == groups_of(b, t));
     CHECK(software_of(a, t) == software_of(b, t));
     CHECK(campaigns_of(a, t) == campaigns_of(b, t));
+    CHECK(b.type_of(t) == a.type_of(t));
+    CHECK(b.is_subtechnique(t) == a[t].is_subtechnique);
     auto c1 = count_related(a, t);
     auto c2 = count_related(b, t);
     CHECK(c2.groups == groups_of(b, t).size());
