@@ -779,7 +779,7 @@ void check_graph_parts(reader& r, std::uint32_t n, std::size_t image_size) {
     return c;
   };
   for (int h = 0; h < 2; ++h)
-    for (std::uint32_t e = count(), i = 0; i < 2 * e; ++i) node(r.u32());
+    for (std::size_t e = count(), i = 0; i < 2 * e; ++i) node(r.u32());
   // Row starts (n + 1, from 0, never decreasing) ending at `items` (any end
   // when ~0), then `items` items of `refs` node numbers each.
   auto rows = [&](std::uint32_t items, unsigned refs) {
@@ -803,7 +803,7 @@ void check_graph_parts(reader& r, std::uint32_t n, std::size_t image_size) {
 
 // Builds what check_graph_parts checked, from a reader standing where that
 // one stood: impl::graph_parts() through fill_graph. Cannot meet bad data.
-void build_graph_parts(reader& r, const d3fend_impl& o, std::uint32_t n, std::size_t image_size) {
+void build_graph_parts(reader& r, const d3fend_impl& o, std::uint32_t n) {
   for (auto* h : {&o.classes, &o.properties}) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> edges(r.u32());
     for (auto& [a, b] : edges) {
@@ -833,7 +833,6 @@ void build_graph_parts(reader& r, const d3fend_impl& o, std::uint32_t n, std::si
       x.technique = d3fend_node{r.u32()};
       x.relation = d3fend_node{r.u32()};
     });
-  (void)image_size;
 }
 
 // The built part of a D3FEND image (see encode_d3fend_image), every node
@@ -896,10 +895,9 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
   // first use (impl::graph_parts(); a `show` or `countermeasures` reads none).
   const std::string_view parts = r.rest();
   check_graph_parts(r, n, image_size);
-  o.fill_graph = [parts = parts.substr(0, parts.size() - r.rest().size()), strings = r.strings(), n,
-                  image_size](const d3fend_impl& d) {
+  o.fill_graph = [parts = parts.substr(0, parts.size() - r.rest().size()), strings = r.strings(), n](const d3fend_impl& d) {
     reader again(reader::resume_tag{}, parts, strings, "D3FEND image");
-    build_graph_parts(again, d, n, image_size);
+    build_graph_parts(again, d, n);
   };
   // Node lists copied whole, then checked in one pass.
   auto nodes = [&](d3fend_node* v, std::size_t count) {
