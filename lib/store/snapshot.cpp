@@ -577,8 +577,10 @@ bool pread_all(int fd, char* target, std::size_t n, off_t offset) {
 // another build (`build_id`, when given) or format, malformed or shrinking
 // while read (the caller then reads the images from SQLite). With
 // `want_tables`, also its copy of the small tables, checked by its checksum
-// (nullopt when that fails: the caller falls back to SQLite). Without
-// `with_d3fend`, the D3FEND image is not read (the view is empty).
+// (nullopt when that fails: the caller falls back to SQLite). The D3FEND
+// image is only located here (read_d3fend_image reads it, on its own
+// thread; a file cut short by then is a bad_snapshot error, and the cache
+// rebuilds the entry); without `with_d3fend`, not even that (size 0).
 std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id, bool with_d3fend,
                                                  bool want_tables = false) {
   // O_NONBLOCK: a FIFO planted in the cache must not block the open.
