@@ -386,6 +386,15 @@ TEST_CASE("a snapshot's D3FEND rows one at a time, and its node texts read on fi
   check_same_extras(*d1, *again.d3fend());
 }
 
+namespace {
+// Every field of two node entries.
+bool same_entry(const d3fend_entry& x, const d3fend_entry& y) {
+  return x.id == y.id && x.name == y.name && x.label == y.label && x.kind == y.kind && x.tactic == y.tactic &&
+         x.attack_id == y.attack_id && x.d3fend_id == y.d3fend_id && x.revoked_by == y.revoked_by &&
+         x.definition == y.definition && x.kb_article == y.kb_article && x.deprecated == y.deprecated;
+}
+}  // namespace
+
 TEST_CASE("a snapshot's D3FEND entries and keys are read on first use, alike from several threads") {
   const d3fend_ontology& d1 = *sources().d3fend();
   // Keys of every kind, asked of fresh graphs: the first lookups of each
@@ -469,11 +478,7 @@ TEST_CASE("a snapshot's D3FEND entries and keys are read on first use, alike fro
     threads.emplace_back([&, t] {
       for (std::size_t i = 0; i < d1.size(); ++i) {
         const d3fend_node n{static_cast<std::uint32_t>((i * (2 * t + 1) + t * 1000) % d1.size())};
-        const auto &x = d1[n], &y = d3[n];
-        if (x.id != y.id || x.name != y.name || x.label != y.label || x.kind != y.kind || x.tactic != y.tactic ||
-            x.attack_id != y.attack_id || x.d3fend_id != y.d3fend_id || x.revoked_by != y.revoked_by ||
-            x.definition != y.definition || x.kb_article != y.kb_article || x.deprecated != y.deprecated)
-          ++wrong;
+        if (!same_entry(d1[n], d3[n])) ++wrong;
         ++read;
       }
     });
@@ -493,12 +498,7 @@ TEST_CASE("a snapshot's D3FEND entries and keys are read on first use, alike fro
   const d3fend_ontology& d4 = *warm.d3fend();
   REQUIRE(d4.size() == d1.size());
   std::size_t alike = 0;
-  for (d3fend_node n : every_node<d3fend_node>(d1.size())) {
-    const auto &x = d1[n], &y = d4[n];
-    alike += x.id == y.id && x.label == y.label && x.kind == y.kind && x.tactic == y.tactic &&
-             x.attack_id == y.attack_id && x.d3fend_id == y.d3fend_id && x.revoked_by == y.revoked_by &&
-             x.definition == y.definition && x.kb_article == y.kb_article && x.deprecated == y.deprecated;
-  }
+  for (d3fend_node n : every_node<d3fend_node>(d1.size())) alike += same_entry(d1[n], d4[n]);
   CHECK(alike == d1.size());
   CHECK(d4.find("D3-PT") == d1.find("D3-PT"));
   CHECK(same_rows(d1, d1.all_mappings(), d4, d4.all_mappings()));
