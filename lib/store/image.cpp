@@ -716,12 +716,26 @@ namespace {
 constexpr std::size_t d3fend_node_record = 11 * 8 + 1 + 4 * 4;
 constexpr std::size_t d3fend_built_record = 2 + 8 + 3 * 4;
 
+// A text ref at `p` that decode_d3fend_image already checked against `strings`.
+std::string_view checked_text(std::string_view strings, const char* p) noexcept {
+  return strings.substr(get32(p), get32(p + 4));
+}
+
+// A node's ATT&CK id as its entry holds it, from its checked node and built
+// records: a mitigation's is its name (as build() names them), any other's
+// the stored one. For fill_d3fend_entries and the key scan alike.
+std::string_view stored_attack_id(std::string_view strings, const char* record, const char* built) noexcept {
+  if (static_cast<d3fend_kind>(built[0]) == d3fend_kind::attack_mitigation)
+    return d3fend_detail::name_of_id(checked_text(strings, record));
+  return checked_text(strings, record + 32);
+}
+
 // Fills d.extra from the node records of an image decode_d3fend_image
 // already checked (every text ref and node number in bounds): what
 // impl::extras() calls on first use. Borrows the image, which d owns.
 void read_d3fend_extras(std::string_view records, std::string_view built, std::string_view strings,
                         const d3fend_impl& d) {
-  auto text_at = [&](const char* p) { return strings.substr(get32(p), get32(p + 4)); };
+  auto text_at = [&](const char* p) { return checked_text(strings, p); };
   const std::size_t n = d.count();
   d.extra.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -746,7 +760,7 @@ void read_d3fend_extras(std::string_view records, std::string_view built, std::s
 // what impl::entry() calls for a block on first use. Borrows the image.
 void fill_d3fend_entries(std::string_view records, std::string_view built, std::string_view strings,
                          d3fend_entry* out, std::size_t first, std::size_t count) noexcept {
-  auto text_at = [&](const char* p) { return strings.substr(get32(p), get32(p + 4)); };
+  auto text_at = [&](const char* p) { return checked_text(strings, p); };
   for (std::size_t i = 0; i < count; ++i) {
     const char* p = records.data() + (first + i) * d3fend_node_record;
     const char* b = built.data() + (first + i) * d3fend_built_record;
@@ -756,12 +770,11 @@ void fill_d3fend_entries(std::string_view records, std::string_view built, std::
     e.label = text_at(p + 8);
     e.definition = text_at(p + 16);
     e.d3fend_id = text_at(p + 24);
-    e.attack_id = text_at(p + 32);
+    e.attack_id = stored_attack_id(strings, p, b);
     e.kb_article = text_at(p + 40);
     e.deprecated = p[88] != 0;
     e.kind = static_cast<d3fend_kind>(b[0]);
     if (static_cast<std::uint8_t>(b[1]) != 0xff) e.tactic = static_cast<d3fend_tactic>(b[1]);
-    if (e.kind == d3fend_kind::attack_mitigation) e.attack_id = e.name;   // as build() names them
     e.revoked_by = text_at(b + 2);
   }
 }
@@ -877,17 +890,13 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
     fill_d3fend_entries(records, node_records, strings, out, first, count);
   };
   o.deferred->text = [records, node_records, strings = r.strings()](std::size_t v, d3fend_detail::deferred_entries::key k) {
-    auto text_at = [&](const char* p) { return strings.substr(get32(p), get32(p + 4)); };
     const char* p = records.data() + v * d3fend_node_record;
     switch (k) {
-      case d3fend_detail::deferred_entries::id: return text_at(p);
-      case d3fend_detail::deferred_entries::d3fend_id: return text_at(p + 24);
+      case d3fend_detail::deferred_entries::id: return checked_text(strings, p);
+      case d3fend_detail::deferred_entries::d3fend_id: return checked_text(strings, p + 24);
       case d3fend_detail::deferred_entries::attack_id: break;
     }
-    // As fill_d3fend_entries: a mitigation's ATT&CK id is its name.
-    if (static_cast<d3fend_kind>(node_records[v * d3fend_built_record]) == d3fend_kind::attack_mitigation)
-      return d3fend_detail::name_of_id(text_at(p));
-    return text_at(p + 32);
+    return stored_attack_id(strings, p, node_records.data() + v * d3fend_built_record);
   };
   for (d3fend_node& t : o.tactic_nodes) t = node_or_none(r.u32());
   for (d3fend_node* p : {&o.enables_property, &o.related_property, &o.reference_property}) *p = node_or_none(r.u32());
