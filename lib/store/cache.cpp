@@ -8,22 +8,20 @@
 #include <cstdint>
 #include <ctime>
 #include <optional>
-#include <type_traits>
+#include <memory>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <dlfcn.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
-#include <openssl/opensslv.h>
 
 #include "mitrekg/error.hpp"
 #include "mitrekg/store.hpp"
 #include "mitrekg/version.hpp"
 #include "graph/graph_impl.hpp"
 #include "store/schema.hpp"
+#include "store/sha256.hpp"
 #include "support/text_map.hpp"
 
 namespace mitrekg {
@@ -31,62 +29,6 @@ namespace mitrekg {
 namespace fs = std::filesystem;
 
 namespace {
-
-// OpenSSL's libcrypto, loaded on first use with dlopen rather than linked:
-// only build-db's provenance (and the prebuilt snapshot's content check) hash
-// with SHA-256, so a query neither links nor loads it (dynamic linking of
-// libcrypto cost ~3 ms of every start-up). Throws error(io_error) when the
-// library cannot be loaded.
-struct crypto_api {
-  decltype(&EVP_MD_CTX_new) ctx_new = nullptr;
-  decltype(&EVP_MD_CTX_free) ctx_free = nullptr;
-  decltype(&EVP_sha256) md_sha256 = nullptr;
-  decltype(&EVP_DigestInit_ex) init = nullptr;
-  decltype(&EVP_DigestUpdate) update = nullptr;
-  decltype(&EVP_DigestFinal_ex) final = nullptr;
-};
-const crypto_api& crypto() {
-  static const crypto_api api = [] {
-    const std::string name = fmt::format("libcrypto.so.{}", OPENSSL_VERSION_MAJOR);
-    void* lib = ::dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);   // kept loaded for the process
-    if (!lib) throw error(errc::io_error, name, "", fmt::format("cannot load OpenSSL to compute SHA-256 ({})", ::dlerror()));
-    crypto_api a;
-    auto get = [&](auto& fn, const char* symbol) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(lib, symbol));
-      if (!fn) throw error(errc::io_error, name, "", fmt::format("has no {}", symbol));
-    };
-    get(a.ctx_new, "EVP_MD_CTX_new");
-    get(a.ctx_free, "EVP_MD_CTX_free");
-    get(a.md_sha256, "EVP_sha256");
-    get(a.init, "EVP_DigestInit_ex");
-    get(a.update, "EVP_DigestUpdate");
-    get(a.final, "EVP_DigestFinal_ex");
-    return a;
-  }();
-  return api;
-}
-
-// SHA-256 over a stream of chunks (OpenSSL's EVP interface).
-class sha256 {
-public:
-  sha256() : api_(crypto()), ctx_(api_.ctx_new()) { api_.init(ctx_, api_.md_sha256(), nullptr); }
-  ~sha256() { api_.ctx_free(ctx_); }
-  sha256(const sha256&) = delete;
-  sha256& operator=(const sha256&) = delete;
-  void update(const void* p, std::size_t n) { api_.update(ctx_, p, n); }
-  std::string hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    api_.final(ctx_, md, &len);
-    std::string out;
-    for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
-    return out;
-  }
-
-private:
-  const crypto_api& api_;
-  EVP_MD_CTX* ctx_;
-};
 
 using stamp = graph_impl::source_stamp;
 
@@ -304,14 +246,17 @@ std::string sha256_file(const fs::path& file) {
     std::error_code ec;
     throw error(fs::exists(file, ec) ? errc::io_error : errc::not_found, file.string(), "", "cannot read to hash it");
   }
-  sha256 h;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, std::fclose);
+  const auto h = store::sha256_state::make();
   std::vector<char> buf(std::size_t{1} << 20);
   std::size_t got;
-  while ((got = std::fread(buf.data(), 1, buf.size(), f)) > 0) h.update(buf.data(), got);
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) throw error(errc::io_error, file.string(), "", "read error while hashing");
-  return h.hex();
+  while ((got = std::fread(buf.data(), 1, buf.size(), f)) > 0) h->update(buf.data(), got);
+  if (std::ferror(f) != 0) throw error(errc::io_error, file.string(), "", "read error while hashing");
+  unsigned char digest[32];
+  h->finish(digest);
+  std::string hex;
+  for (unsigned char byte : digest) hex += fmt::format("{:02x}", byte);
+  return hex;
 }
 
 fs::path default_cache_dir() {
