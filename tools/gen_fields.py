@@ -196,20 +196,33 @@ def main():
     out.write("// newer libs fields and argument kinds written in tools/gen_fields.py; event names from\n")
     out.write(f"// sysdig 0.29.3 `-L` ({n_sysdig}) and the Linux x86-64 syscall table (unistd_64.h).\n")
     out.write('#include "rules/fields_data.hpp"\n\nnamespace mitrekg::rules::data {\n\n')
-    out.write("// constexpr: built at compile time, not by a static initializer at every start\n")
-    out.write("constexpr field_row field_rows[] = {\n")
-    count = 0
+    # Every name in one text, the rows referring to it by offset and size: the
+    # tables hold no pointers, so a position-independent executable has none
+    # of their pages to relocate (write) at every start-up.
+    text = []
+    offsets = {}
+    def ref(word):
+        if word not in offsets:
+            offsets[word] = sum(len(t) for t in text)
+            text.append(word)
+        return f"{{{offsets[word]}, {len(word)}}}"
+    rows = []
     for src in SOURCES:
         for name in sorted(tables[src]):
             ftype, arg, is_list, dotted = tables[src][name]
-            out.write(f'    {{"{src}", "{name}", field_type::{ftype}, field_arg::{arg}, '
-                      f'{"true" if is_list else "false"}, {"true" if dotted else "false"}}},\n')
-            count += 1
+            rows.append(f'    {{{ref(src)}, {ref(name)}, field_type::{ftype}, field_arg::{arg}, '
+                        f'{"true" if is_list else "false"}, {"true" if dotted else "false"}}},\n')
+    event_rows = [f"    {ref(e)},\n" for e in sorted(events)]
+    out.write("// constexpr and free of pointers: built at compile time, nothing to relocate at start-up\n")
+    out.write("constexpr char field_text[] =\n")
+    for i in range(0, len(text), 4):
+        out.write("    " + " ".join(f'"{t}"' for t in text[i:i + 4]) + ("\n" if i + 4 < len(text) else ";\n"))
+    out.write("\nconstexpr field_row field_rows[] = {\n")
+    out.writelines(rows)
     out.write("};\n")
-    out.write(f"const std::size_t field_row_count = {count};\n\n")
-    out.write("constexpr std::string_view event_names[] = {\n")
-    for e in sorted(events):
-        out.write(f'    "{e}",\n')
+    out.write(f"const std::size_t field_row_count = {len(rows)};\n\n")
+    out.write("constexpr text_ref event_names[] = {\n")
+    out.writelines(event_rows)
     out.write("};\n")
     out.write(f"const std::size_t event_name_count = {len(events)};\n\n")
     out.write("}  // namespace mitrekg::rules::data\n")

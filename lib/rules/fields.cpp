@@ -63,7 +63,7 @@ struct tables {
       std::vector<field_info> fs;
       for (std::size_t i = 0; i < data::field_row_count; ++i) {
         const auto& r = data::field_rows[i];
-        if (r.source == s) fs.push_back(field_info{r.name, r.type, r.arg, r.list, r.dotted_arg, 0});
+        if (data::text_of(r.source) == s) fs.push_back(field_info{data::text_of(r.name), r.type, r.arg, r.list, r.dotted_arg, 0});
       }
       by_source.emplace_back(s, std::move(fs));
     }
@@ -86,7 +86,14 @@ const field_table* fields_for_source(std::string_view source) noexcept {
 std::span<const std::string_view> known_sources() noexcept { return source_names; }
 
 std::span<const std::string_view> syscall_event_types() noexcept {
-  return {data::event_names, data::event_name_count};
+  // Views made on first use: the generated table holds offsets (fields_data.hpp).
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    out.reserve(data::event_name_count);
+    for (std::size_t i = 0; i < data::event_name_count; ++i) out.push_back(data::text_of(data::event_names[i]));
+    return out;
+  }();
+  return names;
 }
 
 }  // namespace mitrekg::rules

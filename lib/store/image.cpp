@@ -264,6 +264,7 @@ public:
   explicit image_graph(image_source source) : src_(std::move(source)) {}
   ~image_graph() override {
     if (mapping_) ::munmap(mapping_, mapping_size_);
+    if (objects_) ::munmap(objects_, objects_bytes_);
     if (src_.fd >= 0) ::close(src_.fd);
   }
   image_graph(const image_graph&) = delete;
@@ -273,7 +274,12 @@ public:
 
   std::size_t size() const noexcept override { return n_objects_; }
   std::size_t edge_count() const noexcept override { return n_edges_; }
-  object_head head(node n) const noexcept override { return heads_[index_of(n)]; }
+  // Decoded from the image's 4-byte record (validated at open).
+  object_head head(node n) const noexcept override {
+    const unsigned char* h = heads_ + std::size_t{index_of(n)} * 4;
+    return {static_cast<object_type>(h[0]), static_cast<domain_set>(h[1]), (h[2] & 1) != 0, (h[2] & 2) != 0,
+            (h[2] & 4) != 0};
+  }
   const attack_object& object(node n) const override;
   void adjacent(node n, bool out, std::vector<edge_ref>& refs) const override;
   edge edge_at(std::uint32_t e) const override;
@@ -307,11 +313,16 @@ private:
   } sections_[section_count];
   std::vector<std::uint64_t> sums_;
   std::unique_ptr<std::atomic<bool>[]> ready_;
-  std::vector<object_head> heads_;
+  const unsigned char* heads_ = nullptr;   // the heads section, read and checked at open: 4 bytes per object
   mutable std::mutex load_mutex_;
-  // Objects decoded on first use, published once (acquire/release); kept in a deque: addresses never move.
+  // Objects decoded on first use, published once (atomic_ref, acquire/release);
+  // kept in a deque: addresses never move. The slots are zero pages of their
+  // own mapping, faulted in only where a question decodes an object (a
+  // value-initialized array would write every slot at open: ~50 KB, a dozen
+  // page faults of each warm call).
   mutable std::mutex object_mutex_;
-  mutable std::unique_ptr<std::atomic<const attack_object*>[]> objects_;
+  const attack_object** objects_ = nullptr;
+  std::size_t objects_bytes_ = 0;
   mutable std::deque<attack_object> decoded_;
 };
 
@@ -438,24 +449,24 @@ void image_graph::open(bool verify_all) {
   }
   if (verify_all)
     for (unsigned s = 0; s < section_count; ++s) at(static_cast<section>(s), 0, sections_[s].size);
-  heads_.resize(n_objects_);
-  const char* h = at(s_heads, 0, std::uint64_t{n_objects_} * 4);
-  for (std::uint32_t i = 0; i < n_objects_; ++i, h += 4) {
-    if (static_cast<std::uint8_t>(h[0]) > static_cast<std::uint8_t>(object_type::unknown))
+  heads_ = reinterpret_cast<const unsigned char*>(at(s_heads, 0, std::uint64_t{n_objects_} * 4));
+  for (std::uint32_t i = 0; i < n_objects_; ++i)
+    if (heads_[std::size_t{i} * 4] > static_cast<std::uint8_t>(object_type::unknown))
       fail("graph image has an unknown object type");
-    heads_[i] = {static_cast<object_type>(h[0]), static_cast<domain_set>(h[1]), (h[2] & 1) != 0, (h[2] & 2) != 0,
-                 (h[2] & 4) != 0};
-  }
-  objects_ = std::make_unique<std::atomic<const attack_object*>[]>(n_objects_);
+  objects_bytes_ = std::max<std::size_t>(std::size_t{n_objects_} * sizeof(const attack_object*), 1);
+  void* slots = ::mmap(nullptr, objects_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (slots == MAP_FAILED) throw error(errc::io_error, src_.file, "", "cannot reserve memory for the graph image");
+  objects_ = static_cast<const attack_object**>(slots);
 }
 
 const attack_object& image_graph::object(node n) const {
   const std::uint32_t i = index_of(n);
-  if (const attack_object* o = objects_[i].load(std::memory_order_acquire)) return *o;
+  std::atomic_ref<const attack_object*> slot(objects_[i]);
+  if (const attack_object* o = slot.load(std::memory_order_acquire)) return *o;
   std::lock_guard lock(object_mutex_);
-  if (const attack_object* o = objects_[i].load(std::memory_order_relaxed)) return *o;
+  if (const attack_object* o = slot.load(std::memory_order_relaxed)) return *o;
   attack_object o;
-  const object_head& h = heads_[i];
+  const object_head h = head(n);
   o.type = h.type;
   o.domains = h.domains;
   o.revoked = h.revoked;
@@ -486,7 +497,7 @@ const attack_object& image_graph::object(node n) const {
     for (std::uint64_t k = 0; k < count; ++k) o.kill_chain_phases.push_back({text(refs + 16 * k), text(refs + 16 * k + 8)});
   }
   const attack_object* kept = &decoded_.emplace_back(std::move(o));
-  objects_[i].store(kept, std::memory_order_release);
+  slot.store(kept, std::memory_order_release);
   return *kept;
 }
 
