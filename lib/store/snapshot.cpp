@@ -874,7 +874,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const open_tables& t)
 
 // D3FEND from its image: the nodes and links as read and what build() made of
 // them, stored built. From the sidecar when it holds it, else from SQLite (a
-// connection of its own to `file`, opened here: this runs on a second thread).
+// connection of its own to `file`, opened here).
 std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, database::mode mode, const open_tables& t,
                                                    const sidecar_images* mapped) {
   if (count_of(t.meta, "d3fend_nodes") == 0) return nullptr;
@@ -884,7 +884,6 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, data
   std::span<char> spare;
   const bool sidecar = mapped && mapped->d3fend_size > 0;
   if (sidecar) {
-    // Read here, on the decoding thread, while the ATT&CK image opens.
     const std::size_t size = mapped->d3fend_size;
     std::size_t capacity = 0;
     std::shared_ptr<char[]> buffer = big_buffer(size, &capacity);   // huge pages: one fault, not one per 4 KiB
@@ -1199,30 +1198,17 @@ knowledge_graph open_snapshot(const fs::path& file) { return open_snapshot_with_
 
 namespace {
 
-// The graph from its images and tables: D3FEND on a second thread (its decode
-// overlaps ATT&CK's open). `db` is null when the image file answers alone.
+// The graph from its images and tables, ATT&CK then D3FEND, on this thread.
+// A second thread decoding D3FEND while ATT&CK opens was measured slower on
+// the 2-core VMs here (docs/benchmarks.md, session 11): the ATT&CK open takes
+// 0.3 ms, less than a new thread takes to start running (0.35–0.4 ms), and two
+// threads faulting in fresh pages at once slow each other down. `db` is null
+// when the image file answers alone.
 knowledge_graph open_images(database* db, const std::string& file, database::mode mode, const open_tables& tables,
                             const sidecar_images* images, bool with_d3fend) {
+  std::unique_ptr<graph_impl> g = read_attack_image(db, file, tables, images);
   std::unique_ptr<d3fend_ontology> d3fend;
-  std::exception_ptr d3fend_error;
-  std::thread worker;
-  if (with_d3fend)
-    worker = std::thread([&] {
-      try {
-        d3fend = read_d3fend_image(file, mode, tables, images);
-      } catch (...) {
-        d3fend_error = std::current_exception();
-      }
-    });
-  std::unique_ptr<graph_impl> g;
-  try {
-    g = read_attack_image(db, file, tables, images);
-  } catch (...) {
-    if (worker.joinable()) worker.join();
-    throw;
-  }
-  if (worker.joinable()) worker.join();
-  if (d3fend_error) std::rethrow_exception(d3fend_error);
+  if (with_d3fend) d3fend = read_d3fend_image(file, mode, tables, images);
   g->d3fend = std::move(d3fend);
   return graph_access::adopt(std::move(g));
 }
