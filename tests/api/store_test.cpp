@@ -241,6 +241,39 @@ TEST_CASE("a snapshot keeps every ATT&CK object and every edge, in order") {
   CHECK(a.report().samples == b.report().samples);
 }
 
+TEST_CASE("a snapshot's ATT&CK objects are decoded on first use, alike from several threads") {
+  // A fresh open: no object decoded yet. Four threads read every object, each
+  // in its own order, so most objects are first decoded by one thread while
+  // others wait for or read the same slot.
+  const knowledge_graph& a = sources();
+  const knowledge_graph fresh = open_snapshot(snapshot_file());
+  REQUIRE(fresh.size() == a.size());
+  REQUIRE(a.size() > 5000);
+  std::atomic<std::size_t> wrong{0}, read{0};
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const node n{static_cast<std::uint32_t>((i * (2 * t + 1) + t * 997) % a.size())};
+        const attack_object& x = a[n];
+        const attack_object& y = fresh[n];
+        if (x.type != y.type || x.stix_id != y.stix_id || x.id != y.id || x.name != y.name ||
+            x.description != y.description || x.domains != y.domains || x.revoked != y.revoked ||
+            x.deprecated != y.deprecated || x.is_subtechnique != y.is_subtechnique || &fresh[n] != &y)
+          ++wrong;
+        ++read;
+      }
+    });
+  for (auto& t : threads) t.join();
+  CHECK(read == 4 * a.size());
+  CHECK(wrong == 0);
+  // The heads, read in place: type, domains and flags of every object as the sources have them.
+  std::size_t heads_wrong = 0;
+  for (node n : every_node<node>(a.size()))
+    if (fresh.type_of(n) != a.type_of(n) || fresh.is_subtechnique(n) != a.is_subtechnique(n)) ++heads_wrong;
+  CHECK(heads_wrong == 0);
+}
+
 TEST_CASE("queries answer alike from a snapshot and from the sources") {
   const knowledge_graph& a = sources();
   const knowledge_graph& b = reopened();
