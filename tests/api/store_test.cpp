@@ -12,6 +12,7 @@
 #include <string>
 #include <tuple>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "mitrekg/countermeasures.hpp"
@@ -32,6 +33,24 @@ std::vector<Handle> every_node(std::size_t size) {
   std::vector<Handle> out;
   for (std::uint32_t i = 0; i < size; ++i) out.push_back(Handle{i});
   return out;
+}
+
+// Four threads read all `size` handles at once, each in its own order, so most
+// handles are first read by one thread while others wait for or read the same
+// one. `differs(h)` says whether handle h reads wrong. Returns {reads, wrong}.
+template <class Handle, class Differs>
+std::pair<std::size_t, std::size_t> read_from_four_threads(std::size_t size, Differs differs) {
+  std::atomic<std::size_t> wrong{0}, read{0};
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (std::size_t i = 0; i < size; ++i) {
+        if (differs(Handle{static_cast<std::uint32_t>((i * (2 * t + 1) + t * 1000) % size)})) ++wrong;
+        ++read;
+      }
+    });
+  for (auto& t : threads) t.join();
+  return {read.load(), wrong.load()};
 }
 
 const fs::path data = MITREKG_TEST_DATA;
@@ -242,29 +261,18 @@ TEST_CASE("a snapshot keeps every ATT&CK object and every edge, in order") {
 }
 
 TEST_CASE("a snapshot's ATT&CK objects are decoded on first use, alike from several threads") {
-  // A fresh open: no object decoded yet. Four threads read every object, each
-  // in its own order, so most objects are first decoded by one thread while
-  // others wait for or read the same slot.
+  // A fresh open: no object decoded yet.
   const knowledge_graph& a = sources();
   const knowledge_graph fresh = open_snapshot(snapshot_file());
   REQUIRE(fresh.size() == a.size());
   REQUIRE(a.size() > 5000);
-  std::atomic<std::size_t> wrong{0}, read{0};
-  std::vector<std::thread> threads;
-  for (std::size_t t = 0; t < 4; ++t)
-    threads.emplace_back([&, t] {
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        const node n{static_cast<std::uint32_t>((i * (2 * t + 1) + t * 997) % a.size())};
-        const attack_object& x = a[n];
-        const attack_object& y = fresh[n];
-        if (x.type != y.type || x.stix_id != y.stix_id || x.id != y.id || x.name != y.name ||
-            x.description != y.description || x.domains != y.domains || x.revoked != y.revoked ||
-            x.deprecated != y.deprecated || x.is_subtechnique != y.is_subtechnique || &fresh[n] != &y)
-          ++wrong;
-        ++read;
-      }
-    });
-  for (auto& t : threads) t.join();
+  const auto [read, wrong] = read_from_four_threads<node>(a.size(), [&](node n) {
+    const attack_object& x = a[n];
+    const attack_object& y = fresh[n];
+    return x.type != y.type || x.stix_id != y.stix_id || x.id != y.id || x.name != y.name ||
+           x.description != y.description || x.domains != y.domains || x.revoked != y.revoked ||
+           x.deprecated != y.deprecated || x.is_subtechnique != y.is_subtechnique || &fresh[n] != &y;
+  });
   CHECK(read == 4 * a.size());
   CHECK(wrong == 0);
   // The heads, read in place: type, domains and flags of every object as the sources have them.
@@ -505,17 +513,8 @@ TEST_CASE("a snapshot's D3FEND entries and keys are read on first use, alike fro
   // Entries filled block by block while four threads read them, each in its own order.
   const knowledge_graph fresh = open_snapshot(snapshot_file());
   const d3fend_ontology& d3 = *fresh.d3fend();
-  std::atomic<std::size_t> wrong{0}, read{0};
-  std::vector<std::thread> threads;
-  for (std::size_t t = 0; t < 4; ++t)
-    threads.emplace_back([&, t] {
-      for (std::size_t i = 0; i < d1.size(); ++i) {
-        const d3fend_node n{static_cast<std::uint32_t>((i * (2 * t + 1) + t * 1000) % d1.size())};
-        if (!same_entry(d1[n], d3[n])) ++wrong;
-        ++read;
-      }
-    });
-  for (auto& t : threads) t.join();
+  const auto [read, wrong] =
+      read_from_four_threads<d3fend_node>(d1.size(), [&](d3fend_node n) { return !same_entry(d1[n], d3[n]); });
   CHECK(read == 4 * d1.size());
   CHECK(wrong == 0);
   CHECK_THROWS_AS(d3[d3fend_node{static_cast<std::uint32_t>(d3.size())}], std::out_of_range);
