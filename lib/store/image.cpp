@@ -471,7 +471,7 @@ const attack_object& image_graph::object(node n) const {
   o.domains = h.domains;
   o.revoked = h.revoked;
   o.deprecated = h.deprecated;
-  o.is_subtechnique = (at(s_heads, std::uint64_t{i} * 4, 4)[2] & 4) != 0;
+  o.is_subtechnique = h.subtechnique;
   char record[object_record];
   std::memcpy(record, at(s_objects, std::uint64_t{i} * object_record, object_record), object_record);
   const char* p = record;

@@ -430,7 +430,7 @@ struct sidecar_images {
   std::shared_ptr<descriptor> file;
   std::uint64_t attack_offset = 0, attack_size = 0;
   // The D3FEND image: where it lies in the file (size 0: not there, or not
-  // asked for); read by read_d3fend_image, on the thread that decodes it.
+  // asked for); read by read_d3fend_image when it decodes it.
   std::uint64_t d3fend_offset = 0, d3fend_size = 0;
   std::optional<open_tables> tables;   // the copy of the small tables, when asked for and sound
   file_identity snapshot;              // what the tables block records of its snapshot
@@ -578,9 +578,9 @@ bool pread_all(int fd, char* target, std::size_t n, off_t offset) {
 // while read (the caller then reads the images from SQLite). With
 // `want_tables`, also its copy of the small tables, checked by its checksum
 // (nullopt when that fails: the caller falls back to SQLite). The D3FEND
-// image is only located here (read_d3fend_image reads it, on its own
-// thread; a file cut short by then is a bad_snapshot error, and the cache
-// rebuilds the entry); without `with_d3fend`, not even that (size 0).
+// image is only located here (read_d3fend_image reads it; a file cut short by
+// then is a bad_snapshot error, and the cache rebuilds the entry); without
+// `with_d3fend`, not even that (size 0).
 std::optional<sidecar_images> read_image_sidecar(const fs::path& path, std::string_view build_id, bool with_d3fend,
                                                  bool want_tables = false) {
   // O_NONBLOCK: a FIFO planted in the cache must not block the open.
