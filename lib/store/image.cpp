@@ -263,7 +263,6 @@ class image_graph final : public stored_graph {
 public:
   explicit image_graph(image_source source) : src_(std::move(source)) {}
   ~image_graph() override {
-    if (mapping_) ::munmap(mapping_, mapping_size_);
     if (objects_) ::munmap(objects_, objects_bytes_);
     if (src_.fd >= 0) ::close(src_.fd);
   }
@@ -293,7 +292,12 @@ private:
   [[noreturn]] void fail_damaged(std::string_view what) const;
   // Bytes [offset, offset + length) of a section, its blocks read and checked first.
   const char* at(section s, std::uint64_t offset, std::uint64_t length) const;
-  void load_block(section s, std::uint64_t block) const;
+  // Blocks [first, last] of a section made one contiguous run (read, checked
+  // and placed where missing); its start. Takes load_mutex_.
+  const char* load_run(section s, std::uint64_t first, std::uint64_t last) const;
+  std::size_t block_length(section s, std::uint64_t block) const {
+    return static_cast<std::size_t>(std::min<std::uint64_t>(block_size, sections_[s].size - block * block_size));
+  }
   std::string_view text(const char* ref) const {
     return std::string_view(at(s_strings, get32(ref), get32(ref + 4)), get32(ref + 4));
   }
@@ -303,16 +307,21 @@ private:
   }
 
   image_source src_;
-  char* base_ = nullptr;          // the image's bytes: the source's, or a private mapping filled block by block
-  void* mapping_ = nullptr;
-  std::size_t mapping_size_ = 0;
+  // From a file, blocks are copied into the source's arena in the order
+  // questions need them, not at their offsets in the image: the two dozen
+  // blocks a `show` reads then share a huge page instead of faulting in one
+  // fresh 2 MiB page per region of the image they lie in (docs/benchmarks.md).
+  // Bytes already in memory are checked in place.
   std::uint32_t n_objects_ = 0, n_edges_ = 0;
   struct section_info {
     std::uint64_t offset = 0, size = 0;
-    std::size_t first_block = 0;   // into sums_ and ready_
+    std::size_t first_block = 0;   // into sums_ and places_
   } sections_[section_count];
   std::vector<std::uint64_t> sums_;
-  std::unique_ptr<std::atomic<bool>[]> ready_;
+  // Where each block's checked bytes are (null: not read yet), published with
+  // release. A block may be copied again to make a run contiguous; earlier
+  // copies stay valid (the arena never moves or frees) and hold the same bytes.
+  std::unique_ptr<std::atomic<const char*>[]> places_;
   const unsigned char* heads_ = nullptr;   // the heads section, read and checked at open: 4 bytes per object
   mutable std::mutex load_mutex_;
   // Objects decoded on first use, published once (atomic_ref, acquire/release);
@@ -347,29 +356,80 @@ void image_graph::fail_damaged(std::string_view what) const {
   fail(what);
 }
 
-void image_graph::load_block(section s, std::uint64_t block) const {
+const char* image_graph::load_run(section s, std::uint64_t first, std::uint64_t last) const {
   const section_info& info = sections_[s];
-  const std::size_t index = info.first_block + block;
+  std::atomic<const char*>* place = places_.get() + info.first_block;
   std::lock_guard lock(load_mutex_);
-  if (ready_[index].load(std::memory_order_relaxed)) return;
-  const std::uint64_t from = info.offset + block * block_size;
-  const std::size_t length = static_cast<std::size_t>(std::min<std::uint64_t>(block_size, info.offset + info.size - from));
-  char* target = base_ + from;
-  if (src_.fd >= 0) prefault(target, length);
-  if (src_.fd >= 0 && !pread_exact(src_.fd, target, length, src_.offset + from))
-    fail_damaged(fmt::format("graph image file is cut short ({} block {})", section_names[s], block));
-  if (XXH3_64bits(target, length) != sums_[index])
-    fail_damaged(fmt::format("graph image checksum does not match ({} block {})", section_names[s], block));
-  ready_[index].store(true, std::memory_order_release);
+  // Contiguous already (another thread made it so)?
+  const char* start = place[first].load(std::memory_order_relaxed);
+  std::uint64_t have = first;   // blocks [first, have) lie contiguously from start
+  if (start)
+    while (have <= last && place[have].load(std::memory_order_relaxed) == start + (have - first) * block_size) ++have;
+  if (have > last) return start;
+  // Bytes in memory: each block is checked where it lies, so runs are contiguous.
+  if (src_.fd < 0) {
+    for (std::uint64_t b = first; b <= last; ++b) {
+      if (place[b].load(std::memory_order_relaxed)) continue;
+      const char* bytes = src_.bytes + info.offset + b * block_size;
+      if (XXH3_64bits(bytes, block_length(s, b)) != sums_[info.first_block + b])
+        fail_damaged(fmt::format("graph image checksum does not match ({} block {})", section_names[s], b));
+      place[b].store(bytes, std::memory_order_release);
+    }
+    return place[first].load(std::memory_order_relaxed);
+  }
+  // From the file, into the arena: blocks [first, have) stay where they are
+  // when they end at the arena's top (the run grows in place, so a section
+  // read in order is copied once); else the whole run is placed anew.
+  // Sizes in whole pages (only a section's last block is shorter), so each
+  // run starts on a page of its own and prefault() covers all of it.
+  auto pages = [](std::size_t n) { return (n + 4095) / 4096 * 4096; };
+  std::size_t bytes = 0;
+  for (std::uint64_t b = have; b <= last; ++b) bytes += block_length(s, b);
+  std::uint64_t from = have;
+  char* target = have > first ? src_.arena->take_after(start + (have - first) * block_size, pages(bytes)) : nullptr;
+  if (!target) {
+    for (std::uint64_t b = first; b < have; ++b) bytes += block_length(s, b);
+    target = src_.arena->take(pages(bytes));
+    from = first;
+  }
+  prefault(target, bytes);   // one call for the run's pages (a huge page where THP is on)
+  char* out = target;
+  for (std::uint64_t b = from; b <= last;) {
+    if (const char* copy = place[b].load(std::memory_order_relaxed)) {   // checked already
+      std::memcpy(out, copy, block_length(s, b));
+      out += block_length(s, b);
+      ++b;
+      continue;
+    }
+    std::uint64_t end = b;   // one pread for each stretch of missing blocks
+    std::size_t n = 0;
+    while (end <= last && !place[end].load(std::memory_order_relaxed)) n += block_length(s, end++);
+    if (!pread_exact(src_.fd, out, n, src_.offset + info.offset + b * block_size))
+      fail_damaged(fmt::format("graph image file is cut short ({} block {})", section_names[s], b));
+    for (; b < end; ++b) {
+      if (XXH3_64bits(out, block_length(s, b)) != sums_[info.first_block + b])
+        fail_damaged(fmt::format("graph image checksum does not match ({} block {})", section_names[s], b));
+      out += block_length(s, b);
+    }
+  }
+  const char* run = from == first ? target : start;
+  for (std::uint64_t b = from; b <= last; ++b)
+    place[b].store(run + (b - first) * block_size, std::memory_order_release);
+  return run;
 }
 
 const char* image_graph::at(section s, std::uint64_t offset, std::uint64_t length) const {
   const section_info& info = sections_[s];
   if (offset > info.size || length > info.size - offset) fail(fmt::format("graph image refers outside its {}", section_names[s]));
-  if (length > 0)
-    for (std::uint64_t b = offset / block_size, last = (offset + length - 1) / block_size; b <= last; ++b)
-      if (!ready_[info.first_block + b].load(std::memory_order_acquire)) load_block(s, b);
-  return base_ + info.offset + offset;
+  if (length == 0) return "";   // no bytes to point at (offset may be the section's end)
+  const std::uint64_t first = offset / block_size, last = (offset + length - 1) / block_size;
+  const std::atomic<const char*>* place = places_.get() + info.first_block;
+  const char* start = place[first].load(std::memory_order_acquire);
+  bool whole = start != nullptr;
+  for (std::uint64_t b = first + 1; whole && b <= last; ++b)
+    whole = place[b].load(std::memory_order_acquire) == start + (b - first) * block_size;
+  if (!whole) start = load_run(s, first, last);
+  return start + (offset - first * block_size);
 }
 
 void image_graph::open(bool verify_all) {
@@ -430,23 +490,8 @@ void image_graph::open(bool verify_all) {
     if (slots == 0 || sections_[s].size % slot_record != 0 || (slots & (slots - 1)) != 0)
       fail(fmt::format("graph image {} has a wrong size", section_names[s]));
   }
-  ready_ = std::make_unique<std::atomic<bool>[]>(blocks);
-  if (src_.fd >= 0) {
-    // Private memory the blocks are read into: pages no question touches are never faulted in.
-    mapping_size_ = static_cast<std::size_t>(src_.size);
-    mapping_ = ::mmap(nullptr, mapping_size_ ? mapping_size_ : 1, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (mapping_ == MAP_FAILED) {
-      mapping_ = nullptr;
-      throw error(errc::io_error, src_.file, "", "cannot reserve memory for the graph image");
-    }
-    // Huge pages where offered: a question touches blocks all over the image,
-    // and one fault per 2 MiB costs less than one per 4 KiB here (docs/benchmarks.md).
-    ::madvise(mapping_, mapping_size_, MADV_HUGEPAGE);
-    base_ = static_cast<char*>(mapping_);
-  } else {
-    base_ = const_cast<char*>(src_.bytes);   // never written: every block is only checked
-  }
+  places_ = std::make_unique<std::atomic<const char*>[]>(blocks);
+  if (src_.fd >= 0 && !src_.arena) src_.arena = std::make_shared<image_arena>(std::size_t{2} << 20);
   if (verify_all)
     for (unsigned s = 0; s < section_count; ++s) at(static_cast<section>(s), 0, sections_[s].size);
   heads_ = reinterpret_cast<const unsigned char*>(at(s_heads, 0, std::uint64_t{n_objects_} * 4));

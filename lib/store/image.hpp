@@ -3,14 +3,51 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "d3fend/ontology_impl.hpp"
 #include "graph/graph_impl.hpp"
+#include "support/string_arena.hpp"
 
 namespace mitrekg::store {
+
+// Private memory a snapshot's images are read into from the cache's image
+// file: the ATT&CK blocks a question needs, in the order it needs them, and
+// the D3FEND image with its entries. Shared by the two so that a warm `show`
+// faults in two fresh huge pages instead of five (docs/benchmarks.md,
+// session 12). Memory taken is zeroed, never moves, and lives as long as the
+// arena. Thread-safe. Both throw std::bad_alloc when no memory can be mapped.
+class image_arena {
+public:
+  // `first_block`: bytes of the first block (a multiple of 2 MiB is one or
+  // more whole huge pages).
+  explicit image_arena(std::size_t first_block) : arena_(first_block) {}
+  char* take(std::size_t bytes) {
+    std::lock_guard lock(mutex_);
+    return claim(arena_.reserve(bytes), bytes);
+  }
+  // The `bytes` right after `end` when `end` is where the last take ended
+  // and they fit in its block (a run of blocks grown in place); else null.
+  char* take_after(const char* end, std::size_t bytes) {
+    std::lock_guard lock(mutex_);
+    if (end != top_) return nullptr;
+    char* p = arena_.reserve(bytes);
+    return p == end ? claim(p, bytes) : nullptr;   // another block: `end` cannot grow
+  }
+
+private:
+  char* claim(char* p, std::size_t bytes) {
+    arena_.keep(bytes);
+    top_ = p + bytes;
+    return p;
+  }
+  std::mutex mutex_;
+  string_arena arena_;
+  const char* top_ = nullptr;
+};
 
 // The ATT&CK image (format 2, docs/sqlite-schema.md "Graph image"): a header
 // with a section table and one XXH3 checksum per 8 KiB block of every section,
@@ -21,13 +58,14 @@ namespace mitrekg::store {
 std::string encode_image(const graph_impl& g);
 
 // Where an image's bytes are read from: a file from `offset` on (pread, only
-// the blocks a question needs, into private memory: the file may change
-// underneath without SIGBUS or a changed answer), or bytes already in memory
-// (kept alive by `owner`). `file` names the snapshot in errors.
+// the blocks a question needs, into private memory from `arena`: the file may
+// change underneath without SIGBUS or a changed answer), or bytes already in
+// memory (kept alive by `owner`). `file` names the snapshot in errors.
 struct image_source {
   int fd = -1;                                // owned: closed with the graph
   std::uint64_t offset = 0;
   std::uint64_t size = 0;
+  std::shared_ptr<image_arena> arena;         // for a file; null: the graph makes its own
   std::shared_ptr<const void> owner;          // for bytes in memory
   const char* bytes = nullptr;
   std::string file;

@@ -671,7 +671,7 @@ void read_blob(database& db, const char* part, std::size_t& size, Allocate alloc
 // block by block as questions need them; else the blob read from SQLite (`db`)
 // whole and every block checked now. `file` names the snapshot in errors.
 std::unique_ptr<graph_impl> read_attack_image(database* db, const std::string& file, const open_tables& t,
-                                              const sidecar_images* mapped) {
+                                              const sidecar_images* mapped, std::shared_ptr<store::image_arena> arena) {
   auto g = std::make_unique<graph_impl>();
   store::image_source source;
   source.file = file;
@@ -682,6 +682,7 @@ std::unique_ptr<graph_impl> read_attack_image(database* db, const std::string& f
     source.remove_when_damaged = mapped->path.string();
     source.offset = mapped->attack_offset;
     source.size = mapped->attack_size;
+    source.arena = std::move(arena);
   } else {
     std::shared_ptr<char[]> image;
     std::size_t image_size = 0;
@@ -875,8 +876,15 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const open_tables& t)
 // D3FEND from its image: the nodes and links as read and what build() made of
 // them, stored built. From the sidecar when it holds it, else from SQLite (a
 // connection of its own to `file`, opened here).
+// Bytes of zeroed memory the entries of a D3FEND image of `size` bytes fit
+// in (with alignment); a node count the image cannot hold (its records take
+// over 100 bytes a node) is refused by the decoder, not allocated for here.
+std::size_t d3fend_entry_room(const open_tables& t, std::size_t size) {
+  return std::min(count_of(t.meta, "d3fend_nodes"), size / 100) * sizeof(d3fend_entry) + alignof(d3fend_entry);
+}
+
 std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, database::mode mode, const open_tables& t,
-                                                   const sidecar_images* mapped) {
+                                                   const sidecar_images* mapped, const std::shared_ptr<store::image_arena>& arena) {
   if (count_of(t.meta, "d3fend_nodes") == 0) return nullptr;
   auto o = std::make_unique<d3fend_impl>();
   o->file = t.meta.at("d3fend_file");
@@ -884,14 +892,16 @@ std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, data
   std::span<char> spare;
   const bool sidecar = mapped && mapped->d3fend_size > 0;
   if (sidecar) {
+    // The image and room for its entries (zeroed: decode_d3fend_image's
+    // `spare`), from the arena the ATT&CK blocks are read into.
     const std::size_t size = mapped->d3fend_size;
-    std::size_t capacity = 0;
-    std::shared_ptr<char[]> buffer = big_buffer(size, &capacity);   // huge pages: one fault, not one per 4 KiB
-    if (!pread_all(mapped->file->fd, buffer.get(), size, static_cast<off_t>(mapped->d3fend_offset)))
+    const std::size_t room = d3fend_entry_room(t, size);
+    char* buffer = arena->take((size + room + 4095) / 4096 * 4096);   // whole pages: what follows starts on one
+    if (!pread_all(mapped->file->fd, buffer, size, static_cast<off_t>(mapped->d3fend_offset)))
       corrupt(mapped->path.string(), "image file is cut short (D3FEND image)");
-    bytes = std::string_view(buffer.get(), size);
-    spare = std::span<char>(buffer.get() + size, capacity - size);   // zeroed: decode_d3fend_image's `spare`
-    o->mapped = std::shared_ptr<const void>(buffer, buffer.get());
+    bytes = std::string_view(buffer, size);
+    spare = std::span<char>(buffer + size, room);
+    o->mapped = arena;
   } else {
     database db(file, mode);
     std::size_t size = 0;
@@ -1206,9 +1216,17 @@ namespace {
 // when the image file answers alone.
 knowledge_graph open_images(database* db, const std::string& file, database::mode mode, const open_tables& tables,
                             const sidecar_images* images, bool with_d3fend) {
-  std::unique_ptr<graph_impl> g = read_attack_image(db, file, tables, images);
+  // From the image file, one arena for both images: its first block holds
+  // the D3FEND image, its entries and the ATT&CK blocks a question reads.
+  std::shared_ptr<store::image_arena> arena;
+  if (images) {
+    constexpr std::size_t huge = std::size_t{2} << 20;
+    const std::size_t d3fend = with_d3fend ? images->d3fend_size + d3fend_entry_room(tables, images->d3fend_size) : 0;
+    arena = std::make_shared<store::image_arena>((d3fend + huge + huge - 1) / huge * huge);
+  }
+  std::unique_ptr<graph_impl> g = read_attack_image(db, file, tables, images, arena);
   std::unique_ptr<d3fend_ontology> d3fend;
-  if (with_d3fend) d3fend = read_d3fend_image(file, mode, tables, images);
+  if (with_d3fend) d3fend = read_d3fend_image(file, mode, tables, images, arena);
   g->d3fend = std::move(d3fend);
   return graph_access::adopt(std::move(g));
 }
