@@ -380,8 +380,10 @@ const char* image_graph::load_run(section s, std::uint64_t first, std::uint64_t 
   // From the file, into the arena: blocks [first, have) stay where they are
   // when they end at the arena's top (the run grows in place, so a section
   // read in order is copied once); else the whole run is placed anew.
-  // Sizes in whole pages (only a section's last block is shorter), so each
-  // run starts on a page of its own and prefault() covers all of it.
+  // Sizes in whole pages (only a section's last block is shorter), so a
+  // block spans two 4 KiB pages, not three. No prefault(): a run usually
+  // lands in a huge page the D3FEND image or an earlier run faulted in, and
+  // the call was measured slower than none (docs/benchmarks.md, session 12).
   auto pages = [](std::size_t n) { return (n + 4095) / 4096 * 4096; };
   std::size_t bytes = 0;
   for (std::uint64_t b = have; b <= last; ++b) bytes += block_length(s, b);
@@ -392,7 +394,6 @@ const char* image_graph::load_run(section s, std::uint64_t first, std::uint64_t 
     target = src_.arena->take(pages(bytes));
     from = first;
   }
-  prefault(target, bytes);   // one call for the run's pages (a huge page where THP is on)
   char* out = target;
   for (std::uint64_t b = from; b <= last;) {
     if (const char* copy = place[b].load(std::memory_order_relaxed)) {   // checked already
