@@ -18,9 +18,9 @@ using d3fend_detail::no_node;
 void d3fend_ontology::impl::sort_mappings(std::vector<d3fend_mapping>::iterator first,
                                           std::vector<d3fend_mapping>::iterator last) const {
   std::sort(first, last, [this](const d3fend_mapping& a, const d3fend_mapping& b) {
-    return std::tie(rank[a.countermeasure], rank[a.off_artifact], a.off_relation, rank[a.def_artifact],
-                    a.def_relation) < std::tie(rank[b.countermeasure], rank[b.off_artifact], b.off_relation,
-                                               rank[b.def_artifact], b.def_relation);
+    return std::tuple(rank_of(a.countermeasure), rank_of(a.off_artifact), a.off_relation, rank_of(a.def_artifact),
+                      a.def_relation) < std::tuple(rank_of(b.countermeasure), rank_of(b.off_artifact), b.off_relation,
+                                                   rank_of(b.def_artifact), b.def_relation);
   });
 }
 

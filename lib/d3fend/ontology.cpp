@@ -377,7 +377,7 @@ std::vector<d3fend_node> d3fend_ontology::children(d3fend_node n) const {
   const auto& classes = impl_->graph_parts().classes;
   for (auto [e, end] = boost::in_edges(index_of(n), classes); e != end; ++e)
     out.push_back(static_cast<d3fend_node>(boost::source(*e, classes)));
-  std::sort(out.begin(), out.end(), [this](d3fend_node a, d3fend_node b) { return impl_->rank[a] < impl_->rank[b]; });
+  std::sort(out.begin(), out.end(), [this](d3fend_node a, d3fend_node b) { return impl_->rank_of(a) < impl_->rank_of(b); });
   return out;
 }
 
@@ -395,8 +395,8 @@ std::vector<d3fend_node> d3fend_ontology::super_properties(d3fend_node property)
 }
 
 std::optional<d3fend_node> d3fend_ontology::inverse_of(d3fend_node property) const {
-  if (index_of(property) >= size() || impl_->inverse[property] == no_node) return std::nullopt;
-  return impl_->inverse[property];
+  if (index_of(property) >= size() || impl_->inverse_of(property) == no_node) return std::nullopt;
+  return impl_->inverse_of(property);
 }
 
 // ---- statements ----------------------------------------------------------------------
@@ -456,7 +456,7 @@ std::vector<d3fend_node> d3fend_ontology::related_techniques(d3fend_node mitigat
   for (auto* s = o.statements.begin(mitigation); s != o.statements.end(mitigation); ++s)
     if (s->relation == o.related_property && o.entry(s->target).kind == d3fend_kind::defensive_technique)
       out.push_back(s->target);
-  std::sort(out.begin(), out.end(), [&o](d3fend_node a, d3fend_node b) { return o.rank[a] < o.rank[b]; });
+  std::sort(out.begin(), out.end(), [&o](d3fend_node a, d3fend_node b) { return o.rank_of(a) < o.rank_of(b); });
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
@@ -469,7 +469,7 @@ std::vector<d3fend_matrix_cell> d3fend_ontology::matrix_column(d3fend_tactic t) 
   auto by_label = [&o](d3fend_node a, d3fend_node b) {
     const auto& ea = o.entry(a);
     const auto& eb = o.entry(b);
-    return ea.label != eb.label ? ea.label < eb.label : o.rank[a] < o.rank[b];
+    return ea.label != eb.label ? ea.label < eb.label : o.rank_of(a) < o.rank_of(b);
   };
   std::vector<d3fend_node> roots;
   const auto& extra = o.extras();
@@ -515,7 +515,7 @@ std::vector<d3fend_use> uses_of(const d3fend_impl& o, d3fend_node artifact, bool
   auto key = [&o, kind](const d3fend_use& u) {
     std::string_view primary = kind == d3fend_kind::attack_technique ? o.entry(u.technique).attack_id
                                                                      : o.entry(u.technique).name;
-    return std::tuple(primary, o.rank[u.technique], o.rank[u.artifact], u.relation_name);
+    return std::tuple(primary, o.rank_of(u.technique), o.rank_of(u.artifact), u.relation_name);
   };
   std::sort(out.begin(), out.end(), [&key](const d3fend_use& a, const d3fend_use& b) { return key(a) < key(b); });
   return out;

@@ -222,7 +222,7 @@ struct d3fend_ontology::impl {
   // which every reader of them calls first.
   mutable hierarchy classes;        // named rdfs:subClassOf
   mutable hierarchy properties;     // rdfs:subPropertyOf
-  handle_vector<d3fend_node, d3fend_node> inverse;                // owl:inverseOf per node, no_node if none
+  handle_vector<d3fend_node, d3fend_node> inverse;                // owl:inverseOf per node, no_node if none (see inverse_of)
   mutable csr<d3fend_node> closure;                         // ancestors per node, BFS order (nearest first)
   mutable csr<d3fend_statement> statements;                 // own object-property statements per node
   mutable csr<d3fend_detail::def_use> defensive_index;      // artifact -> defensive techniques stating it
@@ -234,7 +234,25 @@ struct d3fend_ontology::impl {
     if (fill_graph) std::call_once(graph_once, [this] { fill_graph(*this); });
     return *this;
   }
-  handle_vector<d3fend_node, std::uint32_t> rank;                // position of each node when sorted by name
+  handle_vector<d3fend_node, std::uint32_t> rank;                // position of each node when sorted by name (see rank_of)
+  // Decoded from a snapshot image, inverse and rank stay empty: each node's
+  // values are read where the image holds them, a u32 at base + node × stride
+  // (checked when the image was opened), instead of filling two arrays of
+  // fresh memory at every warm start (docs/benchmarks.md, session 12).
+  struct stored_column {
+    const char* base = nullptr;
+    std::size_t stride = 0;
+    std::uint32_t at(d3fend_node v) const noexcept {
+      std::uint32_t x;
+      std::memcpy(&x, base + std::size_t{index_of(v)} * stride, 4);
+      return x;
+    }
+  };
+  stored_column stored_inverse, stored_rank;
+  d3fend_node inverse_of(d3fend_node v) const noexcept {
+    return stored_inverse.base ? d3fend_node{stored_inverse.at(v)} : inverse[v];
+  }
+  std::uint32_t rank_of(d3fend_node v) const noexcept { return stored_rank.base ? stored_rank.at(v) : rank[v]; }
   std::array<d3fend_node, 7> tactic_nodes{};        // by d3fend_tactic, no_node when missing
   d3fend_node enables_property = d3fend_detail::no_node;
   d3fend_node related_property = d3fend_detail::no_node;

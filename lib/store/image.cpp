@@ -923,9 +923,10 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
     if (c > image_size) r.fail("D3FEND image count is impossible");
     return c;
   };
-  o.inverse.assign(n, d3fend_detail::no_node);
-  o.rank.assign(n, 0);
   node_records = r.rest();   // d3fend_built_record bytes a node: read_d3fend_extras reads them again
+  // Inverse and rank are read in place (impl::inverse_of, rank_of), checked here.
+  o.stored_inverse = {node_records.data() + 14, d3fend_built_record};
+  o.stored_rank = {node_records.data() + 18, d3fend_built_record};
   // Kind, tactic and revoked_by are checked now and go into the entries when
   // they are filled (fill_d3fend_entries).
   for (std::uint32_t v = 0; v < n; ++v) {
@@ -936,9 +937,8 @@ void decode_d3fend_built(reader& r, std::size_t image_size, d3fend_impl& o, std:
     if (tactic != 0xff && tactic >= std::size(all_d3fend_tactics)) r.fail("D3FEND image has an unknown tactic");
     r.text_at(p + 2);   // revoked_by
     node_or_none(get32(p + 10));   // enables: checked now, read by extras()
-    o.inverse[v] = node_or_none(get32(p + 14));
-    o.rank[v] = get32(p + 18);
-    if (o.rank[v] >= n) r.fail("D3FEND image has an impossible name rank");
+    node_or_none(get32(p + 14));   // inverse
+    if (get32(p + 18) >= n) r.fail("D3FEND image has an impossible name rank");
   }
   // From here on entry() may be called (statements name their relations).
   o.deferred = std::make_unique<d3fend_detail::deferred_entries>(n, spare);
@@ -1035,8 +1035,8 @@ std::string encode_d3fend_image(const d3fend_impl& o) {
     w.u8(e.tactic ? static_cast<std::uint8_t>(*e.tactic) : 0xff);
     w.str(e.revoked_by);
     w.u32(index_of(o.extras()[n].enables));
-    w.u32(index_of(o.inverse[n]));
-    w.u32(o.rank[n]);
+    w.u32(index_of(o.inverse_of(n)));
+    w.u32(o.rank_of(n));
   }
   for (d3fend_node t : o.tactic_nodes) w.u32(index_of(t));
   for (d3fend_node p : {o.enables_property, o.related_property, o.reference_property}) w.u32(index_of(p));
