@@ -10,8 +10,8 @@ together at the start of the text.
 Usage: tools/gen_link_order.py BUILD/tools/mitre-query/mitre-query [--data DIR] [-o FILE]
 
 Runs each warm command below under valgrind's callgrind (once to fill a
-scratch cache, once recorded) and writes every function it executed, in order
-of first appearance, then the IFUNC resolvers glibc runs before main, then the
+scratch cache, once recorded) and writes the functions each executed that an
+earlier one did not (sorted, so the list diffs well), then the IFUNC resolvers glibc runs before main, then the
 other machine-specific variants of each glibc string function seen (valgrind
 emulates no AVX-512, so it sees the AVX2 kernel where a real CPU runs the EVEX
 one). Symbols that later disappear are skipped by the linker: a stale list
@@ -98,11 +98,11 @@ def main():
             if name not in seen:
                 seen.add(name)
                 order.append(name)
-        for args in COMMANDS:
-            for name in executed(a.exe, (["--data", a.data] if a.data else []) + args, env):
+        for args in COMMANDS:   # each command's new functions sorted: the list diffs well
+            for name in sorted(set(executed(a.exe, (["--data", a.data] if a.data else []) + args, env)) - seen):
                 add(name)
     by_address, all_names = symbols(a.exe)
-    for name in ifunc_resolvers(a.exe, by_address):
+    for name in sorted(ifunc_resolvers(a.exe, by_address)):
         add(name)
     bases = {m.group(1) for name in list(order) if (m := VARIANT.match(name))}
     for name in sorted(all_names):
