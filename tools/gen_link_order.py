@@ -9,15 +9,16 @@ together at the start of the text.
 
 Usage: tools/gen_link_order.py BUILD/tools/mitre-query/mitre-query [--data DIR] [-o FILE]
 
-Runs each warm command below under valgrind's callgrind (once to fill a
-scratch cache, once recorded) and writes the functions each executed that an
-earlier one did not (sorted, so the list diffs well), then the IFUNC resolvers glibc runs before main, then the
+Runs each warm command below under valgrind's lackey (once to fill a scratch
+cache, once traced) and writes every function they execute, in order of
+first execution (deterministic for one binary), then the IFUNC resolvers glibc runs before main, then the
 other machine-specific variants of each glibc string function seen (valgrind
 emulates no AVX-512, so it sees the AVX2 kernel where a real CPU runs the EVEX
 one). Symbols that later disappear are skipped by the linker: a stale list
 only costs speed, never correctness. Regenerate after changing the warm path.
 """
 import argparse
+import bisect
 import os
 import re
 import subprocess
@@ -45,35 +46,44 @@ COMMANDS = [
 VARIANT = re.compile(r"^(__\w+?)_(sse2|ssse3|sse4_1|sse4_2|avx|avx2|evex|avx512\w*|erms\w*|unaligned\w*|rtm)(_\w+)?$")
 
 
-def executed(exe, args, env):
-    with tempfile.NamedTemporaryFile(suffix=".callgrind") as out:
-        subprocess.run([exe] + args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        r = subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no", f"--callgrind-out-file={out.name}", exe] + args,
+def executed(exe, args, env, functions, entry):
+    """The functions `exe args` runs, in order of first execution (valgrind's
+    lackey traces every superblock; deterministic for one binary)."""
+    subprocess.run([exe] + args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with tempfile.NamedTemporaryFile(suffix=".lackey") as log:
+        r = subprocess.run(["valgrind", "--tool=lackey", "--trace-superblocks=yes", f"--log-file={log.name}", exe] + args,
                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if r.returncode not in (0, 1):
             sys.exit(f"gen_link_order: {' '.join(args)} exited {r.returncode}")
-        names, order = {}, []
-        lines = open(out.name, encoding="utf-8", errors="replace").read().splitlines()
-        for line in lines:
-            m = re.match(r"^c?fn=\((\d+)\) (.+)$", line)
-            if m:
-                names[m.group(1)] = m.group(2).split("'")[0]   # callgrind marks recursion levels with '
-        for line in lines:
-            m = re.match(r"^fn=\((\d+)\)", line)
-            if m and not names[m.group(1)].startswith("0x"):
-                order.append(names[m.group(1)])
+        starts = [a for a, _, _ in functions]
+        order, seen, base = [], set(), None
+        for line in open(log.name, encoding="utf-8", errors="replace"):
+            if not line.startswith("SB "):
+                continue
+            address = int(line[3:], 16)
+            if base is None:
+                base = address - entry   # the first superblock is the entry point
+            k = bisect.bisect_right(starts, address - base) - 1
+            if k >= 0:
+                start, size, name = functions[k]
+                if address - base < start + max(size, 1) and name not in seen:
+                    seen.add(name)
+                    order.append(name)
         return order
 
 
 def symbols(exe):
-    """(address -> function names) and all function names of the executable."""
-    by_address, all_names = {}, set()
-    for line in subprocess.run(["nm", "--defined-only", exe], capture_output=True, text=True, check=True).stdout.splitlines():
+    """(address -> function names), the functions as sorted (start, size, name), and the entry point."""
+    by_address, functions = {}, []
+    for line in subprocess.run(["nm", "-S", "--defined-only", exe], capture_output=True, text=True, check=True).stdout.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[1] in "tTiW":
-            by_address.setdefault(int(parts[0], 16), []).append(parts[2])
-            all_names.add(parts[2])
-    return by_address, all_names
+        if len(parts) == 4 and parts[2] in "tTiW":
+            by_address.setdefault(int(parts[0], 16), []).append(parts[3])
+            functions.append((int(parts[0], 16), int(parts[1], 16), parts[3]))
+    functions.sort()
+    header = subprocess.run(["readelf", "-h", exe], capture_output=True, text=True, check=True).stdout
+    entry = int(re.search(r"Entry point address:\s+0x([0-9a-f]+)", header).group(1), 16)
+    return by_address, functions, entry
 
 
 def ifunc_resolvers(exe, by_address):
@@ -91,6 +101,8 @@ def main():
     ap.add_argument("--data", help="data folder (default: the embedded data)")
     ap.add_argument("-o", "--output", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "mitre-query", "link-order.txt"))
     a = ap.parse_args()
+    by_address, functions, entry = symbols(a.exe)
+    all_names = {name for _, _, name in functions}
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, XDG_CACHE_HOME=cache)
         seen, order = set(), []
@@ -98,10 +110,9 @@ def main():
             if name not in seen:
                 seen.add(name)
                 order.append(name)
-        for args in COMMANDS:   # each command's new functions sorted: the list diffs well
-            for name in sorted(set(executed(a.exe, (["--data", a.data] if a.data else []) + args, env)) - seen):
+        for args in COMMANDS:
+            for name in executed(a.exe, (["--data", a.data] if a.data else []) + args, env, functions, entry):
                 add(name)
-    by_address, all_names = symbols(a.exe)
     for name in sorted(ifunc_resolvers(a.exe, by_address)):
         add(name)
     bases = {m.group(1) for name in list(order) if (m := VARIANT.match(name))}
