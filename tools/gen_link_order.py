@@ -8,14 +8,17 @@ window costs a fault of ~9 µs on the VMs measured (docs/benchmarks.md, session
 together at the start of the text.
 
 Usage: tools/gen_link_order.py BUILD/tools/mitre-query/mitre-query [--data DIR] [-o FILE]
+(needs valgrind, Debian's `valgrind`; about a minute)
 
 Runs each warm command below under valgrind's lackey (once to fill a scratch
 cache, once traced) and writes every function they execute, in order of
 first execution (deterministic for one binary), each glibc string kernel
 followed by its other machine-specific variants (valgrind emulates no
 AVX-512, so it runs the AVX2 kernel where a real CPU runs the EVEX one), then
-the IFUNC resolvers glibc runs before main. Symbols that later disappear are skipped by the linker: a stale list
-only costs speed, never correctness. Regenerate after changing the warm path.
+the IFUNC resolvers glibc runs before main. Symbols that later disappear
+are skipped by the linker: a stale list only costs speed, never correctness
+(tests/cli/link_order_test.py fails when it has gone stale). Regenerate after
+changing the warm path.
 """
 import argparse
 import bisect
@@ -103,6 +106,10 @@ def main():
     ap.add_argument("--data", help="data folder (default: the embedded data)")
     ap.add_argument("-o", "--output", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "mitre-query", "link-order.txt"))
     a = ap.parse_args()
+    # Addresses are placed from the entry point, the first code a static
+    # executable runs (a dynamic one starts in its loader).
+    if "INTERP" in subprocess.run(["readelf", "-lW", a.exe], capture_output=True, text=True, check=True).stdout:
+        sys.exit(f"gen_link_order: {a.exe} is linked dynamically; give it the static-pie mitre-query")
     by_address, functions, entry = symbols(a.exe)
     all_names = {name for _, _, name in functions}
     with tempfile.TemporaryDirectory() as cache:
