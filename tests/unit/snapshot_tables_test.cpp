@@ -3,11 +3,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "mitrekg/countermeasures.hpp"
 #include "mitrekg/store.hpp"
+#include "store/image.hpp"
 #include "store/schema.hpp"
 #include "support/handles.hpp"
 
@@ -118,4 +121,28 @@ TEST_CASE("a snapshot of another schema version is refused with a clear line") {
   }
   // The cache treats it like any unusable snapshot: rebuilt, never trusted.
   fs::remove(file);
+}
+
+TEST_CASE("image_arena: memory taken is zeroed and stays put; a run grows in place only from the arena's top") {
+  store::image_arena arena(std::size_t{2} << 20);
+  char* a = arena.take(8192);
+  REQUIRE(a != nullptr);
+  CHECK(std::all_of(a, a + 8192, [](char c) { return c == 0; }));
+  std::memset(a, 'a', 8192);
+  // a ended the last take: the next bytes follow it.
+  char* b = arena.take_after(a + 8192, 8192);
+  CHECK(b == a + 8192);
+  char* c = arena.take(4096);
+  CHECK(c == b + 8192);
+  CHECK(arena.take_after(a + 8192, 4096) == nullptr);   // where a take ended, but not the last one
+  CHECK(arena.take_after(b + 4096, 4096) == nullptr);   // not where any take ended
+  CHECK(arena.take_after(c + 4096, 4096) == c + 4096);
+  // More than the block has left: a block of its own; nothing taken before moves.
+  char* big = arena.take(std::size_t{3} << 20);
+  REQUIRE(big != nullptr);
+  CHECK((big < a || big >= a + (std::size_t{2} << 20)));
+  CHECK(arena.take_after(c + 8192, 4096) == nullptr);
+  CHECK(arena.take_after(big + (std::size_t{3} << 20), 4096) == nullptr);   // its block is full
+  CHECK(std::all_of(big, big + (std::size_t{3} << 20), [](char x) { return x == 0; }));
+  CHECK(std::all_of(a, a + 8192, [](char x) { return x == 'a'; }));
 }
