@@ -579,8 +579,8 @@ TEST_CASE("a snapshot's D3FEND entries and keys are read on first use, alike fro
   CHECK(read == 4 * d1.size());
   CHECK(wrong == 0);
   CHECK_THROWS_AS(d3[d3fend_node{static_cast<std::uint32_t>(d3.size())}], std::out_of_range);
-  // The same through the cache's image file, whose D3FEND buffer lends its
-  // spare tail to the entries.
+  // The same through the cache's image file, whose arena holds the entries
+  // beside the D3FEND image.
   cache_setup setup;
   setup.o.d3fend_file = data / "d3fend" / "d3fend-0.17.0.json";
   graph_origin first, second;
