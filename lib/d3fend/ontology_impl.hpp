@@ -108,9 +108,9 @@ inline std::uint64_t name_prefix_of(std::string_view name) noexcept {
 // them all, 0.76 MB of fresh memory, was a third of opening the image).
 // `items` is raw storage, written only when a block is filled (entries are
 // constructed in place then): `spare` when it is large enough (memory the
-// ontology owns and that is already in place, such as the zeroed tail of the
-// buffer its image was read into, so filling faults in no page), else from
-// the heap. Not copyable.
+// ontology owns and that is already in place, such as the zeroed room taken
+// beside its image from the cache's image arena, so filling faults in no
+// fresh page), else from the heap. Not copyable.
 struct deferred_entries {
   static constexpr std::size_t block = 64;
   enum key : int { id, attack_id, d3fend_id };

@@ -95,9 +95,9 @@ std::unique_ptr<graph_impl> materialize(const graph_impl& g);
 // The D3FEND ontology as read (nodes, their stated facts, the raw links), for
 // d3fend_detail::build() to rebuild; views point into `image`, which the
 // ontology must own (impl::buffer). Throws error(bad_snapshot) when damaged.
-// `spare`: writable memory the ontology also owns (the zeroed tail of the
-// buffer the image was read into), used for the deferred entries when large
-// enough; empty: they get memory of their own.
+// `spare`: zeroed, writable memory the ontology also owns (the room taken
+// beside the image from the cache's image_arena), used for the deferred
+// entries when large enough; empty: they get memory of their own.
 std::string encode_d3fend_image(const d3fend_impl& o);
 void decode_d3fend_image(std::string_view image, std::string_view file, d3fend_impl& o,
                          std::span<char> spare = {});
