@@ -307,11 +307,6 @@ private:
   }
 
   image_source src_;
-  // From a file, blocks are copied into the source's arena in the order
-  // questions need them, not at their offsets in the image: the two dozen
-  // blocks a `show` reads then share a huge page instead of faulting in one
-  // fresh 2 MiB page per region of the image they lie in (docs/benchmarks.md).
-  // Bytes already in memory are checked in place.
   std::uint32_t n_objects_ = 0, n_edges_ = 0;
   struct section_info {
     std::uint64_t offset = 0, size = 0;
@@ -319,8 +314,13 @@ private:
   } sections_[section_count];
   std::vector<std::uint64_t> sums_;
   // Where each block's checked bytes are (null: not read yet), published with
-  // release. A block may be copied again to make a run contiguous; earlier
-  // copies stay valid (the arena never moves or frees) and hold the same bytes.
+  // release. From a file, blocks are copied into the source's arena in the
+  // order questions need them, not at their offsets in the image: the two
+  // dozen blocks a `show` reads then share a huge page instead of faulting in
+  // one fresh 2 MiB page per region of the image they lie in
+  // (docs/benchmarks.md). A block may be copied again to make a run
+  // contiguous; earlier copies stay valid (the arena never moves or frees) and
+  // hold the same bytes. Bytes already in memory are checked in place.
   std::unique_ptr<std::atomic<const char*>[]> places_;
   const unsigned char* heads_ = nullptr;   // the heads section, read and checked at open: 4 bytes per object
   mutable std::mutex load_mutex_;
@@ -366,13 +366,16 @@ const char* image_graph::load_run(section s, std::uint64_t first, std::uint64_t 
   if (start)
     while (have <= last && place[have].load(std::memory_order_relaxed) == start + (have - first) * block_size) ++have;
   if (have > last) return start;
+  auto check = [&](std::uint64_t b, const char* bytes) {
+    if (XXH3_64bits(bytes, block_length(s, b)) != sums_[info.first_block + b])
+      fail_damaged(fmt::format("graph image checksum does not match ({} block {})", section_names[s], b));
+  };
   // Bytes in memory: each block is checked where it lies, so runs are contiguous.
   if (src_.fd < 0) {
     for (std::uint64_t b = first; b <= last; ++b) {
       if (place[b].load(std::memory_order_relaxed)) continue;
       const char* bytes = src_.bytes + info.offset + b * block_size;
-      if (XXH3_64bits(bytes, block_length(s, b)) != sums_[info.first_block + b])
-        fail_damaged(fmt::format("graph image checksum does not match ({} block {})", section_names[s], b));
+      check(b, bytes);
       place[b].store(bytes, std::memory_order_release);
     }
     return place[first].load(std::memory_order_relaxed);
@@ -408,8 +411,7 @@ const char* image_graph::load_run(section s, std::uint64_t first, std::uint64_t 
     if (!pread_exact(src_.fd, out, n, src_.offset + info.offset + b * block_size))
       fail_damaged(fmt::format("graph image file is cut short ({} block {})", section_names[s], b));
     for (; b < end; ++b) {
-      if (XXH3_64bits(out, block_length(s, b)) != sums_[info.first_block + b])
-        fail_damaged(fmt::format("graph image checksum does not match ({} block {})", section_names[s], b));
+      check(b, out);
       out += block_length(s, b);
     }
   }

@@ -276,15 +276,13 @@ void write_checksums(database& db) {
 // An uninitialized buffer for the graph image. Large ones are mapped with
 // transparent huge pages where the kernel offers them: thousands of 4 KiB page
 // faults were the largest cost of a warm-cache call (docs/benchmarks.md).
-std::shared_ptr<char[]> big_buffer(std::size_t size, std::size_t* capacity = nullptr) {
+std::shared_ptr<char[]> big_buffer(std::size_t size) {
   constexpr std::size_t huge = std::size_t{2} << 20;
-  if (capacity) *capacity = size;
   if (size >= huge / 2) {   // from 1 MiB: one huge page is cheaper than 256 faults
     std::size_t length = (size + huge - 1) / huge * huge;
     void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
       ::madvise(p, length, MADV_HUGEPAGE);
-      if (capacity) *capacity = length;   // all of it zeroed memory (anonymous)
       return std::shared_ptr<char[]>(static_cast<char*>(p), [length](char* q) { ::munmap(q, length); });
     }
   }
@@ -873,9 +871,6 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const open_tables& t)
   return std::make_unique<d3fend_ontology>(d3fend_access::adopt(std::move(o)));
 }
 
-// D3FEND from its image: the nodes and links as read and what build() made of
-// them, stored built. From the sidecar when it holds it, else from SQLite (a
-// connection of its own to `file`, opened here).
 // Bytes of zeroed memory the entries of a D3FEND image of `size` bytes fit
 // in (with alignment); a node count the image cannot hold (its records take
 // over 100 bytes a node) is refused by the decoder, not allocated for here.
@@ -883,6 +878,9 @@ std::size_t d3fend_entry_room(const open_tables& t, std::size_t size) {
   return std::min(count_of(t.meta, "d3fend_nodes"), size / 100) * sizeof(d3fend_entry) + alignof(d3fend_entry);
 }
 
+// D3FEND from its image: the nodes and links as read and what build() made of
+// them, stored built. From the sidecar when it holds it (read into `arena`),
+// else from SQLite (a connection of its own to `file`, opened here).
 std::unique_ptr<d3fend_ontology> read_d3fend_image(const std::string& file, database::mode mode, const open_tables& t,
                                                    const sidecar_images* mapped, const std::shared_ptr<store::image_arena>& arena) {
   if (count_of(t.meta, "d3fend_nodes") == 0) return nullptr;
