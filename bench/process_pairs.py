@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Whole-process CPU time of several commands run in turn (one warm-up round, then REPS rounds).
+"""Whole-process CPU and wall time of several commands run in turn (one warm-up round, then REPS rounds).
 
 Usage: process_pairs.py REPS NAME=ENV:COMMAND [NAME=ENV:COMMAND ...]
   ENV: comma-separated KEY+VALUE pairs added to the environment (may be empty);
   COMMAND: split on spaces; stdout is discarded; exit 0 or 1 required (warm_bench.run_usage times each run).
-Prints, per command, the median CPU (user + sys from wait4), user and sys, and every round's CPU in ms.
+Prints, per command, the median CPU (user + sys from wait4), user and sys, the median wall time, and every
+round's CPU in ms.
 Example (issue 13, the floor beside the CLI at 10x):
   process_pairs.py 10 "floor=GLIBC_TUNABLES+glibc.malloc.hugetlb=1:build/bench/attack_bench --floor x10.json" \
                       "cli=:build/tools/mitre-query/mitre-query --attack x10.json --no-cache stats"
@@ -33,15 +34,17 @@ def main(argv):
     results = {name: [] for name, _, _ in variants}
     for round_ in range(reps + 1):   # round 0 warms up
         for name, env, command in variants:
-            _, user, system = run_usage(command, env)
+            wall, user, system = run_usage(command, env)
             if round_:
-                results[name].append((user, system))
+                results[name].append((user, system, wall))
     for name, runs in results.items():
-        cpu = statistics.median(u + s for u, s in runs)
-        user = statistics.median(u for u, _ in runs)
-        sys_ = statistics.median(s for _, s in runs)
-        rounds = " ".join(f"{(u + s) * 1e3:.0f}" for u, s in runs)
-        print(f"{name:10s} cpu {cpu * 1e3:7.1f} ms  user {user * 1e3:6.1f}  sys {sys_ * 1e3:6.1f}   all: {rounds}")
+        cpu = statistics.median(u + s for u, s, _ in runs)
+        user = statistics.median(u for u, _, _ in runs)
+        sys_ = statistics.median(s for _, s, _ in runs)
+        wall = statistics.median(w for _, _, w in runs)
+        rounds = " ".join(f"{(u + s) * 1e3:.0f}" for u, s, _ in runs)
+        print(f"{name:10s} cpu {cpu * 1e3:7.1f} ms  user {user * 1e3:6.1f}  sys {sys_ * 1e3:6.1f}  wall {wall * 1e3:7.2f}"
+              f"   all: {rounds}")
     return 0
 
 
