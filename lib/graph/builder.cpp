@@ -1,9 +1,9 @@
 // Builds the knowledge graph from parsed bundles: merge objects, link relationships and property refs.
 #include <algorithm>
-#include <map>
 #include <iterator>
+#include <map>
+#include <numeric>
 
-#include <boost/iterator/transform_iterator.hpp>
 #include <boost/pending/disjoint_sets.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 #include <fmt/format.h>
@@ -90,12 +90,14 @@ class builder {
 public:
   explicit builder(graph_impl& g) : g_(g) {}
 
-  // Room for every record of the bundles up front: no rehashing, no reallocation while adding.
-  void reserve(std::size_t objects, std::size_t relationships) {
+  // Room for every record of the bundles up front: no rehashing, no
+  // reallocation while adding. `edges`: at least every edge finish() can make
+  // (a reallocation would copy and touch the whole array a second time).
+  void reserve(std::size_t objects, std::size_t relationships, std::size_t edges) {
     g_.objects.reserve(objects);
     g_.by_stix.reserve(objects);
     seen_relationships_.reserve(relationships);
-    edges_.reserve(relationships + objects / 2);   // relationships, then property links and tactics
+    edges_.reserve(edges);
   }
 
   // Returns each record's node, by position in b.objects (a skipped record's:
@@ -116,7 +118,7 @@ private:
   }
   void link(node s, node t, edge_data d) {
     d.seq = next_seq_++;
-    edges_.push_back({index_of(s), index_of(t), d});
+    edges_.push_back(index_of(s), index_of(t), d);
   }
   // A subtechnique-of link s -> t, kept when it breaks no rule (one parent, no
   // cycle); added to the graph by add_parent_links() once the depth is known.
@@ -146,7 +148,7 @@ private:
 
   graph_impl& g_;
   std::uint32_t next_seq_ = 0;
-  std::vector<built_edge> edges_;   // every edge, laid out into the CSR graph once, at the end
+  built_edges edges_;   // every edge, laid out into the CSR graph once, at the end
   boost::unordered_flat_set<std::string_view, text_hash, text_equal> seen_relationships_;
   // Property links wait until every bundle's objects are known (refs may cross
   // bundles). Only objects stating refs wait, with what finish() needs, so the
@@ -280,7 +282,7 @@ void builder::add_parent_links() {
   }
   for (const parent_link& l : parent_links_)
     if (parent_of_[l.source] != none && &parent_links_[parent_of_[l.source]] == &l)
-      edges_.push_back({index_of(l.source), index_of(l.target), l.data});
+      edges_.push_back(index_of(l.source), index_of(l.target), l.data);
 }
 
 void builder::finish() {
@@ -380,39 +382,55 @@ void builder::finish() {
 
 }  // namespace
 
-void set_edges(graph_impl& g, std::vector<built_edge> edges) {
-  // Sorted by seq once. Builders emit edges almost in order (the builder's
-  // parent links come last): sort only the unsorted tail, then merge.
-  auto by_seq = [](const built_edge& a, const built_edge& b) { return a.data.seq < b.data.seq; };
-  auto tail = std::is_sorted_until(edges.begin(), edges.end(), by_seq);
-  if (tail != edges.end()) {
-    std::sort(tail, edges.end(), by_seq);
-    std::inplace_merge(edges.begin(), tail, edges.end(), by_seq);
-  }
+void set_edges(graph_impl& g, built_edges edges) {
   const auto n = static_cast<std::uint32_t>(g.objects.size());
-  // Out-edges: Boost lays them out by source in one stable counting pass, so
-  // each vertex's stay in seq order.
-  auto ends = [](const built_edge& r) { return std::pair<std::uint32_t, std::uint32_t>(r.source, r.target); };
-  auto data = [](const built_edge& r) -> const edge_data& { return r.data; };
-  g.graph = boost_graph(boost::edges_are_unsorted_multi_pass, boost::make_transform_iterator(edges.begin(), ends),
-                        boost::make_transform_iterator(edges.end(), ends),
-                        boost::make_transform_iterator(edges.begin(), data), n);
-  // In-edges: the same counting pass by target; an edge's index in the graph is
-  // its source's first out-edge plus the source's edges before it.
+  const auto m = static_cast<std::uint32_t>(edges.size());
+  // Load order: positions by seq. Builders emit edges almost in order (the
+  // builder's parent links come last): sort only the unsorted tail, then merge.
+  std::vector<std::uint32_t> by_seq(m);
+  std::iota(by_seq.begin(), by_seq.end(), 0u);
+  auto seq_less = [&](std::uint32_t a, std::uint32_t b) { return edges.data[a].seq < edges.data[b].seq; };
+  auto tail = std::is_sorted_until(by_seq.begin(), by_seq.end(), seq_less);
+  if (tail != by_seq.end()) {
+    std::sort(tail, by_seq.end(), seq_less);
+    std::inplace_merge(by_seq.begin(), tail, by_seq.end(), seq_less);
+  }
+  // Each edge's index in the graph: by source, in load order within a source
+  // (a counting pass in seq order). The in-edges come out of the same pass,
+  // by target and in load order.
   std::vector<std::uint32_t> out_at(n + 1, 0);
   g.in_start.assign(n + 1, 0);
-  for (const built_edge& r : edges) {
-    ++out_at[r.source + 1];
-    ++g.in_start[r.target + 1];
+  for (std::uint32_t i = 0; i < m; ++i) {
+    ++out_at[edges.sources[i] + 1];
+    ++g.in_start[edges.targets[i] + 1];
   }
   for (std::uint32_t v = 0; v < n; ++v) {
     out_at[v + 1] += out_at[v];
     g.in_start[v + 1] += g.in_start[v];
   }
   std::vector<std::uint32_t> in_at(g.in_start.begin(), g.in_start.end() - 1);
-  g.in_edges.resize(edges.size());
-  for (const built_edge& r : edges)
-    g.in_edges[in_at[r.target]++] = boost_graph::edge_descriptor(r.source, out_at[r.source]++);
+  std::vector<std::uint32_t> place(m);
+  g.in_edges.resize(m);
+  for (std::uint32_t k : by_seq) {
+    const std::uint32_t s = edges.sources[k];
+    place[k] = out_at[s]++;
+    g.in_edges[in_at[edges.targets[k]]++] = boost_graph::edge_descriptor(s, place[k]);
+  }
+  by_seq = {};
+  // The three columns into that order, in place: each cycle of the permutation followed once.
+  for (std::uint32_t i = 0; i < m; ++i) {
+    while (place[i] != i) {
+      const std::uint32_t j = place[i];
+      std::swap(edges.sources[i], edges.sources[j]);
+      std::swap(edges.targets[i], edges.targets[j]);
+      std::swap(edges.data[i], edges.data[j]);
+      std::swap(place[i], place[j]);
+    }
+  }
+  // Sorted by source already, Boost's in-place histogram sort moves nothing
+  // (each edge claims its own slot), so the order above stays; the graph
+  // takes over the targets and the data instead of copying them.
+  g.graph = boost_graph(boost::construct_inplace_from_sources_and_targets, edges.sources, edges.targets, edges.data, n);
 }
 
 void build_indexes(graph_impl& g) {
@@ -425,12 +443,18 @@ void build_indexes(graph_impl& g) {
 std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
   auto g = std::make_unique<graph_impl>();
   builder b(*g);
-  std::size_t objects = 0, relationships = 0;
+  // At most one vertex per record; at most one edge per relationship, per
+  // stated ref, per tactic of a technique, plus a technique's parent link.
+  std::size_t objects = 0, relationships = 0, links = 0;
   for (const stix::bundle& bundle : bundles) {
     objects += bundle.objects.size();
     relationships += bundle.relationships.size();
+    for (const stix::raw_object& r : bundle.objects) {
+      links += r.refs.size() + r.log_sources.size() + (r.data_source_ref.empty() ? 0 : 1);
+      if (r.object.type == object_type::technique) links += r.object.kill_chain_phases.size() + 1;
+    }
   }
-  b.reserve(objects, relationships);   // at most one vertex per record
+  b.reserve(objects, relationships, relationships + links);
   std::vector<domain_set> bundle_domains;
   std::vector<std::vector<node>> node_of;   // per bundle, by record
   for (stix::bundle& bundle : bundles) {

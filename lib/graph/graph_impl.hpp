@@ -35,11 +35,24 @@ struct edge_data {
 using boost_graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, edge_data,
                                                        boost::no_property, std::uint32_t, std::uint32_t>;
 
-// One edge as a builder produces it (vertex indexes), before the graph is made.
-struct built_edge {
-  std::uint32_t source = 0;
-  std::uint32_t target = 0;
-  edge_data data;
+// Edges as a builder produces them (vertex indexes, seq unique), before the
+// graph is made: three columns, so that set_edges can hand the targets and the
+// data over to the graph instead of copying them.
+struct built_edges {
+  std::vector<std::uint32_t> sources;
+  std::vector<std::uint32_t> targets;
+  std::vector<edge_data> data;
+  void reserve(std::size_t n) {
+    sources.reserve(n);
+    targets.reserve(n);
+    data.reserve(n);
+  }
+  void push_back(std::uint32_t source, std::uint32_t target, const edge_data& d) {
+    sources.push_back(source);
+    targets.push_back(target);
+    data.push_back(d);
+  }
+  std::size_t size() const noexcept { return sources.size(); }
 };
 
 // What visible() and the filters read of an object, without decoding it.
@@ -123,9 +136,10 @@ struct knowledge_graph::impl {
 };
 
 // Makes g.graph, g.in_start and g.in_edges over g.objects.size() vertices from
-// `edges` (any order; seq unique): sorted by seq once, then laid out in one
-// pass. Every source and target must be < g.objects.size().
-void set_edges(graph_impl& g, std::vector<built_edge> edges);
+// `edges` (any order; seq unique), each vertex's out- and in-edges in seq
+// order. The columns are put in graph order in place and taken over by the
+// graph (no copy of the edge data). Every source and target must be < g.objects.size().
+void set_edges(graph_impl& g, built_edges edges);
 // Builds the graph from parsed bundles (lib/graph/builder.cpp).
 std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles);
 // A file's size and modification time now; zeros when unknown (the reader reports why).

@@ -96,10 +96,7 @@ void validate_document(const simdjson::padded_string_view& text, std::size_t& fa
 // records wrong-typed properties as warnings.
 class reader {
 public:
-  // `map`: the mapping `text` lies in, whose pages behind the pass are
-  // released as it goes (null for bytes in memory).
-  reader(bundle& b, std::string_view text, mapped_input* map, const od::parser& parser)
-      : b_(b), text_(text), map_(map), parser_(parser) {}
+  reader(bundle& b, std::string_view text, const od::parser& parser) : b_(b), text_(text), parser_(parser) {}
 
   void run(od::document& doc);
   const char* last_object() const { return last_object_; }
@@ -189,7 +186,6 @@ private:
 
   bundle& b_;
   std::string_view text_;
-  mapped_input* map_;
   const od::parser& parser_;
   std::vector<std::string_view> scratch_;
   // Objects read so far: STIX id (a view into the arena) -> first position in bundle::objects.
@@ -371,7 +367,6 @@ void reader::run(od::document& doc) {
         od::value ov = element.value();
         const char* where = ov.current_location().value_unsafe();
         last_object_ = where;
-        if (map_) map_->release_before(where);
         ++b_.object_count;
         od::object obj;
         if (ov.get_object().get(obj)) {
@@ -396,7 +391,7 @@ void reader::run(od::document& doc) {
 }
 
 // Parses `size` bytes at `data`, readable up to `capacity` (≥ size + simdjson's padding).
-void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, mapped_input* map) {
+void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity) {
   // A UTF-8 byte order mark is skipped; positions count from after it.
   const std::size_t bom = bom_length(std::string_view(data, size));
   std::string_view text(data + bom, size - bom);
@@ -404,7 +399,7 @@ void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, 
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, b.path, "", "empty file, expected a STIX bundle (JSON)");
   od::parser parser;
-  reader rd(b, text, map, parser);
+  reader rd(b, text, parser);
   od::document doc;
   if (auto err = parser.iterate(padded).get(doc)) {
     // The first stage (strings, UTF-8) failed before any position was known: find it.
@@ -455,7 +450,7 @@ bundle read_bundle(const std::filesystem::path& path) {
     return error(errc::io_error, b.path, "", "file shrank while being read (changed underneath)");
   };
   try {
-    parse(b, map.data(), map.size(), map.capacity(), &map);
+    parse(b, map.data(), map.size(), map.capacity());
   } catch (...) {
     if (map.damaged()) throw changed();
     throw;
@@ -471,7 +466,7 @@ bundle read_bundle(std::string name, std::string_view bytes) {
   if (bytes.size() > max_bundle_bytes) throw error(errc::too_large, name, "", "input larger than the limit");
   bundle b = start_bundle(std::move(name), bytes.size());
   const simdjson::padded_string padded(bytes);
-  parse(b, padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING, nullptr);
+  parse(b, padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING);
   return b;
 }
 

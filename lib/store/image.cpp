@@ -635,12 +635,12 @@ std::unique_ptr<graph_impl> materialize(const graph_impl& g) {
   const stored_graph& s = *g.stored;
   m->objects.reserve(s.size());
   for (node n : all_handles<node>(s.size())) m->objects.push_back(s.object(n));
-  std::vector<built_edge> edges;
+  built_edges edges;
   edges.reserve(s.edge_count());
   for (std::uint32_t e = 0; e < s.edge_count(); ++e) {
     const edge x = s.edge_at(e);
-    edges.push_back({index_of(x.source), index_of(x.target),
-                     edge_data{x.type, x.stix_id, x.description, x.log_source, x.revoked, x.deprecated, e}});
+    edges.push_back(index_of(x.source), index_of(x.target),
+                    edge_data{x.type, x.stix_id, x.description, x.log_source, x.revoked, x.deprecated, e});
   }
   set_edges(*m, std::move(edges));
   build_indexes(*m);

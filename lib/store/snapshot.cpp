@@ -746,7 +746,7 @@ std::unique_ptr<graph_impl> read_attack(database& db, const open_tables& t) {
     g->objects[node_of(phase.integer(0))].kill_chain_phases.push_back(
         {arena->keep(phase.text(1)), arena->keep(phase.text(2))});
 
-  std::vector<built_edge> edges;
+  built_edges edges;
   statement rel(db, "SELECT seq, source, target, relation, stix_id, description, log_source, revoked, deprecated "
                     "FROM relationships ORDER BY seq");
   std::uint32_t seq = 0;
@@ -759,7 +759,7 @@ std::unique_ptr<graph_impl> read_attack(database& db, const open_tables& t) {
     d.revoked = rel.integer(7) != 0;
     d.deprecated = rel.integer(8) != 0;
     d.seq = seq++;
-    edges.push_back({index_of(node_of(rel.integer(1))), index_of(node_of(rel.integer(2))), d});
+    edges.push_back(index_of(node_of(rel.integer(1))), index_of(node_of(rel.integer(2))), d);
   }
   if (edges.size() != count_of(meta, "edges")) corrupt(db, "relationships table is short");
   set_edges(*g, std::move(edges));

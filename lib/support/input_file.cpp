@@ -167,15 +167,6 @@ bool mapped_input::damaged() const noexcept {
   return guard_ >= 0 && guarded[guard_].damaged.load(std::memory_order_acquire);
 }
 
-void mapped_input::release(std::size_t offset) noexcept {
-  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  const std::size_t end = offset / page * page;
-  if (end <= released_) return;
-  // A private read-only file mapping: dropping its pages loses nothing.
-  ::madvise(static_cast<char*>(base_) + released_, end - released_, MADV_DONTNEED);
-  released_ = end;
-}
-
 mapped_input map_input_file(const std::filesystem::path& path, std::string_view expected, std::size_t max_bytes,
                             std::size_t padding) {
   const std::string file = path.string();

@@ -38,7 +38,7 @@ public:
   mapped_input() = default;
   mapped_input(mapped_input&& o) noexcept
       : base_(std::exchange(o.base_, nullptr)), size_(std::exchange(o.size_, 0)), length_(std::exchange(o.length_, 0)),
-        released_(std::exchange(o.released_, 0)), guard_(std::exchange(o.guard_, -1)) {}
+        guard_(std::exchange(o.guard_, -1)) {}
   mapped_input& operator=(mapped_input&&) = delete;
   ~mapped_input();
 
@@ -48,23 +48,11 @@ public:
   // A page could not be read (the file shrank underneath) and reads as zeros.
   bool damaged() const noexcept;
 
-  // The caller is done with the bytes before `p` for now: their pages leave
-  // this process's memory (MADV_DONTNEED, in steps of a few MB) so a forward
-  // pass keeps only the part ahead of it resident. They stay readable: a later
-  // read (an error's line and column) faults them in again from the file.
-  void release_before(const char* p) noexcept {
-    const auto offset = static_cast<std::size_t>(p - data());
-    if (offset >= released_ + release_step && offset <= size_) release(offset);
-  }
-
 private:
   friend mapped_input map_input_file(const std::filesystem::path&, std::string_view, std::size_t, std::size_t);
-  static constexpr std::size_t release_step = std::size_t{4} << 20;
-  void release(std::size_t offset) noexcept;
   void* base_ = nullptr;
   std::size_t size_ = 0;
   std::size_t length_ = 0;
-  std::size_t released_ = 0;   // bytes from data() released so far (page multiple)
   int guard_ = -1;             // slot in the SIGBUS handler's table, or -1 when none was free
 };
 
