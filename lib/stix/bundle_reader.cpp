@@ -174,8 +174,12 @@ private:
       od::object o = e.get_object();
       Record record;
       for (od::field f : o) {
-        const std::string_view key = json_key(f);
-        if (!field(record, key, f.value())) validate_json(f.value(), 4);
+        // Keys compared as written first (the names hold no escape); only a
+        // key that matches none is decoded, in case its escapes spell one.
+        const std::string_view raw = json_raw_key(f);
+        if (field(record, raw, f.value())) continue;
+        const std::string_view key = json_key(f, raw);
+        if (key.data() == raw.data() || !field(record, key, f.value())) validate_json(f.value(), 4);
       }
       out.push_back(record);
     }
@@ -202,7 +206,11 @@ void reader::read_external_references(od::value v, raw_object& r) {
     std::string_view source, external_id, url;
     for (od::field f : ref) {
       // Borrowed (the file, or the parser's buffer): only ATT&CK's own reference is kept, copied below.
-      std::string_view key = json_key(f);
+      // Compared as written (the names hold no escape); another key is decoded, in case its escapes spell one.
+      const std::string_view raw = json_raw_key(f);
+      const std::string_view key = raw == "source_name" || raw == "external_id" || raw == "url" || raw == "description"
+                                       ? raw
+                                       : json_key(f, raw);
       if (key == "source_name") source = json_string_borrowed(f.value());
       else if (key == "external_id") external_id = json_string_borrowed(f.value());
       else if (key == "url") url = json_string_borrowed(f.value());
@@ -222,12 +230,20 @@ void reader::read_object(od::object obj, const char* where) {
   std::string_view type;
   std::string_view modified;   // borrowed: kept below for objects only (relationships do not keep it)
   for (od::field f : obj) {
-    std::string_view key = json_key(f);
+    // Looked up as written (the names hold no escape); a key that matches none
+    // is decoded and looked up again, in case its escapes spell one.
+    std::string_view key = json_raw_key(f);
+    prop which = property_of(key);
+    if (which == prop::unknown) {
+      const std::string_view raw = key;
+      key = json_key(f, raw);
+      if (key.data() != raw.data()) which = property_of(key);
+    }
     const char* at = nullptr;
     try {
       od::value v = f.value();
       at = v.current_location().value_unsafe();
-      switch (property_of(key)) {
+      switch (which) {
         case prop::type: type = few(v); break;
         case prop::id: r.object.stix_id = rel.stix_id = str(v); break;
         case prop::name: r.object.name = str(v); break;

@@ -253,6 +253,46 @@ TEST_CASE("strings with escapes are decoded; every kept string is a copy the bun
   CHECK(b.bytes == text.size());
 }
 
+TEST_CASE("keys are read as written and decoded only when they hold escapes; whitespace around the colon is allowed") {
+  // The reader finds a key's end back from its value (json_raw_key) and looks
+  // names up as written first: an escape that spells a name must still count
+  // as that name, whitespace may stand on both sides of the colon, and a key
+  // that holds an escaped quote ends at its real closing quote.
+  const std::string text = bundle_of(
+      "{\"ty\\u0070e\" :\n \"attack-pattern\",\t\"id\"\r\n:\"attack-pattern--k\", \"n\\u0061me\"  :  \"Named\",\n"
+      " \"external_references\": [{\"source\\u005fname\": \"mitre-attack\", \"external_id\" : \"T9999\",\n"
+      "   \"url\":\"https://x\", \"de\\\"sc\": \"skipped\"}],\n"
+      " \"kill_chain_phases\": [{\"kill_chain_name\": \"mitre-attack\", \"phase\\u005fname\" : \"execution\"}],\n"
+      " \"\": 1, \"x_\\\"odd\\\"\": 2}");
+  auto b = stix::read_bundle("keys.json", text);
+  REQUIRE(b.objects.size() == 1);
+  const auto& o = b.objects[0].object;
+  CHECK(o.stix_type == "attack-pattern");
+  CHECK(o.type == object_type::technique);
+  CHECK(o.stix_id == "attack-pattern--k");
+  CHECK(o.name == "Named");
+  CHECK(o.id == "T9999");
+  CHECK(o.url == "https://x");
+  REQUIRE(o.kill_chain_phases.size() == 1);
+  CHECK(o.kill_chain_phases[0].phase_name == "execution");
+  // The empty key and x_"odd" are unknown properties, named decoded in the warnings.
+  CHECK(b.unknown_properties == 2);
+  CHECK(b.malformed_objects == 0);
+  REQUIRE(b.samples.size() == 2);
+  CHECK(b.samples[0].find("unknown property \"\"") != std::string::npos);
+  CHECK(b.samples[1].find("unknown property \"x_\"odd\"\"") != std::string::npos);
+  // A bad escape in a key is invalid JSON, in an object's own keys and in a reference's.
+  const std::string obj = R"({"type": "malware", "id": "malware--1", )";
+  for (const std::string& bad : {bundle_of(obj + R"("na\qme": "m"})"),
+                                 bundle_of(obj + R"("external_references": [{"ur\ql": "u"}]})")}) {
+    CAPTURE(bad);
+    auto e = error_of(bad, "badkey.json");
+    REQUIRE(e);
+    CHECK(e->code() == errc::not_json);
+    CHECK(one_line(e->what()));
+  }
+}
+
 TEST_CASE("a wrong-typed property skips that object, counts it, and reading goes on") {
   std::string text = bundle_of(R"({"type": "malware", "id": "malware--bad", "name": 5},
     {"type": "malware", "id": "malware--bad2", "x_mitre_platforms": "Windows"},
