@@ -37,6 +37,12 @@ inline std::string_view json_raw_key(simdjson::ondemand::field& f) {
   const char* const start = f.key().raw();
   const char* p = nullptr;
   if (!f.value().current_location().get(p) && p > start) {
+    // The usual layouts first, `"key":value` and `"key": value`; a key has at
+    // least its opening quote and a '{' or ',' before it, so p[-3] is readable.
+    if (p[-1] == ':' && p[-2] == '"' && p - 2 >= start)
+      return std::string_view(start, static_cast<std::size_t>(p - 2 - start));
+    if (p[-1] == ' ' && p[-2] == ':' && p[-3] == '"' && p - 3 >= start)
+      return std::string_view(start, static_cast<std::size_t>(p - 3 - start));
     do --p; while (p > start && is_json_space(*p));
     if (*p == ':') {
       do --p; while (p >= start && is_json_space(*p));
