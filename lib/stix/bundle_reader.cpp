@@ -1,7 +1,10 @@
 // STIX bundle reader: one forward simdjson On-Demand pass into flat records.
 #include "stix/bundle_reader.hpp"
 
+#include <cstdint>
 #include <iterator>
+
+#include <sys/mman.h>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -104,11 +107,53 @@ void validate_document(const simdjson::padded_string_view& text, std::size_t& fa
   }
 }
 
+// Gives simdjson's structural index back behind the pass: while a bundle is
+// read, the index entries before the current token are never read again (this
+// reader only moves forward; errors are placed from the text, and a second
+// check runs a parser of its own), so their whole pages can leave the
+// process, and the strings and records read next take those pages instead of
+// fresh ones. Borrows the document. The current token's address is
+// json_iterator::position(), public; the document's iterator is a protected
+// member, reached through a derived class's pointer to member (simdjson
+// 3.0.1, the version built here). Only 2 MB-aligned runs are given back, so a
+// huge page is freed whole, never split.
+class index_release {
+public:
+  // Adds the bytes it gives back to `total`.
+  index_release(od::document& doc, std::size_t step, std::size_t& total)
+      : doc_(doc), step_(step), total_(total), released_(align_up(position())) {}
+  // Called between elements of "objects": gives back what lies wholly before the current token.
+  void before_current() noexcept {
+    if (step_ == 0) return;
+    const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(position()) & ~(huge_page - 1);
+    if (end >= released_ + step_ && ::madvise(reinterpret_cast<void*>(released_), end - released_, MADV_DONTNEED) == 0) {
+      total_ += end - released_;
+      released_ = end;
+    }
+  }
+
+private:
+  struct peek : od::document {
+    static constexpr auto iter = &peek::iter;   // json_iterator od::document::*
+  };
+  static constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
+  static std::uintptr_t align_up(const std::uint32_t* p) noexcept {
+    return (reinterpret_cast<std::uintptr_t>(p) + huge_page - 1) & ~(huge_page - 1);
+  }
+  const std::uint32_t* position() const noexcept { return (doc_.*peek::iter).position(); }
+  od::document& doc_;
+  std::uintptr_t step_;
+  std::size_t& total_;
+  std::uintptr_t released_;   // everything from the index's first whole huge page up to here is given back
+};
+
 // Reads objects of one bundle; throws simdjson_error for broken JSON and
 // records wrong-typed properties as warnings.
 class reader {
 public:
-  reader(bundle& b, std::string_view text, const od::parser& parser) : b_(b), text_(text), parser_(parser) {}
+  // `release_step`: index_release's step for this pass (0: the index is kept whole).
+  reader(bundle& b, std::string_view text, const od::parser& parser, std::size_t release_step)
+      : b_(b), text_(text), parser_(parser), release_step_(release_step) {}
 
   void run(od::document& doc);
   const char* last_object() const { return last_object_; }
@@ -203,6 +248,7 @@ private:
   bundle& b_;
   std::string_view text_;
   const od::parser& parser_;
+  std::size_t release_step_;
   std::vector<std::string_view> scratch_;
   // Objects read so far: STIX id (a view into the arena) -> first position in bundle::objects.
   boost::unordered_flat_map<std::string_view, std::uint32_t, text_hash, text_equal> ids_;
@@ -391,7 +437,9 @@ void reader::run(od::document& doc) {
       if (v.get_array().get(arr))
         throw error(errc::not_a_bundle, b_.path, line_column(text_, at - text_.data()), "\"objects\" is not an array");
       saw_objects = true;
+      index_release index(doc, release_step_, b_.index_released);
       for (auto element : arr) {
+        index.before_current();
         od::value ov = element.value();
         const char* where = ov.current_location().value_unsafe();
         last_object_ = where;
@@ -418,8 +466,9 @@ void reader::run(od::document& doc) {
   if (!doc.current_location().get(rest)) throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
 }
 
-// Parses `size` bytes at `data`, readable up to `capacity` (≥ size + simdjson's padding).
-void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity) {
+// Parses `size` bytes at `data`, readable up to `capacity` (≥ size + simdjson's
+// padding); `release_step`: index_release's step (0: none).
+void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, std::size_t release_step) {
   // A UTF-8 byte order mark is skipped; positions count from after it.
   const std::size_t bom = bom_length(std::string_view(data, size));
   std::string_view text(data + bom, size - bom);
@@ -427,7 +476,7 @@ void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity) 
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, b.path, "", "empty file, expected a STIX bundle (JSON)");
   od::parser parser;
-  reader rd(b, text, parser);
+  reader rd(b, text, parser, release_step);
   od::document doc;
   if (auto err = parser.iterate(padded).get(doc)) {
     // The first stage (strings, UTF-8) failed before any position was known: find it.
@@ -478,7 +527,7 @@ bundle read_bundle(const std::filesystem::path& path) {
     return error(errc::io_error, b.path, "", "file shrank while being read (changed underneath)");
   };
   try {
-    parse(b, map.data(), map.size(), map.capacity());
+    parse(b, map.data(), map.size(), map.capacity(), map.size() >= index_release_from ? index_release_step : 0);
   } catch (...) {
     if (map.damaged()) throw changed();
     throw;
@@ -490,11 +539,11 @@ bundle read_bundle(const std::filesystem::path& path) {
   return b;
 }
 
-bundle read_bundle(std::string name, std::string_view bytes) {
+bundle read_bundle(std::string name, std::string_view bytes, std::size_t index_release_step) {
   if (bytes.size() > max_bundle_bytes) throw error(errc::too_large, name, "", "input larger than the limit");
   bundle b = start_bundle(std::move(name), bytes.size());
   const simdjson::padded_string padded(bytes);
-  parse(b, padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING);
+  parse(b, padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING, index_release_step);
   return b;
 }
 
