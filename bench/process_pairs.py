@@ -5,7 +5,8 @@ Usage: process_pairs.py REPS NAME=ENV:COMMAND [NAME=ENV:COMMAND ...]
   ENV: comma-separated KEY+VALUE pairs added to the environment (may be empty);
   COMMAND: split on spaces; stdout is discarded; exit 0 or 1 required (warm_bench.run_usage times each run).
 Prints, per command, the median CPU (user + sys from wait4), user and sys, the median wall time, and every
-round's CPU in ms.
+round's CPU in ms; then, for each command, the median over rounds of its CPU time divided by that of the
+command before it in the same round.
 Example (issue 13, the floor beside the CLI at 10x):
   process_pairs.py 10 "floor=GLIBC_TUNABLES+glibc.malloc.hugetlb=1:build/bench/attack_bench --floor x10.json" \
                       "cli=:build/tools/mitre-query/mitre-query --attack x10.json --no-cache stats"
@@ -45,6 +46,14 @@ def main(argv):
         rounds = " ".join(f"{(u + s) * 1e3:.0f}" for u, s, _ in runs)
         print(f"{name:10s} cpu {cpu * 1e3:7.1f} ms  user {user * 1e3:6.1f}  sys {sys_ * 1e3:6.1f}  wall {wall * 1e3:7.2f}"
               f"   all: {rounds}")
+    # The VM's speed shifts in phases lasting many rounds, which moves the
+    # medians above apart; a ratio taken within each round, between commands
+    # run back to back, is steadier. Each command against the one before it.
+    names = list(results)
+    for before, after in zip(names, names[1:]):
+        ratios = [(ua + sa) / (ub + sb) for (ub, sb, _), (ua, sa, _) in zip(results[before], results[after])]
+        print(f"{after} / {before}: CPU ratio per round, median {statistics.median(ratios):.2f}"
+              f" (min {min(ratios):.2f}, max {max(ratios):.2f})")
     return 0
 
 
