@@ -134,13 +134,13 @@ public:
 
 private:
   struct peek : od::document {
-    static constexpr auto iter = &peek::iter;   // json_iterator od::document::*
+    static constexpr auto iterator = &peek::iter;   // json_iterator od::document::*
   };
   static constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
   static std::uintptr_t align_up(const std::uint32_t* p) noexcept {
     return (reinterpret_cast<std::uintptr_t>(p) + huge_page - 1) & ~(huge_page - 1);
   }
-  const std::uint32_t* position() const noexcept { return (doc_.*peek::iter).position(); }
+  const std::uint32_t* position() const noexcept { return (doc_.*peek::iterator).position(); }
   od::document& doc_;
   std::uintptr_t step_;
   std::size_t& total_;
