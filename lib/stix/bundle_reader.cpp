@@ -533,8 +533,9 @@ bundle read_bundle(const std::filesystem::path& path) {
     throw;
   }
   if (map.damaged()) throw changed();
-  // The parser's structural index (about a fifth of the input) is free now:
-  // its pages serve the graph built next instead of fresh ones (bulk_heap.hpp).
+  // The parser's memory is free now (of its structural index, the part
+  // index_release had not given back yet): its pages serve the graph built
+  // next instead of fresh ones (bulk_heap.hpp).
   if (map.size() >= trim_after_bytes) give_back_free_heap();
   return b;
 }
