@@ -17,11 +17,45 @@ namespace mitrekg {
 
 namespace {
 
-// Nodes sorted by ATT&CK id (stable: load order among equal ids).
+// Nodes sorted by ATT&CK id (stable: load order among equal ids). Sorted as
+// keys holding each id's first 16 bytes, zero-padded and big-endian, so that
+// most comparisons touch no string (ATT&CK ids are at most 9 bytes); ties
+// between keys fall back to the ids themselves, then to load order. The same
+// order as a stable sort on the ids, at a fraction of its cache misses.
 std::vector<node> id_order(const graph_impl& g) {
-  std::vector<node> order(g.objects.size());
-  for (node n : all_handles<node>(g.objects.size())) order[index_of(n)] = n;
-  std::stable_sort(order.begin(), order.end(), [&](node a, node b) { return g.objects[a].id < g.objects[b].id; });
+  struct key {
+    std::uint64_t high, low;   // bytes 0-7 and 8-15, big-endian, zero-padded
+    std::uint32_t length;      // capped at 17: a longer id compares as text
+    std::uint32_t index;
+  };
+  const auto pack = [](std::string_view s, std::size_t from) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 8; ++i)
+      v = v << 8 | (from + i < s.size() ? static_cast<unsigned char>(s[from + i]) : 0u);
+    return v;
+  };
+  std::vector<key> keys;
+  keys.reserve(g.objects.size());
+  for (node n : all_handles<node>(g.objects.size())) {
+    const std::string_view id = g.objects[n].id;
+    keys.push_back({pack(id, 0), pack(id, 8), static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), 17)),
+                    static_cast<std::uint32_t>(index_of(n))});
+  }
+  std::sort(keys.begin(), keys.end(), [&](const key& a, const key& b) {
+    if (a.high != b.high) return a.high < b.high;
+    if (a.low != b.low) return a.low < b.low;
+    // The first 16 bytes agree: within them the shorter id comes first (as
+    // with text; zero padding cannot tell "A" from "A\0"), past them the text.
+    if (a.length != b.length && (a.length < 17 || b.length < 17)) return a.length < b.length;
+    if (a.length == 17) {
+      const int c = g.objects[handle_at<node>(a.index)].id.compare(g.objects[handle_at<node>(b.index)].id);
+      if (c != 0) return c < 0;
+    }
+    return a.index < b.index;
+  });
+  std::vector<node> order;
+  order.reserve(keys.size());
+  for (const key& k : keys) order.push_back(handle_at<node>(k.index));
   return order;
 }
 

@@ -735,3 +735,30 @@ TEST_CASE("two releases of one domain are refused, naming both files") {
   // Other domains beside it, or the same release twice, still load (see the merging cases above).
   CHECK_FALSE(load_error({old_file, mobile_file}));
 }
+
+TEST_CASE("objects sharing a name come in ATT&CK id order, then load order, whatever the ids' length") {
+  // Ids that agree on their first 16 bytes and differ after, one that is a
+  // prefix of another, equal ids (load order decides), an empty id, and ids
+  // that differ only in case: find_name lists them as a sort on the ids would.
+  const std::vector<std::string> ids = {"X-AAAAAAAAAAAAAA-2", "X-AAAAAAAAAAAAAA-10", "X-AAAAAAAAAAAAAA", "B",
+                                        "X-AAAAAAAAAAAAAA-1", "b",  "B", "", "X-AAAAAAAAAAAAA", "A0", "A"};
+  std::vector<std::string> objects;
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    objects.push_back(R"({"type": "intrusion-set", "id": "intrusion-set--)" + std::to_string(i) +
+                      R"(", "name": "Same Name", "external_references": [{"source_name": "mitre-attack", "external_id": ")" +
+                      ids[i] + R"("}]})");
+  temp_bundles t;
+  auto g = load({t.write("names.json", objects)});
+  const auto found = g.find_name("same name");
+  REQUIRE(found.size() == ids.size());
+  // Expected: the ids sorted as text (std::stable_sort keeps load order among equal ones).
+  std::vector<std::size_t> order(ids.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+  std::vector<std::string> want, got;
+  for (std::size_t i : order) want.push_back("intrusion-set--" + std::to_string(i));
+  for (node n : found) got.push_back(std::string(g[n].stix_id));
+  CHECK(got == want);
+  // The two "B" keep their load order (3 before 6), and "" comes first.
+  CHECK(got.front() == "intrusion-set--7");
+}
