@@ -1,7 +1,10 @@
 // STIX bundle reader: one forward simdjson On-Demand pass into flat records.
 #include "stix/bundle_reader.hpp"
 
+#include <array>
 #include <cstdint>
+#include <cstring>
+#include <stdexcept>
 #include <iterator>
 
 #include <sys/mman.h>
@@ -55,22 +58,23 @@ enum class prop : std::uint8_t {
   data_source_ref, log_source_references, relationship_type, source_ref, target_ref
 };
 
-// The property table's hash: a key's length and three of its bytes, which the
-// map mixes (not declared avalanching). The 70 names differ in those but for
-// one group of three; XXH3 over whole keys cost more than the lookup needs.
-struct property_hash {
-  std::size_t operator()(std::string_view k) const noexcept {
-    if (k.empty()) return 0;
-    const auto byte = [&](std::size_t i) { return std::size_t{static_cast<unsigned char>(k[i])}; };
-    return (k.size() << 24) ^ (byte(0) << 16) ^ (byte(k.size() / 2) << 8) ^ byte(k.size() - 1);
-  }
-};
-
-prop property_of(std::string_view key) {
-  using table_type = boost::unordered_flat_map<std::string_view, prop, property_hash, text_equal>;
-  static const table_type table = [] {
-    table_type t;
-    for (std::string_view k : ignored_properties) t.emplace(k, prop::ignored);
+// The property table: a perfect hash over the names above. A key's length
+// and four of its bytes (the first, the middle and the last two, which tell
+// the 70 names apart) are multiplied by a seed chosen when the table is built
+// so that no two names share one of its 1024 slots. A lookup is one
+// multiplication, one slot and one comparison; the flat hash map it replaces
+// spent 85 instructions a key probing (callgrind: 31.5 of the 288 million
+// instructions of a cold load of the Enterprise bundle).
+class property_table {
+public:
+  property_table() {
+    std::vector<std::pair<std::string_view, prop>> names;
+    const auto add = [&](std::string_view k, prop p) {
+      for (auto& [name, which] : names)
+        if (name == k) { which = p; return; }
+      names.emplace_back(k, p);
+    };
+    for (std::string_view k : ignored_properties) add(k, prop::ignored);
     const std::pair<std::string_view, prop> read[] = {
         {"type", prop::type}, {"id", prop::id}, {"name", prop::name}, {"description", prop::description},
         {"modified", prop::modified}, {"x_mitre_version", prop::version}, {"x_mitre_shortname", prop::shortname},
@@ -83,12 +87,74 @@ prop property_of(std::string_view key) {
         {"x_mitre_log_source_references", prop::log_source_references},
         {"relationship_type", prop::relationship_type}, {"source_ref", prop::source_ref},
         {"target_ref", prop::target_ref}};
-    for (const auto& [k, p] : read) t.insert_or_assign(k, p);
-    return t;
-  }();
-  auto it = table.find(key);
-  return it == table.end() ? prop::unknown : it->second;
-}
+    for (const auto& [k, p] : read) add(k, p);
+    // Seeds from a fixed sequence (splitmix64), the first without a collision:
+    // a handful of tries for 70 names in 1024 slots.
+    std::uint64_t state = 0;
+    for (int tries = 0; tries < 100000; ++tries) {
+      state += 0x9E3779B97F4A7C15ull;
+      std::uint64_t z = state;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      seed_ = (z ^ (z >> 31)) | 1;
+      slots_.fill(slot{});
+      bool collision = false;
+      for (const auto& [name, which] : names) {
+        slot& at = slots_[index(name)];
+        if (at.length != empty) { collision = true; break; }
+        at = slot{name.data(), static_cast<std::uint32_t>(name.size()), which};
+      }
+      if (!collision) return;
+    }
+    throw std::logic_error("property_table: no seed separates the property names");
+  }
+  prop find(std::string_view k) const noexcept {
+    const slot& at = slots_[index(k)];
+    return at.length == k.size() && same_bytes(at.name, k.data(), k.size()) ? at.which : prop::unknown;
+  }
+
+private:
+  // a[0, n) == b[0, n), both readable that far: up to 32 bytes by a few
+  // overlapping loads instead of a call (keys are short).
+  static bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    const auto eq = [&](std::size_t at, auto word) {
+      decltype(word) x, y;
+      std::memcpy(&x, a + at, sizeof x);
+      std::memcpy(&y, b + at, sizeof y);
+      return x == y;
+    };
+    if (n > 32) return std::memcmp(a, b, n) == 0;
+    if (n > 16)
+      return eq(0, std::uint64_t{}) && eq(8, std::uint64_t{}) && eq(n - 16, std::uint64_t{}) &&
+             eq(n - 8, std::uint64_t{});
+    if (n >= 8) return eq(0, std::uint64_t{}) && eq(n - 8, std::uint64_t{});
+    if (n >= 4) return eq(0, std::uint32_t{}) && eq(n - 4, std::uint32_t{});
+    if (n >= 2) return eq(0, std::uint16_t{}) && eq(n - 2, std::uint16_t{});
+    return n == 0 || a[0] == b[0];
+  }
+  static constexpr unsigned slot_bits = 10;
+  static constexpr std::uint32_t empty = 0xffffffffu;
+  struct slot {
+    const char* name = "";
+    std::uint32_t length = empty;   // no key is this long (max_bundle_bytes)
+    prop which = prop::unknown;
+  };
+  std::size_t index(std::string_view k) const noexcept {
+    const std::size_t n = k.size();
+    if (n == 0) return 0;
+    const auto byte = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(k[i])}; };
+    const std::uint64_t x =
+        std::uint64_t{n} | byte(0) << 8 | byte(n / 2) << 16 | byte(n - 1) << 24 | (n >= 2 ? byte(n - 2) : 0) << 32;
+    return static_cast<std::size_t>((x * seed_) >> (64 - slot_bits));
+  }
+  std::uint64_t seed_ = 0;
+  std::array<slot, std::size_t{1} << slot_bits> slots_{};
+};
+
+// Built at start-up (microseconds), so that a lookup needs no guard and can be inlined.
+const property_table properties;
+
+prop property_of(std::string_view key) { return properties.find(key); }
 
 // Checks the whole document once more, validating every value: after a
 // wrong-typed property left part of an object unseen, and to place an error in

@@ -295,6 +295,28 @@ TEST_CASE("keys are read as written and decoded only when they hold escapes; whi
   }
 }
 
+TEST_CASE("a key is a known property only when every byte matches: near misses are unknown") {
+  // Each near miss keeps a name's length and the bytes the property table
+  // hashes (first, middle, last two), so it lands on that name's slot and only
+  // the comparison tells them apart; lengths 4 to 29 take each of its widths.
+  const std::vector<std::string> near = {"tzpe", "nXme", "modifXed", "deXcription", "x_mXtre_aliases",
+                                         "x_mitre_is_subtXchnique", "x_mitre_log_Xource_references"};
+  std::string fields = R"("type": "attack-pattern", "id": "attack-pattern--1", "name": "N", "modified": "M",
+      "description": "D", "x_mitre_aliases": ["A"], "x_mitre_is_subtechnique": true,
+      "x_mitre_log_source_references": [])";
+  for (const auto& k : near) fields += ", \"" + k + "\": \"v\"";
+  stix::bundle b = stix::read_bundle("near.json", bundle_of("{" + fields + "}"));
+  REQUIRE(b.objects.size() == 1);
+  CHECK(b.unknown_properties == near.size());
+  const auto& o = b.objects[0].object;
+  CHECK(o.stix_id == "attack-pattern--1");
+  CHECK(o.name == "N");
+  CHECK(o.modified == "M");
+  CHECK(o.description == "D");
+  CHECK(o.aliases == std::vector<std::string_view>{"A"});
+  CHECK(o.is_subtechnique);
+}
+
 TEST_CASE("a wrong-typed property skips that object, counts it, and reading goes on") {
   std::string text = bundle_of(R"({"type": "malware", "id": "malware--bad", "name": 5},
     {"type": "malware", "id": "malware--bad2", "x_mitre_platforms": "Windows"},
