@@ -2,10 +2,11 @@
 #include "stix/bundle_reader.hpp"
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <cstring>
-#include <stdexcept>
 #include <iterator>
+#include <stdexcept>
 
 #include <sys/mman.h>
 
@@ -88,8 +89,8 @@ public:
         {"relationship_type", prop::relationship_type}, {"source_ref", prop::source_ref},
         {"target_ref", prop::target_ref}};
     for (const auto& [k, p] : read) add(k, p);
-    // Seeds from a fixed sequence (splitmix64), the first without a collision:
-    // a handful of tries for 70 names in 1024 slots.
+    // Seeds from a fixed sequence (splitmix64), the first without a collision
+    // (the 18th, for these names): microseconds, once per process that reads a bundle.
     std::uint64_t state = 0;
     for (int tries = 0; tries < 100000; ++tries) {
       state += 0x9E3779B97F4A7C15ull;
@@ -97,16 +98,24 @@ public:
       z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
       z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
       seed_ = (z ^ (z >> 31)) | 1;
-      slots_.fill(slot{});
+      std::bitset<std::size_t{1} << slot_bits> taken;
       bool collision = false;
-      for (const auto& [name, which] : names) {
-        slot& at = slots_[index(name)];
-        if (at.length != empty) { collision = true; break; }
-        at = slot{name.data(), static_cast<std::uint32_t>(name.size()), which};
+      for (const auto& entry : names) {
+        const std::size_t i = index(entry.first);
+        if (taken.test(i)) { collision = true; break; }
+        taken.set(i);
       }
-      if (!collision) return;
+      if (collision) continue;
+      for (const auto& [name, which] : names)
+        slots_[index(name)] = slot{name.data(), static_cast<std::uint32_t>(name.size()), which};
+      return;
     }
     throw std::logic_error("property_table: no seed separates the property names");
+  }
+  // Built on first use (a bundle read), then shared; thread-safe.
+  static const property_table& instance() {
+    static const property_table table;
+    return table;
   }
   prop find(std::string_view k) const noexcept {
     const slot& at = slots_[index(k)];
@@ -151,10 +160,6 @@ private:
   std::array<slot, std::size_t{1} << slot_bits> slots_{};
 };
 
-// Built at start-up (microseconds), so that a lookup needs no guard and can be inlined.
-const property_table properties;
-
-prop property_of(std::string_view key) { return properties.find(key); }
 
 // Checks the whole document once more, validating every value: after a
 // wrong-typed property left part of an object unseen, and to place an error in
@@ -353,15 +358,16 @@ void reader::read_object(od::object obj, const char* where) {
   raw_relationship rel;
   std::string_view type;
   std::string_view modified;   // borrowed: kept below for objects only (relationships do not keep it)
+  const property_table& properties = property_table::instance();
   for (od::field f : obj) {
     // Looked up as written (the names hold no escape); a key that matches none
     // is decoded and looked up again, in case its escapes spell one.
     std::string_view key = json_raw_key(f);
-    prop which = property_of(key);
+    prop which = properties.find(key);
     if (which == prop::unknown) {
       const std::string_view raw = key;
       key = json_key(f, raw);
-      if (key.data() != raw.data()) which = property_of(key);
+      if (key.data() != raw.data()) which = properties.find(key);
     }
     const char* at = nullptr;
     try {
