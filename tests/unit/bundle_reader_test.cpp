@@ -295,6 +295,29 @@ TEST_CASE("keys are read as written and decoded only when they hold escapes; whi
   }
 }
 
+TEST_CASE("every property ATT&CK bundles carry and the reader does not keep is known, not counted as unknown") {
+  // The contract of ignored_properties: these are skipped (checked as JSON) without a warning.
+  const std::vector<std::string> ignored = {
+      "created", "created_by_ref", "object_marking_refs", "x_mitre_modified_by_ref", "x_mitre_attack_spec_version",
+      "x_mitre_contributors", "x_mitre_detection", "x_mitre_impact_type", "x_mitre_remote_support", "labels",
+      "definition", "definition_type", "identity_class", "first_seen", "last_seen", "x_mitre_first_seen_citation",
+      "x_mitre_last_seen_citation", "x_mitre_mutable_elements", "x_mitre_collection_layers", "x_mitre_log_sources",
+      "x_mitre_sectors", "x_mitre_related_assets", "spec_version", "x_mitre_permissions_required",
+      "x_mitre_system_requirements", "x_mitre_effective_permissions", "x_mitre_defense_bypassed",
+      "x_mitre_data_sources", "x_mitre_network_requirements", "x_mitre_tactic_type", "x_mitre_old_attack_id",
+      "x_mitre_contents", "x_mitre_platforms_description", "lang", "granular_markings", "confidence",
+      "external_id", "x_mitre_tactic_refs", "x_mitre_data_component_refs", "is_family", "roles", "sectors",
+      "contact_information", "start_time", "stop_time", "objective", "x_mitre_detection_strategy_refs"};
+  REQUIRE(ignored.size() == 47);
+  std::string fields = R"("type": "attack-pattern", "id": "attack-pattern--1", "name": "N")";
+  for (const auto& k : ignored) fields += ", \"" + k + "\": null";
+  stix::bundle b = stix::read_bundle("ignored.json", bundle_of("{" + fields + "}"));
+  REQUIRE(b.objects.size() == 1);
+  CHECK(b.unknown_properties == 0);
+  CHECK(b.malformed_objects == 0);
+  CHECK(b.objects[0].object.name == "N");
+}
+
 TEST_CASE("a key is a known property only when every byte matches: near misses are unknown") {
   // Each near miss keeps a name's length and the bytes the property table
   // hashes (first, middle, last two), so it lands on that name's slot and only
