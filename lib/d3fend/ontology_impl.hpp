@@ -22,6 +22,7 @@
 #include "d3fend/d3fend_access.hpp"
 #include "mitrekg/d3fend.hpp"
 #include "support/handles.hpp"
+#include "support/text.hpp"
 #include "support/text_map.hpp"
 
 namespace mitrekg {
@@ -94,13 +95,7 @@ inline std::string_view name_of_id(std::string_view id) noexcept {
   return id.substr(0, 4) == "d3f:" ? id.substr(4) : id;
 }
 // node_extra::name_prefix of a name: its first 8 bytes (zero-padded), big-endian.
-inline std::uint64_t name_prefix_of(std::string_view name) noexcept {
-  unsigned char bytes[8] = {};
-  std::memcpy(bytes, name.data(), name.size() < 8 ? name.size() : 8);
-  std::uint64_t prefix = 0;
-  for (unsigned char b : bytes) prefix = (prefix << 8) | b;
-  return prefix;
-}
+inline std::uint64_t name_prefix_of(std::string_view name) noexcept { return big_endian_prefix(name); }
 
 // The entries of an ontology decoded from a snapshot image, filled a block of
 // `block` nodes at a time on first use (impl::entry): a warm `show` reads a

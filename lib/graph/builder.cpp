@@ -28,17 +28,11 @@ std::vector<node> id_order(const graph_impl& g) {
     std::uint32_t length;      // capped at 17: a longer id compares as text
     std::uint32_t index;
   };
-  const auto pack = [](std::string_view s, std::size_t from) {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < 8; ++i)
-      v = v << 8 | (from + i < s.size() ? static_cast<unsigned char>(s[from + i]) : 0u);
-    return v;
-  };
   std::vector<key> keys;
   keys.reserve(g.objects.size());
   for (node n : all_handles<node>(g.objects.size())) {
     const std::string_view id = g.objects[n].id;
-    keys.push_back({pack(id, 0), pack(id, 8), static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), 17)),
+    keys.push_back({big_endian_prefix(id), big_endian_prefix(id, 8), static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), 17)),
                     static_cast<std::uint32_t>(index_of(n))});
   }
   std::sort(keys.begin(), keys.end(), [&](const key& a, const key& b) {

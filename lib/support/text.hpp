@@ -2,10 +2,22 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace mitrekg {
+
+// Bytes [from, from + 8) of `s` as a big-endian integer, zero-padded past its
+// end: integers that order as the text does over those bytes (sort keys).
+inline std::uint64_t big_endian_prefix(std::string_view s, std::size_t from = 0) noexcept {
+  unsigned char bytes[8] = {};
+  if (from < s.size()) std::memcpy(bytes, s.data() + from, s.size() - from < 8 ? s.size() - from : 8);
+  std::uint64_t prefix = 0;
+  for (unsigned char b : bytes) prefix = (prefix << 8) | b;
+  return prefix;
+}
 
 // ASCII lower-case copy.
 std::string to_lower(std::string_view s);
