@@ -10,7 +10,6 @@
 #include <string>
 #include <system_error>
 
-#include <sys/mman.h>
 
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
@@ -20,6 +19,7 @@
 #include "d3fend/ontology_impl.hpp"
 #include "mitrekg/error.hpp"
 #include "support/helper_thread.hpp"
+#include "support/huge_pages.hpp"
 #include "support/input_file.hpp"
 #include "support/text.hpp"
 
@@ -241,16 +241,15 @@ std::unique_ptr<d3fend_impl> load_impl(std::unique_ptr<d3fend_impl> o, std::size
 // reading the file into it takes one page fault per 2 MB instead of one per
 // 4 KB (a hint; ignored where THP is off). Costs up to 4 MB of address space.
 char* file_buffer(std::unique_ptr<char[]>& owner, std::size_t capacity) {
-  constexpr std::size_t huge = std::size_t{2} << 20;
-  if (capacity < huge) {
+  if (capacity < huge_page) {
     owner.reset(new char[capacity]);
     return owner.get();
   }
-  const std::size_t span = (capacity + huge - 1) & ~(huge - 1);
-  owner.reset(new char[span + huge]);
-  const auto at = (reinterpret_cast<std::uintptr_t>(owner.get()) + huge - 1) & ~(huge - 1);
-  ::madvise(reinterpret_cast<void*>(at), span, MADV_HUGEPAGE);
-  return reinterpret_cast<char*>(at);
+  const std::size_t span = huge_page_ceil(capacity);
+  owner.reset(new char[span + huge_page]);
+  char* at = reinterpret_cast<char*>(huge_page_ceil(owner.get()));
+  advise_huge_pages(at, span);
+  return at;
 }
 
 // A helper thread for an input of `size` bytes, started now (before the input

@@ -15,6 +15,7 @@
 
 #include "mitrekg/error.hpp"
 #include "support/bulk_heap.hpp"
+#include "support/huge_pages.hpp"
 #include "support/input_file.hpp"
 #include "support/json_text.hpp"
 #include "support/text.hpp"
@@ -192,11 +193,11 @@ class index_release {
 public:
   // Adds the bytes it gives back to `total`.
   index_release(od::document& doc, std::size_t step, std::size_t& total)
-      : doc_(doc), step_(step), total_(total), released_(align_up(position())) {}
+      : doc_(doc), step_(step), total_(total), released_(huge_page_ceil(position())) {}
   // Called between elements of "objects": gives back what lies wholly before the current token.
   void before_current() noexcept {
     if (step_ == 0) return;
-    const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(position()) & ~(huge_page - 1);
+    const std::uintptr_t end = huge_page_floor(reinterpret_cast<std::uintptr_t>(position()));
     if (end >= released_ + step_ && ::madvise(reinterpret_cast<void*>(released_), end - released_, MADV_DONTNEED) == 0) {
       total_ += end - released_;
       released_ = end;
@@ -207,10 +208,6 @@ private:
   struct peek : od::document {
     static constexpr auto iterator = &peek::iter;   // json_iterator od::document::*
   };
-  static constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
-  static std::uintptr_t align_up(const std::uint32_t* p) noexcept {
-    return (reinterpret_cast<std::uintptr_t>(p) + huge_page - 1) & ~(huge_page - 1);
-  }
   const std::uint32_t* position() const noexcept { return (doc_.*peek::iterator).position(); }
   od::document& doc_;
   std::uintptr_t step_;
@@ -329,6 +326,15 @@ private:
   bool partly_read_ = false;
 };
 
+// The keys of an external reference the reader looks at.
+enum class reference_key { source_name, external_id, url, other };
+reference_key reference_key_of(std::string_view key) {
+  if (key == "source_name") return reference_key::source_name;
+  if (key == "external_id") return reference_key::external_id;
+  if (key == "url") return reference_key::url;
+  return reference_key::other;
+}
+
 void reader::read_external_references(od::value v, raw_object& r) {
   for (od::value ref_value : v.get_array()) {
     od::object ref = ref_value.get_object();
@@ -337,13 +343,17 @@ void reader::read_external_references(od::value v, raw_object& r) {
       // Borrowed (the file, or the parser's buffer): only ATT&CK's own reference is kept, copied below.
       // Compared as written (the names hold no escape); another key is decoded, in case its escapes spell one.
       const std::string_view raw = json_raw_key(f);
-      const std::string_view key = raw == "source_name" || raw == "external_id" || raw == "url" || raw == "description"
-                                       ? raw
-                                       : json_key(f, raw);
-      if (key == "source_name") source = json_string_borrowed(f.value());
-      else if (key == "external_id") external_id = json_string_borrowed(f.value());
-      else if (key == "url") url = json_string_borrowed(f.value());
-      else validate_json(f.value(), 4);
+      reference_key which = reference_key_of(raw);
+      if (which == reference_key::other) {
+        const std::string_view key = json_key(f, raw);
+        if (key.data() != raw.data()) which = reference_key_of(key);
+      }
+      switch (which) {
+        case reference_key::source_name: source = json_string_borrowed(f.value()); break;
+        case reference_key::external_id: external_id = json_string_borrowed(f.value()); break;
+        case reference_key::url: url = json_string_borrowed(f.value()); break;
+        case reference_key::other: validate_json(f.value(), 4); break;
+      }
     }
     // ATT&CK's own reference carries the id (mitre-attack, mitre-mobile-attack, mitre-ics-attack).
     if (r.object.id.empty() && source.substr(0, 6) == "mitre-" && !external_id.empty()) {

@@ -18,6 +18,7 @@
 #include <xxhash.h>
 
 #include "mitrekg/error.hpp"
+#include "support/huge_pages.hpp"
 #include "support/text.hpp"
 
 namespace mitrekg::store {
@@ -494,7 +495,7 @@ void image_graph::open(bool verify_all) {
       fail(fmt::format("graph image {} has a wrong size", section_names[s]));
   }
   places_ = std::make_unique<std::atomic<const char*>[]>(blocks);
-  if (src_.fd >= 0 && !src_.arena) src_.arena = std::make_shared<image_arena>(std::size_t{2} << 20);
+  if (src_.fd >= 0 && !src_.arena) src_.arena = std::make_shared<image_arena>(huge_page);
   if (verify_all)
     for (unsigned s = 0; s < section_count; ++s) at(static_cast<section>(s), 0, sections_[s].size);
   heads_ = reinterpret_cast<const unsigned char*>(at(s_heads, 0, std::uint64_t{n_objects_} * 4));

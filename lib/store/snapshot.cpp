@@ -23,6 +23,7 @@
 #include "mitrekg/error.hpp"
 #include "mitrekg/store.hpp"
 #include "mitrekg/version.hpp"
+#include "support/huge_pages.hpp"
 #include "store/image.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
@@ -277,9 +278,8 @@ void write_checksums(database& db) {
 // transparent huge pages where the kernel offers them: thousands of 4 KiB page
 // faults were the largest cost of a warm-cache call (docs/benchmarks.md).
 std::shared_ptr<char[]> big_buffer(std::size_t size) {
-  constexpr std::size_t huge = std::size_t{2} << 20;
-  if (size >= huge / 2) {   // from 1 MiB: one huge page is cheaper than 256 faults
-    std::size_t length = (size + huge - 1) / huge * huge;
+  if (size >= huge_page / 2) {   // from 1 MiB: one huge page is cheaper than 256 faults
+    const std::size_t length = huge_page_ceil(size);
     void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
       ::madvise(p, length, MADV_HUGEPAGE);
@@ -1218,9 +1218,8 @@ knowledge_graph open_images(database* db, const std::string& file, database::mod
   // the D3FEND image, its entries and the ATT&CK blocks a question reads.
   std::shared_ptr<store::image_arena> arena;
   if (images) {
-    constexpr std::size_t huge = std::size_t{2} << 20;
     const std::size_t d3fend = with_d3fend ? images->d3fend_size + d3fend_entry_room(tables, images->d3fend_size) : 0;
-    arena = std::make_shared<store::image_arena>((d3fend + huge + huge - 1) / huge * huge);
+    arena = std::make_shared<store::image_arena>(huge_page_ceil(d3fend + huge_page));
   }
   std::unique_ptr<graph_impl> g = read_attack_image(db, file, tables, images, arena);
   std::unique_ptr<d3fend_ontology> d3fend;

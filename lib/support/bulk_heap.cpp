@@ -8,8 +8,9 @@
 
 #if defined(__GLIBC__)
 #include <malloc.h>
-#include <sys/mman.h>
 #endif
+
+#include "support/huge_pages.hpp"
 
 // Sanitizers bring their own allocators: mallopt would tune a heap nobody uses.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -32,7 +33,6 @@ bool bulk_heap::supported() noexcept { return MITREKG_BULK_HEAP != 0; }
 
 #if MITREKG_BULK_HEAP
 namespace {
-constexpr std::size_t huge_page = std::size_t{2} << 20;
 constexpr int default_threshold = 128 * 1024;                       // glibc's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD
 }  // namespace
 
@@ -71,9 +71,7 @@ bulk_heap::bulk_heap(std::size_t input_bytes) noexcept {
     if (!probe) break;
     blocks[n] = probe;
     taken += size;
-    const auto first = (reinterpret_cast<std::uintptr_t>(probe) + huge_page - 1) & ~(huge_page - 1);
-    const auto last = (reinterpret_cast<std::uintptr_t>(probe) + size) & ~(huge_page - 1);
-    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);   // a hint
+    advise_huge_pages(probe, size);
   }
   if (n > 1) {
     const struct mallinfo2 mi = mallinfo2();

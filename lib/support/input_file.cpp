@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "mitrekg/error.hpp"
+#include "support/huge_pages.hpp"
 
 namespace mitrekg {
 
@@ -135,13 +136,8 @@ std::size_t read_input_file(const std::filesystem::path& path, std::string_view 
   fd_guard guard{open_regular(file, expected, max_bytes, size)};
   const int fd = guard.fd;
   char* out = allocate(static_cast<std::size_t>(size));
-  // Large buffers: ask for transparent huge pages on the 2 MB-aligned part, so
-  // filling it takes one page fault per 2 MB instead of one per 4 KB (a hint;
-  // ignored where THP is off).
-  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
-  const auto first = (reinterpret_cast<std::uintptr_t>(out) + huge - 1) & ~(huge - 1);
-  const auto last = (reinterpret_cast<std::uintptr_t>(out) + static_cast<std::size_t>(size)) & ~(huge - 1);
-  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+  // Large buffers: transparent huge pages on the 2 MB-aligned part.
+  advise_huge_pages(out, static_cast<std::size_t>(size));
   std::size_t got = 0;
   while (got < size) {
     ssize_t n = ::read(fd, out + got, static_cast<std::size_t>(size) - got);

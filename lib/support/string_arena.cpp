@@ -7,12 +7,13 @@
 
 #include <sys/mman.h>
 
+#include "support/huge_pages.hpp"
+
 namespace mitrekg {
 
 namespace {
 
 constexpr std::size_t min_block = std::size_t{64} << 10;
-constexpr std::size_t huge_page = std::size_t{2} << 20;
 
 std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
 
@@ -28,7 +29,7 @@ void* map_block(std::size_t length) {
   void* raw = ::mmap(nullptr, length + huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) throw std::bad_alloc();
   const auto start = reinterpret_cast<std::uintptr_t>(raw);
-  const auto aligned = round_up(start, huge_page);
+  const auto aligned = huge_page_ceil(start);
   if (aligned > start) ::munmap(raw, aligned - start);
   const std::size_t tail = start + length + huge_page - (aligned + length);
   if (tail > 0) ::munmap(reinterpret_cast<void*>(aligned + length), tail);

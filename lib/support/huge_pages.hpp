@@ -1,0 +1,32 @@
+// huge_pages: the 2 MiB transparent huge page, boundaries of it, and the hint that asks for it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <sys/mman.h>
+
+namespace mitrekg {
+
+// x86-64's transparent huge page: the unit the readers' large buffers are
+// aligned to and advised in, and the unit released memory is given back in
+// (a huge page split by a partial release is faulted again 4 KiB at a time).
+inline constexpr std::size_t huge_page = std::size_t{2} << 20;
+
+// `n` (an address or a size) rounded down, or up, to a multiple of huge_page.
+constexpr std::uintptr_t huge_page_floor(std::uintptr_t n) noexcept { return n & ~std::uintptr_t{huge_page - 1}; }
+constexpr std::uintptr_t huge_page_ceil(std::uintptr_t n) noexcept { return huge_page_floor(n + (huge_page - 1)); }
+inline std::uintptr_t huge_page_ceil(const void* p) noexcept {
+  return huge_page_ceil(reinterpret_cast<std::uintptr_t>(p));
+}
+
+// Advises the whole huge pages inside [p, p + bytes) as MADV_HUGEPAGE, so that
+// filling them takes one page fault per 2 MiB instead of one per 4 KiB. A
+// hint: ignored where THP is off, and a failure changes nothing but speed.
+inline void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  const std::uintptr_t first = huge_page_ceil(at), last = huge_page_floor(at + bytes);
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
+
+}  // namespace mitrekg
