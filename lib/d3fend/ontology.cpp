@@ -10,7 +10,6 @@
 #include <string>
 #include <system_error>
 
-
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
 #include <fmt/format.h>
