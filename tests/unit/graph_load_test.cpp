@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <sched.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "support/bulk_heap.hpp"
 #include "support/handles.hpp"
 #include "support/helper_thread.hpp"
+#include "support/huge_pages.hpp"
 #include "support/input_file.hpp"
 
 using namespace mitrekg;
@@ -198,6 +200,34 @@ std::string mapping_of(const void* address) {
 }
 
 }  // namespace
+
+TEST_CASE("advise_huge_pages advises only the whole huge pages inside the range") {
+  static_assert(huge_page_floor(huge_page * 3 + 1) == huge_page * 3 && huge_page_ceil(huge_page * 3 + 1) == huge_page * 4);
+  static_assert(huge_page_floor(huge_page * 3) == huge_page * 3 && huge_page_ceil(huge_page * 3) == huge_page * 3);
+  static_assert(huge_page_ceil(std::uintptr_t{0}) == 0 && huge_page_ceil(std::uintptr_t{1}) == huge_page);
+  const std::size_t length = 6 * huge_page;
+  void* raw = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(raw != MAP_FAILED);
+  char* const base = reinterpret_cast<char*>(huge_page_ceil(raw));   // at least 5 whole huge pages from it
+  const std::size_t page = 4096;
+  // From one page past a boundary to one page past the second boundary after: the one huge page between.
+  advise_huge_pages(base + page, 2 * huge_page);
+  const auto advised = [](const char* p) {
+    const std::string m = mapping_of(p);
+    INFO(m);
+    REQUIRE_FALSE(m.empty());
+    return m.find(" hg") != std::string::npos;
+  };
+  CHECK_FALSE(advised(base + page));
+  CHECK(advised(base + huge_page));
+  CHECK(advised(base + 2 * huge_page - 1));
+  CHECK_FALSE(advised(base + 2 * huge_page));
+  // A range holding no whole huge page: nothing advised.
+  advise_huge_pages(base + 2 * huge_page + page, huge_page);
+  CHECK_FALSE(advised(base + 3 * huge_page - page));
+  CHECK_FALSE(advised(base + 3 * huge_page));
+  ::munmap(raw, length);
+}
 
 TEST_CASE("bulk_heap: big blocks from the heap, advised as huge pages, while it lives; the heap trimmed after") {
   {
