@@ -32,7 +32,8 @@ std::vector<node> id_order(const graph_impl& g) {
   keys.reserve(g.objects.size());
   for (node n : all_handles<node>(g.objects.size())) {
     const std::string_view id = g.objects[n].id;
-    keys.push_back({big_endian_prefix(id), big_endian_prefix(id, 8), static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), 17)),
+    keys.push_back({big_endian_prefix(id), big_endian_prefix(id, 8),
+                    static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), 17)),
                     static_cast<std::uint32_t>(index_of(n))});
   }
   std::sort(keys.begin(), keys.end(), [&](const key& a, const key& b) {
