@@ -8,14 +8,10 @@
 #include <iterator>
 #include <stdexcept>
 
-#include <sys/mman.h>
-
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include "mitrekg/error.hpp"
-#include "support/bulk_heap.hpp"
-#include "support/huge_pages.hpp"
 #include "support/input_file.hpp"
 #include "support/json_text.hpp"
 #include "support/text.hpp"
@@ -28,11 +24,6 @@ namespace od = simdjson::ondemand;
 namespace {
 
 constexpr std::size_t max_samples = 20;
-// Inputs from this size on give the parser's memory back when read. Measured
-// (CLI cold `stats`, alternating runs): at 10x the Enterprise bundle (451 MB)
-// it saves a fifth of the CPU time, at 4x (180 MB) it is even, at 1x (45 MB)
-// it costs 10% (the huge pages it splits are faulted again).
-constexpr std::size_t trim_after_bytes = std::size_t{128} << 20;
 
 // Properties ATT&CK bundles carry that this reader deliberately does not keep.
 // Anything not here and not read below is counted as an unknown property.
@@ -179,49 +170,63 @@ void validate_document(const simdjson::padded_string_view& text, std::size_t& fa
   }
 }
 
-// Gives simdjson's structural index back behind the pass: while a bundle is
-// read, the index entries before the current token are never read again (this
-// reader only moves forward; errors are placed from the text, and a second
-// check runs a parser of its own), so their whole pages can leave the
-// process, and the strings and records read next take those pages instead of
-// fresh ones. Borrows the document. The current token's address is
+// Lends simdjson's structural index, behind the pass, to the bundle's string
+// arena: while a bundle is read, the index entries before the current token
+// are never read again (this reader only moves forward; errors are placed
+// from the text, and a second check runs a parser of its own), so the strings
+// read next are written over them, into pages the process already has,
+// instead of into fresh ones the kernel must fault in and zero (on the VM
+// measured, a fresh page costs far more than the copy). The arena keeps the
+// parser alive, as it owns that memory. The entry just before the current
+// token stays unlent: after an error, simdjson's current_location() reads it.
+// Borrows the document. The current token's address is
 // json_iterator::position(), public; the document's iterator is a protected
 // member, reached through a derived class's pointer to member (simdjson
-// 3.0.1, the version built here). Only 2 MB-aligned runs are given back, so a
-// huge page is freed whole, never split.
-class index_release {
+// 3.0.1, the version built here).
+class index_lend {
 public:
-  // Adds the bytes it gives back to `total`.
-  index_release(od::document& doc, std::size_t step, std::size_t& total)
-      : doc_(doc), step_(step), total_(total), released_(huge_page_ceil(position())) {}
-  // Called between elements of "objects": gives back what lies wholly before the current token.
+  // Adds the bytes it lends to `total`.
+  index_lend(od::document& doc, bool on, std::size_t& total, string_arena& strings, std::shared_ptr<const void> parser)
+      : doc_(doc), on_(on), total_(total), strings_(strings), parser_(std::move(parser)),
+        lent_(granule_ceil(reinterpret_cast<std::uintptr_t>(position()))) {}
+  // Called between elements of "objects": lends the whole granules before the current token's predecessor.
   void before_current() noexcept {
-    if (step_ == 0) return;
-    const std::uintptr_t end = huge_page_floor(reinterpret_cast<std::uintptr_t>(position()));
-    if (end >= released_ + step_ && ::madvise(reinterpret_cast<void*>(released_), end - released_, MADV_DONTNEED) == 0) {
-      total_ += end - released_;
-      released_ = end;
+    if (!on_) return;
+    const std::uintptr_t end = granule_floor(reinterpret_cast<std::uintptr_t>(position() - 1));
+    if (end < lent_ + granule) return;
+    if (!strings_.lend(reinterpret_cast<char*>(lent_), end - lent_, parser_)) {
+      on_ = false;   // the arena has memory of another owner: keep the index whole
+      return;
     }
+    total_ += end - lent_;
+    lent_ = end;
   }
 
 private:
+  // Lent in runs of 64 KiB: no system call is involved, the unit only keeps
+  // the arena's switches few.
+  static constexpr std::uintptr_t granule = std::uintptr_t{64} << 10;
+  static constexpr std::uintptr_t granule_floor(std::uintptr_t a) noexcept { return a & ~(granule - 1); }
+  static constexpr std::uintptr_t granule_ceil(std::uintptr_t a) noexcept { return granule_floor(a + granule - 1); }
   struct peek : od::document {
     static constexpr auto iterator = &peek::iter;   // json_iterator od::document::*
   };
   const std::uint32_t* position() const noexcept { return (doc_.*peek::iterator).position(); }
   od::document& doc_;
-  std::uintptr_t step_;
+  bool on_;
   std::size_t& total_;
-  std::uintptr_t released_;   // everything from the index's first whole huge page up to here is given back
+  string_arena& strings_;
+  std::shared_ptr<const void> parser_;
+  std::uintptr_t lent_;   // the index from its first whole granule up to here is lent
 };
 
 // Reads objects of one bundle; throws simdjson_error for broken JSON and
 // records wrong-typed properties as warnings.
 class reader {
 public:
-  // `release_step`: index_release's step for this pass (0: the index is kept whole).
-  reader(bundle& b, std::string_view text, const od::parser& parser, std::size_t release_step)
-      : b_(b), text_(text), parser_(parser), release_step_(release_step) {}
+  // `lend_index`: the parser's index is lent to the arena behind the pass (index_lend).
+  reader(bundle& b, std::string_view text, std::shared_ptr<od::parser> parser, bool lend_index)
+      : b_(b), text_(text), parser_(std::move(parser)), lend_index_(lend_index) {}
 
   void run(od::document& doc);
   const char* last_object() const { return last_object_; }
@@ -238,7 +243,7 @@ private:
     const std::string_view inner = json_string_token(v, escaped);
     if (!escaped) return b_.strings->copy(inner);
     auto* out = reinterpret_cast<std::uint8_t*>(b_.strings->reserve(inner.size() + simdjson::SIMDJSON_PADDING));
-    const std::string_view decoded = parser_.unescape(v.get_raw_json_string(), out);
+    const std::string_view decoded = parser_->unescape(v.get_raw_json_string(), out);
     return b_.strings->keep(decoded.size());
   }
   // A reference to an object: when it names one read earlier from this
@@ -315,8 +320,8 @@ private:
 
   bundle& b_;
   std::string_view text_;
-  const od::parser& parser_;
-  std::size_t release_step_;
+  std::shared_ptr<od::parser> parser_;
+  bool lend_index_;
   std::vector<std::string_view> scratch_;
   // Objects read so far: STIX id (a view into the arena) -> first position in bundle::objects.
   boost::unordered_flat_map<std::string_view, std::uint32_t, text_hash, text_equal> ids_;
@@ -508,7 +513,7 @@ void reader::run(od::document& doc) {
       if (v.get_array().get(arr))
         throw error(errc::not_a_bundle, b_.path, line_column(text_, at - text_.data()), "\"objects\" is not an array");
       saw_objects = true;
-      index_release index(doc, release_step_, b_.index_released);
+      index_lend index(doc, lend_index_, b_.index_lent, *b_.strings, parser_);
       for (auto element : arr) {
         index.before_current();
         od::value ov = element.value();
@@ -538,18 +543,18 @@ void reader::run(od::document& doc) {
 }
 
 // Parses `size` bytes at `data`, readable up to `capacity` (≥ size + simdjson's
-// padding); `release_step`: index_release's step (0: none).
-void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, std::size_t release_step) {
+// padding); `lend_index`: see index_lend.
+void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, bool lend_index) {
   // A UTF-8 byte order mark is skipped; positions count from after it.
   const std::size_t bom = bom_length(std::string_view(data, size));
   std::string_view text(data + bom, size - bom);
   const simdjson::padded_string_view padded(text.data(), text.size(), capacity - bom);
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, b.path, "", "empty file, expected a STIX bundle (JSON)");
-  od::parser parser;
-  reader rd(b, text, parser, release_step);
+  auto parser = std::make_shared<od::parser>();
+  reader rd(b, text, parser, lend_index);
   od::document doc;
-  if (auto err = parser.iterate(padded).get(doc)) {
+  if (auto err = parser->iterate(padded).get(doc)) {
     // The first stage (strings, UTF-8) failed before any position was known: find it.
     std::size_t at = stage1_error_offset(text);
     throw error(errc::not_json, b.path, at == std::string_view::npos ? "" : line_column(text, at),
@@ -598,24 +603,20 @@ bundle read_bundle(const std::filesystem::path& path) {
     return error(errc::io_error, b.path, "", "file shrank while being read (changed underneath)");
   };
   try {
-    parse(b, map.data(), map.size(), map.capacity(), map.size() >= index_release_from ? index_release_step : 0);
+    parse(b, map.data(), map.size(), map.capacity(), true);
   } catch (...) {
     if (map.damaged()) throw changed();
     throw;
   }
   if (map.damaged()) throw changed();
-  // The parser's memory is free now (of its structural index, the part
-  // index_release had not given back yet): its pages serve the graph built
-  // next instead of fresh ones (bulk_heap.hpp).
-  if (map.size() >= trim_after_bytes) give_back_free_heap();
   return b;
 }
 
-bundle read_bundle(std::string name, std::string_view bytes, std::size_t index_release_step) {
+bundle read_bundle(std::string name, std::string_view bytes, bool lend_index) {
   if (bytes.size() > max_bundle_bytes) throw error(errc::too_large, name, "", "input larger than the limit");
   bundle b = start_bundle(std::move(name), bytes.size());
   const simdjson::padded_string padded(bytes);
-  parse(b, padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING, index_release_step);
+  parse(b, padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING, lend_index);
   return b;
 }
 

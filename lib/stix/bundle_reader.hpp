@@ -68,7 +68,7 @@ struct bundle {
   record_list<raw_object> objects;
   record_list<raw_relationship> relationships;
   std::size_t object_count = 0;                      // elements of "objects"
-  std::size_t index_released = 0;                    // bytes of simdjson's structural index given back during the pass
+  std::size_t index_lent = 0;                        // bytes of simdjson's structural index the strings were written over
   // Warnings, counted; `samples` holds the first few, one line each.
   std::size_t unknown_types = 0;
   std::size_t unknown_properties = 0;
@@ -79,22 +79,16 @@ struct bundle {
 // Reads the file at `path` through a read-only mapping (no copy of the file;
 // the mapping is gone when this returns). Throws mitrekg::error (not_found,
 // io_error, not_json, not_a_bundle, too_large) naming the file and the
-// line/column. From index_release_from bytes on, the parser's structural
-// index is given back behind the pass, index_release_step bytes at a time.
+// line/column. The strings kept are written over the part of simdjson's
+// structural index (4 bytes per structural character: about a fifth of the
+// input) the pass has consumed, so they need few fresh pages; the arena then
+// keeps the parser's memory (about 4 × the input in address space, only the
+// index's touched pages in memory) until it is destroyed.
 bundle read_bundle(const std::filesystem::path& path);
 // Same for bytes already in memory (fuzzing, tests); `name` names them in
-// messages. `index_release_step` (tests): the index is given back behind the
-// pass in steps of that many bytes (0: never), whatever the input's size.
-bundle read_bundle(std::string name, std::string_view bytes, std::size_t index_release_step = 0);
-
-// Inputs from this size on give simdjson's structural index (4 bytes per
-// structural character: about a fifth of the input) back behind the pass, so
-// the strings and records read next take its pages instead of fresh ones.
-// In steps of 32 MB: on the 2-core VM measured, releasing every 2 MB cost
-// more than it saved (madvise's page-table work), every 24–32 MB saved 8–14%
-// of a 10x load's CPU time (docs/benchmarks.md, session 13).
-inline constexpr std::size_t index_release_from = std::size_t{128} << 20;
-inline constexpr std::size_t index_release_step = std::size_t{32} << 20;
+// messages. `lend_index` false (tests): the strings go to fresh memory only
+// and the parser is freed on return.
+bundle read_bundle(std::string name, std::string_view bytes, bool lend_index = true);
 
 // Largest file read (bytes); larger ones are refused with errc::too_large.
 inline constexpr std::size_t max_bundle_bytes = std::size_t{1} << 31;

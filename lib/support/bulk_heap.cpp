@@ -88,11 +88,9 @@ bulk_heap::~bulk_heap() {
   mallopt(M_TRIM_THRESHOLD, default_threshold);
 }
 
-void give_back_free_heap() noexcept { malloc_trim(0); }
 #else
 bulk_heap::bulk_heap(std::size_t) noexcept {}
 bulk_heap::~bulk_heap() = default;
-void give_back_free_heap() noexcept {}
 #endif
 
 }  // namespace mitrekg

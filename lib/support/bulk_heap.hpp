@@ -37,14 +37,4 @@ private:
   void* guard_ = nullptr;   // keeps a span of several blocks from being trimmed (see the constructor)
 };
 
-// Gives the heap's free pages back to the kernel (glibc's malloc_trim), for a
-// reader that has just freed a large parser: on a cold load the parser's
-// buffers (touched: a fifth of the input at 10x the Enterprise bundle) are freed in
-// the middle of the heap, and the graph built next is carved from elsewhere,
-// so without this the process holds both. Given back, the same physical pages
-// serve what comes next. Safe from any thread and in a library (it only
-// returns memory nobody holds); costs a walk over the free chunks and one
-// madvise each; does nothing where bulk_heap::supported() is false.
-void give_back_free_heap() noexcept;
-
 }  // namespace mitrekg

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -11,7 +12,8 @@ namespace mitrekg {
 // keeps out of the (mapped) file into one arena, so no view outlives the file's
 // mapping. Blocks are mapped anonymous memory asked for as transparent huge
 // pages (one page fault per 2 MB where THP is on); a block's untouched part
-// costs no memory. Not thread-safe: one arena per reading thread. Views
+// costs no memory. A reader may also lend it memory it has finished with
+// (lend()), which the strings written next take first. Not thread-safe: one arena per reading thread. Views
 // returned by copy() stay valid until the arena is destroyed.
 class string_arena {
 public:
@@ -42,6 +44,14 @@ public:
     next_ += written;
     return {at, written};
   }
+  // Takes [p, p + n) as the memory strings are written to next: memory the
+  // caller will not read again and whose pages are already in the process
+  // (the consumed part of a parser's index), so the strings copied next need
+  // no fresh pages. `owner` keeps that memory alive until the arena is
+  // destroyed; one owner per arena (false, nothing taken, for a second). A
+  // range starting where the lent one ends extends it; the mapped block's
+  // rest is set aside and used again when lent memory runs out.
+  bool lend(char* p, std::size_t n, std::shared_ptr<const void> owner) noexcept;
   // Bytes of the strings copied so far (blocks' wasted tails not counted).
   std::size_t used() const noexcept { return used_before_ + static_cast<std::size_t>(next_ - block_start_); }
 
@@ -57,6 +67,11 @@ private:
   char* block_start_ = nullptr;
   char* next_ = nullptr;
   char* end_ = nullptr;
+  // While strings go to lent memory: the mapped block's unused rest, resumed when the lent memory is full.
+  bool lent_ = false;
+  char* parked_next_ = nullptr;
+  char* parked_end_ = nullptr;
+  std::shared_ptr<const void> owner_;   // of the lent memory
 };
 
 }  // namespace mitrekg

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "stix/bundle_reader.hpp"
 #include "support/input_file.hpp"
 #include "support/json_text.hpp"
+#include "support/string_arena.hpp"
 #include "support/text.hpp"
 
 namespace fs = std::filesystem;
@@ -731,26 +733,60 @@ std::vector<std::string> dump(const stix::bundle& b) {
   return out;
 }
 
-TEST_CASE("giving simdjson's structural index back behind the pass changes nothing read") {
-  // Files of index_release_from bytes and more give the index back in steps of
-  // index_release_step; here the real bundle is read with the index given back
-  // every 2 MB (about 6 times), and once with it kept whole.
+TEST_CASE("strings written over simdjson's consumed structural index change nothing read") {
+  // read_bundle writes the strings it keeps over the index entries the pass
+  // has consumed; here the real bundle is read that way, and once with the
+  // strings in fresh memory only.
   std::ifstream in(data / "attack" / "enterprise-attack-18.1.json", std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   REQUIRE(text.size() == 45104834);
-  static_assert(stix::index_release_step >= (std::size_t{2} << 20) && stix::index_release_from > stix::index_release_step);
-  const auto kept = stix::read_bundle("whole.json", text);
-  const auto released = stix::read_bundle("released.json", text, std::size_t{2} << 20);
+  const auto kept = stix::read_bundle("whole.json", text, false);
+  const auto lent = stix::read_bundle("lent.json", text);
   CHECK(kept.object_count == 24771);
-  CHECK(released.object_count == kept.object_count);
-  // The index of 45 MB of ATT&CK is about 9 MB: 2 MB steps give most of it back.
-  CHECK(kept.index_released == 0);
-  CHECK(released.index_released >= (std::size_t{4} << 20));
-  CHECK(released.unknown_properties == 0);
-  CHECK(released.malformed_objects == 0);
-  const auto a = dump(kept), b = dump(released);
+  CHECK(lent.object_count == kept.object_count);
+  // The index of 45 MB of ATT&CK is about 9 MB; all but its last token's granule is lent.
+  CHECK(kept.index_lent == 0);
+  CHECK(lent.index_lent >= (std::size_t{8} << 20));
+  CHECK(lent.unknown_properties == 0);
+  CHECK(lent.malformed_objects == 0);
+  // The strings took the index's pages: what the arena holds is mostly lent memory.
+  CHECK(lent.strings->used() == kept.strings->used());
+  const auto a = dump(kept), b = dump(lent);
   REQUIRE(a.size() == 24771);
   CHECK(a == b);
+}
+
+TEST_CASE("string_arena takes lent memory first, extends it, and goes back to its own block when it is full") {
+  mitrekg::string_arena arena(64 << 10);
+  const std::string_view first = arena.copy("mapped");
+  auto owner = std::make_shared<std::vector<char>>(96);
+  char* lent = owner->data();
+  REQUIRE(arena.lend(lent, 32, owner));
+  // The strings copied next go to the lent memory, in order.
+  const std::string_view a = arena.copy(std::string(20, 'a'));
+  CHECK(a.data() == lent);
+  // A run starting where the lent one ends extends it; one that would not fit goes back to the mapped block.
+  REQUIRE(arena.lend(lent + 32, 32, owner));
+  const std::string_view b = arena.copy(std::string(40, 'b'));
+  CHECK(b.data() == lent + 20);
+  const std::string_view c = arena.copy(std::string(10, 'c'));
+  CHECK(c.data() == first.data() + first.size());
+  // Lent again (not where the last lent run ended, as after the mapped block was used): taken afresh.
+  REQUIRE(arena.lend(lent + 64, 32, owner));
+  const std::string_view d = arena.copy("dd");
+  CHECK(d.data() == lent + 64);
+  // Memory of another owner is refused, and nothing changes.
+  auto other = std::make_shared<std::vector<char>>(64);
+  CHECK_FALSE(arena.lend(other->data(), 64, other));
+  CHECK(arena.copy("e").data() == d.data() + 2);
+  // The arena keeps the lent memory alive: the owner's last outside reference goes.
+  owner.reset();
+  CHECK(first == "mapped");
+  CHECK(a == std::string(20, 'a'));
+  CHECK(b == std::string(40, 'b'));
+  CHECK(c == std::string(10, 'c'));
+  CHECK(d == "dd");
+  CHECK(arena.used() == 6 + 20 + 40 + 10 + 2 + 1);
 }
 
 // --- hardening (issue #8) ---------------------------------------------------------------
