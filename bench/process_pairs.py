@@ -1,30 +1,57 @@
 #!/usr/bin/env python3
 """Whole-process CPU and wall time of several commands run in turn (one warm-up round, then REPS rounds).
 
-Usage: process_pairs.py REPS NAME=ENV:COMMAND [NAME=ENV:COMMAND ...]
+Usage: process_pairs.py [--shuffle] [--pause SECONDS] REPS NAME=ENV:COMMAND [NAME=ENV:COMMAND ...]
   ENV: comma-separated KEY+VALUE pairs added to the environment (may be empty);
   COMMAND: split on spaces; stdout is discarded; exit 0 or 1 required (warm_bench.run_usage times each run).
 Prints, per command, the median CPU (user + sys from wait4), user and sys, the median wall time, and every
 round's CPU in ms; then, for each command, the median over rounds of its CPU time divided by that of the
 command before it in the same round.
+  --shuffle: the commands run in a random order each round (seeded, so a run can be repeated); by default
+    they run in the order given. On the VM measured, a process that follows one that freed more memory
+    gets warmer pages (see docs/benchmarks.md, session 16), so a fixed order favours the command that
+    always runs after the larger one.
+  --pause SECONDS: sleep that long before each run, so that every run starts with the memory freed
+    before it cold (the guest reports free pages to the host after about 2 s).
 Example (issue 13, the floor beside the CLI at 10x):
   process_pairs.py 10 "floor=GLIBC_TUNABLES+glibc.malloc.hugetlb=1:build/bench/attack_bench --floor x10.json" \
                       "cli=:build/tools/mitre-query/mitre-query --attack x10.json --no-cache stats"
 """
 import os
+import random
 import statistics
 import sys
+import time
 
 from warm_bench import run_usage
 
 
 def main(argv):
-    if len(argv) < 3 or not argv[1].isdigit():
+    args = argv[1:]
+    shuffle, pause = False, 0.0
+    while args and args[0].startswith("--"):
+        if args[0] == "--shuffle":
+            shuffle, args = True, args[1:]
+        elif args[0] == "--pause" and len(args) > 1:
+            try:
+                pause = float(args[1])
+            except ValueError:
+                pause = -1.0
+            if not pause >= 0:
+                print(f"process_pairs: --pause wants seconds, not {args[1]!r}", file=sys.stderr)
+                return 2
+            args = args[2:]
+        else:
+            break
+    if len(args) < 2 or not args[0].isdigit():
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    reps = int(argv[1])
+    reps = int(args[0])
     variants = []
-    for arg in argv[2:]:
+    for arg in args[1:]:
+        if "=" not in arg or ":" not in arg.split("=", 1)[1]:
+            print(f"process_pairs: {arg!r} is not NAME=ENV:COMMAND", file=sys.stderr)
+            return 2
         name, rest = arg.split("=", 1)
         env_text, command = rest.split(":", 1)
         env = dict(os.environ)
@@ -33,8 +60,14 @@ def main(argv):
             env[key] = value
         variants.append((name, env, command.split()))
     results = {name: [] for name, _, _ in variants}
+    order = random.Random(13)
     for round_ in range(reps + 1):   # round 0 warms up
-        for name, env, command in variants:
+        this_round = variants[:]
+        if shuffle:
+            order.shuffle(this_round)
+        for name, env, command in this_round:
+            if pause:
+                time.sleep(pause)
             wall, user, system = run_usage(command, env)
             if round_:
                 results[name].append((user, system, wall))
@@ -48,7 +81,7 @@ def main(argv):
               f"   all: {rounds}")
     # The VM's speed shifts in phases lasting many rounds, which moves the
     # medians above apart; a ratio taken within each round, between commands
-    # run back to back, is steadier. Each command against the one before it.
+    # run in the same round, is steadier. Each command against the one given before it.
     names = list(results)
     for before, after in zip(names, names[1:]):
         ratios = [(ua + sa) / (ub + sb) for (ub, sb, _), (ua, sa, _) in zip(results[before], results[after])]
