@@ -224,11 +224,10 @@ private:
 // records wrong-typed properties as warnings.
 class reader {
 public:
-  // `lend_index`: the parser's index is lent to the arena behind the pass (index_lend).
-  reader(bundle& b, std::string_view text, std::shared_ptr<od::parser> parser, bool lend_index)
-      : b_(b), text_(text), parser_(std::move(parser)), lend_index_(lend_index) {}
+  reader(bundle& b, std::string_view text, const od::parser& parser) : b_(b), text_(text), parser_(parser) {}
 
-  void run(od::document& doc);
+  // `lend_owner`: the parser, shared, when its index is lent to the arena behind the pass (index_lend); else null.
+  void run(od::document& doc, const std::shared_ptr<const void>& lend_owner);
   const char* last_object() const { return last_object_; }
   // A wrong-typed property stopped the reading of an object part way: the
   // rest of that object was skipped unseen, so the document is checked whole.
@@ -243,7 +242,7 @@ private:
     const std::string_view inner = json_string_token(v, escaped);
     if (!escaped) return b_.strings->copy(inner);
     auto* out = reinterpret_cast<std::uint8_t*>(b_.strings->reserve(inner.size() + simdjson::SIMDJSON_PADDING));
-    const std::string_view decoded = parser_->unescape(v.get_raw_json_string(), out);
+    const std::string_view decoded = parser_.unescape(v.get_raw_json_string(), out);
     return b_.strings->keep(decoded.size());
   }
   // A reference to an object: when it names one read earlier from this
@@ -320,8 +319,7 @@ private:
 
   bundle& b_;
   std::string_view text_;
-  std::shared_ptr<od::parser> parser_;
-  bool lend_index_;
+  const od::parser& parser_;
   std::vector<std::string_view> scratch_;
   // Objects read so far: STIX id (a view into the arena) -> first position in bundle::objects.
   boost::unordered_flat_map<std::string_view, std::uint32_t, text_hash, text_equal> ids_;
@@ -493,7 +491,7 @@ void reader::root_error(simdjson::error_code err) const {
               "invalid JSON (content after the bundle's closing brace)");
 }
 
-void reader::run(od::document& doc) {
+void reader::run(od::document& doc, const std::shared_ptr<const void>& lend_owner) {
   od::object top;
   if (auto err = doc.get_object().get(top)) root_error(err);
   std::string_view type;
@@ -513,7 +511,7 @@ void reader::run(od::document& doc) {
       if (v.get_array().get(arr))
         throw error(errc::not_a_bundle, b_.path, line_column(text_, at - text_.data()), "\"objects\" is not an array");
       saw_objects = true;
-      index_lend index(doc, lend_index_, b_.index_lent, *b_.strings, parser_);
+      index_lend index(doc, lend_owner != nullptr, b_.index_lent, *b_.strings, lend_owner);
       for (auto element : arr) {
         index.before_current();
         od::value ov = element.value();
@@ -552,7 +550,7 @@ void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, 
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, b.path, "", "empty file, expected a STIX bundle (JSON)");
   auto parser = std::make_shared<od::parser>();
-  reader rd(b, text, parser, lend_index);
+  reader rd(b, text, *parser);
   od::document doc;
   if (auto err = parser->iterate(padded).get(doc)) {
     // The first stage (strings, UTF-8) failed before any position was known: find it.
@@ -561,7 +559,7 @@ void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, 
                 fmt::format("invalid JSON ({})", simdjson::error_message(err)));
   }
   try {
-    rd.run(doc);
+    rd.run(doc, lend_index ? parser : nullptr);
     if (rd.needs_validation()) {
       std::size_t failed_at = text.size();
       try {
