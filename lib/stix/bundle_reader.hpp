@@ -68,7 +68,7 @@ struct bundle {
   record_list<raw_object> objects;
   record_list<raw_relationship> relationships;
   std::size_t object_count = 0;                      // elements of "objects"
-  std::size_t index_lent = 0;                        // bytes of simdjson's structural index the strings were written over
+  std::size_t index_lent = 0;                        // bytes of simdjson's structural index written over by strings
   // Warnings, counted; `samples` holds the first few, one line each.
   std::size_t unknown_types = 0;
   std::size_t unknown_properties = 0;
@@ -82,7 +82,7 @@ struct bundle {
 // line/column. The strings kept are written over the part of simdjson's
 // structural index (4 bytes per structural character: about a fifth of the
 // input) the pass has consumed, so they need few fresh pages; the arena then
-// keeps the parser's memory (about 4 × the input in address space, only the
+// keeps the parser's memory (about 5.7 × the input in address space, only the
 // index's touched pages in memory) until it is destroyed.
 bundle read_bundle(const std::filesystem::path& path);
 // Same for bytes already in memory (fuzzing, tests); `name` names them in

@@ -13,8 +13,9 @@ namespace mitrekg {
 // mapping. Blocks are mapped anonymous memory asked for as transparent huge
 // pages (one page fault per 2 MB where THP is on); a block's untouched part
 // costs no memory. A reader may also lend it memory it has finished with
-// (lend()), which the strings written next take first. Not thread-safe: one arena per reading thread. Views
-// returned by copy() stay valid until the arena is destroyed.
+// (lend()), which the strings written next take first. Not thread-safe: one
+// arena per reading thread. Views returned by copy() stay valid until the
+// arena is destroyed.
 class string_arena {
 public:
   // `block_hint`: bytes of the first block (rounded up to at least 64 KiB),
