@@ -295,6 +295,9 @@ std::string micros(double s) { return fmt::format("{:.3f} µs", s * 1e6); }
 // Runs `floor` and `measured` as whole processes, interleaved pairs after one
 // warm-up of each, and adds their median CPU and wall times to `rows` with the
 // ratio CPU measured/floor judged against `target`, and the wall ratio shown.
+// Pairs alternate which runs first: on the VM measured, a process gets warmer
+// memory after one that freed more (docs/benchmarks.md, session 16), so a
+// fixed order would favour the floor, always run after the larger process.
 void compare_processes(const std::vector<std::string>& floor, const std::vector<std::string>& measured, int reps,
                        const std::string& floor_name, const std::string& measured_name, double target,
                        std::vector<row>& rows) {
@@ -302,7 +305,14 @@ void compare_processes(const std::vector<std::string>& floor, const std::vector<
   time_child(measured);
   std::vector<double> fc, fw, cc, cw;
   for (int r = 0; r < reps; ++r) {
-    child_time f = time_child(floor, floor_hugetlb), c = time_child(measured);
+    child_time f, c;
+    if (r % 2 == 0) {
+      f = time_child(floor, floor_hugetlb);
+      c = time_child(measured);
+    } else {
+      c = time_child(measured);
+      f = time_child(floor, floor_hugetlb);
+    }
     fc.push_back(f.cpu);
     fw.push_back(f.wall);
     cc.push_back(c.cpu);
