@@ -185,17 +185,17 @@ void validate_document(const simdjson::padded_string_view& text, std::size_t& fa
 // 3.0.1, the version built here).
 class index_lend {
 public:
-  // Adds the bytes it lends to `total`.
-  index_lend(od::document& doc, bool on, std::size_t& total, string_arena& strings, std::shared_ptr<const void> parser)
-      : doc_(doc), on_(on), total_(total), strings_(strings), parser_(std::move(parser)),
+  // Adds the bytes it lends to `total`. `parser`: the owner of the index; null lends nothing.
+  index_lend(od::document& doc, std::size_t& total, string_arena& strings, std::shared_ptr<const void> parser)
+      : doc_(doc), total_(total), strings_(strings), parser_(std::move(parser)),
         lent_(granule_ceil(reinterpret_cast<std::uintptr_t>(position()))) {}
   // Called between elements of "objects": lends the whole granules before the current token's predecessor.
   void before_current() noexcept {
-    if (!on_) return;
+    if (!parser_) return;
     const std::uintptr_t end = granule_floor(reinterpret_cast<std::uintptr_t>(position() - 1));
     if (end < lent_ + granule) return;
     if (!strings_.lend(reinterpret_cast<char*>(lent_), end - lent_, parser_)) {
-      on_ = false;   // the arena has memory of another owner: keep the index whole
+      parser_ = nullptr;   // the arena has memory of another owner: keep the index whole
       return;
     }
     total_ += end - lent_;
@@ -213,10 +213,9 @@ private:
   };
   const std::uint32_t* position() const noexcept { return (doc_.*peek::iterator).position(); }
   od::document& doc_;
-  bool on_;
   std::size_t& total_;
   string_arena& strings_;
-  std::shared_ptr<const void> parser_;
+  std::shared_ptr<const void> parser_;   // null once lending stops
   std::uintptr_t lent_;   // the index from its first whole granule up to here is lent
 };
 
@@ -511,7 +510,7 @@ void reader::run(od::document& doc, const std::shared_ptr<const void>& lend_owne
       if (v.get_array().get(arr))
         throw error(errc::not_a_bundle, b_.path, line_column(text_, at - text_.data()), "\"objects\" is not an array");
       saw_objects = true;
-      index_lend index(doc, lend_owner != nullptr, b_.index_lent, *b_.strings, lend_owner);
+      index_lend index(doc, b_.index_lent, *b_.strings, lend_owner);
       for (auto element : arr) {
         index.before_current();
         od::value ov = element.value();
