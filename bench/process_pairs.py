@@ -17,6 +17,7 @@ Example (issue 13, the floor beside the CLI at 10x):
   process_pairs.py 10 "floor=GLIBC_TUNABLES+glibc.malloc.hugetlb=1:build/bench/attack_bench --floor x10.json" \
                       "cli=:build/tools/mitre-query/mitre-query --attack x10.json --no-cache stats"
 """
+import argparse
 import os
 import random
 import statistics
@@ -27,28 +28,19 @@ from warm_bench import run_usage
 
 
 def main(argv):
-    args = argv[1:]
-    shuffle, pause = False, 0.0
-    while args and args[0].startswith("--"):
-        if args[0] == "--shuffle":
-            shuffle, args = True, args[1:]
-        elif args[0] == "--pause" and len(args) > 1:
-            try:
-                pause = float(args[1])
-            except ValueError:
-                pause = -1.0
-            if not pause >= 0:
-                print(f"process_pairs: --pause wants seconds, not {args[1]!r}", file=sys.stderr)
-                return 2
-            args = args[2:]
-        else:
-            break
-    if len(args) < 2 or not args[0].isdigit():
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    reps = int(args[0])
+    ap = argparse.ArgumentParser(prog="process_pairs.py", usage=__doc__.splitlines()[2][len("Usage: "):])
+    ap.add_argument("--shuffle", action="store_true")
+    ap.add_argument("--pause", type=float, default=0.0, metavar="SECONDS")
+    ap.add_argument("reps", type=int)
+    ap.add_argument("commands", nargs="+", metavar="NAME=ENV:COMMAND")
+    args = ap.parse_args(argv[1:])
+    if args.reps < 0:
+        ap.error(f"REPS must be 0 or more, not {args.reps}")
+    if not args.pause >= 0:
+        ap.error(f"--pause wants seconds, not {args.pause}")
+    shuffle, pause, reps = args.shuffle, args.pause, args.reps
     variants = []
-    for arg in args[1:]:
+    for arg in args.commands:
         if "=" not in arg or ":" not in arg.split("=", 1)[1]:
             print(f"process_pairs: {arg!r} is not NAME=ENV:COMMAND", file=sys.stderr)
             return 2
