@@ -129,9 +129,11 @@ public:
     edges_.reserve(edges);
   }
 
-  // Returns each record's node, by position in b.objects (a skipped record's:
-  // the object kept under its STIX id), for add_links.
+  // Moves b's objects into the graph, emptying b.objects. Returns each
+  // record's node, by position in b.objects (a skipped record's: the object
+  // kept under its STIX id), for add_links.
   std::vector<node> add_objects(stix::bundle& b, domain_set bundle_domains);
+  // Makes the edges of b's relationships, emptying b.relationships.
   void add_links(stix::bundle& b, const std::vector<node>& node_of);
   void finish();
 
@@ -159,6 +161,8 @@ private:
     parent_dropped_.assign(g_.objects.size(), false);
   }
   void add_parent_links();
+  // Keeps what finish() needs of the links r states as properties (r's refs are moved out).
+  void keep_links(stix::bundle& b, stix::raw_object& r);
 
   // Sub-technique hierarchy while it is built: at most one parent per node
   // (parent_of_), and the parent links' connected components, so that a cycle
@@ -181,7 +185,7 @@ private:
   boost::unordered_flat_set<std::string_view, text_hash, text_equal> seen_relationships_;
   // Property links wait until every bundle's objects are known (refs may cross
   // bundles). Only objects stating refs wait, with what finish() needs, so the
-  // bundles' records can be freed before it runs.
+  // bundles' records are freed as they are read.
   struct pending {
     object_type type;
     std::string_view stix_type, id, stix_id, data_source_ref;
@@ -195,7 +199,10 @@ private:
 std::vector<node> builder::add_objects(stix::bundle& b, domain_set bundle_domains) {
   std::vector<node> node_of;
   node_of.reserve(b.objects.size());
-  for (stix::raw_object& r : b.objects) {
+  // Each record is popped once read: its block goes back to the bundle's
+  // record_region, which gives whole huge pages back while g_.objects grows.
+  for (; !b.objects.empty(); b.objects.pop_front()) {
+    stix::raw_object& r = b.objects.front();
     if (r.object.domains == 0) r.object.domains = bundle_domains;
     if (auto existing = stix(r.object.stix_id)) {
       node_of.push_back(*existing);
@@ -206,27 +213,36 @@ std::vector<node> builder::add_objects(stix::bundle& b, domain_set bundle_domain
              fmt::format("{}: {} {} has the STIX id of an earlier {} {}; the first is kept, this one skipped", b.path,
                          r.object.stix_type, r.object.id.empty() ? r.object.name : r.object.id, old.stix_type,
                          old.id.empty() ? old.name : old.id));
-        r.object.stix_type = {};   // marks it skipped for the property links
-        continue;
+        continue;   // skipped: its property links too
       }
       // The same object in several bundles (enterprise and ics share software): merge.
       domain_set merged = old.domains | r.object.domains;
       ++g_.report.merged_objects;
-      if (r.object.modified > old.modified) old = std::move(r.object);   // views and the type stay for finish()
+      keep_links(b, r);
+      if (r.object.modified > old.modified) old = std::move(r.object);
       old.domains = merged;
       continue;
     }
     node n = handle_at<node>(g_.objects.size());
     g_.by_stix.emplace(r.object.stix_id, n);
-    g_.objects.push_back(std::move(r.object));   // views and the type stay for finish()
+    keep_links(b, r);
+    g_.objects.push_back(std::move(r.object));
     node_of.push_back(n);
   }
   return node_of;
 }
 
+void builder::keep_links(stix::bundle& b, stix::raw_object& r) {
+  if (!r.refs.empty() || !r.log_sources.empty() || !r.data_source_ref.empty())
+    pending_.push_back({r.object.type, r.object.stix_type, r.object.id, r.object.stix_id, r.data_source_ref,
+                        std::move(r.refs), std::move(r.log_sources), &b.path});
+}
+
 void builder::add_links(stix::bundle& b, const std::vector<node>& node_of) {
   constexpr auto none = stix::raw_relationship::no_object;
-  for (const stix::raw_relationship& r : b.relationships) {
+  // Popped once read, as in add_objects, while edges_ grows.
+  for (; !b.relationships.empty(); b.relationships.pop_front()) {
+    const stix::raw_relationship& r = b.relationships.front();
     if (!seen_relationships_.insert(r.stix_id).second) continue;  // repeated in another bundle
     auto s = r.source_object != none ? std::optional<node>(node_of[r.source_object]) : stix(r.source_ref);
     auto t = r.target_object != none ? std::optional<node>(node_of[r.target_object]) : stix(r.target_ref);
@@ -245,10 +261,6 @@ void builder::add_links(stix::bundle& b, const std::vector<node>& node_of) {
     ++g_.relationships;
     link(*s, *t, d);
   }
-  for (const stix::raw_object& r : b.objects)
-    if (!r.object.stix_type.empty() && (!r.refs.empty() || !r.log_sources.empty() || !r.data_source_ref.empty()))
-      pending_.push_back({r.object.type, r.object.stix_type, r.object.id, r.object.stix_id, r.data_source_ref,
-                          std::move(r.refs), std::move(r.log_sources), &b.path});
 }
 
 bool builder::propose_parent(node s, node t, edge_data d, const std::string& origin) {
@@ -496,7 +508,6 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
     if (ds == 0)
       for (const auto& r : bundle.objects) ds |= r.object.domains;
     bundle_domains.push_back(ds);
-    node_of.push_back(b.add_objects(bundle, ds));
 
     source_file sf;
     sf.path = bundle.path;
@@ -508,6 +519,7 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
     for (const auto& r : bundle.objects)
       if (r.object.type == object_type::collection && !r.collection_version.empty())
         sf.release = std::string(r.collection_version);
+    node_of.push_back(b.add_objects(bundle, ds));
     // Two releases of one domain would mix them (links one removed still answering): refuse.
     for (const source_file& earlier : g->sources)
       if (!sf.domain.empty() && earlier.domain == sf.domain && !sf.release.empty() && !earlier.release.empty() &&
@@ -524,11 +536,8 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
   }
   for (std::size_t i = 0; i < bundles.size(); ++i) b.add_links(bundles[i], node_of[i]);
   node_of = {};
-  // The records are read: their memory goes back to the allocator for what finish() builds.
-  for (stix::bundle& bundle : bundles) {
-    bundle.objects = {};
-    bundle.relationships = {};
-  }
+  // Every record is read and popped: their regions have given back all but a
+  // huge page or two each.
   b.finish();
   for (stix::bundle& bundle : bundles) g->storage.push_back(bundle.strings);
   return g;

@@ -13,6 +13,7 @@
 #include <boost/container/options.hpp>
 
 #include "mitrekg/attack.hpp"
+#include "support/record_region.hpp"
 #include "support/string_arena.hpp"
 
 namespace mitrekg::stix {
@@ -50,10 +51,13 @@ struct raw_relationship {
 };
 
 // Records in blocks of 64: no reallocation (a vector's doubling held up to
-// three times the records at its peak) and addresses that never move.
+// three times the records at its peak) and addresses that never move. The
+// blocks come from the bundle's record_region: a consumer that pops records
+// from the front as it moves them elsewhere (the graph builder) gives their
+// memory back a huge page at a time.
 template <class T>
-using record_list =
-    boost::container::deque<T, void, boost::container::deque_options_t<boost::container::block_size<64>>>;
+using record_list = boost::container::deque<T, region_allocator<T>,
+                                            boost::container::deque_options_t<boost::container::block_size<64>>>;
 
 // A parsed bundle. Every string_view borrows from `strings`, owned here: the
 // reader copies each string it keeps out of the file (decoding escapes), so
@@ -65,6 +69,11 @@ struct bundle {
   std::uintmax_t bytes = 0;                          // size of the file (or of the bytes) read
   std::shared_ptr<string_arena> strings;
   std::string spec_version;
+  // Own the blocks of `objects` and of `relationships` (declared before them,
+  // so they outlive them): one region each, as the builder empties one list
+  // before the other and a bundle may interleave the two kinds.
+  std::shared_ptr<record_region> object_records;
+  std::shared_ptr<record_region> relationship_records;
   record_list<raw_object> objects;
   record_list<raw_relationship> relationships;
   std::size_t object_count = 0;                      // elements of "objects"

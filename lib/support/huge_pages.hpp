@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <new>
+
 #include <sys/mman.h>
 
 namespace mitrekg {
@@ -27,6 +29,27 @@ inline void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
   const auto at = reinterpret_cast<std::uintptr_t>(p);
   const std::uintptr_t first = huge_page_ceil(at), last = huge_page_floor(at + bytes);
   if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
+
+// Maps `length` bytes of anonymous read-write memory (a multiple of 64 KiB);
+// from 2 MiB up aligned to huge_page and advised as huge pages. Throws
+// std::bad_alloc when nothing can be mapped. Unmap with munmap(p, length).
+inline void* map_anonymous(std::size_t length) {
+  if (length < huge_page) {
+    void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    return p;
+  }
+  // Over-map by one huge page and trim both ends to a 2 MiB-aligned span.
+  void* raw = ::mmap(nullptr, length + huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  const auto start = reinterpret_cast<std::uintptr_t>(raw);
+  const auto aligned = huge_page_ceil(start);
+  if (aligned > start) ::munmap(raw, aligned - start);
+  const std::size_t tail = start + length + huge_page - (aligned + length);
+  if (tail > 0) ::munmap(reinterpret_cast<void*>(aligned + length), tail);
+  ::madvise(reinterpret_cast<void*>(aligned), length, MADV_HUGEPAGE);   // a hint; ignored where THP is off
+  return reinterpret_cast<void*>(aligned);
 }
 
 }  // namespace mitrekg

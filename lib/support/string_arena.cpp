@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <new>
 
 #include <sys/mman.h>
 
@@ -16,26 +15,6 @@ namespace {
 constexpr std::size_t min_block = std::size_t{64} << 10;
 
 std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
-
-// Maps `length` bytes (a multiple of 64 KiB); blocks of 2 MB or more are
-// aligned to 2 MB and advised as huge pages. Throws std::bad_alloc.
-void* map_block(std::size_t length) {
-  if (length < huge_page) {
-    void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    return p;
-  }
-  // Over-map by one huge page and trim both ends to a 2 MB-aligned span.
-  void* raw = ::mmap(nullptr, length + huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) throw std::bad_alloc();
-  const auto start = reinterpret_cast<std::uintptr_t>(raw);
-  const auto aligned = huge_page_ceil(start);
-  if (aligned > start) ::munmap(raw, aligned - start);
-  const std::size_t tail = start + length + huge_page - (aligned + length);
-  if (tail > 0) ::munmap(reinterpret_cast<void*>(aligned + length), tail);
-  ::madvise(reinterpret_cast<void*>(aligned), length, MADV_HUGEPAGE);   // a hint; ignored where THP is off
-  return reinterpret_cast<void*>(aligned);
-}
 
 }  // namespace
 
@@ -76,7 +55,7 @@ void string_arena::grow(std::size_t need) {
   // next blocks double (a guess that was too small costs few blocks).
   const std::size_t length = std::max(block_size_, round_up(need, min_block));
   blocks_.reserve(blocks_.size() + 1);
-  void* base = map_block(length);
+  void* base = map_anonymous(length);
   blocks_.push_back({base, length});
   used_before_ += static_cast<std::size_t>(next_ - block_start_);
   block_start_ = next_ = static_cast<char*>(base);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <simdjson.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "stix/bundle_reader.hpp"
 #include "support/input_file.hpp"
 #include "support/json_text.hpp"
+#include "support/record_region.hpp"
 #include "support/string_arena.hpp"
 #include "support/text.hpp"
 
@@ -787,6 +789,78 @@ TEST_CASE("string_arena takes lent memory first, extends it, and goes back to it
   CHECK(c == std::string(10, 'c'));
   CHECK(d == "dd");
   CHECK(arena.used() == 6 + 20 + 40 + 10 + 2 + 1);
+}
+
+// Pages of [p, p + n) resident in memory (mincore).
+std::size_t resident_pages(const void* p, std::size_t n) {
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> in((n + page - 1) / page);
+  REQUIRE(::mincore(const_cast<void*>(p), n, in.data()) == 0);
+  return static_cast<std::size_t>(std::count_if(in.begin(), in.end(), [](unsigned char c) { return c & 1; }));
+}
+
+TEST_CASE("record_region gives a huge page back once every byte handed out in it is freed and it is left") {
+  constexpr std::size_t mb2 = std::size_t{2} << 20, block = std::size_t{64} << 10;
+  mitrekg::record_region region(2 * mb2);   // one chunk of two 2 MiB units
+  std::vector<char*> unit0;
+  for (std::size_t i = 0; i < mb2 / block; ++i) {
+    unit0.push_back(static_cast<char*>(region.allocate(block, 8)));
+    std::fill_n(unit0.back(), block, 'x');
+  }
+  REQUIRE(unit0.size() == 32);
+  for (std::size_t i = 1; i < unit0.size(); ++i) CHECK(unit0[i] == unit0[i - 1] + block);
+  char* next = static_cast<char*>(region.allocate(block, 8));   // the bump pointer leaves unit 0
+  std::fill_n(next, block, 'y');
+  CHECK(next == unit0.back() + block);
+  CHECK(resident_pages(unit0.front(), mb2) == mb2 / 4096);
+  // All but one block of unit 0 freed: nothing goes back.
+  for (std::size_t i = 1; i < unit0.size(); ++i) region.deallocate(unit0[i], block);
+  CHECK(region.released() == 0);
+  CHECK(resident_pages(unit0.front(), mb2) == mb2 / 4096);
+  // The last one: the unit goes back to the system.
+  region.deallocate(unit0.front(), block);
+  CHECK(region.released() == mb2);
+  CHECK(resident_pages(unit0.front(), mb2) == 0);
+  // Unit 1 freed while the bump pointer is still in it: kept (more may come).
+  region.deallocate(next, block);
+  CHECK(region.released() == mb2);
+  char* more = static_cast<char*>(region.allocate(100, 8));
+  CHECK(more == next + block);
+  more[0] = 'z';
+  region.deallocate(more, 100);
+  // A request larger than what is left opens a new chunk: unit 1, left with nothing live, goes back.
+  char* big = static_cast<char*>(region.allocate(3 * mb2, 64));
+  CHECK(reinterpret_cast<std::uintptr_t>(big) % 64 == 0);
+  CHECK(region.released() == 2 * mb2);
+  CHECK(resident_pages(next, block) == 0);
+  big[0] = 'b';
+  char* tail = static_cast<char*>(region.allocate(block, 8));   // in the new chunk's fourth unit
+  CHECK(tail == big + 3 * mb2);
+  // The three units big filled go back; the one the bump pointer is in stays.
+  region.deallocate(big, 3 * mb2);
+  CHECK(region.released() == 5 * mb2);
+  region.deallocate(tail, block);
+  CHECK(region.released() == 5 * mb2);
+}
+
+TEST_CASE("records popped from the front of a record_list go back to its region") {
+  mitrekg::record_region region(std::size_t{2} << 20);
+  struct record {
+    char bytes[1000];
+  };
+  stix::record_list<record> list{mitrekg::region_allocator<record>(&region)};
+  for (int i = 0; i < 12000; ++i) list.push_back(record{{static_cast<char>(i)}});
+  REQUIRE(list.size() == 12000);
+  CHECK(list[11999].bytes[0] == static_cast<char>(11999));
+  CHECK(region.released() == 0);
+  while (!list.empty()) list.pop_front();
+  // 12 MB of records in chunks of 2, 4 and 8 MiB: every unit but the one the
+  // bump pointer is in (the deque's map comes from operator new).
+  CHECK(region.released() == (std::size_t{10} << 20));
+  // Without a region, the allocator is operator new's.
+  stix::record_list<record> plain;
+  plain.push_back(record{{'p'}});
+  CHECK(plain.front().bytes[0] == 'p');
 }
 
 // --- hardening (issue #8) ---------------------------------------------------------------

@@ -1,0 +1,105 @@
+// record_region: bump-allocated chunks whose huge pages go back to the system once every record in them is freed.
+#include "support/record_region.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+#include <sys/mman.h>
+
+#include "support/huge_pages.hpp"
+
+namespace mitrekg {
+
+namespace {
+
+constexpr std::size_t min_chunk = std::size_t{64} << 10;
+
+std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
+
+}  // namespace
+
+record_region::record_region(std::size_t chunk_hint)
+    : chunk_size_(chunk_hint < huge_page ? std::max(min_chunk, round_up(chunk_hint, min_chunk))
+                                         : round_up(chunk_hint, huge_page)) {}
+
+record_region::~record_region() {
+  for (const chunk& c : chunks_) ::munmap(c.base, c.length);
+}
+
+void record_region::add_chunk(std::size_t need) {
+  std::size_t length = std::max(chunk_size_, need);
+  length = length < huge_page ? round_up(length, min_chunk) : round_up(length, huge_page);
+  chunks_.reserve(chunks_.size() + 1);
+  auto* base = static_cast<char*>(map_anonymous(length));
+  const std::size_t unit = std::min(length, huge_page);
+  try {
+    chunks_.push_back({base, length, unit, base, std::vector<std::size_t>(length / unit, 0)});
+  } catch (...) {
+    ::munmap(base, length);
+    throw;
+  }
+  // The chunk left behind hands out nothing more: the unit it stopped in may
+  // be dead already (the units past it were never touched).
+  if (chunks_.size() > 1) {
+    chunk& old = chunks_[chunks_.size() - 2];
+    const std::size_t last = static_cast<std::size_t>(old.handed_out - old.base - 1) / old.unit;
+    old.handed_out = old.base + old.length;
+    release_if_dead(old, last);
+  }
+  chunk_size_ = std::min(chunk_size_ * 2, std::size_t{1} << 30);
+}
+
+void* record_region::allocate(std::size_t bytes, std::size_t align) {
+  if (bytes == 0) bytes = 1;
+  auto fits = [&](const chunk& c) {
+    const auto at = round_up(reinterpret_cast<std::uintptr_t>(c.handed_out), align);
+    return at + bytes <= reinterpret_cast<std::uintptr_t>(c.base + c.length);
+  };
+  if (chunks_.empty() || !fits(chunks_.back())) add_chunk(bytes + align);
+  chunk& c = chunks_.back();
+  char* at = reinterpret_cast<char*>(round_up(reinterpret_cast<std::uintptr_t>(c.handed_out), align));
+  const std::size_t first = static_cast<std::size_t>(c.handed_out - c.base) / c.unit;
+  c.handed_out = at + bytes;
+  // Count the bytes in each unit they touch.
+  std::size_t offset = static_cast<std::size_t>(at - c.base);
+  for (std::size_t left = bytes; left > 0;) {
+    const std::size_t u = offset / c.unit;
+    const std::size_t here = std::min(left, (u + 1) * c.unit - offset);
+    c.live[u] += here;
+    offset += here;
+    left -= here;
+  }
+  // Units the bump pointer has just left whose bytes were all freed already.
+  const std::size_t now = static_cast<std::size_t>(at - c.base) / c.unit;
+  for (std::size_t u = first; u < now; ++u) release_if_dead(c, u);
+  return at;
+}
+
+void record_region::deallocate(void* p, std::size_t bytes) noexcept {
+  if (bytes == 0) bytes = 1;
+  auto* at = static_cast<char*>(p);
+  // The newest chunk first: records are freed in about the order they were made.
+  for (auto it = chunks_.rbegin(); it != chunks_.rend(); ++it) {
+    chunk& c = *it;
+    if (at < c.base || at >= c.base + c.length) continue;
+    std::size_t offset = static_cast<std::size_t>(at - c.base);
+    for (std::size_t left = bytes; left > 0;) {
+      const std::size_t u = offset / c.unit;
+      const std::size_t here = std::min(left, (u + 1) * c.unit - offset);
+      c.live[u] -= here;
+      release_if_dead(c, u);
+      offset += here;
+      left -= here;
+    }
+    return;
+  }
+}
+
+void record_region::release_if_dead(chunk& c, std::size_t u) noexcept {
+  char* start = c.base + u * c.unit;
+  if (c.live[u] != 0 || c.handed_out < start + c.unit) return;   // in use, or more may be handed out there
+  c.live[u] = released_unit;   // never counted down again: nothing is handed out there any more
+  if (::madvise(start, c.unit, MADV_DONTNEED) == 0) released_ += c.unit;
+}
+
+}  // namespace mitrekg
