@@ -54,13 +54,17 @@ std::vector<node> id_order(const graph_impl& g) {
   return order;
 }
 
-// Builds by_id and by_name from `objects`, visiting nodes in `by_id_order`.
+// Builds by_id and by_name from `objects`, visiting nodes in `by_id_order`:
+// each key's objects in that order, an alias equal to the object's name or to
+// another of its aliases once, then live objects first. Two passes over the
+// same keys: the first counts each key's objects, the second places them in
+// one array.
 void build_name_indexes(graph_impl& g, const std::vector<node>& by_id_order) {
   const auto& objects = g.objects;
-  g.by_id.clear();
-  g.by_name.clear();
-  g.by_id.reserve(objects.size());
-  g.by_name.reserve(objects.size() * 2);
+  g.by_id = {};
+  g.by_name = {};
+  g.by_id.runs.reserve(objects.size());
+  g.by_name.runs.reserve(objects.size() * 2);
   // Every key lower-cased into one buffer sized up front, so the views stay put.
   std::size_t total = 0;
   for (const attack_object& o : objects) {
@@ -76,21 +80,51 @@ void build_name_indexes(graph_impl& g, const std::vector<node>& by_id_order) {
       if (*c >= 'A' && *c <= 'Z') *c = static_cast<char>(*c + 32);
     return std::string_view(g.index_keys).substr(at, s.size());
   };
-  // Ids and names, live objects first.
-  for (node n : by_id_order) {
-    const attack_object& o = objects[n];
-    if (!o.id.empty()) g.by_id[key(o.id)].push_back(n);
-    if (!o.name.empty()) g.by_name[key(o.name)].push_back(n);
-    for (auto a : o.aliases) {
-      auto& v = g.by_name[key(a)];
-      if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
+  // `visit(index, key, n)` for every key of every object, in the same order
+  // both passes: ids and names, then aliases. `key` is lower-cased on the
+  // first pass; the second takes the same bytes back from index_keys in turn.
+  auto each_key = [&](auto&& take, auto&& visit) {
+    for (node n : by_id_order) {
+      const attack_object& o = objects[n];
+      if (!o.id.empty()) visit(g.by_id, take(o.id), n);
+      if (!o.name.empty()) visit(g.by_name, take(o.name), n);
+      for (auto a : o.aliases) visit(g.by_name, take(a), n);
     }
-  }
-  auto live_first = [&](std::vector<node>& v) {
-    std::stable_partition(v.begin(), v.end(), [&](node n) { return objects[n].live(); });
   };
-  for (auto& [k, v] : g.by_id) live_first(v);
-  for (auto& [k, v] : g.by_name) live_first(v);
+  // Pass 1: counts; `first` holds the last object counted + 1 meanwhile (an
+  // object's keys are visited together, so a repeat is always the last one).
+  each_key(key, [](string_index& index, std::string_view k, node n) {
+    auto& r = index.runs[k];
+    const auto tag = static_cast<std::uint32_t>(index_of(n)) + 1;
+    if (r.first == tag) return;
+    r.first = tag;
+    ++r.count;
+  });
+  for (string_index* index : {&g.by_id, &g.by_name}) {
+    std::uint32_t at = 0;
+    for (auto& [k, r] : index->runs) {
+      r.first = at;
+      at += r.count;
+      r.count = 0;   // counts again while placing
+    }
+    index->nodes.resize(at);
+  }
+  std::size_t cursor = 0;
+  auto again = [&](std::string_view s) {
+    std::string_view k = std::string_view(g.index_keys).substr(cursor, s.size());
+    cursor += s.size();
+    return k;
+  };
+  each_key(again, [](string_index& index, std::string_view k, node n) {
+    auto& r = index.runs.find(k)->second;
+    node* run = index.nodes.data() + r.first;
+    if (r.count > 0 && run[r.count - 1] == n) return;
+    run[r.count++] = n;
+  });
+  for (string_index* index : {&g.by_id, &g.by_name})
+    for (auto& [k, r] : index->runs)
+      std::stable_partition(index->nodes.begin() + r.first, index->nodes.begin() + r.first + r.count,
+                            [&](node n) { return objects[n].live(); });
 }
 
 
@@ -253,7 +287,8 @@ void builder::add_links(stix::bundle& b, const std::vector<node>& node_of) {
       continue;
     }
     relation type = relation_from_stix(r.type);
-    edge_data d{type, r.stix_id, r.description, {}, r.revoked, r.deprecated};
+    edge_data d{.stix_id = r.stix_id, .description = r.description, .type = type, .revoked = r.revoked,
+                .deprecated = r.deprecated};
     if (type == relation::subtechnique_of) {
       if (propose_parent(*s, *t, d, fmt::format("{}: relationship {}", b.path, r.stix_id))) ++g_.relationships;
       continue;
@@ -328,6 +363,8 @@ void builder::add_parent_links() {
 
 void builder::finish() {
   auto& objects = g_.objects;
+  // Only add_links needs it: its memory serves what is built below.
+  seen_relationships_ = {};
   // Tactics by (domain, shortname); live ones win over deprecated twins.
   std::map<std::pair<domain_set, std::string_view>, node> tactic_of;
   for (node n : all_handles<node>(objects.size())) {
@@ -355,7 +392,7 @@ void builder::finish() {
              fmt::format("technique {} names unknown tactic {}:{}", o.id, k.kill_chain_name, k.phase_name));
         continue;
       }
-      link(n, it->second, edge_data{relation::in_tactic, {}, {}, {}, false, false});
+      link(n, it->second, edge_data{.type = relation::in_tactic});
     }
   }
 
@@ -372,7 +409,7 @@ void builder::finish() {
                          r.id.empty() ? r.stix_id : r.id, target));
         return;
       }
-      link(*self, *t, edge_data{type, {}, channel, log_source, false, false});
+      link(*self, *t, edge_data{.description = channel, .log_source = log_source, .type = type});
     };
     if (r.type == object_type::matrix)
       for (auto t : r.refs) ref(t, relation::matrix_tactic);
@@ -383,7 +420,7 @@ void builder::finish() {
     if (r.type == object_type::data_component && !r.data_source_ref.empty())
       ref(r.data_source_ref, relation::component_of);
   }
-  pending_.clear();
+  pending_ = {};   // memory back for the hierarchy and the indexes
 
   // A sub-technique without a subtechnique-of relationship: its parent from the dotted id.
   text_view_map<node> technique_by_id;
@@ -398,7 +435,7 @@ void builder::finish() {
     if (o.type != object_type::technique || dot == std::string_view::npos || parent_of_[n] != none) continue;
     auto it = technique_by_id.find(o.id.substr(0, dot));
     if (it != technique_by_id.end())
-      propose_parent(n, it->second, edge_data{relation::subtechnique_of, {}, {}, {}, false, false},
+      propose_parent(n, it->second, edge_data{.type = relation::subtechnique_of},
                      fmt::format("the parent of {} from its id", o.id));
   }
   add_parent_links();

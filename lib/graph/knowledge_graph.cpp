@@ -139,7 +139,8 @@ std::vector<node> lookup(const graph_impl& g, stored_graph::index which, std::st
     return out;
   }
   const string_index& map = which == stored_graph::index::id ? g.by_id : g.by_name;
-  if (auto it = map.find(key); it != map.end()) out = it->second;
+  const auto found = map.find(key);
+  out.assign(found.begin(), found.end());
   return out;
 }
 

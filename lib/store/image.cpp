@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <stdexcept>
 #include <type_traits>
 
@@ -226,7 +227,7 @@ struct image_writer {
     sections[s_strings].append(s);
   }
   // An index as a ready hash table: `entries` are (key, nodes); nodes empty for the STIX-id one (node in `first`).
-  void table(section slots, section nodes, section keys, const std::vector<std::pair<std::string_view, const std::vector<node>*>>& entries,
+  void table(section slots, section nodes, section keys, const std::vector<std::pair<std::string_view, std::span<const node>>>& entries,
              const std::vector<std::pair<std::string_view, node>>& single) {
     const std::size_t n = entries.size() + single.size();
     std::size_t count = 1;
@@ -245,8 +246,8 @@ struct image_writer {
       table[i] = s;
     };
     for (const auto& [key, list] : entries) {
-      place(key, static_cast<std::uint32_t>(sections[nodes].size() / 4), static_cast<std::uint32_t>(list->size()));
-      for (node v : *list) put32(sections[nodes], index_of(v));
+      place(key, static_cast<std::uint32_t>(sections[nodes].size() / 4), static_cast<std::uint32_t>(list.size()));
+      for (node v : list) put32(sections[nodes], index_of(v));
     }
     for (const auto& [key, v] : single) place(key, index_of(v), 1);
     for (const slot& s : table) {
@@ -641,7 +642,8 @@ std::unique_ptr<graph_impl> materialize(const graph_impl& g) {
   for (std::uint32_t e = 0; e < s.edge_count(); ++e) {
     const edge x = s.edge_at(e);
     edges.push_back(index_of(x.source), index_of(x.target),
-                    edge_data{x.type, x.stix_id, x.description, x.log_source, x.revoked, x.deprecated, e});
+                    edge_data{.stix_id = x.stix_id, .description = x.description, .log_source = x.log_source, .seq = e,
+                              .type = x.type, .revoked = x.revoked, .deprecated = x.deprecated});
   }
   set_edges(*m, std::move(edges));
   build_indexes(*m);
@@ -726,10 +728,10 @@ std::string encode_image(const graph_impl& graph) {
     std::memcpy(w[s_in_items].data() + std::size_t{in_next[t]++} * item_record, item, item_record);
   }
   for (auto [map, slots] : {std::pair{&g.by_id, s_id_slots}, std::pair{&g.by_name, s_name_slots}}) {
-    std::vector<std::pair<std::string_view, const std::vector<node>*>> entries;
-    for (const auto& [key, list] : *map) entries.emplace_back(key, &list);
-    // Map order is the hash's: sort so that equal graphs give equal images.
-    std::sort(entries.begin(), entries.end());
+    std::vector<std::pair<std::string_view, std::span<const node>>> entries;
+    for (const auto& [key, r] : map->runs) entries.emplace_back(key, std::span(map->nodes).subspan(r.first, r.count));
+    // Map order is the hash's: sort so that equal graphs give equal images (keys are unique).
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     w.table(slots, static_cast<section>(slots + 1), static_cast<section>(slots + 2), entries, {});
   }
   {
