@@ -573,8 +573,9 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
   }
   for (std::size_t i = 0; i < bundles.size(); ++i) b.add_links(bundles[i], node_of[i]);
   node_of = {};
-  // Every record is read and popped: their regions have given back all but a
-  // huge page or two each.
+  // Every record is read and popped; the regions give back the huge page or
+  // two each still holds before finish() allocates.
+  for (stix::bundle& bundle : bundles) bundle.drop_records();
   b.finish();
   for (stix::bundle& bundle : bundles) g->storage.push_back(bundle.strings);
   return g;

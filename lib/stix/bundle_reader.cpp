@@ -596,6 +596,15 @@ bundle start_bundle(std::string path, std::size_t bytes) {
 
 }  // namespace
 
+void bundle::drop_records() noexcept {
+  // Swapped out (the allocators go with the blocks) and destroyed while the
+  // regions live; `objects = {}` would keep a block and the region's pointer.
+  record_list<raw_object>().swap(objects);
+  record_list<raw_relationship>().swap(relationships);
+  object_records.reset();
+  relationship_records.reset();
+}
+
 bundle read_bundle(const std::filesystem::path& path) {
   mapped_input map = map_input_file(path, "a STIX bundle file", max_bundle_bytes, simdjson::SIMDJSON_PADDING);
   bundle b = start_bundle(path.string(), map.size());

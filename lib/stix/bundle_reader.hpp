@@ -83,6 +83,9 @@ struct bundle {
   std::size_t unknown_properties = 0;
   std::size_t malformed_objects = 0;
   std::vector<std::string> samples;
+
+  // Frees every record and unmaps both regions (the lists are empty after).
+  void drop_records() noexcept;
 };
 
 // Reads the file at `path` through a read-only mapping (no copy of the file;

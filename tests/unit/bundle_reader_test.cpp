@@ -863,6 +863,27 @@ TEST_CASE("records popped from the front of a record_list go back to its region"
   CHECK(plain.front().bytes[0] == 'p');
 }
 
+TEST_CASE("drop_records frees a bundle's records and regions, whatever is left in them") {
+  auto b = stix::read_bundle("inline.json", bundle_of(R"(
+    {"type": "attack-pattern", "id": "attack-pattern--1", "name": "One"},
+    {"type": "attack-pattern", "id": "attack-pattern--2", "name": "Two"},
+    {"type": "relationship", "id": "relationship--1", "relationship_type": "uses",
+     "source_ref": "attack-pattern--1", "target_ref": "attack-pattern--2"})"));
+  REQUIRE(b.objects.size() == 2);
+  REQUIRE(b.relationships.size() == 1);
+  REQUIRE(b.object_records != nullptr);
+  REQUIRE(b.relationship_records != nullptr);
+  b.objects.pop_front();   // partly drained, as a builder that failed half-way leaves it
+  b.drop_records();
+  CHECK(b.objects.empty());
+  CHECK(b.relationships.empty());
+  CHECK(b.object_records == nullptr);
+  CHECK(b.relationship_records == nullptr);
+  // The lists are usable again, on operator new (ASan checks nothing is freed twice or late).
+  b.objects.emplace_back();
+  CHECK(b.objects.size() == 1);
+}
+
 // --- hardening (issue #8) ---------------------------------------------------------------
 
 TEST_CASE("invalid JSON inside a value the reader skips is an error at its place") {
