@@ -77,7 +77,7 @@ struct region_allocator {
     return static_cast<T*>(region->allocate(n * sizeof(T), alignof(T)));
   }
   void deallocate(T* p, std::size_t n) noexcept {
-    if (!region || std::is_pointer_v<T>) ::operator delete(p, n * sizeof(T), std::align_val_t{alignof(T)});
+    if (!region || std::is_pointer_v<T>) ::operator delete(p, std::align_val_t{alignof(T)});
     else region->deallocate(p, n * sizeof(T));
   }
   template <class U>
