@@ -18,9 +18,11 @@ std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to *
 
 }  // namespace
 
+// From a quarter of a huge page up, a whole one: records filled 4 KiB page by
+// page cost a fault each (730 more for ATT&CK's enterprise bundle, +20% CPU).
 record_region::record_region(std::size_t chunk_hint)
-    : chunk_size_(chunk_hint < huge_page ? std::max(min_chunk, round_up(chunk_hint, min_chunk))
-                                         : round_up(chunk_hint, huge_page)) {}
+    : chunk_size_(chunk_hint < huge_page / 4 ? std::max(min_chunk, round_up(chunk_hint, min_chunk))
+                                             : round_up(chunk_hint, huge_page)) {}
 
 record_region::~record_region() {
   for (const chunk& c : chunks_) ::munmap(c.base, c.length);
