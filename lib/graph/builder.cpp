@@ -156,9 +156,13 @@ public:
   // Room for every record of the bundles up front: no rehashing, no
   // reallocation while adding. `edges`: at least every edge finish() can make
   // (a reallocation would copy and touch the whole array a second time).
-  void reserve(std::size_t objects, std::size_t relationships, std::size_t edges) {
+  void reserve_objects(std::size_t objects) {
     g_.objects.reserve(objects);
     g_.by_stix.reserve(objects);
+  }
+  // Called once the objects are in (their records have gone back by then),
+  // so that these arrays' first pages are not held while objects are added.
+  void reserve_links(std::size_t relationships, std::size_t edges) {
     seen_relationships_.reserve(relationships);
     edges_.reserve(edges);
   }
@@ -420,7 +424,8 @@ void builder::finish() {
     if (r.type == object_type::data_component && !r.data_source_ref.empty())
       ref(r.data_source_ref, relation::component_of);
   }
-  pending_ = {};   // memory back for the hierarchy and the indexes
+  // Memory back for the hierarchy and the indexes (`= {}` would keep the capacity).
+  pending_ = std::vector<pending>();
 
   // A sub-technique without a subtechnique-of relationship: its parent from the dotted id.
   text_view_map<node> technique_by_id;
@@ -532,7 +537,7 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
       if (r.object.type == object_type::technique) links += r.object.kill_chain_phases.size() + 1;
     }
   }
-  b.reserve(objects, relationships, relationships + links);
+  b.reserve_objects(objects);
   std::vector<domain_set> bundle_domains;
   std::vector<std::vector<node>> node_of;   // per bundle, by record
   for (stix::bundle& bundle : bundles) {
@@ -571,6 +576,7 @@ std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
     for (auto& s : bundle.samples)
       if (g->report.samples.size() < max_samples) g->report.samples.push_back(std::move(s));
   }
+  b.reserve_links(relationships, relationships + links);
   for (std::size_t i = 0; i < bundles.size(); ++i) b.add_links(bundles[i], node_of[i]);
   node_of = {};
   // Every record is read and popped; the regions give back the huge page or
