@@ -1,4 +1,4 @@
-// huge_pages: the 2 MiB transparent huge page, boundaries of it, and the hint that asks for it.
+// huge_pages: the 2 MiB transparent huge page, boundaries of it, the hint that asks for it, and anonymous mappings sized for it.
 #pragma once
 
 #include <cstddef>
@@ -31,7 +31,13 @@ inline void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
   if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 }
 
-// Maps `length` bytes of anonymous read-write memory (a multiple of 64 KiB);
+// The size the arenas' smaller mappings are a multiple of.
+inline constexpr std::size_t mapping_granule = std::size_t{64} << 10;
+
+// `n` rounded up to a multiple of `to` (any positive size).
+constexpr std::size_t round_up(std::size_t n, std::size_t to) noexcept { return (n + to - 1) / to * to; }
+
+// Maps `length` bytes of anonymous read-write memory (a multiple of mapping_granule);
 // from 2 MiB up aligned to huge_page and advised as huge pages. Throws
 // std::bad_alloc when nothing can be mapped. Unmap with munmap(p, length).
 inline void* map_anonymous(std::size_t length) {

@@ -10,15 +10,8 @@
 
 namespace mitrekg {
 
-namespace {
-
-constexpr std::size_t min_block = std::size_t{64} << 10;
-
-std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
-
-}  // namespace
-
-string_arena::string_arena(std::size_t block_hint) : block_size_(std::max(min_block, round_up(block_hint, min_block))) {}
+string_arena::string_arena(std::size_t block_hint)
+    : block_size_(std::max(mapping_granule, round_up(block_hint, mapping_granule))) {}
 
 string_arena::~string_arena() {
   for (const block& b : blocks_) ::munmap(b.base, b.length);
@@ -53,7 +46,7 @@ void string_arena::grow(std::size_t need) {
   }
   // A string larger than the block size gets a block of its own size; the
   // next blocks double (a guess that was too small costs few blocks).
-  const std::size_t length = std::max(block_size_, round_up(need, min_block));
+  const std::size_t length = std::max(block_size_, round_up(need, mapping_granule));
   blocks_.reserve(blocks_.size() + 1);
   void* base = map_anonymous(length);
   blocks_.push_back({base, length});
