@@ -54,15 +54,7 @@ void* record_region::allocate(std::size_t bytes, std::size_t align) {
   char* at = reinterpret_cast<char*>(round_up(reinterpret_cast<std::uintptr_t>(c.handed_out), align));
   const std::size_t first = static_cast<std::size_t>(c.handed_out - c.base) / c.unit;
   c.handed_out = at + bytes;
-  // Count the bytes in each unit they touch.
-  std::size_t offset = static_cast<std::size_t>(at - c.base);
-  for (std::size_t left = bytes; left > 0;) {
-    const std::size_t u = offset / c.unit;
-    const std::size_t here = std::min(left, (u + 1) * c.unit - offset);
-    c.live[u] += here;
-    offset += here;
-    left -= here;
-  }
+  count(c, at, bytes, false);
   // Units the bump pointer has just left whose bytes were all freed already.
   const std::size_t now = static_cast<std::size_t>(at - c.base) / c.unit;
   for (std::size_t u = first; u < now; ++u) release_if_dead(c, u);
@@ -75,16 +67,24 @@ void record_region::deallocate(void* p, std::size_t bytes) noexcept {
   // The oldest chunk first: records are freed in about the order they were made.
   for (chunk& c : chunks_) {
     if (at < c.base || at >= c.base + c.length) continue;
-    std::size_t offset = static_cast<std::size_t>(at - c.base);
-    for (std::size_t left = bytes; left > 0;) {
-      const std::size_t u = offset / c.unit;
-      const std::size_t here = std::min(left, (u + 1) * c.unit - offset);
+    count(c, at, bytes, true);
+    return;
+  }
+}
+
+void record_region::count(chunk& c, const char* at, std::size_t bytes, bool freed) noexcept {
+  std::size_t offset = static_cast<std::size_t>(at - c.base);
+  for (std::size_t left = bytes; left > 0;) {
+    const std::size_t u = offset / c.unit;
+    const std::size_t here = std::min(left, (u + 1) * c.unit - offset);
+    if (freed) {
       c.live[u] -= here;
       release_if_dead(c, u);
-      offset += here;
-      left -= here;
+    } else {
+      c.live[u] += here;
     }
-    return;
+    offset += here;
+    left -= here;
   }
 }
 

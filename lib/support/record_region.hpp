@@ -47,6 +47,9 @@ private:
   };
   static constexpr std::size_t released_unit = ~std::size_t{0};   // a unit's live count once given back
   void add_chunk(std::size_t need);
+  // Adds [at, at + bytes) of c to the live count of each unit it overlaps, or
+  // (`freed`) takes it off and gives back the units left dead.
+  void count(chunk& c, const char* at, std::size_t bytes, bool freed) noexcept;
   void release_if_dead(chunk& c, std::size_t unit_index) noexcept;
   std::vector<chunk> chunks_;
   std::size_t chunk_size_;
