@@ -499,10 +499,10 @@ void reader::run(od::document& doc, const std::shared_ptr<const void>& lend_owne
     std::string_view key = json_key(f);
     od::value v = f.value();
     if (key == "type") {
-      if (v.get_string().get(type)) { type = "(not a string)"; validate_json(v); }
+      if (!json_string_borrowed(v, type)) { type = "(not a string)"; validate_json(v); }
     } else if (key == "spec_version") {
       std::string_view s;
-      if (!v.get_string().get(s)) b_.spec_version = s;
+      if (json_string_borrowed(v, s)) b_.spec_version = s;
       else validate_json(v);
     } else if (key == "objects") {
       const char* at = v.current_location().value_unsafe();

@@ -1,9 +1,36 @@
 // Validating skips of On-Demand values, and positions for simdjson's first-stage errors.
 #include "support/json_text.hpp"
 
+#include <cstdint>
+#include <vector>
+
 namespace mitrekg {
 
 namespace od = simdjson::ondemand;
+
+namespace {
+
+// Checks a string value's escapes by decoding it into a scratch buffer of this
+// thread's, not into the document parser's string buffer, which only grows
+// while a document is read: values nobody keeps would fill pages of it (a
+// huge page per parser, faulted in for the few escaped strings a reader
+// skips). Consumes `v`; `token`: its raw token.
+simdjson::error_code check_escapes(od::value v, std::string_view token) {
+  // The decoded text is at most as long as the token; the decoder may write its padding past it.
+  thread_local std::vector<std::uint8_t> scratch;
+  const std::size_t need = token.size() + simdjson::SIMDJSON_PADDING;
+  if (scratch.size() < need) scratch.resize(need);
+  // A parser only for its decoder (parser::unescape), allocated at the smallest size.
+  thread_local od::parser decoder;
+  thread_local const simdjson::error_code ready = decoder.allocate(64);
+  if (ready) return v.get_string().error();   // no decoder: into the document's buffer, as before
+  od::raw_json_string raw;
+  if (auto err = v.get_raw_json_string().get(raw)) return err;
+  std::uint8_t* out = scratch.data();
+  return decoder.unescape(raw, out).error();
+}
+
+}  // namespace
 
 void validate_json(od::value v, std::size_t depth) {
   if (depth > max_json_depth) throw simdjson::simdjson_error(simdjson::DEPTH_ERROR);
@@ -24,7 +51,7 @@ void validate_json(od::value v, std::size_t depth) {
     {
       const std::string_view token = v.raw_json_token();
       if (token.find('\\') == std::string_view::npos) break;   // nothing more to check
-      if (auto err = v.get_string().error()) throw located_json_error(err, token.data());
+      if (auto err = check_escapes(v, token)) throw located_json_error(err, token.data());
       break;
     }
     case od::json_type::number: {

@@ -78,6 +78,21 @@ inline std::string_view json_string_borrowed(simdjson::ondemand::value v) {
   return escaped ? std::string_view(v.get_string()) : inner;
 }
 
+// The same without throwing: false when `v` is not a string (left unread) or
+// holds a broken escape. Top-level values read this way leave the parser's
+// string buffer untouched, which a decoded copy of "bundle" would fault in.
+inline bool json_string_borrowed(simdjson::ondemand::value v, std::string_view& out) {
+  std::string_view tok = v.raw_json_token();
+  while (!tok.empty() && is_json_space(tok.back())) tok.remove_suffix(1);
+  if (tok.size() < 2 || tok.front() != '"') return false;
+  const std::string_view inner = tok.substr(1, tok.size() - 2);
+  if (inner.find('\\') == std::string_view::npos) {
+    out = inner;
+    return true;
+  }
+  return !v.get_string().get(out);
+}
+
 // A string value: a view into the file buffer when it has no escapes (almost
 // always), else simdjson's unescaped copy stored in `arena` (whose elements
 // never move). Throws as json_string_token.

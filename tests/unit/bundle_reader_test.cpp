@@ -427,6 +427,30 @@ TEST_CASE("a STIX 2.1 bundle (no bundle spec_version, objects carry one) loads")
   CHECK(f.malformed_objects == 0);
 }
 
+TEST_CASE("the bundle's type and spec_version are read as written, or decoded when they hold escapes") {
+  // Unescaped, they are read in place (the parser's string buffer stays untouched); escaped, decoded.
+  auto plain = stix::read_bundle("plain.json", R"({"type": "bundle", "spec_version": "2.0", "objects": []})");
+  CHECK(plain.spec_version == "2.0");
+  auto escaped = stix::read_bundle("esc.json", R"({"type": "bun\u0064le", "spec_version": "2.\u0030", "objects": []})");
+  CHECK(escaped.spec_version == "2.0");
+  // A spec_version that is not a string is checked and left out; a type that is not one is named.
+  auto number = stix::read_bundle("num.json", R"({"type": "bundle", "spec_version": 2.0, "objects": []})");
+  CHECK(number.spec_version.empty());
+  auto e = error_of(R"({"type": ["bundle"], "objects": []})", "typed.json");
+  REQUIRE(e);
+  CHECK(e->code() == errc::not_a_bundle);
+  CHECK(std::string_view(e->what()).find("(not a string)") != std::string_view::npos);
+  // A broken escape in either is invalid JSON at that string.
+  for (const std::string& json : {std::string(R"({"type": "b\qe", "objects": []})"),
+                                 std::string(R"({"type": "bundle", "spec_version": "2\q", "objects": []})")}) {
+    CAPTURE(json);
+    auto bad = error_of(json, "escape.json");
+    REQUIRE(bad);
+    CHECK(bad->code() == errc::not_json);
+    CHECK(bad->position() == mitrekg::line_column(json, json.rfind('"', json.find('\\'))));   // the string's quote
+  }
+}
+
 TEST_CASE("an empty bundle is valid") {
   auto b = stix::read_bundle("inline.json", R"({"type": "bundle", "id": "bundle--0", "objects": []})");
   CHECK(b.objects.empty());
