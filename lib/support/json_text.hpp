@@ -16,15 +16,22 @@ constexpr bool is_json_space(char c) noexcept { return c == ' ' || c == '\n' || 
 // in docs/limits.md); deeper input is invalid JSON (DEPTH_ERROR) at its position.
 inline constexpr std::size_t max_json_depth = 1024;
 
-// The inside of a string token (quotes off), as written in the file;
-// `escaped` tells whether it holds escapes (then it must be decoded). Throws
-// simdjson_error(INCORRECT_TYPE) when `v` is not a string.
-inline std::string_view json_string_token(simdjson::ondemand::value v, bool& escaped) {
+// The inside of a string token (quotes off), as written in the file, into
+// `inner`; `escaped` tells whether it holds escapes (then it must be decoded).
+// False, `v` left unread, when `v` is not a string.
+inline bool json_string_inner(simdjson::ondemand::value v, std::string_view& inner, bool& escaped) {
   std::string_view tok = v.raw_json_token();
   while (!tok.empty() && is_json_space(tok.back())) tok.remove_suffix(1);
-  if (tok.size() < 2 || tok.front() != '"') throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
-  std::string_view inner = tok.substr(1, tok.size() - 2);
+  if (tok.size() < 2 || tok.front() != '"') return false;
+  inner = tok.substr(1, tok.size() - 2);
   escaped = inner.find('\\') != std::string_view::npos;
+  return true;
+}
+
+// The same, throwing simdjson_error(INCORRECT_TYPE) when `v` is not a string.
+inline std::string_view json_string_token(simdjson::ondemand::value v, bool& escaped) {
+  std::string_view inner;
+  if (!json_string_inner(v, inner, escaped)) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
   return inner;
 }
 
@@ -82,11 +89,10 @@ inline std::string_view json_string_borrowed(simdjson::ondemand::value v) {
 // holds a broken escape. Top-level values read this way leave the parser's
 // string buffer untouched, which a decoded copy of "bundle" would fault in.
 inline bool json_string_borrowed(simdjson::ondemand::value v, std::string_view& out) {
-  std::string_view tok = v.raw_json_token();
-  while (!tok.empty() && is_json_space(tok.back())) tok.remove_suffix(1);
-  if (tok.size() < 2 || tok.front() != '"') return false;
-  const std::string_view inner = tok.substr(1, tok.size() - 2);
-  if (inner.find('\\') == std::string_view::npos) {
+  std::string_view inner;
+  bool escaped = false;
+  if (!json_string_inner(v, inner, escaped)) return false;
+  if (!escaped) {
     out = inner;
     return true;
   }
