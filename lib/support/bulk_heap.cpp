@@ -11,19 +11,12 @@
 #endif
 
 #include "support/huge_pages.hpp"
+#include "support/sanitizers.hpp"
 
 // Sanitizers bring their own allocators: mallopt would tune a heap nobody uses.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define MITREKG_BULK_HEAP 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-#define MITREKG_BULK_HEAP 0
-#endif
-#endif
-#if !defined(MITREKG_BULK_HEAP) && defined(__GLIBC__)
+#if !MITREKG_SANITIZER_ALLOCATOR && defined(__GLIBC__)
 #define MITREKG_BULK_HEAP 1
-#endif
-#if !defined(MITREKG_BULK_HEAP)
+#else
 #define MITREKG_BULK_HEAP 0
 #endif
 

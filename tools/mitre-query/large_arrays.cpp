@@ -26,22 +26,14 @@
 #include <sys/mman.h>
 
 #include "support/huge_pages.hpp"
+#include "support/sanitizers.hpp"
 
 namespace mq {
 // Whether this build replaces array new (false under a sanitizer); for the tests.
 bool large_arrays_replaced() noexcept;
 }  // namespace mq
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define MITREKG_LARGE_ARRAYS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-#define MITREKG_LARGE_ARRAYS 0
-#endif
-#endif
-#if !defined(MITREKG_LARGE_ARRAYS)
-#define MITREKG_LARGE_ARRAYS 1
-#endif
+#define MITREKG_LARGE_ARRAYS (!MITREKG_SANITIZER_ALLOCATOR)
 
 bool mq::large_arrays_replaced() noexcept { return MITREKG_LARGE_ARRAYS != 0; }
 
