@@ -36,6 +36,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -43,7 +44,6 @@
 
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +51,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "support/huge_pages.hpp"
 #include "support/input_file.hpp"
 
 #include "mitrekg/data.hpp"
@@ -326,13 +327,15 @@ long prime_mb = 0;             // set in main from the file size
 std::string self_path;         // this program, for the primer child
 
 // A child mode (--prime MB): touches MB of anonymous memory, in huge pages
-// where the kernel gives them, as the two measured programs do, and exits.
+// where the kernel gives them (map_anonymous), as the two measured programs
+// do, and exits.
 int prime(long mb) {
   const std::size_t bytes = static_cast<std::size_t>(mb) << 20;
-  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return 1;
-  madvise(p, bytes, MADV_HUGEPAGE);
-  std::memset(p, 1, bytes);
+  try {
+    std::memset(mitrekg::map_anonymous(bytes), 1, bytes);
+  } catch (const std::bad_alloc&) {
+    return 1;
+  }
   return 0;
 }
 
