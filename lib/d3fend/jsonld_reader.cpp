@@ -356,8 +356,8 @@ private:
   }
 
   // A field's key as a view: into the file when it has no escapes (almost
-  // always), else unescaped by simdjson (valid for the rest of the pass).
-  std::string_view key_of(od::field& f) const {
+  // always), else decoded into the read arena (kept: statements keep keys).
+  std::string_view key_of(od::field& f) {
     const char* raw = f.key().raw();
     const char* limit = text_.data() + text_.size();
     // Keys are short: an inline scan for the closing quote beats two memchr calls.
@@ -365,7 +365,10 @@ private:
       if (*p == '"') return std::string_view(raw, static_cast<std::size_t>(p - raw));
       if (*p == '\\') break;
     }
-    return f.unescaped_key();
+    std::string_view decoded;
+    if (auto err = json_decode_escaped(f.key(), json_raw_key(f).size(), decoded))
+      throw located_json_error(err, raw - 1);   // at the key's opening quote
+    return o_.read_arena.emplace_back(decoded);
   }
   // {"@id": "…"} -> the id; empty when the object has no string "@id".
   std::string_view ref_of(od::object obj) {
@@ -581,7 +584,7 @@ void reader::run(od::document& doc, handoff& out) {
   }
   bool saw_graph = false;
   for (od::field f : top) {
-    std::string_view key = f.unescaped_key();
+    std::string_view key = key_of(f);
     if (key != "@graph") {
       validate_json(f.value());
       continue;

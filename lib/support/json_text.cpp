@@ -8,26 +8,37 @@ namespace mitrekg {
 
 namespace od = simdjson::ondemand;
 
-namespace {
-
-// Checks a string value's escapes by decoding it into a scratch buffer of this
-// thread's, not into the document parser's string buffer, which only grows
-// while a document is read: values nobody keeps would fill pages of it (a
-// huge page per parser, faulted in for the few escaped strings a reader
-// skips). Consumes `v`; `token`: its raw token.
-simdjson::error_code check_escapes(od::value v, std::string_view token) {
+simdjson::error_code json_decode_escaped(od::raw_json_string raw, std::size_t length, std::string_view& out) {
   // The decoded text is at most as long as the token; the decoder may write its padding past it.
   thread_local std::vector<std::uint8_t> scratch;
-  const std::size_t need = token.size() + simdjson::SIMDJSON_PADDING;
+  const std::size_t need = length + simdjson::SIMDJSON_PADDING;
   if (scratch.size() < need) scratch.resize(need);
   // A parser only for its decoder (parser::unescape), allocated at the smallest size.
   thread_local od::parser decoder;
   thread_local const simdjson::error_code ready = decoder.allocate(64);
-  if (ready) return v.get_string().error();   // no decoder: into the document's buffer, as before
+  if (ready) return ready;
+  std::uint8_t* at = scratch.data();
+  return decoder.unescape(raw, at).get(out);
+}
+
+std::string_view json_decode_escaped(od::raw_json_string raw, std::size_t length, std::deque<std::string>& arena) {
+  std::string_view decoded;
+  if (auto err = json_decode_escaped(raw, length, decoded)) throw simdjson::simdjson_error(err);
+  return arena.emplace_back(decoded);
+}
+
+namespace {
+
+// Checks a string value's escapes by decoding it (json_decode_escaped), not
+// into the document parser's string buffer, which only grows while a document
+// is read: values nobody keeps would fill pages of it (a huge page per parser,
+// faulted in for the few escaped strings a reader skips). Consumes `v`;
+// `token`: its raw token.
+simdjson::error_code check_escapes(od::value v, std::string_view token) {
   od::raw_json_string raw;
   if (auto err = v.get_raw_json_string().get(raw)) return err;
-  std::uint8_t* out = scratch.data();
-  return decoder.unescape(raw, out).error();
+  std::string_view decoded;
+  return json_decode_escaped(raw, token.size(), decoded);
 }
 
 }  // namespace

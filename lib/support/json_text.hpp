@@ -99,13 +99,26 @@ inline bool json_string_borrowed(simdjson::ondemand::value v, std::string_view& 
   return !v.get_string().get(out);
 }
 
+// Decodes the escapes of a string (a value's or a key's raw_json_string, whose
+// text between the quotes is `length` bytes) into a scratch buffer of this
+// thread's: `out` is valid until the next call on the same thread. Not into
+// the document parser's string buffer, which only grows while a document is
+// read, so a few escaped strings would fault in a page (a huge page) of it per
+// parser. Returns simdjson's error for a broken escape (MEMALLOC if this
+// thread's decoder could not be allocated).
+simdjson::error_code json_decode_escaped(simdjson::ondemand::raw_json_string raw, std::size_t length,
+                                         std::string_view& out);
+// The same, stored in `arena` (whose elements never move); throws simdjson_error.
+std::string_view json_decode_escaped(simdjson::ondemand::raw_json_string raw, std::size_t length,
+                                     std::deque<std::string>& arena);
+
 // A string value: a view into the file buffer when it has no escapes (almost
-// always), else simdjson's unescaped copy stored in `arena` (whose elements
-// never move). Throws as json_string_token.
+// always), else its decoded copy stored in `arena`. Throws as
+// json_string_token, or simdjson_error for a broken escape.
 inline std::string_view json_string(simdjson::ondemand::value v, std::deque<std::string>& arena) {
   bool escaped = false;
   std::string_view inner = json_string_token(v, escaped);
-  return escaped ? std::string_view(arena.emplace_back(std::string_view(v.get_string()))) : inner;
+  return escaped ? json_decode_escaped(v.get_raw_json_string(), inner.size(), arena) : inner;
 }
 
 // A simdjson error found by validate_json where the iterator has already

@@ -185,3 +185,29 @@ TEST_CASE("D3FEND errors name the real line and column, with and without the sto
   auto o = load("\xEF\xBB\xBF" + json, false);
   CHECK(o.size() == load(json, false).size());
 }
+
+TEST_CASE("escaped keys are decoded, at the top and in elements; a broken escape in a key is invalid JSON at the key") {
+  // "@gr\u0061ph" is "@graph"; "rdfs:l\u0061bel" is "rdfs:label"; "d3f:d\u0065finition" is "d3f:definition".
+  const std::string json =
+      "{\"@context\": {\"d3f\": \"http://d3fend.mitre.org/ontologies/d3fend.owl#\"},\n"
+      " \"@gr\\u0061ph\": [\n"
+      "  {\"@id\": \"d3f:A\", \"@type\": \"owl:Class\", \"rdfs:l\\u0061bel\": \"Tab\\there \\u00e9\",\n"
+      "   \"d3f:d\\u0065finition\": \"Said \\\"so\\\".\"},\n"
+      "  {\"@id\": \"d3f:B\", \"@type\": \"owl:Class\", \"rdfs:label\": \"B\", \"rdfs:subClassOf\": {\"@id\": \"d3f:A\"}}\n"
+      " ]}\n";
+  for (bool threaded : {false, true}) {
+    CAPTURE(threaded);
+    auto o = load(json, threaded);
+    REQUIRE(o.size() == 2);
+    auto a = o.find("d3f:A");
+    REQUIRE(a);
+    CHECK(o[*a].label == "Tab\there \xc3\xa9");
+    CHECK(o[*a].definition == "Said \"so\".");
+    auto b = o.find("d3f:B");
+    REQUIRE(b);
+    CHECK(o[*b].label == "B");
+  }
+  std::string broken = json;
+  broken.replace(broken.find("d3f:d\\u0065finition"), 19, "d3f:d\\uZZ65finition");
+  check_same_failure(broken, "test.json: line 4, column 4: invalid JSON");   // at the key
+}
