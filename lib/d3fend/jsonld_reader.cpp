@@ -192,8 +192,9 @@ void storer::store(const batch& b, const element& e) {
   if (!(x.flags & f_defined)) x.offset = e.offset;
   x.flags |= static_cast<std::uint16_t>(e.flags | f_defined);
   entry.deprecated = entry.deprecated || e.deprecated;
-  auto keep = [](std::string_view& field, std::string_view value) {
-    if (field.empty()) field = value;
+  // Copied: the file's text is dropped when the load ends.
+  auto keep = [&o](std::string_view& field, std::string_view value) {
+    if (field.empty()) field = o.keep_text(value);
   };
   keep(entry.label, e.text[t_label]);
   keep(entry.definition, e.text[t_definition]);
@@ -216,7 +217,7 @@ void storer::store(const batch& b, const element& e) {
       case link_kind::subproperty: o.raw_subproperty.push_back({n, no_node, o.intern(l.target)}); break;
       case link_kind::inverse: o.raw_inverse.push_back({n, no_node, o.intern(l.target)}); break;
       case link_kind::statement: {
-        d3fend_node k = o.intern(l.key, false);
+        d3fend_node k = o.intern(l.key);
         o.raw_statements.push_back({n, k, o.intern(l.target)});
         break;
       }

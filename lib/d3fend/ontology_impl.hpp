@@ -22,6 +22,7 @@
 #include "d3fend/d3fend_access.hpp"
 #include "mitrekg/d3fend.hpp"
 #include "support/handles.hpp"
+#include "support/string_arena.hpp"
 #include "support/text.hpp"
 #include "support/text_map.hpp"
 
@@ -151,11 +152,15 @@ struct d3fend_ontology::impl {
 
   // ---- the file --------------------------------------------------------------
   std::string file;
-  std::unique_ptr<char[]> buffer;           // owns the bytes, padded for simdjson (text may start inside it)
+  // While a JSON-LD text is read (load_file maps the file, load_text copies
+  // the bytes into `buffer`): `text` views it; both are dropped when the load
+  // ends, as every text and id kept was copied into `strings` (or `arena`).
+  std::unique_ptr<char[]> buffer;           // load_text's padded copy (text may start inside it)
+  std::string_view text;                    // the JSON-LD being read, without its padding; empty after the load
+  std::unique_ptr<string_arena> strings;    // the texts and ids kept from a JSON-LD file (keep_text)
   std::shared_ptr<const void> mapped;       // or: a snapshot image mapped from the cache, when views point there
-  std::string_view text;                    // buffer without its padding
-  std::deque<std::string> arena;            // unescaped copies; never moved
-  std::deque<std::string> read_arena;       // the JSON-LD reader's unescaped strings (arena is the storer's)
+  std::deque<std::string> arena;            // copies kept otherwise (SQLite tables); never moved
+  std::deque<std::string> read_arena;       // the JSON-LD reader's unescaped strings, for the pass only
   std::string_view version;
   d3fend_report report;
 
@@ -267,9 +272,12 @@ struct d3fend_ontology::impl {
   d3fend_mapping stored_row(std::uint32_t i) const noexcept;
   mutable csr<d3fend_node> countered;               // defensive technique -> ATT&CK classes
 
-  // Node of an "@id"; `persistent` says whether `id` outlives the load (a view
-  // into the buffer); otherwise it is copied into the arena when first seen.
-  d3fend_node intern(std::string_view id, bool persistent = true);
+  // Node of an "@id", added with a copy of `id` (keep_text) when first seen:
+  // `id` need not outlive the call.
+  d3fend_node intern(std::string_view id);
+  // A copy of `s` the ontology owns: in `strings` when it exists (a JSON-LD
+  // load), else in `arena`. Empty for an empty `s`.
+  std::string_view keep_text(std::string_view s);
   // Appends a node for `id` (which must outlive the ontology) without
   // indexing it: the image decoder's half of intern (keys() indexes later).
   d3fend_node append_node(std::string_view id);

@@ -818,7 +818,7 @@ std::unique_ptr<d3fend_ontology> read_d3fend(database& db, const open_tables& t)
   std::vector<std::pair<std::int64_t, std::int64_t>> restrictions;
   while (q.step()) {
     hash_row(q, sum);
-    d3fend_node n = o->intern(q.text(1), false);
+    d3fend_node n = o->intern(q.text(1));
     if (n != static_cast<d3fend_node>(q.integer(0))) corrupt(db, "D3FEND node numbers differ");
     d3fend_entry& e = o->entries[n];
     e.label = keep(q.text(2));

@@ -1,4 +1,4 @@
-// read_input_file: stat, refuse non-regular files, open without blocking, read whole.
+// map_input_file: stat, refuse non-regular files, open without blocking, map read-only with padding; SIGBUS guarded.
 #include "support/input_file.hpp"
 
 #include <atomic>
@@ -16,7 +16,6 @@
 #include <fmt/format.h>
 
 #include "mitrekg/error.hpp"
-#include "support/huge_pages.hpp"
 
 namespace mitrekg {
 
@@ -44,7 +43,7 @@ struct fd_guard {
 };
 
 // Opens the regular file at `file` (stat first, O_NONBLOCK, fstat again) and
-// returns its descriptor and size. Throws as read_input_file.
+// returns its descriptor and size. Throws as map_input_file.
 int open_regular(const std::string& file, std::string_view expected, std::size_t max_bytes, std::uintmax_t& size) {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0) {
@@ -128,31 +127,6 @@ int guard_span(const void* begin, std::size_t length) {
 }
 
 }  // namespace
-
-std::size_t read_input_file(const std::filesystem::path& path, std::string_view expected, std::size_t max_bytes,
-                            const std::function<char*(std::size_t)>& allocate) {
-  const std::string file = path.string();
-  std::uintmax_t size = 0;
-  fd_guard guard{open_regular(file, expected, max_bytes, size)};
-  const int fd = guard.fd;
-  char* out = allocate(static_cast<std::size_t>(size));
-  // Large buffers: transparent huge pages on the 2 MB-aligned part.
-  advise_huge_pages(out, static_cast<std::size_t>(size));
-  std::size_t got = 0;
-  while (got < size) {
-    ssize_t n = ::read(fd, out + got, static_cast<std::size_t>(size) - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw error(errc::io_error, file, "", fmt::format("cannot read ({})", std::strerror(errno)));
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  if (got != size)
-    throw error(errc::io_error, file, "",
-                fmt::format("file shrank while being read ({} of {} bytes)", got, size));
-  return got;
-}
 
 mapped_input::~mapped_input() {
   if (guard_ >= 0) guarded[guard_].begin.store(0, std::memory_order_release);

@@ -3,24 +3,10 @@
 
 #include <cstddef>
 #include <filesystem>
-#include <functional>
 #include <string_view>
 #include <utility>
 
 namespace mitrekg {
-
-// Reads the regular file at `path` whole. `expected` names what the file
-// should be ("a STIX bundle file"), for messages. Checks with stat before
-// opening and refuses anything that is not a regular file (a directory, a FIFO,
-// a device such as /dev/zero, a socket); opens with O_NONBLOCK so a file
-// swapped for a FIFO in between cannot block either, and checks the opened
-// descriptor again. `allocate(size)` is called once with the file's size and
-// returns a buffer of at least `size` bytes to read into; the number of bytes
-// read is returned (equal to that size).
-// Throws mitrekg::error: not_found (no such file), io_error (not a regular
-// file, cannot open or read, changed size while read), too_large (> max_bytes).
-std::size_t read_input_file(const std::filesystem::path& path, std::string_view expected, std::size_t max_bytes,
-                            const std::function<char*(std::size_t)>& allocate);
 
 // A regular file mapped read-only (MAP_POPULATE) and followed by at least
 // `padding` readable zero bytes, so simdjson can parse it in place
@@ -31,8 +17,8 @@ std::size_t read_input_file(const std::filesystem::path& path, std::string_view 
 // that was there before): the page is replaced by zeros and damaged() turns
 // true, so the caller reports the file as changed instead of crashing (and
 // must not trust what it read). Nothing may keep views into the mapping past
-// its life: the STIX reader copies every string it keeps into a string_arena
-// and drops the mapping when its pass ends.
+// its life: the STIX and D3FEND readers copy every string they keep into a
+// string_arena and drop the mapping when their load ends.
 class mapped_input {
 public:
   mapped_input() = default;
@@ -56,7 +42,13 @@ private:
   int guard_ = -1;             // slot in the SIGBUS handler's table, or -1 when none was free
 };
 
-// Maps the regular file at `path` with the checks and errors of read_input_file.
+// Maps the regular file at `path`. `expected` names what the file should be
+// ("a STIX bundle file"), for messages. Checks with stat before opening and
+// refuses anything that is not a regular file (a directory, a FIFO, a device
+// such as /dev/zero, a socket); opens with O_NONBLOCK so a file swapped for a
+// FIFO in between cannot block either, and checks the opened descriptor
+// again. Throws mitrekg::error: not_found (no such file), io_error (not a
+// regular file, cannot open or map), too_large (> max_bytes).
 mapped_input map_input_file(const std::filesystem::path& path, std::string_view expected, std::size_t max_bytes,
                             std::size_t padding);
 

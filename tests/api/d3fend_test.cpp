@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include <unistd.h>
 
 #include "mitrekg/d3fend.hpp"
 #include "mitrekg/error.hpp"
@@ -318,6 +321,36 @@ TEST_CASE("views survive a move") {
   d3fend_ontology moved = std::move(o);
   CHECK(moved[pt].label.data() == label.data());
   CHECK(moved[pt].label == "Process Termination");
+}
+
+TEST_CASE("a loaded ontology keeps nothing of its file: truncating and rewriting the file changes no answer") {
+  // The file is read through a mapping dropped when the load ends; every text
+  // kept was copied. A view left into the file would now read zeros or fault.
+  const auto copy = std::filesystem::temp_directory_path() / ("mitrekg-d3fend-" + std::to_string(::getpid()) + ".json");
+  std::filesystem::copy_file(d3fend_file, copy, std::filesystem::copy_options::overwrite_existing);
+  auto o = d3fend_ontology::load(copy);
+  auto pt = o.find("D3-PT");
+  REQUIRE(pt);
+  auto t = o.find_attack("T1562.001");
+  REQUIRE(t);
+  const std::size_t counters = o.countermeasures(*t).size();
+  REQUIRE(counters > 0);
+  const std::string definition(o[*pt].definition);
+  REQUIRE(definition.size() > 20);
+  std::filesystem::resize_file(copy, 0);
+  {
+    std::ofstream out(copy, std::ios::binary);
+    out << std::string(4 << 20, 'x');
+  }
+  std::filesystem::resize_file(copy, 100);
+  CHECK(o[*pt].id == "d3f:ProcessTermination");
+  CHECK(o[*pt].label == "Process Termination");
+  CHECK(o[*pt].definition == definition);
+  CHECK(o.version() == real().version());
+  CHECK(o.countermeasures(*t).size() == counters);
+  CHECK(o.find("d3f:ProcessTermination") == pt);
+  CHECK(o.find_attack("T1562.001") == t);
+  std::filesystem::remove(copy);
 }
 
 // ---- bad input ----------------------------------------------------------------

@@ -478,9 +478,9 @@ TEST_CASE("a directory is an io_error") {
   CHECK(one_line(e->what()));
 }
 
-// map_input_file (the benchmark floor's reader): the file's bytes, then at
+// map_input_file (both readers' and the benchmark floor's): the file's bytes, then at
 // least `padding` zero bytes, whatever the size's remainder by the page size;
-// simdjson parses it in place; non-files refused like read_input_file.
+// simdjson parses it in place; non-files refused.
 TEST_CASE("a mapped input is the file followed by readable zero padding") {
   const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   const std::size_t sizes[] = {0, 1, page - 10, page, 2 * page - 64, 2 * page - 63, 3 * page};
