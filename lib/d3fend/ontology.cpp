@@ -283,19 +283,8 @@ std::unique_ptr<d3fend_impl> d3fend_detail::load_file(const std::filesystem::pat
   mapped_input map = map_input_file(path, "a D3FEND JSON-LD file", max_d3fend_bytes, simdjson::SIMDJSON_PADDING);
   auto helper = helper_for(map.size(), threads);
   o->text = std::string_view(map.data(), map.size());
-  // A file truncated while read (its lost pages read as zeros): whatever the
-  // pass made of it, the error is the change.
-  const auto changed = [&] {
-    return error(errc::io_error, path.string(), "", "file shrank while being read (changed underneath)");
-  };
-  try {
-    o = load_impl(std::move(o), map.capacity(), helper.get());
-  } catch (...) {
-    if (map.damaged()) throw changed();
-    throw;
-  }
-  if (map.damaged()) throw changed();
-  return o;
+  // Truncated while read: the error is the change (read_mapped).
+  return read_mapped(map, path.string(), [&] { return load_impl(std::move(o), map.capacity(), helper.get()); });
 }
 
 d3fend_ontology d3fend_ontology::load(const std::filesystem::path& path) {

@@ -608,18 +608,8 @@ void bundle::drop_records() noexcept {
 bundle read_bundle(const std::filesystem::path& path) {
   mapped_input map = map_input_file(path, "a STIX bundle file", max_bundle_bytes, simdjson::SIMDJSON_PADDING);
   bundle b = start_bundle(path.string(), map.size());
-  // A file truncated while read (its lost pages read as zeros): whatever the
-  // pass made of it, the error is the change.
-  const auto changed = [&] {
-    return error(errc::io_error, b.path, "", "file shrank while being read (changed underneath)");
-  };
-  try {
-    parse(b, map.data(), map.size(), map.capacity(), true);
-  } catch (...) {
-    if (map.damaged()) throw changed();
-    throw;
-  }
-  if (map.damaged()) throw changed();
+  // Truncated while read: the error is the change (read_mapped).
+  read_mapped(map, b.path, [&] { parse(b, map.data(), map.size(), map.capacity(), true); });
   return b;
 }
 

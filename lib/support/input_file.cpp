@@ -128,6 +128,10 @@ int guard_span(const void* begin, std::size_t length) {
 
 }  // namespace
 
+void throw_file_changed(const std::string& file) {
+  throw error(errc::io_error, file, "", "file shrank while being read (changed underneath)");
+}
+
 mapped_input::~mapped_input() {
   if (guard_ >= 0) guarded[guard_].begin.store(0, std::memory_order_release);
   if (base_) ::munmap(base_, length_);

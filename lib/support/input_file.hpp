@@ -3,7 +3,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace mitrekg {
@@ -19,6 +21,9 @@ namespace mitrekg {
 // must not trust what it read). Nothing may keep views into the mapping past
 // its life: the STIX and D3FEND readers copy every string they keep into a
 // string_arena and drop the mapping when their load ends.
+// Throws mitrekg::error io_error: `file` shrank while being read.
+[[noreturn]] void throw_file_changed(const std::string& file);
+
 class mapped_input {
 public:
   mapped_input() = default;
@@ -41,6 +46,30 @@ private:
   std::size_t length_ = 0;
   int guard_ = -1;             // slot in the SIGBUS handler's table, or -1 when none was free
 };
+
+// Runs `read()` (a pass over `map`'s bytes) and returns what it returns. A
+// file truncated while read (its lost pages read as zeros) is reported as
+// that change whatever `read` made of it: mitrekg::error io_error naming
+// `file`, also when `read` threw. Otherwise what `read` throws goes through.
+template <class Read>
+decltype(auto) read_mapped(const mapped_input& map, const std::string& file, Read&& read) {
+  const auto pass = [&]() -> decltype(auto) {
+    try {
+      return read();
+    } catch (...) {
+      if (map.damaged()) throw_file_changed(file);
+      throw;
+    }
+  };
+  if constexpr (std::is_void_v<decltype(read())>) {
+    pass();
+    if (map.damaged()) throw_file_changed(file);
+  } else {
+    auto result = pass();
+    if (map.damaged()) throw_file_changed(file);
+    return result;
+  }
+}
 
 // Maps the regular file at `path`. `expected` names what the file should be
 // ("a STIX bundle file"), for messages. Checks with stat before opening and

@@ -12,10 +12,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "mitrekg/error.hpp"
 #include "mitrekg/graph.hpp"
 #include "mitrekg/query.hpp"
 #include "support/bulk_heap.hpp"
@@ -119,6 +121,57 @@ TEST_CASE("a mapped file truncated underneath: its lost pages read as zeros and 
   }
   fs::remove(file);
   fs::remove(other);
+}
+
+TEST_CASE("read_mapped: a pass over a file truncated underneath is that change, whatever the pass made of it") {
+  const fs::path file = fs::temp_directory_path() / fmt::format("mitrekg-read-mapped-{}.json", ::getpid());
+  const auto write = [&] { std::ofstream(file, std::ios::binary | std::ios::trunc) << std::string(3 * 4096 + 100, 'a'); };
+  const auto message = [&](auto&& pass) -> std::string {
+    auto m = map_input_file(file, "a test file", std::size_t{1} << 20, 64);
+    try {
+      pass(m);
+      return "";
+    } catch (const mitrekg::error& e) {
+      CHECK(e.code() == errc::io_error);
+      return e.what();
+    }
+  };
+  // Untouched: the pass's value, and nothing thrown for a pass returning nothing.
+  write();
+  {
+    auto m = map_input_file(file, "a test file", std::size_t{1} << 20, 64);
+    CHECK(read_mapped(m, file.string(), [&] { return std::count(m.data(), m.data() + m.size(), 'a'); }) == 3 * 4096 + 100);
+    int calls = 0;
+    read_mapped(m, file.string(), [&] { ++calls; });
+    CHECK(calls == 1);
+  }
+  // Truncated during a pass that returns: the change, not the count of what was left.
+  volatile long counted = -1;   // used, so the compiler keeps the pass's reads
+  const std::string returned = message([&](const mapped_input& m) {
+    counted = read_mapped(m, file.string(), [&] {
+      fs::resize_file(file, 4096);
+      return std::count(m.data(), m.data() + m.size(), 'a');
+    });
+  });
+  CHECK(counted == -1);   // nothing returned
+  CHECK(returned.find("file shrank while being read") != std::string::npos);
+  CHECK(returned.find(file.string()) != std::string::npos);
+  // Truncated during a pass that then fails for its own reason: still the change.
+  write();
+  const std::string thrown = message([&](const mapped_input& m) {
+    read_mapped(m, file.string(), [&] {
+      fs::resize_file(file, 4096);
+      if (m.data()[2 * 4096] == '\0') throw std::runtime_error("the pass saw zeros");
+    });
+  });
+  CHECK(thrown.find("file shrank while being read") != std::string::npos);
+  // A failure with the file intact goes through as it is.
+  write();
+  {
+    auto m = map_input_file(file, "a test file", std::size_t{1} << 20, 64);
+    CHECK_THROWS_AS(read_mapped(m, file.string(), [] { throw std::runtime_error("own"); }), std::runtime_error);
+  }
+  fs::remove(file);
 }
 
 TEST_CASE("the parallel load (two cores) answers as the one-core load, for several bundles and D3FEND") {
