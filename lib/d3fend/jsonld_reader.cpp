@@ -1,6 +1,7 @@
 // D3FEND JSON-LD reader: one forward simdjson On-Demand pass over "@graph".
-// Strings without escapes are views into the file buffer; the others are
-// unescaped into the read arena. Nothing here knows the inference.
+// Strings without escapes are views into the file (mapped, for the load only);
+// the others are decoded into the read arena; the storer copies what it keeps.
+// Nothing here knows the inference.
 //
 // Two stages: the reader turns @graph elements into batches of plain records
 // (JSON work only), the storer interns them into the ontology (hash work only).

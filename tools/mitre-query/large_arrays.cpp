@@ -11,7 +11,7 @@
 // A mapping of its own has no header: only the pages written are faulted, on
 // huge pages from its first byte (map_anonymous aligns and advises it).
 //
-// Only array new (simdjson's buffers and the file buffers are arrays; the
+// Only array new (simdjson's buffers are arrays; the
 // containers allocate through scalar operator new), only for blocks of
 // `large` and over; the rest, and every block when the table of mappings is
 // full, goes to malloc as before. Replaced in the executable only: a library
