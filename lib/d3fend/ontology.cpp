@@ -224,13 +224,6 @@ std::string_view d3fend_ontology::impl::relation_name(d3fend_node property) cons
 
 namespace {
 
-// Bytes of the first block of the arena that keeps texts and ids: half the
-// file (0.17.0 keeps two fifths of its 3.1 MB); a quarter huge page or more
-// is taken as whole huge pages (one page fault each instead of hundreds).
-std::size_t kept_block(std::size_t text_bytes) {
-  const std::size_t half = text_bytes / 2;
-  return half >= huge_page / 4 ? huge_page_ceil(half) : half;
-}
 
 // Reads and builds. `helper`: a running second thread to share the work, or
 // null. The file's text is not referenced once this returns (`text` is left
@@ -238,7 +231,8 @@ std::size_t kept_block(std::size_t text_bytes) {
 // kept was copied into `strings`.
 std::unique_ptr<d3fend_impl> load_impl(std::unique_ptr<d3fend_impl> o, std::size_t capacity,
                                                  helper_thread* helper) {
-  o->strings = std::make_unique<string_arena>(kept_block(o->text.size()));
+  // The arena's first block: half the file (0.17.0 keeps two fifths of its 3.1 MB).
+  o->strings = std::make_unique<string_arena>(mapping_size(o->text.size() / 2));
   o->entries.reserve(o->text.size() / 400 + 16);
   o->extra.reserve(o->text.size() / 400 + 16);
   o->by_id.reserve(o->text.size() / 400 + 16);  // ~5,300 nodes in the 3 MB 0.17.0 release

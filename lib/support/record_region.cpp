@@ -10,11 +10,7 @@
 
 namespace mitrekg {
 
-// From a quarter of a huge page up, a whole one: records filled 4 KiB page by
-// page cost a fault each (730 more for ATT&CK's enterprise bundle, +21% CPU).
-record_region::record_region(std::size_t chunk_hint)
-    : chunk_size_(chunk_hint < huge_page / 4 ? std::max(mapping_granule, round_up(chunk_hint, mapping_granule))
-                                             : round_up(chunk_hint, huge_page)) {}
+record_region::record_region(std::size_t chunk_hint) : chunk_size_(mapping_size(chunk_hint)) {}
 
 record_region::~record_region() {
   for (const chunk& c : chunks_) ::munmap(c.base, c.length);

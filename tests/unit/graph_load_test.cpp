@@ -254,6 +254,16 @@ std::string mapping_of(const void* address) {
 
 }  // namespace
 
+TEST_CASE("mapping_size: whole huge pages from a quarter of one up, 64 KiB granules below") {
+  CHECK(mapping_size(0) == mapping_granule);
+  CHECK(mapping_size(1) == mapping_granule);
+  CHECK(mapping_size(mapping_granule + 1) == 2 * mapping_granule);
+  CHECK(mapping_size(huge_page / 4 - 1) == huge_page / 4);
+  CHECK(mapping_size(huge_page / 4) == huge_page);
+  CHECK(mapping_size(huge_page + 1) == 2 * huge_page);
+  CHECK(mapping_size(std::size_t{3116770} / 2) == huge_page);   // D3FEND 0.17.0's string arena
+}
+
 TEST_CASE("advise_huge_pages advises only the whole huge pages inside the range") {
   static_assert(huge_page_floor(huge_page * 3 + 1) == huge_page * 3);
   static_assert(huge_page_ceil(huge_page * 3 + 1) == huge_page * 4);
