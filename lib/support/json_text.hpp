@@ -86,8 +86,9 @@ inline std::string_view json_string_borrowed(simdjson::ondemand::value v) {
 }
 
 // The same without throwing: false when `v` is not a string (left unread) or
-// holds a broken escape. Top-level values read this way leave the parser's
-// string buffer untouched, which a decoded copy of "bundle" would fault in.
+// holds a broken escape. An unescaped value read this way leaves the parser's
+// string buffer untouched, which a decoded copy of "bundle" would fault in;
+// an escaped one is decoded there (valid until the parser's next document).
 inline bool json_string_borrowed(simdjson::ondemand::value v, std::string_view& out) {
   std::string_view inner;
   bool escaped = false;
