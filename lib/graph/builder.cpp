@@ -171,8 +171,20 @@ public:
   // record's node, by position in b.objects (a skipped record's: the object
   // kept under its STIX id), for add_links.
   std::vector<node> add_objects(stix::bundle& b, domain_set bundle_domains);
+  // One object record of the bundle read from `path` (alive until finish()),
+  // moved from: its node, or for a skipped record (`skipped` set, when given)
+  // the object kept under its STIX id.
+  node add_object(stix::raw_object& r, const std::string& path, bool* skipped = nullptr);
   // Makes the edges of b's relationships, emptying b.relationships.
   void add_links(stix::bundle& b, const std::vector<node>& node_of);
+  // One relationship record of the bundle read from `path`, in add_links' order.
+  void add_link(const stix::raw_relationship& r, const std::vector<node>& node_of, const std::string& path);
+  // A relationship read while its bundle streams in, both ends among the
+  // objects already added (node_of): linked now, in the place add_link would
+  // give it; a subtechnique-of link is numbered now and proposed by
+  // add_streamed_parents, as the hierarchy needs every object first.
+  void stream_link(const stix::raw_relationship& r, const std::vector<node>& node_of);
+  void add_streamed_parents(const std::string& path);
   void finish();
 
 private:
@@ -185,13 +197,16 @@ private:
     if (it == g_.by_stix.end()) return std::nullopt;
     return it->second;
   }
+  // The edge a relationship record makes (seq not yet given).
+  static edge_data relationship_edge(const stix::raw_relationship& r);
   void link(node s, node t, edge_data d) {
     d.seq = next_seq_++;
     edges_.push_back(index_of(s), index_of(t), d);
   }
   // A subtechnique-of link s -> t, kept when it breaks no rule (one parent, no
   // cycle); added to the graph by add_parent_links() once the depth is known.
-  bool propose_parent(node s, node t, edge_data d, const std::string& origin);
+  // `numbered`: d.seq is its place already (streamed), else it takes the next.
+  bool propose_parent(node s, node t, edge_data d, const std::string& origin, bool numbered = false);
   void start_hierarchy() {   // once every object is known
     if (components_) return;
     components_ = std::make_unique<boost::disjoint_sets_with_storage<>>(g_.objects.size());
@@ -199,8 +214,17 @@ private:
     parent_dropped_.assign(g_.objects.size(), false);
   }
   void add_parent_links();
-  // Keeps what finish() needs of the links r states as properties (r's refs are moved out).
-  void keep_links(stix::bundle& b, stix::raw_object& r);
+  // Keeps what finish() needs of the links r states as properties (r's refs
+  // are moved out); `path`, its bundle's, must live until finish().
+  void keep_links(const std::string& path, stix::raw_object& r);
+
+  // Subtechnique-of links read while streaming, numbered, awaiting the hierarchy.
+  struct streamed_parent {
+    node source;
+    node target;
+    edge_data data;
+  };
+  std::vector<streamed_parent> streamed_parents_;
 
   // Sub-technique hierarchy while it is built: at most one parent per node
   // (parent_of_), and the parent links' connected components, so that a cycle
@@ -242,67 +266,96 @@ std::vector<node> builder::add_objects(stix::bundle& b, domain_set bundle_domain
   for (; !b.objects.empty(); b.objects.pop_front()) {
     stix::raw_object& r = b.objects.front();
     if (r.object.domains == 0) r.object.domains = bundle_domains;
-    if (auto existing = stix(r.object.stix_id)) {
-      node_of.push_back(*existing);
-      attack_object& old = g_.objects[*existing];
-      if (old.stix_type != r.object.stix_type) {
-        // One STIX id, two objects: keep the first rather than let one replace the other.
-        warn(g_.report.duplicate_ids,
-             fmt::format("{}: {} {} has the STIX id of an earlier {} {}; the first is kept, this one skipped", b.path,
-                         r.object.stix_type, r.object.id.empty() ? r.object.name : r.object.id, old.stix_type,
-                         old.id.empty() ? old.name : old.id));
-        continue;   // skipped: its property links too
-      }
-      // The same object in several bundles (enterprise and ics share software): merge.
-      domain_set merged = old.domains | r.object.domains;
-      ++g_.report.merged_objects;
-      keep_links(b, r);
-      if (r.object.modified > old.modified) old = std::move(r.object);
-      old.domains = merged;
-      continue;
-    }
-    node n = handle_at<node>(g_.objects.size());
-    g_.by_stix.emplace(r.object.stix_id, n);
-    keep_links(b, r);
-    g_.objects.push_back(std::move(r.object));
-    node_of.push_back(n);
+    node_of.push_back(add_object(r, b.path));
   }
   return node_of;
 }
 
-void builder::keep_links(stix::bundle& b, stix::raw_object& r) {
+node builder::add_object(stix::raw_object& r, const std::string& path, bool* skipped) {
+  if (auto existing = stix(r.object.stix_id)) {
+    attack_object& old = g_.objects[*existing];
+    if (old.stix_type != r.object.stix_type) {
+      // One STIX id, two objects: keep the first rather than let one replace the other.
+      warn(g_.report.duplicate_ids,
+           fmt::format("{}: {} {} has the STIX id of an earlier {} {}; the first is kept, this one skipped", path,
+                       r.object.stix_type, r.object.id.empty() ? r.object.name : r.object.id, old.stix_type,
+                       old.id.empty() ? old.name : old.id));
+      if (skipped) *skipped = true;
+      return *existing;   // skipped: its property links too
+    }
+    // The same object in several bundles (enterprise and ics share software): merge.
+    domain_set merged = old.domains | r.object.domains;
+    ++g_.report.merged_objects;
+    keep_links(path, r);
+    if (r.object.modified > old.modified) old = std::move(r.object);
+    old.domains = merged;
+    return *existing;
+  }
+  node n = handle_at<node>(g_.objects.size());
+  g_.by_stix.emplace(r.object.stix_id, n);
+  keep_links(path, r);
+  g_.objects.push_back(std::move(r.object));
+  return n;
+}
+
+void builder::keep_links(const std::string& path, stix::raw_object& r) {
   if (!r.refs.empty() || !r.log_sources.empty() || !r.data_source_ref.empty())
     pending_.push_back({r.object.type, r.object.stix_type, r.object.id, r.object.stix_id, r.data_source_ref,
-                        std::move(r.refs), std::move(r.log_sources), &b.path});
+                        std::move(r.refs), std::move(r.log_sources), &path});
 }
 
 void builder::add_links(stix::bundle& b, const std::vector<node>& node_of) {
-  constexpr auto none = stix::raw_relationship::no_object;
   // Popped once read, as in add_objects, while edges_ grows.
-  for (; !b.relationships.empty(); b.relationships.pop_front()) {
-    const stix::raw_relationship& r = b.relationships.front();
-    if (!seen_relationships_.insert(r.stix_id).second) continue;  // repeated in another bundle
-    auto s = r.source_object != none ? std::optional<node>(node_of[r.source_object]) : stix(r.source_ref);
-    auto t = r.target_object != none ? std::optional<node>(node_of[r.target_object]) : stix(r.target_ref);
-    if (!s || !t) {
-      warn(g_.report.dangling_references,
-           fmt::format("{}: relationship {} ({}) names missing object {}; skipped", b.path, r.stix_id, r.type,
-                       s ? r.target_ref : r.source_ref));
-      continue;
-    }
-    relation type = relation_from_stix(r.type);
-    edge_data d{.stix_id = r.stix_id, .description = r.description, .type = type, .revoked = r.revoked,
-                .deprecated = r.deprecated};
-    if (type == relation::subtechnique_of) {
-      if (propose_parent(*s, *t, d, fmt::format("{}: relationship {}", b.path, r.stix_id))) ++g_.relationships;
-      continue;
-    }
-    ++g_.relationships;
-    link(*s, *t, d);
-  }
+  for (; !b.relationships.empty(); b.relationships.pop_front()) add_link(b.relationships.front(), node_of, b.path);
 }
 
-bool builder::propose_parent(node s, node t, edge_data d, const std::string& origin) {
+edge_data builder::relationship_edge(const stix::raw_relationship& r) {
+  return edge_data{.stix_id = r.stix_id, .description = r.description, .type = relation_from_stix(r.type),
+                   .revoked = r.revoked, .deprecated = r.deprecated};
+}
+
+void builder::add_link(const stix::raw_relationship& r, const std::vector<node>& node_of, const std::string& path) {
+  constexpr auto none = stix::raw_relationship::no_object;
+  if (!seen_relationships_.insert(r.stix_id).second) return;  // repeated in another bundle
+  auto s = r.source_object != none ? std::optional<node>(node_of[r.source_object]) : stix(r.source_ref);
+  auto t = r.target_object != none ? std::optional<node>(node_of[r.target_object]) : stix(r.target_ref);
+  if (!s || !t) {
+    warn(g_.report.dangling_references,
+         fmt::format("{}: relationship {} ({}) names missing object {}; skipped", path, r.stix_id, r.type,
+                     s ? r.target_ref : r.source_ref));
+    return;
+  }
+  const edge_data d = relationship_edge(r);
+  if (d.type == relation::subtechnique_of) {
+    if (propose_parent(*s, *t, d, fmt::format("{}: relationship {}", path, r.stix_id))) ++g_.relationships;
+    return;
+  }
+  ++g_.relationships;
+  link(*s, *t, d);
+}
+
+void builder::stream_link(const stix::raw_relationship& r, const std::vector<node>& node_of) {
+  if (!seen_relationships_.insert(r.stix_id).second) return;  // repeated
+  const node s = node_of[r.source_object], t = node_of[r.target_object];
+  edge_data d = relationship_edge(r);
+  if (d.type == relation::subtechnique_of) {
+    // Numbered in read order; a link the hierarchy drops leaves a gap, which set_edges closes.
+    d.seq = next_seq_++;
+    streamed_parents_.push_back({s, t, d});
+    return;
+  }
+  ++g_.relationships;
+  link(s, t, d);
+}
+
+void builder::add_streamed_parents(const std::string& path) {
+  for (const streamed_parent& p : streamed_parents_)
+    if (propose_parent(p.source, p.target, p.data, fmt::format("{}: relationship {}", path, p.data.stix_id), true))
+      ++g_.relationships;
+  streamed_parents_ = {};
+}
+
+bool builder::propose_parent(node s, node t, edge_data d, const std::string& origin, bool numbered) {
   start_hierarchy();
   if (parent_of_[s] != none) {
     const parent_link& first = parent_links_[parent_of_[s]];
@@ -321,7 +374,7 @@ bool builder::propose_parent(node s, node t, edge_data d, const std::string& ori
     return false;
   }
   components_->union_set(index_of(s), index_of(t));
-  d.seq = next_seq_++;   // its place in load order, though added to the graph later
+  if (!numbered) d.seq = next_seq_++;   // its place in load order, though added to the graph later
   parent_of_[s] = static_cast<std::uint32_t>(parent_links_.size());
   parent_links_.push_back({s, t, d});
   return true;
@@ -478,6 +531,9 @@ void set_edges(graph_impl& g, built_edges edges) {
     std::sort(tail, by_seq.end(), seq_less);
     std::inplace_merge(by_seq.begin(), tail, by_seq.end(), seq_less);
   }
+  // Numbered 0..m-1 in that order: a streamed subtechnique-of link the
+  // hierarchy dropped left a gap in the numbers (graph_build::read_first).
+  for (std::uint32_t i = 0; i < m; ++i) edges.data[by_seq[i]].seq = i;
   // Each edge's index in the graph: by source, in load order within a source
   // (a counting pass in seq order). The in-edges come out of the same pass,
   // by target and in load order.
@@ -523,68 +579,164 @@ void build_indexes(graph_impl& g) {
   build_name_indexes(g, id_order(g));
 }
 
-std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
-  auto g = std::make_unique<graph_impl>();
-  builder b(*g);
+namespace {
+
+// What the graph takes from a bundle's objects besides the objects themselves.
+struct bundle_tally {
+  domain_set matrix_domains = 0;   // of its live matrices (their ATT&CK ids)
+  domain_set stated_domains = 0;   // every object's own x_mitre_domains
+  std::string matrix_domain;       // the last live matrix's
+  std::string release;             // the last collection's x_mitre_version
+  std::size_t links = 0;           // at most the edges its objects' properties make
+  // Before r is moved from.
+  void add(const stix::raw_object& r) {
+    if (r.object.type == object_type::matrix && r.object.live())
+      if (auto d = parse_domain(r.object.id)) {
+        matrix_domains |= bit(*d);
+        matrix_domain = std::string(to_string(*d));
+      }
+    stated_domains |= r.object.domains;
+    if (r.object.type == object_type::collection && !r.collection_version.empty())
+      release = std::string(r.collection_version);
+    links += r.refs.size() + r.log_sources.size() + (r.data_source_ref.empty() ? 0 : 1);
+    if (r.object.type == object_type::technique) links += r.object.kill_chain_phases.size() + 1;
+  }
+  // The bundle's domain: its matrix's, else every domain its objects name.
+  domain_set domains() const noexcept { return matrix_domains ? matrix_domains : stated_domains; }
+};
+
+}  // namespace
+
+// The builder, and the first bundle's records as they are read (the sink).
+struct graph_build::state final : stix::record_sink {
+  std::unique_ptr<graph_impl> g = std::make_unique<graph_impl>();
+  builder b{*g};
+  bool streamed = false;
+  std::string path;                   // the streamed bundle's: pending links point to it
+  bundle_tally tally;
+  std::vector<node> node_of;          // the streamed bundle's nodes, by position
+  std::vector<node> fill_domains;     // nodes one of whose records stated no domain: given the bundle's at the end
+  std::size_t relationships = 0;      // relationship records read
+  // From the first relationship naming an object not (yet) added on: kept, in
+  // order, for add_link once every bundle's objects are in (ATT&CK lists its
+  // objects first, so its bundles keep none).
+  std::vector<stix::raw_relationship> deferred;
+
+  void object(stix::raw_object& r) override {
+    tally.add(r);
+    const bool no_domain = r.object.domains == 0;
+    bool skipped = false;
+    const node n = b.add_object(r, path, &skipped);
+    node_of.push_back(n);
+    if (no_domain && !skipped) fill_domains.push_back(n);
+  }
+  void relationship(stix::raw_relationship& r) override {
+    ++relationships;
+    constexpr auto none = stix::raw_relationship::no_object;
+    if (deferred.empty() && r.source_object != none && r.target_object != none) b.stream_link(r, node_of);
+    else deferred.push_back(r);
+  }
+};
+
+graph_build::graph_build(std::uintmax_t input_bytes) : s_(std::make_unique<state>()) {
+  // About ATT&CK's density (enterprise 18.1: an object per 9.5 KB, a
+  // relationship per 2.2 KB, an edge per 1.7 KB), with room to spare; a
+  // larger count grows them.
+  const auto bytes = static_cast<std::size_t>(std::min<std::uintmax_t>(input_bytes, stix::max_bundle_bytes));
+  s_->b.reserve_objects(bytes / 8192);
+  s_->b.reserve_links(bytes / 2048, bytes / 1536);
+}
+
+graph_build::~graph_build() = default;
+
+stix::bundle graph_build::read_first(const std::filesystem::path& path) {
+  s_->streamed = true;
+  s_->path = path.string();
+  stix::bundle bundle = stix::read_bundle(path, *s_);
+  s_->path = bundle.path;
+  return bundle;
+}
+
+stix::bundle graph_build::read_first(std::string name, std::string_view bytes) {
+  s_->streamed = true;
+  s_->path = name;
+  return stix::read_bundle(std::move(name), bytes, *s_);
+}
+
+std::unique_ptr<graph_impl> graph_build::finish(std::vector<stix::bundle> bundles) {
+  state& st = *s_;
+  graph_impl& g = *st.g;
+  builder& b = st.b;
+  const bool streamed = st.streamed && !bundles.empty();
   // At most one vertex per record; at most one edge per relationship, per
   // stated ref, per tactic of a technique, plus a technique's parent link.
-  std::size_t objects = 0, relationships = 0, links = 0;
-  for (const stix::bundle& bundle : bundles) {
-    objects += bundle.objects.size();
-    relationships += bundle.relationships.size();
-    for (const stix::raw_object& r : bundle.objects) {
-      links += r.refs.size() + r.log_sources.size() + (r.data_source_ref.empty() ? 0 : 1);
-      if (r.object.type == object_type::technique) links += r.object.kill_chain_phases.size() + 1;
+  std::vector<bundle_tally> tallies(bundles.size());
+  std::size_t objects = g.objects.size(), relationships = streamed ? st.relationships : 0, links = 0;
+  for (std::size_t i = 0; i < bundles.size(); ++i) {
+    if (streamed && i == 0) {
+      tallies[i] = std::move(st.tally);
+    } else {
+      objects += bundles[i].objects.size();
+      relationships += bundles[i].relationships.size();
+      for (const stix::raw_object& r : bundles[i].objects) tallies[i].add(r);
     }
+    links += tallies[i].links;
   }
   b.reserve_objects(objects);
-  std::vector<domain_set> bundle_domains;
   std::vector<std::vector<node>> node_of;   // per bundle, by record
-  for (stix::bundle& bundle : bundles) {
-    // The bundle's domain: its matrix's external id, else every domain its objects name.
-    domain_set ds = 0;
-    std::string matrix_domain;
-    for (const auto& r : bundle.objects)
-      if (r.object.type == object_type::matrix && r.object.live())
-        if (auto d = parse_domain(r.object.id)) { ds |= bit(*d); matrix_domain = std::string(to_string(*d)); }
-    if (ds == 0)
-      for (const auto& r : bundle.objects) ds |= r.object.domains;
-    bundle_domains.push_back(ds);
-
+  for (std::size_t i = 0; i < bundles.size(); ++i) {
+    stix::bundle& bundle = bundles[i];
+    const domain_set ds = tallies[i].domains();
     source_file sf;
     sf.path = bundle.path;
-    sf.domain = matrix_domain;
+    sf.domain = tallies[i].matrix_domain;
     sf.spec_version = bundle.spec_version;
     sf.objects = bundle.object_count;
     sf.bytes = bundle.bytes;
-    sf.release = release_from_path(bundle.path);
-    for (const auto& r : bundle.objects)
-      if (r.object.type == object_type::collection && !r.collection_version.empty())
-        sf.release = std::string(r.collection_version);
-    node_of.push_back(b.add_objects(bundle, ds));
+    sf.release = tallies[i].release.empty() ? release_from_path(bundle.path) : tallies[i].release;
+    if (streamed && i == 0) {
+      // What add_objects does first, once the bundle's domain is known.
+      for (node n : st.fill_domains) g.objects[n].domains |= ds;
+      st.fill_domains = {};
+      node_of.push_back(std::move(st.node_of));
+    } else {
+      node_of.push_back(b.add_objects(bundle, ds));
+    }
     // Two releases of one domain would mix them (links one removed still answering): refuse.
-    for (const source_file& earlier : g->sources)
+    for (const source_file& earlier : g.sources)
       if (!sf.domain.empty() && earlier.domain == sf.domain && !sf.release.empty() && !earlier.release.empty() &&
           earlier.release != sf.release)
         throw error(errc::bad_value, sf.path, "",
                     fmt::format("ATT&CK {} release {}, but {} is release {}: load one release per domain",
                                 sf.domain, sf.release, earlier.path, earlier.release));
-    g->sources.push_back(std::move(sf));
-    g->report.unknown_types += bundle.unknown_types;
-    g->report.unknown_properties += bundle.unknown_properties;
-    g->report.malformed_objects += bundle.malformed_objects;
+    g.sources.push_back(std::move(sf));
+    g.report.unknown_types += bundle.unknown_types;
+    g.report.unknown_properties += bundle.unknown_properties;
+    g.report.malformed_objects += bundle.malformed_objects;
     for (auto& s : bundle.samples)
-      if (g->report.samples.size() < max_samples) g->report.samples.push_back(std::move(s));
+      if (g.report.samples.size() < max_samples) g.report.samples.push_back(std::move(s));
   }
   b.reserve_links(relationships, relationships + links);
-  for (std::size_t i = 0; i < bundles.size(); ++i) b.add_links(bundles[i], node_of[i]);
+  for (std::size_t i = 0; i < bundles.size(); ++i) {
+    if (streamed && i == 0) {
+      b.add_streamed_parents(st.path);
+      for (const stix::raw_relationship& r : st.deferred) b.add_link(r, node_of[0], st.path);
+      st.deferred = {};
+    } else {
+      b.add_links(bundles[i], node_of[i]);
+    }
+  }
   node_of = {};
   // Every record is read and popped; the regions give back the huge page or
   // two each still holds before finish() allocates.
   for (stix::bundle& bundle : bundles) bundle.drop_records();
   b.finish();
-  for (stix::bundle& bundle : bundles) g->storage.push_back(bundle.strings);
-  return g;
+  for (stix::bundle& bundle : bundles) g.storage.push_back(bundle.strings);
+  return std::move(st.g);
+}
+
+std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles) {
+  return graph_build().finish(std::move(bundles));
 }
 
 }  // namespace mitrekg

@@ -161,6 +161,31 @@ struct knowledge_graph::impl {
 void set_edges(graph_impl& g, built_edges edges);
 // Builds the graph from parsed bundles (lib/graph/builder.cpp).
 std::unique_ptr<graph_impl> build_graph(std::vector<stix::bundle> bundles);
+
+// The same build, whose first bundle may be read straight into the graph
+// (read_first): its objects are added and its relationships linked as the
+// reader passes them (stix::record_sink), so its records are never held. The
+// graph is the one build_graph makes from the same bundles, edge for edge.
+// Not thread-safe; one read_first at most, before finish().
+class graph_build {
+public:
+  // `input_bytes`: the ATT&CK files' total size, to reserve for the graph up front.
+  explicit graph_build(std::uintmax_t input_bytes = 0);
+  ~graph_build();
+  graph_build(const graph_build&) = delete;
+  graph_build& operator=(const graph_build&) = delete;
+  // Reads the first bundle of the load through the builder. Throws what
+  // stix::read_bundle throws; the build is then unusable.
+  stix::bundle read_first(const std::filesystem::path& path);
+  stix::bundle read_first(std::string name, std::string_view bytes);   // from bytes (tests, fuzzing)
+  // The graph from `bundles` in load order, bundles[0] being read_first's
+  // when it was called. Throws mitrekg::error (two releases of one domain).
+  std::unique_ptr<graph_impl> finish(std::vector<stix::bundle> bundles);
+
+private:
+  struct state;
+  std::unique_ptr<state> s_;
+};
 // A file's size and modification time now; zeros when unknown (the reader reports why).
 graph_impl::source_stamp stamp_file(const char* kind, const std::filesystem::path& path);
 // (Re)builds by_stix, by_id and by_name from `objects` (also used by the snapshot reader).

@@ -39,6 +39,11 @@ graph_impl::source_stamp stamp_file(const char* kind, const std::filesystem::pat
 // bundles' parsers live on, lending their index to their strings), so the
 // next bundle's parser gets pages the process has just freed instead of fresh
 // ones, which on a virtual machine cost most of a cold load's system time.
+// The first bundle, when it is the largest (read on this thread, and first),
+// is read straight into the graph (graph_build::read_first):
+// no records of it are held while its objects and edges are made. Another
+// order would number the graph's objects differently, so a first bundle read
+// on the second thread, or after another, goes through records as the rest.
 // Errors are reported as a one-thread load reports them: the first bundle in
 // order that fails, else a failure of the build, else D3FEND's.
 knowledge_graph knowledge_graph::load(const load_options& options) {
@@ -54,9 +59,18 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
   std::vector<std::exception_ptr> failed(count);
   std::unique_ptr<d3fend_ontology> d3fend;
   std::exception_ptr d3fend_failed;
+  std::uintmax_t attack_bytes = 0;
+  for (std::size_t i = 0; i < count; ++i) attack_bytes += stamps[i].bytes;
+  graph_build build(attack_bytes);
+  std::size_t largest = 0;
+  for (std::size_t i = 1; i < count; ++i)
+    if (stamps[i].bytes > stamps[largest].bytes) largest = i;
+  // This thread reads the largest first (or, without a second thread, every one in order).
+  const bool stream_first = largest == 0;
   auto read = [&](std::size_t i) {
     try {
-      bundles[i] = stix::read_bundle(options.attack_files[i]);
+      bundles[i] = i == 0 && stream_first ? build.read_first(options.attack_files[i])
+                                          : stix::read_bundle(options.attack_files[i]);
     } catch (...) {
       failed[i] = std::current_exception();
     }
@@ -69,9 +83,6 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
       d3fend_failed = std::current_exception();
     }
   };
-  std::size_t largest = 0;
-  for (std::size_t i = 1; i < count; ++i)
-    if (stamps[i].bytes > stamps[largest].bytes) largest = i;
 
   std::jthread helper;   // joined on every way out
   std::promise<void> others_read;
@@ -95,7 +106,7 @@ knowledge_graph knowledge_graph::load(const load_options& options) {
   }
   for (const auto& e : failed)
     if (e) std::rethrow_exception(e);
-  auto g = build_graph(std::move(bundles));
+  auto g = build.finish(std::move(bundles));
   if (helper.joinable()) helper.join();
   else if (with_d3fend) read_d3fend(d3fend_detail::load_threads::by_size);
   if (d3fend_failed) std::rethrow_exception(d3fend_failed);

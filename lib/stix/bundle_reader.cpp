@@ -223,7 +223,9 @@ private:
 // records wrong-typed properties as warnings.
 class reader {
 public:
-  reader(bundle& b, std::string_view text, const od::parser& parser) : b_(b), text_(text), parser_(parser) {}
+  // `sink`: where records go, null for the bundle's lists.
+  reader(bundle& b, std::string_view text, const od::parser& parser, record_sink* sink)
+      : b_(b), text_(text), parser_(parser), sink_(sink) {}
 
   // `lend_owner`: the parser, shared, when its index is lent to the arena behind the pass (index_lend); else null.
   void run(od::document& doc, const std::shared_ptr<const void>& lend_owner);
@@ -319,8 +321,10 @@ private:
   bundle& b_;
   std::string_view text_;
   const od::parser& parser_;
+  record_sink* sink_;
+  std::uint32_t objects_read_ = 0;   // objects kept so far: the next one's position
   std::vector<std::string_view> scratch_;
-  // Objects read so far: STIX id (a view into the arena) -> first position in bundle::objects.
+  // Objects read so far: STIX id (a view into the arena) -> first position (bundle::objects, or as passed to the sink).
   boost::unordered_flat_map<std::string_view, std::uint32_t, text_hash, text_equal> ids_;
   static constexpr std::size_t max_few = 32;
   std::vector<std::string_view> few_;   // views into the arena
@@ -442,7 +446,8 @@ void reader::read_object(od::object obj, const char* where) {
            fmt::format("relationship {} lacks relationship_type, source_ref or target_ref; skipped", rel.stix_id));
       return;
     }
-    b_.relationships.push_back(rel);
+    if (sink_) sink_->relationship(rel);
+    else b_.relationships.push_back(rel);
     return;
   }
   r.object.stix_type = type;
@@ -451,8 +456,10 @@ void reader::read_object(od::object obj, const char* where) {
   if (r.object.type == object_type::unknown)
     warn(b_.unknown_types, where, fmt::format("unknown object type \"{}\" kept as unknown", type));
   if (r.object.type == object_type::collection) r.collection_version = r.object.version;
-  ids_.try_emplace(r.object.stix_id, static_cast<std::uint32_t>(b_.objects.size()));
-  b_.objects.push_back(std::move(r));
+  const std::uint32_t position = objects_read_++;
+  ids_.try_emplace(r.object.stix_id, position);
+  if (sink_) sink_->object(r);
+  else b_.objects.push_back(std::move(r));
 }
 
 // The root is not an object we can read: broken JSON, or valid JSON of another kind.
@@ -541,7 +548,8 @@ void reader::run(od::document& doc, const std::shared_ptr<const void>& lend_owne
 
 // Parses `size` bytes at `data`, readable up to `capacity` (≥ size + simdjson's
 // padding); `lend_index`: see index_lend.
-void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, bool lend_index) {
+void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, bool lend_index,
+           record_sink* sink = nullptr) {
   // A UTF-8 byte order mark is skipped; positions count from after it.
   const std::size_t bom = bom_length(std::string_view(data, size));
   std::string_view text(data + bom, size - bom);
@@ -549,7 +557,7 @@ void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, 
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, b.path, "", "empty file, expected a STIX bundle (JSON)");
   auto parser = std::make_shared<od::parser>();
-  reader rd(b, text, *parser);
+  reader rd(b, text, *parser, sink);
   od::document doc;
   if (auto err = parser->iterate(padded).get(doc)) {
     // The first stage (strings, UTF-8) failed before any position was known: find it.
@@ -581,11 +589,13 @@ void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, 
 
 // The arena's first block: a third of the input (ATT&CK's bundles keep about a
 // quarter of their bytes); a block's untouched part costs no memory.
-bundle start_bundle(std::string path, std::size_t bytes) {
+// `records`: false when a sink takes the records (no regions mapped).
+bundle start_bundle(std::string path, std::size_t bytes, bool records = true) {
   bundle b;
   b.path = std::move(path);
   b.bytes = bytes;
   b.strings = std::make_shared<string_arena>(bytes / 3);
+  if (!records) return b;
   // Each list's records take a twenty-fourth to a thirtieth of ATT&CK's bundles.
   b.object_records = std::make_shared<record_region>(bytes / 24);
   b.relationship_records = std::make_shared<record_region>(bytes / 24);
@@ -605,20 +615,34 @@ void bundle::drop_records() noexcept {
   relationship_records.reset();
 }
 
-bundle read_bundle(const std::filesystem::path& path) {
+namespace {
+bundle read_file(const std::filesystem::path& path, record_sink* sink) {
   mapped_input map = map_input_file(path, "a STIX bundle file", max_bundle_bytes, simdjson::SIMDJSON_PADDING);
-  bundle b = start_bundle(path.string(), map.size());
+  bundle b = start_bundle(path.string(), map.size(), sink == nullptr);
   // Truncated while read: the error is the change (read_mapped).
-  read_mapped(map, b.path, [&] { parse(b, map.data(), map.size(), map.capacity(), true); });
+  read_mapped(map, b.path, [&] { parse(b, map.data(), map.size(), map.capacity(), true, sink); });
   return b;
 }
 
-bundle read_bundle(std::string name, std::string_view bytes, bool lend_index) {
+bundle read_bytes(std::string name, std::string_view bytes, bool lend_index, record_sink* sink) {
   if (bytes.size() > max_bundle_bytes) throw error(errc::too_large, name, "", "input larger than the limit");
-  bundle b = start_bundle(std::move(name), bytes.size());
+  bundle b = start_bundle(std::move(name), bytes.size(), sink == nullptr);
   const simdjson::padded_string padded(bytes);
-  parse(b, padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING, lend_index);
+  parse(b, padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING, lend_index, sink);
   return b;
+}
+}  // namespace
+
+bundle read_bundle(const std::filesystem::path& path) { return read_file(path, nullptr); }
+
+bundle read_bundle(const std::filesystem::path& path, record_sink& sink) { return read_file(path, &sink); }
+
+bundle read_bundle(std::string name, std::string_view bytes, bool lend_index) {
+  return read_bytes(std::move(name), bytes, lend_index, nullptr);
+}
+
+bundle read_bundle(std::string name, std::string_view bytes, record_sink& sink) {
+  return read_bytes(std::move(name), bytes, true, &sink);
 }
 
 }  // namespace mitrekg::stix

@@ -88,6 +88,21 @@ struct bundle {
   void drop_records() noexcept;
 };
 
+// Takes each record as the reader reads it, instead of the bundle's lists:
+// the graph builder, which builds from the first bundle while it is read (no
+// records held). Each record is passed once, in file order, and the callee
+// may move from it; the objects' order numbers them as in bundle::objects (the
+// numbers raw_relationship::source_object and target_object use). What the
+// callee throws ends the read and propagates. Called on the reading thread.
+class record_sink {
+public:
+  virtual void object(raw_object& r) = 0;
+  virtual void relationship(raw_relationship& r) = 0;
+
+protected:
+  ~record_sink() = default;
+};
+
 // Reads the file at `path` through a read-only mapping (no copy of the file;
 // the mapping is gone when this returns). Throws mitrekg::error (not_found,
 // io_error, not_json, not_a_bundle, too_large) naming the file and the
@@ -97,10 +112,15 @@ struct bundle {
 // keeps the parser's memory (about 5.7 × the input in address space, only the
 // index's touched pages in memory) until it is destroyed.
 bundle read_bundle(const std::filesystem::path& path);
+// Same, each record passed to `sink` as it is read: the bundle's lists stay
+// empty and no record memory is mapped; the rest of the bundle (strings,
+// counts, warnings) is as above.
+bundle read_bundle(const std::filesystem::path& path, record_sink& sink);
 // Same for bytes already in memory (fuzzing, tests); `name` names them in
 // messages. `lend_index` false (tests): the strings go to fresh memory only
 // and the parser is freed on return.
 bundle read_bundle(std::string name, std::string_view bytes, bool lend_index = true);
+bundle read_bundle(std::string name, std::string_view bytes, record_sink& sink);
 
 // Largest file read (bytes); larger ones are refused with errc::too_large.
 inline constexpr std::size_t max_bundle_bytes = std::size_t{1} << 31;

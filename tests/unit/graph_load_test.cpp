@@ -1,5 +1,6 @@
-// knowledge_graph::load internals: a loaded graph owns its strings (the bundle file may change underneath), and
-// the parallel load answers exactly as the one-core load.
+// knowledge_graph::load internals: a loaded graph owns its strings (the bundle file may change underneath), the
+// parallel load answers exactly as the one-core load, and a first bundle read straight into the graph builds
+// the graph its records build.
 #include <doctest/doctest.h>
 
 #include <sched.h>
@@ -15,11 +16,14 @@
 #include <stdexcept>
 #include <string>
 
+#include <boost/range/iterator_range.hpp>
 #include <fmt/format.h>
 
+#include "graph/graph_impl.hpp"
 #include "mitrekg/error.hpp"
 #include "mitrekg/graph.hpp"
 #include "mitrekg/query.hpp"
+#include "stix/bundle_reader.hpp"
 #include "support/bulk_heap.hpp"
 #include "support/handles.hpp"
 #include "support/helper_thread.hpp"
@@ -203,6 +207,177 @@ TEST_CASE("the parallel load (two cores) answers as the one-core load, for sever
   CHECK(parallel.size() > 1'000'000);
   CHECK(parallel.find("d3fend ") != std::string::npos);
   CHECK(serial == parallel);
+}
+
+namespace {
+
+// dump(), plus what only the build decides: every counter and warning of the
+// report, in order, and each vertex's in-edges and every edge's load-order
+// number (checked to run 0..m-1 with no gap).
+std::string build_dump(const knowledge_graph& g) {
+  std::string out = dump(g);
+  const load_report& r = g.report();
+  out += fmt::format("counts {} {} {} {} {} {} {}\n", r.malformed_objects, r.duplicate_ids, r.extra_parents,
+                     r.subtechnique_cycles, r.deep_subtechniques, r.orphan_subtechniques,
+                     g.relationship_count(lookup_options{.include_revoked = true, .include_deprecated = true}));
+  for (const std::string& s : r.samples) out += "sample " + s + "\n";
+  for (node n : all_handles<node>(g.size()))
+    for (int k = 0; k <= static_cast<int>(relation::other); ++k)
+      for (const edge& e : g.in_edges(n, static_cast<relation>(k)))
+        out += fmt::format("in {} {} {} {}\n", index_of(n), index_of(e.source), k, e.stix_id);
+  const graph_impl& impl = graph_access::internals(g);
+  std::vector<std::uint32_t> seqs;
+  for (auto e : boost::make_iterator_range(boost::edges(impl.graph))) {
+    const edge_data& d = impl.graph[e];
+    seqs.push_back(d.seq);
+    out += fmt::format("seq {} {} {} {}\n", boost::source(e, impl.graph), boost::target(e, impl.graph), d.seq, d.stix_id);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  for (std::size_t i = 0; i < seqs.size(); ++i)
+    if (seqs[i] != i) {
+      out += fmt::format("seq gap at {}\n", i);
+      break;
+    }
+  return out;
+}
+
+// A technique (attack-pattern) with ATT&CK id `id`, named after it.
+std::string technique(const std::string& stix, const std::string& id, bool sub = false) {
+  return fmt::format(R"({{"type": "attack-pattern", "id": "attack-pattern--{}", "name": "Technique {}",{}
+     "kill_chain_phases": [{{"kill_chain_name": "mitre-attack", "phase_name": "execution"}}],
+     "x_mitre_domains": ["enterprise-attack"],
+     "external_references": [{{"source_name": "mitre-attack", "external_id": "{}"}}]}},
+)",
+                     stix, id, sub ? R"( "x_mitre_is_subtechnique": true,)" : "", id);
+}
+
+std::string relationship(const std::string& id, const std::string& type, const std::string& source,
+                         const std::string& target) {
+  return fmt::format(R"({{"type": "relationship", "id": "relationship--{}", "relationship_type": "{}",
+     "source_ref": "{}", "target_ref": "{}", "description": "rel {}"}},
+)",
+                     id, type, source, target, id);
+}
+
+}  // namespace
+
+TEST_CASE("a first bundle read straight into the graph builds the graph its records build, warnings and order included") {
+  // The first bundle: objects, relationships linked as read (two subtechnique-of
+  // links the hierarchy drops: a second parent and a cycle, leaving gaps in the
+  // numbers), a repeated relationship, then one naming an object only the second
+  // bundle has, after which every relationship waits (one naming an object read
+  // later in this bundle, one naming nothing). Objects without domains take the
+  // matrix's; one object appears twice (merged), one id names two types (skipped).
+  std::string a = R"({"type": "bundle", "id": "bundle--a", "spec_version": "2.1", "objects": [
+    {"type": "x-mitre-collection", "id": "x-mitre-collection--1", "name": "Enterprise ATT&CK", "x_mitre_version": "18.1"},
+    {"type": "x-mitre-matrix", "id": "x-mitre-matrix--e", "name": "Enterprise ATT&CK",
+     "tactic_refs": ["x-mitre-tactic--exec", "x-mitre-tactic--missing"],
+     "external_references": [{"source_name": "mitre-attack", "external_id": "enterprise-attack"}]},
+    {"type": "x-mitre-tactic", "id": "x-mitre-tactic--exec", "name": "Execution", "x_mitre_shortname": "execution",
+     "external_references": [{"source_name": "mitre-attack", "external_id": "TA0002"}]},
+)";
+  a += technique("t1", "T9001") + technique("t2", "T9002") + technique("t1s", "T9001.001", true) +
+       technique("t3", "T9003");
+  a += R"({"type": "intrusion-set", "id": "intrusion-set--g", "name": "Group G", "modified": "2020-01-01T00:00:00.000Z",
+     "external_references": [{"source_name": "mitre-attack", "external_id": "G9001"}]},
+    {"type": "malware", "id": "malware--m", "name": "Malware M", "x_mitre_domains": ["ics-attack"],
+     "external_references": [{"source_name": "mitre-attack", "external_id": "S9001"}]},
+    {"type": "intrusion-set", "id": "intrusion-set--g", "name": "Group G renamed", "modified": "2021-01-01T00:00:00.000Z",
+     "external_references": [{"source_name": "mitre-attack", "external_id": "G9001"}]},
+    {"type": "malware", "id": "malware--n", "name": "Malware N", "x_mitre_domains": ["mobile-attack"],
+     "modified": "2020-01-01T00:00:00.000Z",
+     "external_references": [{"source_name": "mitre-attack", "external_id": "S9003"}]},
+    {"type": "malware", "id": "malware--n", "name": "Malware N", "modified": "2021-01-01T00:00:00.000Z",
+     "external_references": [{"source_name": "mitre-attack", "external_id": "S9003"}]},
+    {"type": "tool", "id": "malware--m", "name": "Not M",
+     "external_references": [{"source_name": "mitre-attack", "external_id": "S9999"}]},
+    {"type": "x-mitre-detection-strategy", "id": "x-mitre-detection-strategy--d", "name": "Strategy D",
+     "x_mitre_analytic_refs": ["x-mitre-analytic--nowhere"],
+     "external_references": [{"source_name": "mitre-attack", "external_id": "DET9001"}]},
+)";
+  a += relationship("u1", "uses", "intrusion-set--g", "attack-pattern--t1") +
+       relationship("s1", "subtechnique-of", "attack-pattern--t1s", "attack-pattern--t1") +
+       relationship("s2", "subtechnique-of", "attack-pattern--t1s", "attack-pattern--t2") +
+       relationship("s3", "subtechnique-of", "attack-pattern--t1", "attack-pattern--t1s") +
+       relationship("u2", "uses", "malware--m", "attack-pattern--t2") +
+       relationship("u1", "uses", "intrusion-set--g", "attack-pattern--t3") +
+       relationship("x1", "uses", "intrusion-set--g", "attack-pattern--fromb") +
+       relationship("u3", "uses", "intrusion-set--g", "attack-pattern--t2") +
+       relationship("l1", "uses", "malware--late", "attack-pattern--t3") +
+       relationship("d1", "uses", "malware--m", "attack-pattern--none") +
+       relationship("s4", "subtechnique-of", "attack-pattern--t3", "attack-pattern--t2");
+  a += R"({"type": "malware", "id": "malware--late", "name": "Late L",
+     "external_references": [{"source_name": "mitre-attack", "external_id": "S9002"}]}
+  ]})";
+  // The second bundle (records): the object the first named, and Malware M again, for ICS.
+  std::string b = R"({"type": "bundle", "id": "bundle--b", "spec_version": "2.1", "objects": [
+    {"type": "x-mitre-matrix", "id": "x-mitre-matrix--i", "name": "ICS ATT&CK",
+     "external_references": [{"source_name": "mitre-attack", "external_id": "ics-attack"}]},
+)" + technique("fromb", "T0800") +
+                  R"({"type": "malware", "id": "malware--m", "name": "Malware M",
+     "external_references": [{"source_name": "mitre-attack", "external_id": "S9001"}]},
+)" + relationship("b1", "uses", "malware--m", "attack-pattern--fromb") +
+                  R"({"type": "relationship", "id": "relationship--u1", "relationship_type": "uses",
+     "source_ref": "malware--m", "target_ref": "attack-pattern--fromb"}
+  ]})";
+
+  graph_build streamed(a.size() + b.size());
+  std::vector<stix::bundle> first;
+  first.push_back(streamed.read_first("a.json", a));
+  CHECK(first[0].objects.empty());
+  CHECK(first[0].relationships.empty());
+  first.push_back(stix::read_bundle("b.json", b));
+  const knowledge_graph s = graph_access::adopt(streamed.finish(std::move(first)));
+  std::vector<stix::bundle> records;
+  records.push_back(stix::read_bundle("a.json", a));
+  CHECK(records[0].objects.size() == 15);
+  CHECK(records[0].relationships.size() == 11);
+  records.push_back(stix::read_bundle("b.json", b));
+  const knowledge_graph r = graph_access::adopt(build_graph(std::move(records)));
+
+  const std::string dumped = build_dump(r);
+  CHECK(build_dump(s) == dumped);
+  CHECK(dumped.find("seq gap") == std::string::npos);
+  // The cases happened: each warning kind, the merge, the domains, the cross-bundle link.
+  const load_report& rep = s.report();
+  CHECK(rep.extra_parents == 1);
+  CHECK(rep.subtechnique_cycles == 1);
+  CHECK(rep.duplicate_ids == 1);
+  CHECK(rep.dangling_references == 3);   // d1, the strategy's analytic, the matrix's second tactic
+  CHECK(rep.merged_objects == 3);        // Group G and Malware N within a.json, Malware M across bundles
+  const node g = *s.find(object_type::group, "G9001");
+  CHECK(s[g].name == "Group G renamed");
+  CHECK(s[g].domains == bit(domain::enterprise));                                   // from the matrix
+  // Stated ICS in a.json; b.json's record states none and takes b's matrix's (ICS); the record
+  // skipped for its type (a tool under Malware M's id, stating none) adds nothing.
+  CHECK(s[*s.find(object_type::software, "S9001")].domains == bit(domain::ics));
+  // Mobile stated, then a newer record stating none: the bundle's domain added.
+  CHECK(s[*s.find(object_type::software, "S9003")].domains == (bit(domain::mobile) | bit(domain::enterprise)));
+  CHECK(s[*s.find(object_type::software, "S9002")].domains == bit(domain::enterprise));
+  const node t0800 = *s.find(object_type::technique, "T0800");
+  std::vector<node> used = s.targets(g, relation::uses);
+  CHECK(used.size() == 3);   // t1 (u1), fromb (x1), t2 (u3); u1 repeated is skipped
+  CHECK(std::find(used.begin(), used.end(), t0800) != used.end());
+  CHECK(s.targets(*s.find(object_type::technique, "T9003"), relation::subtechnique_of).size() == 1);
+  CHECK(s.files().size() == 2);
+  CHECK(s.files()[0].release == "18.1");
+  CHECK(s.files()[0].domain == "enterprise");
+}
+
+TEST_CASE("the default bundles, the first read straight into the graph, build the graph their records build") {
+  load_options o;
+  o.attack_files = {data / "attack" / "enterprise-attack-18.1.json", data / "attack" / "mobile-attack-18.1.json",
+                    data / "attack" / "ics-attack-18.1.json"};
+  const knowledge_graph loaded = knowledge_graph::load(o);   // the largest first: streamed
+  std::vector<stix::bundle> records;
+  for (const auto& f : o.attack_files) records.push_back(stix::read_bundle(f));
+  REQUIRE(records[0].relationships.size() == 20048);
+  const knowledge_graph built = graph_access::adopt(build_graph(std::move(records)));
+  const std::string dumped = build_dump(built);
+  CHECK(dumped.size() > 10'000'000);
+  CHECK(dumped.find("seq gap") == std::string::npos);
+  CHECK(build_dump(loaded) == dumped);
+  CHECK(loaded.report().merged_objects > 0);   // enterprise and ICS share software
 }
 
 TEST_CASE("the CSR graph keeps each vertex's in-edges in load order, not in source-vertex order") {
