@@ -35,6 +35,7 @@ public:
 private:
   bool active_ = false;
   void* guard_ = nullptr;   // keeps a span of several blocks from being trimmed (see the constructor)
+  void* filler_ = nullptr;  // the heap up to a huge page boundary, never written (see the constructor)
 };
 
 }  // namespace mitrekg

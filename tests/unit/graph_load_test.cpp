@@ -3,6 +3,7 @@
 // the graph its records build.
 #include <doctest/doctest.h>
 
+#include <malloc.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -499,6 +500,26 @@ TEST_CASE("bulk_heap: big blocks from the heap, advised as huge pages, while it 
   REQUIRE(again != nullptr);
   std::free(again);
   CHECK(static_cast<char*>(::sbrk(0)) < alive_break);
+}
+
+TEST_CASE("bulk_heap: the load's blocks start on a huge page boundary, the heap's partial huge page left behind") {
+  const bulk_heap heap(std::size_t{64} << 20);
+  if (!bulk_heap::supported()) {
+    MESSAGE("no glibc, or a sanitizer's allocator: bulk_heap does nothing in this build");
+    return;
+  }
+  REQUIRE(heap.active());
+  // Larger than every free chunk outside the top one: glibc must cut it from the top.
+  const struct mallinfo2 mi = mallinfo2();
+  const std::size_t n = mi.fordblks - mi.keepcost + 4096;
+  char* first = static_cast<char*>(std::malloc(n));
+  REQUIRE(first != nullptr);
+  // Where the span began, on a boundary (a heap's top is anywhere), and advised from its first byte.
+  CHECK(reinterpret_cast<std::uintptr_t>(first) % huge_page == 0);
+  const std::string m = mapping_of(first);
+  CHECK(m.find("[heap]") != std::string::npos);
+  CHECK(m.find(" hg") != std::string::npos);
+  std::free(first);
 }
 
 // Run on its own with MALLOC_PERTURB_=0 (tests/meson.build): with perturbation
