@@ -10,8 +10,9 @@ namespace mitrekg {
 // fresh heap, and in a virtual machine the page faults of that memory, one per
 // 4 KB, cost as much as parsing. While a bulk_heap lives, the main heap is
 // made to hold a free span of about 8 × input_bytes + 64 MB (address space
-// only: untouched pages cost nothing), that span is advised as
-// transparent huge pages (one fault per 2 MB), and blocks of any size are
+// only: untouched pages cost nothing), starting on a huge page boundary (the
+// heap's top up to it is held by a block never written), that span is advised
+// as transparent huge pages (one fault per 2 MB), and blocks of any size are
 // carved from the heap instead of being mapped one by one. Threads started
 // afterwards allocate from the main arena too (M_ARENA_MAX 1: glibc fixes that
 // limit for the rest of the process, the destructor does not undo it). The
