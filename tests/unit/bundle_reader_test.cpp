@@ -186,6 +186,52 @@ TEST_CASE("a reference to an object read earlier carries its position and shares
   CHECK(b.strings->used() == expected);
 }
 
+TEST_CASE("a record_sink gets every record in file order, as the lists would hold them, and no record is kept") {
+  const std::string text = bundle_of(R"(
+    {"type": "attack-pattern", "id": "attack-pattern--t", "name": "T"},
+    {"type": "course-of-action", "id": "course-of-action--m", "name": "M"},
+    {"type": "relationship", "id": "relationship--1", "relationship_type": "mitigates",
+     "source_ref": "course-of-action--m", "target_ref": "attack-pattern--t"},
+    {"type": "malware"},
+    {"type": "relationship", "id": "relationship--2", "relationship_type": "uses",
+     "source_ref": "intrusion-set--later", "target_ref": "attack-pattern--t"},
+    {"type": "intrusion-set", "id": "intrusion-set--later", "name": "Later"})");
+  struct collect final : stix::record_sink {
+    std::vector<std::string> calls;
+    std::vector<stix::raw_relationship> relationships;
+    void object(stix::raw_object& r) override {
+      calls.push_back("o " + std::string(r.object.stix_id));
+      r.object.name = {};   // the callee may move from (or change) what it is given
+    }
+    void relationship(stix::raw_relationship& r) override {
+      calls.push_back("r " + std::string(r.stix_id));
+      relationships.push_back(r);
+    }
+  } sink;
+  const stix::bundle streamed = stix::read_bundle("inline.json", text, sink);
+  CHECK(sink.calls == std::vector<std::string>{"o attack-pattern--t", "o course-of-action--m", "r relationship--1",
+                                               "r relationship--2", "o intrusion-set--later"});
+  // Nothing kept in the bundle's lists, no record memory mapped; the rest as usual.
+  CHECK(streamed.objects.empty());
+  CHECK(streamed.relationships.empty());
+  CHECK(streamed.object_records == nullptr);
+  CHECK(streamed.relationship_records == nullptr);
+  CHECK(streamed.object_count == 6);
+  CHECK(streamed.malformed_objects == 1);
+  // Positions as the lists would number them (the malformed object takes none).
+  const stix::bundle listed = stix::read_bundle("inline.json", text);
+  REQUIRE(listed.relationships.size() == 2);
+  REQUIRE(sink.relationships.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(sink.relationships[i].source_object == listed.relationships[i].source_object);
+    CHECK(sink.relationships[i].target_object == listed.relationships[i].target_object);
+    CHECK(sink.relationships[i].source_ref == listed.relationships[i].source_ref);
+  }
+  CHECK(sink.relationships[0].source_object == 1);
+  CHECK(sink.relationships[0].target_object == 0);
+  CHECK(sink.relationships[1].source_object == stix::raw_relationship::no_object);
+}
+
 TEST_CASE("a relationship without its refs is malformed and skipped") {
   auto b = stix::read_bundle("inline.json", bundle_of(R"(
     {"type": "relationship", "id": "relationship--1", "relationship_type": "uses",
