@@ -223,8 +223,8 @@ private:
 // records wrong-typed properties as warnings.
 class reader {
 public:
-  // `sink`: where records go, null for the bundle's lists.
-  reader(bundle& b, std::string_view text, const od::parser& parser, record_sink* sink)
+  // `sink`: where the records go (the bundle's lists: list_sink).
+  reader(bundle& b, std::string_view text, const od::parser& parser, record_sink& sink)
       : b_(b), text_(text), parser_(parser), sink_(sink) {
     // About ATT&CK's density (an object per 9.5 KB in enterprise 18.1): the
     // table made once, not grown by rehashing (each step a new table and the
@@ -326,7 +326,7 @@ private:
   bundle& b_;
   std::string_view text_;
   const od::parser& parser_;
-  record_sink* sink_;
+  record_sink& sink_;
   std::uint32_t objects_read_ = 0;   // objects kept so far: the next one's position
   std::vector<std::string_view> scratch_;
   // Objects read so far: STIX id (a view into the arena) -> first position (bundle::objects, or as passed to the sink).
@@ -451,8 +451,7 @@ void reader::read_object(od::object obj, const char* where) {
            fmt::format("relationship {} lacks relationship_type, source_ref or target_ref; skipped", rel.stix_id));
       return;
     }
-    if (sink_) sink_->relationship(rel);
-    else b_.relationships.push_back(rel);
+    sink_.relationship(rel);
     return;
   }
   r.object.stix_type = type;
@@ -463,8 +462,7 @@ void reader::read_object(od::object obj, const char* where) {
   if (r.object.type == object_type::collection) r.collection_version = r.object.version;
   const std::uint32_t position = objects_read_++;
   ids_.try_emplace(r.object.stix_id, position);
-  if (sink_) sink_->object(r);
-  else b_.objects.push_back(std::move(r));
+  sink_.object(r);
 }
 
 // The root is not an object we can read: broken JSON, or valid JSON of another kind.
@@ -551,10 +549,22 @@ void reader::run(od::document& doc, const std::shared_ptr<const void>& lend_owne
   if (!doc.current_location().get(rest)) throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
 }
 
+// The records into the bundle's own lists (read_bundle without a sink).
+class list_sink final : public record_sink {
+public:
+  explicit list_sink(bundle& b) : b_(b) {}
+  void object(raw_object& r) override { b_.objects.push_back(std::move(r)); }
+  void relationship(raw_relationship& r) override { b_.relationships.push_back(r); }
+
+private:
+  bundle& b_;
+};
+
 // Parses `size` bytes at `data`, readable up to `capacity` (≥ size + simdjson's
-// padding); `lend_index`: see index_lend.
+// padding); `lend_index`: see index_lend; `sink`: where the records go, null
+// for the bundle's lists.
 void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, bool lend_index,
-           record_sink* sink = nullptr) {
+           record_sink* sink) {
   // A UTF-8 byte order mark is skipped; positions count from after it.
   const std::size_t bom = bom_length(std::string_view(data, size));
   std::string_view text(data + bom, size - bom);
@@ -562,7 +572,8 @@ void parse(bundle& b, const char* data, std::size_t size, std::size_t capacity, 
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw error(errc::not_json, b.path, "", "empty file, expected a STIX bundle (JSON)");
   auto parser = std::make_shared<od::parser>();
-  reader rd(b, text, *parser, sink);
+  list_sink lists(b);
+  reader rd(b, text, *parser, sink ? *sink : lists);
   od::document doc;
   if (auto err = parser->iterate(padded).get(doc)) {
     // The first stage (strings, UTF-8) failed before any position was known: find it.
