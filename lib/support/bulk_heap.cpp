@@ -28,6 +28,16 @@ bool bulk_heap::supported() noexcept { return MITREKG_BULK_HEAP != 0; }
 #if MITREKG_BULK_HEAP
 namespace {
 constexpr int default_threshold = 128 * 1024;                       // glibc's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD
+
+// A block of `size` bytes cut from the start of the heap's top chunk, or null.
+// glibc serves a request from any free chunk that fits first, so it is asked
+// larger than all free memory outside the top (`mi`, taken just before), then
+// shrunk in place (realloc never moves a shrunk heap block); what it gives
+// back joins the top again.
+void* from_top(std::size_t size, const struct mallinfo2& mi) noexcept {
+  void* block = std::malloc(std::max(size, mi.fordblks - mi.keepcost + 64));
+  return block ? std::realloc(block, size) : nullptr;
+}
 }  // namespace
 
 bulk_heap::bulk_heap(std::size_t input_bytes) noexcept {
@@ -50,9 +60,7 @@ bulk_heap::bulk_heap(std::size_t input_bytes) noexcept {
   // about 3.3 ms for a whole huge page). A block from the top chunk's start
   // (the break less the top's size) to just below the boundary, never
   // written, puts the span below, and so the load, above it; only its header
-  // is written, next to memory in use already. Like the guard below, it is
-  // asked larger than all free memory outside the top (so that the top serves
-  // it), then shrunk in place, what it gives back joining the top again.
+  // is written, next to memory in use already (from_top, as the guard below).
   {
     const struct mallinfo2 mi = mallinfo2();
     const auto top = reinterpret_cast<std::uintptr_t>(sbrk(0)) - mi.keepcost;
@@ -62,8 +70,7 @@ bulk_heap::bulk_heap(std::size_t input_bytes) noexcept {
     const std::size_t gap = huge_page_ceil(top + header) - header - top;
     // A request of n bytes takes a chunk of n plus glibc's size field, rounded up to 16.
     const std::size_t request = gap - sizeof(std::size_t);
-    if (mi.keepcost > 0 && gap >= 64 && gap % 16 == 0)
-      if (void* f = std::malloc(std::max(request, mi.fordblks - mi.keepcost + 64))) filler_ = std::realloc(f, request);
+    if (mi.keepcost > 0 && gap >= 64 && gap % 16 == 0) filler_ = from_top(request, mi);
   }
   // Blocks of the whole span make glibc extend the heap to hold them (what is
   // free at the top already included); each is advised, then all are freed.
@@ -73,9 +80,7 @@ bulk_heap::bulk_heap(std::size_t input_bytes) noexcept {
   // chunk over the trim threshold (at most INT_MAX), which glibc trims at
   // once; so a small guard right after them keeps them, coalesced into one
   // free chunk that large requests are cut from, apart from the top. The
-  // guard must come from the top: it is asked larger than all free memory
-  // outside the top (glibc serves any request from a freed chunk first if one
-  // fits), then shrunk in place (realloc never moves a shrunk heap block).
+  // guard must come from the top (from_top).
   constexpr std::size_t block_max = static_cast<std::size_t>(INT_MAX) - huge_page;
   constexpr std::size_t max_blocks = 8;   // 16 GB: `ahead` is at most 32 GB + 64 MB
   char* blocks[max_blocks] = {};
@@ -89,10 +94,7 @@ bulk_heap::bulk_heap(std::size_t input_bytes) noexcept {
     taken += size;
     advise_huge_pages(probe, size);
   }
-  if (n > 1) {
-    const struct mallinfo2 mi = mallinfo2();
-    if (void* g = std::malloc(mi.fordblks - mi.keepcost + 64)) guard_ = std::realloc(g, 64);
-  }
+  if (n > 1) guard_ = from_top(64, mallinfo2());
   for (std::size_t i = 0; i < n; ++i) std::free(blocks[i]);
   active_ = true;
 }
