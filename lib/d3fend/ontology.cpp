@@ -224,7 +224,6 @@ std::string_view d3fend_ontology::impl::relation_name(d3fend_node property) cons
 
 namespace {
 
-
 // Reads and builds. `helper`: a running second thread to share the work, or
 // null. The file's text is not referenced once this returns (`text` is left
 // empty, `buffer` and the reader's scratch strings freed): every text and id

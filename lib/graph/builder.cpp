@@ -658,9 +658,7 @@ graph_build::~graph_build() = default;
 stix::bundle graph_build::read_first(const std::filesystem::path& path) {
   s_->streamed = true;
   s_->path = path.string();
-  stix::bundle bundle = stix::read_bundle(path, *s_);
-  s_->path = bundle.path;
-  return bundle;
+  return stix::read_bundle(path, *s_);
 }
 
 stix::bundle graph_build::read_first(std::string name, std::string_view bytes) {
