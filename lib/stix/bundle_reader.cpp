@@ -1,6 +1,7 @@
 // STIX bundle reader: one forward simdjson On-Demand pass into flat records.
 #include "stix/bundle_reader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <simdjson.h>
 
 #include "mitrekg/error.hpp"
+#include "support/huge_pages.hpp"
 #include "support/input_file.hpp"
 #include "support/json_text.hpp"
 #include "support/text.hpp"
@@ -179,6 +181,10 @@ void validate_document(const simdjson::padded_string_view& text, std::size_t& fa
 // measured, a fresh page costs far more than the copy). The arena keeps the
 // parser alive, as it owns that memory. The entry just before the current
 // token stays unlent: after an error, simdjson's current_location() reads it.
+// The rest of the huge page the index ends in is the arena's spare, for the
+// strings kept before the first run is lent and those that outpace the pass
+// (with the index on huge pages from its first byte, as in the CLI, ATT&CK's
+// bundles then need no block of the arena's own: a huge page less for each).
 // Borrows the document. The current token's address is
 // json_iterator::position(), public; the document's iterator is a protected
 // member, reached through a derived class's pointer to member (simdjson
@@ -186,9 +192,20 @@ void validate_document(const simdjson::padded_string_view& text, std::size_t& fa
 class index_lend {
 public:
   // Adds the bytes it lends to `total`. `parser`: the owner of the index; null lends nothing.
-  index_lend(od::document& doc, std::size_t& total, string_arena& strings, std::shared_ptr<const void> parser)
+  // `entries`: the index's size in entries (the parser's capacity, at least).
+  index_lend(od::document& doc, std::size_t& total, string_arena& strings, std::shared_ptr<const void> parser,
+             std::size_t entries)
       : doc_(doc), total_(total), strings_(strings), parser_(std::move(parser)),
-        lent_(granule_ceil(reinterpret_cast<std::uintptr_t>(position()))) {}
+        lent_(granule_ceil(reinterpret_cast<std::uintptr_t>(position()))) {
+    if (!parser_) return;
+    // The rest of the huge page the index's entries end in: faulted in with
+    // them and read by nothing (simdjson reads up to 3 entries past the
+    // last). The strings kept before the first granule is consumed, and
+    // whenever they outpace the pass, go there before the arena's own block.
+    const auto tail = round_up(reinterpret_cast<std::uintptr_t>(end() + 16), 64);
+    const auto tail_end = std::min(huge_page_ceil(tail), reinterpret_cast<std::uintptr_t>(root() + entries));
+    if (tail_end > tail && !strings_.spare(reinterpret_cast<char*>(tail), tail_end - tail, parser_)) parser_ = nullptr;
+  }
   // Called between elements of "objects": lends the whole granules before the current token's predecessor.
   void before_current() noexcept {
     if (!parser_) return;
@@ -211,7 +228,13 @@ private:
   struct peek : od::document {
     static constexpr auto iterator = &peek::iter;   // json_iterator od::document::*
   };
+  struct peek_index : od::json_iterator {
+    static constexpr auto root = &peek_index::_root;              // the index's first entry
+    static constexpr auto end = &peek_index::end_position;        // the entry past its last
+  };
   const std::uint32_t* position() const noexcept { return (doc_.*peek::iterator).position(); }
+  const std::uint32_t* root() const noexcept { return (doc_.*peek::iterator).*peek_index::root; }
+  const std::uint32_t* end() const noexcept { return ((doc_.*peek::iterator).*peek_index::end)(); }
   od::document& doc_;
   std::size_t& total_;
   string_arena& strings_;
@@ -520,7 +543,7 @@ void reader::run(od::document& doc, const std::shared_ptr<const void>& lend_owne
       if (v.get_array().get(arr))
         throw error(errc::not_a_bundle, b_.path, line_column(text_, at - text_.data()), "\"objects\" is not an array");
       saw_objects = true;
-      index_lend index(doc, b_.index_lent, *b_.strings, lend_owner);
+      index_lend index(doc, b_.index_lent, *b_.strings, lend_owner, parser_.capacity());
       for (auto element : arr) {
         index.before_current();
         od::value ov = element.value();

@@ -17,31 +17,58 @@ string_arena::~string_arena() {
   for (const block& b : blocks_) ::munmap(b.base, b.length);
 }
 
+void string_arena::leave() noexcept {
+  used_before_ += static_cast<std::size_t>(next_ - block_start_);
+  if (on_ == segment::block) {
+    parked_next_ = next_;
+    parked_end_ = end_;
+  } else if (on_ == segment::spare) {
+    spare_next_ = next_;
+    spare_end_ = end_;
+  }
+}
+
+void string_arena::enter(char* from, char* to, segment s) noexcept {
+  block_start_ = next_ = from;
+  end_ = to;
+  on_ = s;
+}
+
 bool string_arena::lend(char* p, std::size_t n, std::shared_ptr<const void> owner) noexcept {
   if (owner_ && owner_ != owner) return false;
   if (!owner_) owner_ = std::move(owner);
-  if (lent_ && p == end_) {
+  if (on_ == segment::lent && p == end_) {
     end_ += n;
     return true;
   }
-  if (!lent_) {
-    parked_next_ = next_;
-    parked_end_ = end_;
+  leave();
+  enter(p, p + n, segment::lent);
+  return true;
+}
+
+bool string_arena::spare(char* p, std::size_t n, std::shared_ptr<const void> owner) noexcept {
+  if (owner_ && owner_ != owner) return false;
+  if (!owner_) owner_ = std::move(owner);
+  if (on_ == segment::spare) {
+    leave();
+    enter(parked_next_, parked_end_, segment::block);
   }
-  used_before_ += static_cast<std::size_t>(next_ - block_start_);
-  block_start_ = next_ = p;
-  end_ = p + n;
-  lent_ = true;
+  spare_next_ = p;
+  spare_end_ = p + n;
   return true;
 }
 
 void string_arena::grow(std::size_t need) {
-  if (lent_) {
-    // Lent memory is full: back to the mapped block set aside, if the string fits there.
-    used_before_ += static_cast<std::size_t>(next_ - block_start_);
-    block_start_ = next_ = parked_next_;
-    end_ = parked_end_;
-    lent_ = false;
+  // The current segment is full: the spare, if the string fits there, else
+  // the mapped block set aside, else a new block.
+  if (on_ != segment::spare && need <= static_cast<std::size_t>(spare_end_ - spare_next_)) {
+    leave();
+    enter(spare_next_, spare_end_, segment::spare);
+    return;
+  }
+  if (on_ != segment::block) {
+    leave();
+    enter(parked_next_, parked_end_, segment::block);
     if (need <= static_cast<std::size_t>(end_ - next_)) return;
   }
   // A string larger than the block size gets a block of its own size; the
@@ -51,8 +78,7 @@ void string_arena::grow(std::size_t need) {
   void* base = map_anonymous(length);
   blocks_.push_back({base, length});
   used_before_ += static_cast<std::size_t>(next_ - block_start_);
-  block_start_ = next_ = static_cast<char*>(base);
-  end_ = block_start_ + length;
+  enter(static_cast<char*>(base), static_cast<char*>(base) + length, segment::block);
   if (blocks_.size() > 1) block_size_ = std::min(block_size_ * 2, std::size_t{1} << 30);
 }
 

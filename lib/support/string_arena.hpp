@@ -13,7 +13,8 @@ namespace mitrekg {
 // mapping. Blocks are mapped anonymous memory asked for as transparent huge
 // pages (one page fault per 2 MB where THP is on); a block's untouched part
 // costs no memory. A reader may also lend it memory it has finished with
-// (lend()), which the strings written next take first. Not thread-safe: one
+// (lend()), which the strings written next take first, and spare memory
+// (spare()), taken next, before a block of its own. Not thread-safe: one
 // arena per reading thread. Views returned by copy() stay valid until the
 // arena is destroyed.
 class string_arena {
@@ -53,11 +54,29 @@ public:
   // range starting where the lent one ends extends it; the mapped block's
   // rest is set aside and used again when lent memory runs out.
   bool lend(char* p, std::size_t n, std::shared_ptr<const void> owner) noexcept;
+  // Takes [p, p + n) as spare memory: when the next string does not fit
+  // where strings go now (lent memory, or a mapped block), it goes to the
+  // spare if it fits there, else to the mapped block; what is left of the
+  // spare waits for the next string that does not fit. For memory already in
+  // the process that nothing else uses (the rest of the huge page a parser's
+  // index ends in). Same owner rule as lend() (false, nothing taken, for
+  // another owner); a second spare range replaces what is left of the first.
+  bool spare(char* p, std::size_t n, std::shared_ptr<const void> owner) noexcept;
   // Bytes of the strings copied so far (blocks' wasted tails not counted).
   std::size_t used() const noexcept { return used_before_ + static_cast<std::size_t>(next_ - block_start_); }
+  // Bytes of the blocks mapped so far (none while lent memory and the spare hold every string).
+  std::size_t mapped() const noexcept {
+    std::size_t n = 0;
+    for (const block& b : blocks_) n += b.length;
+    return n;
+  }
 
 private:
   void grow(std::size_t need);
+  // Where the strings go now: the mapped block, lent memory or the spare.
+  enum class segment : unsigned char { block, lent, spare };
+  void leave() noexcept;                                 // keeps the current segment's rest (lent: dropped)
+  void enter(char* from, char* to, segment s) noexcept;
   struct block {
     void* base;
     std::size_t length;
@@ -68,10 +87,13 @@ private:
   char* block_start_ = nullptr;
   char* next_ = nullptr;
   char* end_ = nullptr;
-  // While strings go to lent memory: the mapped block's unused rest, resumed when the lent memory is full.
-  bool lent_ = false;
+  segment on_ = segment::block;
+  // While strings go elsewhere: the mapped block's unused rest, resumed when the lent memory and the spare are full.
   char* parked_next_ = nullptr;
   char* parked_end_ = nullptr;
+  // The spare's unused rest, while strings go elsewhere.
+  char* spare_next_ = nullptr;
+  char* spare_end_ = nullptr;
   std::shared_ptr<const void> owner_;   // of the lent memory
 };
 

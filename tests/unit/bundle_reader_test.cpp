@@ -861,6 +861,48 @@ TEST_CASE("string_arena takes lent memory first, extends it, and goes back to it
   CHECK(arena.used() == 6 + 20 + 40 + 10 + 2 + 1);
 }
 
+TEST_CASE("string_arena writes to its spare before a block of its own, and keeps the spare's rest") {
+  mitrekg::string_arena arena(64 << 10);
+  auto owner = std::make_shared<std::vector<char>>(160);
+  char* const mem = owner->data();
+  char* const spare = mem + 96;
+  REQUIRE(arena.spare(spare, 64, owner));
+  CHECK(arena.mapped() == 0);
+  // Nothing lent yet: the first strings go to the spare, no block is mapped.
+  const std::string_view a = arena.copy(std::string(24, 'a'));
+  CHECK(a.data() == spare);
+  CHECK(arena.mapped() == 0);
+  // Lent memory is taken first once there is some...
+  REQUIRE(arena.lend(mem, 32, owner));
+  const std::string_view b = arena.copy(std::string(30, 'b'));
+  CHECK(b.data() == mem);
+  // ...and when it is full, the spare's rest (after "a") takes the string that does not fit.
+  const std::string_view c = arena.copy(std::string(16, 'c'));
+  CHECK(c.data() == spare + 24);
+  // Lent again: back to the lent memory; the spare's rest is kept for later.
+  REQUIRE(arena.lend(mem + 32, 32, owner));
+  const std::string_view d = arena.copy(std::string(32, 'd'));
+  CHECK(d.data() == mem + 32);
+  const std::string_view e = arena.copy(std::string(20, 'e'));
+  CHECK(e.data() == spare + 40);
+  // A string the spare cannot hold (4 bytes left) goes to a mapped block.
+  const std::string_view f = arena.copy(std::string(8, 'f'));
+  CHECK(f.data() != nullptr);
+  CHECK((f.data() < mem || f.data() >= mem + 160));
+  CHECK(arena.mapped() == std::size_t{64} << 10);
+  // Spare memory of another owner is refused.
+  auto other = std::make_shared<std::vector<char>>(64);
+  CHECK_FALSE(arena.spare(other->data(), 64, other));
+  owner.reset();
+  CHECK(a == std::string(24, 'a'));
+  CHECK(b == std::string(30, 'b'));
+  CHECK(c == std::string(16, 'c'));
+  CHECK(d == std::string(32, 'd'));
+  CHECK(e == std::string(20, 'e'));
+  CHECK(f == std::string(8, 'f'));
+  CHECK(arena.used() == 24 + 30 + 16 + 32 + 20 + 8);
+}
+
 // Pages of [p, p + n) resident in memory (mincore).
 std::size_t resident_pages(const void* p, std::size_t n) {
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
