@@ -13,7 +13,24 @@ namespace mitrekg {
 record_region::record_region(std::size_t chunk_hint) : chunk_size_(mapping_size(chunk_hint)) {}
 
 record_region::~record_region() {
-  for (const chunk& c : chunks_) ::munmap(c.base, c.length);
+  for (const chunk& c : chunks_)
+    if (!c.adopted) ::munmap(c.base, c.length);
+}
+
+void record_region::push_chunk(chunk c) {
+  chunks_.push_back(std::move(c));
+  // The chunk left behind hands out nothing more: the unit it stopped in may
+  // be dead already (the units past it were never touched).
+  if (chunks_.size() > 1) {
+    chunk& old = chunks_[chunks_.size() - 2];
+    if (old.handed_out > old.base) {
+      const std::size_t last = static_cast<std::size_t>(old.handed_out - old.base - 1) / old.unit;
+      old.handed_out = old.base + old.length;
+      release_if_dead(old, last);
+    } else {
+      old.handed_out = old.base + old.length;
+    }
+  }
 }
 
 void record_region::add_chunk(std::size_t need) {
@@ -23,20 +40,28 @@ void record_region::add_chunk(std::size_t need) {
   auto* base = static_cast<char*>(map_anonymous(length));
   const std::size_t unit = std::min(length, huge_page);
   try {
-    chunks_.push_back({base, length, unit, base, std::vector<std::size_t>(length / unit, 0)});
+    push_chunk({base, length, unit, base, std::vector<std::size_t>(length / unit, 0)});
   } catch (...) {
     ::munmap(base, length);
     throw;
   }
-  // The chunk left behind hands out nothing more: the unit it stopped in may
-  // be dead already (the units past it were never touched).
-  if (chunks_.size() > 1) {
-    chunk& old = chunks_[chunks_.size() - 2];
-    const std::size_t last = static_cast<std::size_t>(old.handed_out - old.base - 1) / old.unit;
-    old.handed_out = old.base + old.length;
-    release_if_dead(old, last);
-  }
   chunk_size_ = std::min(chunk_size_ * 2, std::size_t{1} << 30);
+}
+
+void record_region::adopt(char* p, std::size_t n, std::shared_ptr<const void> owner) {
+  if (n == 0) return;
+  owners_.reserve(owners_.size() + 1);
+  chunks_.reserve(chunks_.size() + 1);
+  // One unit, the whole chunk: counted, never given back.
+  push_chunk({p, n, n, p, std::vector<std::size_t>(1, 0), true});
+  owners_.push_back(std::move(owner));
+}
+
+std::size_t record_region::mapped() const noexcept {
+  std::size_t n = 0;
+  for (const chunk& c : chunks_)
+    if (!c.adopted) n += c.length;
+  return n;
 }
 
 void* record_region::allocate(std::size_t bytes, std::size_t align) {
@@ -85,6 +110,7 @@ void record_region::count(chunk& c, const char* at, std::size_t bytes, bool free
 }
 
 void record_region::release_if_dead(chunk& c, std::size_t u) noexcept {
+  if (c.adopted) return;
   char* start = c.base + u * c.unit;
   if (c.live[u] != 0 || c.handed_out < start + c.unit) return;   // in use, or more may be handed out there
   c.live[u] = released_unit;   // never counted down again: nothing is handed out there any more

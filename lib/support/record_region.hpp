@@ -36,6 +36,14 @@ public:
   void deallocate(void* p, std::size_t bytes) noexcept;
   // Bytes given back to the system so far (whole units).
   std::size_t released() const noexcept { return released_; }
+  // Takes [p, p + n) as the next chunk to allocate from (before a new one is
+  // mapped): memory owned elsewhere that nothing else uses, already in the
+  // process (the rest of the huge page a parser's index ends in). `owner`
+  // keeps it alive as long as the region; the region never gives it back nor
+  // unmaps it. Ends the current chunk's allocations, as a full chunk's.
+  void adopt(char* p, std::size_t n, std::shared_ptr<const void> owner);
+  // Bytes of the chunks mapped so far (adopted ones not counted).
+  std::size_t mapped() const noexcept;
 
 private:
   struct chunk {
@@ -44,9 +52,11 @@ private:
     std::size_t unit;                  // release unit: huge_page, or the whole chunk when smaller
     char* handed_out;                  // end of what the bump pointer has given out
     std::vector<std::size_t> live;     // live bytes per unit
+    bool adopted = false;              // owned elsewhere: never given back, never unmapped
   };
   static constexpr std::size_t released_unit = ~std::size_t{0};   // a unit's live count once given back
   void add_chunk(std::size_t need);
+  void push_chunk(chunk c);   // ends the allocations of the chunk before it
   // Adds [at, at + bytes) of c to the live count of each unit it overlaps, or
   // (`freed`) takes it off and gives back the units left dead.
   void count(chunk& c, const char* at, std::size_t bytes, bool freed) noexcept;
@@ -54,6 +64,7 @@ private:
   std::vector<chunk> chunks_;
   std::size_t chunk_size_;
   std::size_t released_ = 0;
+  std::vector<std::shared_ptr<const void>> owners_;   // of the adopted chunks
 };
 
 // A standard allocator over a record_region (records in Boost.Container

@@ -955,6 +955,39 @@ TEST_CASE("record_region gives a huge page back once every byte handed out in it
   CHECK(region.released() == 5 * mb2);
 }
 
+TEST_CASE("record_region allocates from an adopted chunk first, keeps it alive, and never gives it back") {
+  constexpr std::size_t block = std::size_t{4} << 10;
+  auto owner = std::make_shared<std::vector<char>>(3 * block + 64);
+  std::weak_ptr<std::vector<char>> watch = owner;
+  char* const mem = owner->data();
+  std::vector<char*> taken;
+  {
+    mitrekg::record_region region(std::size_t{64} << 10);
+    region.adopt(mem, 3 * block, owner);
+    owner.reset();
+    CHECK_FALSE(watch.expired());   // the region keeps the owner alive
+    for (int i = 0; i < 3; ++i) {
+      taken.push_back(static_cast<char*>(region.allocate(block, 8)));
+      std::fill_n(taken.back(), block, static_cast<char>('a' + i));
+    }
+    CHECK(taken[0] == mem);
+    CHECK(taken[1] == mem + block);
+    CHECK(taken[2] == mem + 2 * block);
+    CHECK(region.mapped() == 0);
+    // Full: the next block comes from a mapped chunk.
+    char* next = static_cast<char*>(region.allocate(block, 8));
+    CHECK((next < mem || next >= mem + 3 * block));
+    next[0] = 'n';
+    CHECK(region.mapped() == std::size_t{64} << 10);
+    // Everything freed: the adopted memory is not given back (its owner's), the record bytes stay as written.
+    for (char* p : taken) region.deallocate(p, block);
+    region.deallocate(next, block);
+    CHECK(region.released() == 0);
+    CHECK(watch.lock()->at(2 * block + 5) == 'c');
+  }
+  CHECK(watch.expired());   // the region's end lets the owner go
+}
+
 TEST_CASE("records popped from the front of a record_list go back to its region") {
   mitrekg::record_region region(std::size_t{2} << 20);
   struct record {
