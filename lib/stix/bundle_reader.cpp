@@ -193,8 +193,9 @@ void validate_document(const simdjson::padded_string_view& text, std::size_t& fa
 // 3.0.1, the version built here).
 class index_lend {
 public:
-  // Adds the bytes it lends to `total`. `parser`: the owner of the index; null lends nothing.
-  // Lends to `b`'s arena (and adds the bytes lent to b.index_lent). `entries`: the index's size in entries (the parser's capacity, at least).
+  // Lends to `b`'s arena, and adds the bytes lent to b.index_lent. `parser`:
+  // the owner of the index; null lends nothing. `entries`: the index's size in
+  // entries (the parser's capacity, at least).
   index_lend(od::document& doc, bundle& b, std::shared_ptr<const void> parser, std::size_t entries)
       : doc_(doc), total_(b.index_lent), strings_(*b.strings), parser_(std::move(parser)),
         lent_(granule_ceil(reinterpret_cast<std::uintptr_t>(position()))) {
@@ -206,12 +207,13 @@ public:
     // holds each list's records, which would otherwise fault in pages of
     // their own; the rest is the arena's spare, for the strings kept before
     // the first granule is consumed and those that outpace the pass.
-    const auto tail = round_up(reinterpret_cast<std::uintptr_t>(end() + 16), 64);
-    const auto tail_end = std::min(huge_page_ceil(tail), reinterpret_cast<std::uintptr_t>(root() + entries));
+    const auto tail = round_up(reinterpret_cast<std::uintptr_t>(end()) + 16 * sizeof(std::uint32_t), 64);
+    const auto tail_end =
+        std::min(huge_page_ceil(tail), reinterpret_cast<std::uintptr_t>(root()) + entries * sizeof(std::uint32_t));
     if (tail_end <= tail) return;
     record_region* const lists[] = {b.object_records.get(), b.relationship_records.get()};
-    const std::size_t share =
-        lists[0] && b.bytes / 16 <= (tail_end - tail) / 4 ? round_up(b.bytes / 16, 64) : 0;
+    std::size_t share = round_up(b.bytes / 16, 64);
+    if (!lists[0] || share > (tail_end - tail) / 4) share = 0;   // the two shares take at most half
     const std::uintptr_t top = tail_end - 2 * share;
     if (!strings_.spare(reinterpret_cast<char*>(tail), top - tail, parser_)) {
       parser_ = nullptr;   // the arena has memory of another owner: lend nothing
