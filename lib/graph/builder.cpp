@@ -384,7 +384,6 @@ void builder::drop_streamed_repeats() {
   });
   // In each run of one hash (read order within it), a link whose id an earlier one of the run has is dropped.
   std::vector<bool> drop_edge, drop_parent;
-  std::size_t dropped = 0;
   std::size_t kept = 0;   // the ids kept, compacted to the front
   for (std::size_t i = 0; i < streamed_ids_.size();) {
     std::size_t j = i + 1;
@@ -402,42 +401,46 @@ void builder::drop_streamed_repeats() {
       auto& marks = e.at & parent_bit ? drop_parent : drop_edge;
       if (marks.empty()) marks.assign(e.at & parent_bit ? streamed_parents_.size() : edges_.size(), false);
       marks[e.at & ~parent_bit] = true;
-      if (!(e.at & parent_bit)) ++dropped;
     }
     i = j;
   }
   streamed_ids_.resize(kept);
+  // Each array compacted in order; edge_place and parent_place map an old
+  // place to the new one, through which streamed_seen reads the kept ids' texts.
+  std::vector<std::uint32_t> edge_place, parent_place;
   if (!drop_edge.empty()) {
     // Every edge so far is a streamed relationship's (property links come in finish()).
+    edge_place.resize(edges_.size());
     std::size_t out = 0;
     for (std::size_t i = 0; i < edges_.size(); ++i) {
       if (drop_edge[i]) continue;
+      edge_place[i] = static_cast<std::uint32_t>(out);
       edges_.sources[out] = edges_.sources[i];
       edges_.targets[out] = edges_.targets[i];
       edges_.data[out] = edges_.data[i];
       ++out;
     }
+    g_.relationships -= edges_.size() - out;   // stream_link counted them
     edges_.sources.resize(out);
     edges_.targets.resize(out);
     edges_.data.resize(out);
-    g_.relationships -= dropped;
   }
   if (!drop_parent.empty()) {
+    parent_place.resize(streamed_parents_.size());
     std::size_t out = 0;
     for (std::size_t i = 0; i < streamed_parents_.size(); ++i)
-      if (!drop_parent[i]) streamed_parents_[out++] = streamed_parents_[i];
+      if (!drop_parent[i]) {
+        parent_place[i] = static_cast<std::uint32_t>(out);
+        streamed_parents_[out++] = streamed_parents_[i];
+      }
     streamed_parents_.resize(out);
   }
-  // The places changed: streamed_seen reads the ids through them, so they are taken again in order.
-  if (!drop_edge.empty() || !drop_parent.empty()) {
-    // Both arrays were filled in seq order and compacted in order: the kept ids, by seq, take their places in turn.
-    std::size_t edge = 0, parent = 0;
-    std::vector<streamed_id*> by_seq;
-    by_seq.reserve(streamed_ids_.size());
-    for (streamed_id& e : streamed_ids_) by_seq.push_back(&e);
-    std::sort(by_seq.begin(), by_seq.end(), [](const streamed_id* a, const streamed_id* b) { return a->seq < b->seq; });
-    for (streamed_id* e : by_seq) e->at = e->at & parent_bit ? static_cast<std::uint32_t>(parent++) | parent_bit
-                                                            : static_cast<std::uint32_t>(edge++);
+  for (streamed_id& e : streamed_ids_) {
+    if (e.at & parent_bit) {
+      if (!parent_place.empty()) e.at = parent_place[e.at & ~parent_bit] | parent_bit;
+    } else if (!edge_place.empty()) {
+      e.at = edge_place[e.at];
+    }
   }
 }
 

@@ -23,13 +23,10 @@ void record_region::push_chunk(chunk c) {
   // be dead already (the units past it were never touched).
   if (chunks_.size() > 1) {
     chunk& old = chunks_[chunks_.size() - 2];
-    if (old.handed_out > old.base) {
-      const std::size_t last = static_cast<std::size_t>(old.handed_out - old.base - 1) / old.unit;
-      old.handed_out = old.base + old.length;
-      release_if_dead(old, last);
-    } else {
-      old.handed_out = old.base + old.length;
-    }
+    const bool used = old.handed_out > old.base;   // an adopted chunk may be left unused
+    const std::size_t last = used ? static_cast<std::size_t>(old.handed_out - old.base - 1) / old.unit : 0;
+    old.handed_out = old.base + old.length;
+    if (used) release_if_dead(old, last);
   }
 }
 

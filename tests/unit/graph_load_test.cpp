@@ -266,12 +266,13 @@ TEST_CASE("a first bundle read straight into the graph builds the graph its reco
   // The first bundle: objects, relationships linked as read (two subtechnique-of
   // links the hierarchy drops: a second parent and a cycle, leaving gaps in the
   // numbers), a repeated relationship and a repeated subtechnique-of link
-  // (found after the bundle is read, their links dropped), then one naming an
-  // object only the second bundle has, after which every relationship waits
-  // (one naming an object read later in this bundle, one naming nothing, and
-  // two repeating ids linked before the wait). Objects without domains take
-  // the matrix's; one object appears twice (merged), one id names two types
-  // (skipped).
+  // (found after the bundle is read, their links dropped, and a link of each
+  // kind read after them, whose places move), then one naming an object only
+  // the second bundle has, after which every relationship waits (one naming
+  // an object read later in this bundle, one naming nothing, and four
+  // repeating ids linked before the wait, two of them the links whose places
+  // moved). Objects without domains take the matrix's; one object appears
+  // twice (merged), one id names two types (skipped).
   std::string a = R"({"type": "bundle", "id": "bundle--a", "spec_version": "2.1", "objects": [
     {"type": "x-mitre-collection", "id": "x-mitre-collection--1", "name": "Enterprise ATT&CK", "x_mitre_version": "18.1"},
     {"type": "x-mitre-matrix", "id": "x-mitre-matrix--e", "name": "Enterprise ATT&CK",
@@ -281,7 +282,7 @@ TEST_CASE("a first bundle read straight into the graph builds the graph its reco
      "external_references": [{"source_name": "mitre-attack", "external_id": "TA0002"}]},
 )";
   a += technique("t1", "T9001") + technique("t2", "T9002") + technique("t1s", "T9001.001", true) +
-       technique("t3", "T9003");
+       technique("t3", "T9003") + technique("t4", "T9002.001", true);
   a += R"({"type": "intrusion-set", "id": "intrusion-set--g", "name": "Group G", "modified": "2020-01-01T00:00:00.000Z",
      "external_references": [{"source_name": "mitre-attack", "external_id": "G9001"}]},
     {"type": "malware", "id": "malware--m", "name": "Malware M", "x_mitre_domains": ["ics-attack"],
@@ -306,10 +307,14 @@ TEST_CASE("a first bundle read straight into the graph builds the graph its reco
        relationship("u2", "uses", "malware--m", "attack-pattern--t2") +
        relationship("u1", "uses", "intrusion-set--g", "attack-pattern--t3") +
        relationship("s1", "subtechnique-of", "attack-pattern--t1s", "attack-pattern--t3") +
+       relationship("u4", "uses", "malware--m", "attack-pattern--t1") +
+       relationship("s5", "subtechnique-of", "attack-pattern--t4", "attack-pattern--t2") +
        relationship("x1", "uses", "intrusion-set--g", "attack-pattern--fromb") +
        relationship("u3", "uses", "intrusion-set--g", "attack-pattern--t2") +
        relationship("u2", "uses", "intrusion-set--g", "attack-pattern--t3") +
        relationship("s2", "subtechnique-of", "attack-pattern--t3", "attack-pattern--t1") +
+       relationship("u4", "uses", "malware--m", "attack-pattern--t3") +
+       relationship("s5", "subtechnique-of", "attack-pattern--t4", "attack-pattern--t1") +
        relationship("l1", "uses", "malware--late", "attack-pattern--t3") +
        relationship("d1", "uses", "malware--m", "attack-pattern--none") +
        relationship("s4", "subtechnique-of", "attack-pattern--t3", "attack-pattern--t2");
@@ -337,8 +342,8 @@ TEST_CASE("a first bundle read straight into the graph builds the graph its reco
   const knowledge_graph s = graph_access::adopt(streamed.finish(std::move(first)));
   std::vector<stix::bundle> records;
   records.push_back(stix::read_bundle("a.json", a));
-  CHECK(records[0].objects.size() == 15);
-  CHECK(records[0].relationships.size() == 14);
+  CHECK(records[0].objects.size() == 16);
+  CHECK(records[0].relationships.size() == 18);
   records.push_back(stix::read_bundle("b.json", b));
   const knowledge_graph r = graph_access::adopt(build_graph(std::move(records)));
 
